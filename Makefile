@@ -1,0 +1,125 @@
+# ccpool - a zero-configuration, auto-discovering build cluster.
+# One non-recursive Makefile; what a packager edits is in config.mk.
+# Objects go to build/ (build-san/ when SAN= is set), so a sanitizer build
+# never mixes with a plain one.
+
+include config.mk
+
+B = build$(if $(SAN),-san)
+
+# libccpool.a: code shared by every program
+COMMON = common/log.c
+DISC = discovery/disc_poll.c discovery/disc_txt.c discovery/disc_hosts.c \
+	discovery/disc_browse.c discovery/disc_publish.c
+LIBSRC = $(COMMON) $(DISC)
+
+# programs
+LSDISTCC = lsdistcc/lsdistcc.c lsdistcc/ls_probe.c lsdistcc/ls_print.c
+BIN = lsdistcc
+MAN1 = man/lsdistcc.1
+
+# tests: one CUnit runner, fuzz harnesses, lab helpers
+UNIT = tests/runner.c tests/unit/test_disc_txt.c tests/unit/test_disc_poll.c \
+	tests/unit/test_disc_hosts.c
+FUZZERS = txt
+LABBIN = pubtest
+
+DEBS = build-essential pkg-config clang libclang-rt-14-dev cppcheck clang-tidy \
+	libavahi-client-dev libevent-dev libjson-c-dev libzstd-dev \
+	libcurl4-openssl-dev libssl-dev libcunit1-dev \
+	avahi-daemon dbus-daemon distcc iproute2 util-linux procps jq
+
+all: $(BIN:%=$(B)/%)
+
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/libccpool.a: $(LIBSRC:%.c=$(B)/%.o)
+	rm -f $@
+	ar rcs $@ $^
+
+$(B)/lsdistcc: $(LSDISTCC:%.c=$(B)/%.o) $(B)/libccpool.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/runner: $(UNIT:%.c=$(B)/%.o) $(B)/libccpool.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(TEST_LIBS)
+
+$(B)/fuzz_%: $(B)/tests/fuzz/fuzz_%.o $(B)/tests/fuzz/standalone.o $(B)/libccpool.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/pubtest: $(B)/tests/lab/pubtest.o $(B)/libccpool.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+TESTBIN = $(B)/runner $(FUZZERS:%=$(B)/fuzz_%) $(LABBIN:%=$(B)/%)
+
+# check: unit tests, every fuzz harness over its corpus plus bounded random
+# inputs, then the lab tests (network namespaces; needs root).
+check: all $(TESTBIN)
+	$(B)/runner
+	@for f in $(FUZZERS); do \
+		echo "fuzz_$$f: corpus + 20000 generated inputs"; \
+		$(B)/fuzz_$$f -n 20000 tests/fuzz/corpus/$$f/* || exit 1; \
+	done
+	tests/lab/run.sh $(abspath $(B))
+
+# fuzz: the same harnesses under libFuzzer, FUZZ_SECONDS each.
+fuzz:
+	@mkdir -p build-fuzz
+	@for f in $(FUZZERS); do \
+		$(FUZZCC) -g -O1 -fsanitize=fuzzer,address,undefined $(CPPFLAGS) \
+		    -o build-fuzz/fuzz_$$f tests/fuzz/fuzz_$$f.c $(LIBSRC) \
+		    $(LDLIBS) || exit 1; \
+		mkdir -p build-fuzz/corpus-$$f; \
+		cp -n tests/fuzz/corpus/$$f/* build-fuzz/corpus-$$f/ 2>/dev/null; \
+		build-fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) \
+		    build-fuzz/corpus-$$f || exit 1; \
+	done
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
+	    --inline-suppr --std=c11 -I. $(LIBSRC) $(LSDISTCC)
+	clang-tidy --quiet $(LIBSRC) $(LSDISTCC) -- $(CPPFLAGS) -std=c11
+
+# deps: installs the Debian packages the project needs (idempotent).
+# Daemons are not started by the install: the tests run their own, in
+# private network namespaces only.
+deps:
+	@missing=$$(for p in $(DEBS); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
+		grep -q '^install ok installed' || echo $$p; done); \
+	if [ -z "$$missing" ]; then echo "deps: all installed"; exit 0; fi; \
+	echo "deps: installing $$missing"; \
+	SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	prc=; if [ ! -e /usr/sbin/policy-rc.d ]; then prc=1; \
+		printf '#!/bin/sh\nexit 101\n' | $$SUDO tee /usr/sbin/policy-rc.d >/dev/null; \
+		$$SUDO chmod 755 /usr/sbin/policy-rc.d; fi; \
+	$$SUDO apt-get update -qq && \
+	DEBIAN_FRONTEND=noninteractive $$SUDO -E apt-get install -y -qq \
+		--no-install-recommends $$missing; rc=$$?; \
+	[ -z "$$prc" ] || $$SUDO rm -f /usr/sbin/policy-rc.d; exit $$rc
+
+demo: all
+	@echo "make demo: remote compilation is coming (see issue 3)."
+
+install: all
+	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1
+	for b in $(BIN); do install -m 755 $(B)/$$b $(DESTDIR)$(PREFIX)/bin/; done
+	for m in $(MAN1); do install -m 644 $$m $(DESTDIR)$(MANPREFIX)/man1/; done
+
+uninstall:
+	for b in $(BIN); do rm -f $(DESTDIR)$(PREFIX)/bin/$$b; done
+	for m in $(MAN1); do rm -f $(DESTDIR)$(MANPREFIX)/man1/$${m##*/}; done
+
+clean:
+	rm -rf build build-san build-fuzz
+
+dist: clean
+	mkdir -p ccpool-$(VERSION)
+	git ls-files | cpio -pdm --quiet ccpool-$(VERSION)
+	tar -czf ccpool-$(VERSION).tar.gz ccpool-$(VERSION)
+	rm -rf ccpool-$(VERSION)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)
+
+.PHONY: all check fuzz lint deps demo install uninstall clean dist

@@ -1,0 +1,207 @@
+/*
+ * ls_print.c - lsdistcc's output formats: a table for people, JSON for
+ * programs, and a DISTCC_HOSTS line for stock distcc.  Every string shown
+ * came from the network; the TXT decoder already refused control bytes
+ * and bad UTF-8, and json-c escapes the rest.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "lsdistcc/ls.h"
+
+void
+ls_row_from_host(struct ls_row *row, const struct disc_host *h)
+{
+	unsigned	 i;
+	size_t		 o = 0;
+
+	memset(row, 0, sizeof(*row));
+	snprintf(row->name, sizeof(row->name), "%s", h->name);
+	row->kind = disc_kind_name(h->kind);
+	if (h->naddr > 0)
+		snprintf(row->addr, sizeof(row->addr), "%s", h->addr[0].text);
+	row->port = h->port;
+	row->known = 1;
+	if (h->kind == DISC_KIND_CCPOOL) {
+		row->cpus = h->info.cpus;
+		row->slots = h->info.slots;
+		row->free_slots = h->info.free_slots;
+		row->load = h->info.load;
+		for (i = 0; i < h->info.ntc; i++)
+			o += (size_t)snprintf(row->toolchains + o,
+			    sizeof(row->toolchains) - o, "%s%s",
+			    i ? "," : "", h->info.tc[i]);
+		snprintf(row->security, sizeof(row->security), "%s",
+		    h->info.security);
+		snprintf(row->cluster, sizeof(row->cluster), "%s",
+		    h->info.cluster);
+		snprintf(row->id, sizeof(row->id), "%s", h->info.fingerprint);
+	} else {
+		/* distcc says nothing of what is free */
+		row->cpus = h->distcc.cpus;
+		row->slots = h->distcc.jobs;
+		row->free_slots = h->distcc.jobs;
+		if (h->distcc.cc_machine[0] != '\0')
+			snprintf(row->toolchains, sizeof(row->toolchains),
+			    "%s-%s", h->distcc.cc_machine,
+			    h->distcc.cc_version);
+		snprintf(row->security, sizeof(row->security), "none");
+	}
+}
+
+static int
+row_cmp(const void *a, const void *b)
+{
+	const struct ls_row *x = a, *y = b;
+	int	 c = strcmp(x->name, y->name);
+
+	return c != 0 ? c : strcmp(x->kind, y->kind);
+}
+
+void
+ls_sort(struct ls_row *rows, size_t n)
+{
+	qsort(rows, n, sizeof(*rows), row_cmp);
+}
+
+/* addr:port, with brackets around IPv6 */
+static void
+hostport(char *buf, size_t len, const struct ls_row *r)
+{
+	if (strchr(r->addr, ':') != NULL)
+		snprintf(buf, len, "[%s]:%u", r->addr, r->port);
+	else
+		snprintf(buf, len, "%s:%u", r->addr, r->port);
+}
+
+void
+ls_print_table(FILE *f, const struct ls_row *rows, size_t n)
+{
+	char	 hp[DISC_ADDRSTR + 10];
+	size_t	 i;
+	int	 probed = n > 0 && rows[0].probed;
+
+	fprintf(f, "%-20s %-24s %-6s %4s %5s %4s %4s %-5s %s%s\n", "NAME",
+	    "ADDRESS", "KIND", "CPUS", "SLOTS", "FREE", "LOAD", "SEC",
+	    probed ? "RTT      " : "", "TOOLCHAINS");
+	for (i = 0; i < n; i++) {
+		const struct ls_row *r = &rows[i];
+		char	 rtt[16] = "";
+
+		hostport(hp, sizeof(hp), r);
+		if (r->probed) {
+			if (r->up)
+				snprintf(rtt, sizeof(rtt), "%.1fms", r->rtt_ms);
+			else
+				snprintf(rtt, sizeof(rtt), "down");
+		}
+		if (r->known)
+			fprintf(f, "%-20s %-24s %-6s %4u %5u %4u %3u%% %-5s "
+			    "%s%-*s%s\n", r->name, hp, r->kind, r->cpus,
+			    r->slots, r->free_slots, r->load, r->security,
+			    probed ? "" : "", probed ? 9 : 0, rtt,
+			    r->toolchains[0] ? r->toolchains : "-");
+		else
+			fprintf(f, "%-20s %-24s %-6s %4s %5s %4s %4s %-5s "
+			    "%-*s%s\n", r->name, hp, r->kind, "-", "-", "-",
+			    "-", "-", probed ? 9 : 0, rtt, "-");
+	}
+}
+
+int
+ls_print_json(FILE *f, const struct ls_row *rows, size_t n)
+{
+	json_object	*arr = json_object_new_array();
+	size_t		 i;
+
+	if (arr == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		const struct ls_row *r = &rows[i];
+		json_object	*o = json_object_new_object();
+		json_object	*tcs = json_object_new_array();
+		char		*tc, *save = NULL, buf[sizeof(r->toolchains)];
+
+		if (o == NULL || tcs == NULL) {
+			json_object_put(o);
+			json_object_put(tcs);
+			json_object_put(arr);
+			return -1;
+		}
+		memcpy(buf, r->toolchains, sizeof(buf));
+		for (tc = strtok_r(buf, ",", &save); tc != NULL;
+		    tc = strtok_r(NULL, ",", &save))
+			json_object_array_add(tcs, json_object_new_string(tc));
+		json_object_object_add(o, "name", json_object_new_string(r->name));
+		json_object_object_add(o, "address",
+		    json_object_new_string(r->addr));
+		json_object_object_add(o, "port", json_object_new_int(r->port));
+		json_object_object_add(o, "kind", json_object_new_string(r->kind));
+		if (r->known) {
+			json_object_object_add(o, "cpus",
+			    json_object_new_int((int)r->cpus));
+			json_object_object_add(o, "slots",
+			    json_object_new_int((int)r->slots));
+			json_object_object_add(o, "free",
+			    json_object_new_int((int)r->free_slots));
+			json_object_object_add(o, "load",
+			    json_object_new_int((int)r->load));
+			json_object_object_add(o, "security",
+			    json_object_new_string(r->security));
+		} else {
+			json_object_object_add(o, "cpus", NULL);
+			json_object_object_add(o, "slots", NULL);
+			json_object_object_add(o, "free", NULL);
+			json_object_object_add(o, "load", NULL);
+			json_object_object_add(o, "security", NULL);
+		}
+		json_object_object_add(o, "toolchains", tcs);
+		if (r->cluster[0] != '\0')
+			json_object_object_add(o, "cluster",
+			    json_object_new_string(r->cluster));
+		if (r->id[0] != '\0')
+			json_object_object_add(o, "id",
+			    json_object_new_string(r->id));
+		if (r->probed) {
+			json_object_object_add(o, "up",
+			    json_object_new_boolean(r->up));
+			json_object_object_add(o, "rtt_ms", r->up ?
+			    json_object_new_double(r->rtt_ms) : NULL);
+		}
+		json_object_array_add(arr, o);
+	}
+	fprintf(f, "%s\n", json_object_to_json_string_ext(arr,
+	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(arr);
+	return 0;
+}
+
+/*
+ * A DISTCC_HOSTS line: "addr:port/limit" per host.  Only hosts that speak
+ * distcc's protocol are listed (ccpool servers are reached through the
+ * ccpool wrapper).
+ */
+void
+ls_print_hosts(FILE *f, const struct ls_row *rows, size_t n)
+{
+	char	 hp[DISC_ADDRSTR + 10];
+	size_t	 i;
+	int	 first = 1;
+
+	for (i = 0; i < n; i++) {
+		const struct ls_row *r = &rows[i];
+
+		if (strcmp(r->kind, "ccpool") == 0 || (r->probed && !r->up))
+			continue;
+		hostport(hp, sizeof(hp), r);
+		if (r->known && r->slots > 0)
+			fprintf(f, "%s%s/%u", first ? "" : " ", hp, r->slots);
+		else
+			fprintf(f, "%s%s", first ? "" : " ", hp);
+		first = 0;
+	}
+	fprintf(f, "\n");
+}

@@ -1,0 +1,223 @@
+/*
+ * lsdistcc.c - lists the live compile hosts of the LAN: ccpoold servers
+ * (_ccpool._tcp) and stock distccd (_distcc._tcp), found by mDNS with
+ * nothing configured, or by DNS names for sites without mDNS.
+ *
+ * main() parses options, runs a disc_browser on a libevent loop for the
+ * settle time (or forever with --watch), then probes (ls_probe.c) and
+ * prints (ls_print.c).
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/event.h>
+
+#include "discovery/disc_browse.h"
+#include "lsdistcc/ls.h"
+
+#define DISTCC_PORT	3632
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+"usage: lsdistcc [-t seconds] [-p] [-c cluster] [--json | --hosts | --watch]\n"
+"       lsdistcc [-t seconds] [-P port] [--json | --hosts] name|pattern ...\n"
+"\n"
+"With no names, lists ccpool and distcc hosts found by mDNS (avahi-daemon).\n"
+"With names or printf patterns such as distcc%%d, looks them up in DNS\n"
+"and probes each by TCP.\n"
+"\n"
+"  -t seconds   how long to listen (default 2; with --watch: run time)\n"
+"  -p           probe each host by TCP connect and show the latency\n"
+"  -c cluster   only ccpool hosts of this cluster\n"
+"  -P port      port for DNS mode (default %d)\n"
+"  --json       print a JSON array\n"
+"  --hosts      print a DISTCC_HOSTS line for stock distcc\n"
+"  --watch      keep printing hosts as they come, change and go\n"
+"  -h, --help   this text\n"
+"Exit status: 0 hosts found, 1 none, 2 usage error or no avahi-daemon.\n",
+	    DISTCC_PORT);
+}
+
+static void
+on_warn(const char *msg, void *arg)
+{
+	(void)arg;
+	fprintf(stderr, "lsdistcc: %s\n", msg);
+}
+
+static void
+on_watch_event(enum disc_event ev, const struct disc_host *h, void *arg)
+{
+	struct ls_row	 row;
+	time_t		 now = time(NULL);
+	char		 ts[16];
+
+	(void)arg;
+	ls_row_from_host(&row, h);
+	strftime(ts, sizeof(ts), "%H:%M:%S", localtime(&now));
+	if (ev == DISC_HOST_REMOVE)
+		printf("%s - %s %s\n", ts, row.kind, row.name);
+	else
+		printf("%s %c %s %s %s:%u cpus=%u slots=%u free=%u load=%u%% "
+		    "sec=%s\n", ts, ev == DISC_HOST_ADD ? '+' : '~', row.kind,
+		    row.name, row.addr, row.port, row.cpus, row.slots,
+		    row.free_slots, row.load, row.security);
+	fflush(stdout);
+}
+
+static void
+on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	(void)sig;
+	(void)what;
+	event_base_loopbreak(arg);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'J' },
+		{ "hosts", no_argument, NULL, 'H' },
+		{ "watch", no_argument, NULL, 'W' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct disc_browse_opts	 bo;
+	struct disc_browser	*b = NULL;
+	struct event_base	*base;
+	struct event		*sigint, *sigterm;
+	struct ls_row		*rows = NULL;
+	size_t			 nrows = 0, i;
+	char			 err[256], *end;
+	double			 settle = 2.0;
+	long			 port = DISTCC_PORT;
+	int			 ch, json = 0, hosts = 0, watch = 0, probe = 0;
+	int			 timed = 0;
+	const char		*cluster = NULL;
+
+	while ((ch = getopt_long(argc, argv, "t:pc:P:h", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 't':
+			settle = strtod(optarg, &end);
+			if (*end != '\0' || !(settle > 0 && settle <= 86400)) {
+				fprintf(stderr, "lsdistcc: bad -t %s\n", optarg);
+				return 2;
+			}
+			timed = 1;
+			break;
+		case 'p':
+			probe = 1;
+			break;
+		case 'c':
+			cluster = optarg;
+			break;
+		case 'P':
+			port = strtol(optarg, &end, 10);
+			if (*end != '\0' || port < 1 || port > 65535) {
+				fprintf(stderr, "lsdistcc: bad -P %s\n", optarg);
+				return 2;
+			}
+			break;
+		case 'J':
+			json = 1;
+			break;
+		case 'H':
+			hosts = 1;
+			break;
+		case 'W':
+			watch = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (json + hosts + watch > 1 || (watch && optind < argc)) {
+		fprintf(stderr, "lsdistcc: --json, --hosts and --watch "
+		    "exclude each other (and --watch takes no names)\n");
+		return 2;
+	}
+	if ((base = event_base_new()) == NULL) {
+		fprintf(stderr, "lsdistcc: out of memory\n");
+		return 2;
+	}
+	sigint = evsignal_new(base, SIGINT, on_signal, base);
+	sigterm = evsignal_new(base, SIGTERM, on_signal, base);
+	if (sigint == NULL || sigterm == NULL) {
+		fprintf(stderr, "lsdistcc: out of memory\n");
+		return 2;
+	}
+	evsignal_add(sigint, NULL);
+	evsignal_add(sigterm, NULL);
+
+	if (optind < argc) {
+		/* DNS mode, for sites without mDNS */
+		for (; optind < argc; optind++)
+			if (ls_dns_rows(argv[optind], (uint16_t)port, &rows,
+			    &nrows, err, sizeof(err)) == -1) {
+				fprintf(stderr, "lsdistcc: %s\n", err);
+				return 2;
+			}
+		probe = 1;	/* a name that resolves may still be down */
+	} else {
+		struct timeval	 tv;
+
+		memset(&bo, 0, sizeof(bo));
+		bo.cluster = cluster;
+		bo.ccpool = bo.distcc = 1;
+		bo.no_fail = watch;
+		bo.warn = on_warn;
+		b = disc_browser_new(base, &bo, watch ? on_watch_event : NULL,
+		    NULL, err, sizeof(err));
+		if (b == NULL) {
+			fprintf(stderr, "lsdistcc: %s\n", err);
+			return 2;
+		}
+		tv.tv_sec = (time_t)settle;
+		tv.tv_usec = (suseconds_t)((settle - (double)tv.tv_sec) * 1e6);
+		if (!watch || timed)
+			event_base_loopexit(base, &tv);
+		event_base_dispatch(base);
+		if (watch)
+			goto out;
+		nrows = disc_hosts_count(disc_browser_hosts(b));
+		if (nrows > 0 && (rows = calloc(nrows, sizeof(*rows))) == NULL) {
+			fprintf(stderr, "lsdistcc: out of memory\n");
+			return 2;
+		}
+		for (i = 0; i < nrows; i++)
+			ls_row_from_host(&rows[i],
+			    disc_hosts_at(disc_browser_hosts(b), i));
+	}
+	if (probe && ls_probe(base, rows, nrows, 1000) == -1) {
+		fprintf(stderr, "lsdistcc: out of memory\n");
+		return 2;
+	}
+	ls_sort(rows, nrows);
+	if (json)
+		ls_print_json(stdout, rows, nrows);
+	else if (hosts)
+		ls_print_hosts(stdout, rows, nrows);
+	else if (nrows > 0)
+		ls_print_table(stdout, rows, nrows);
+	else
+		fprintf(stderr, "lsdistcc: no hosts found\n");
+out:
+	disc_browser_free(b);
+	event_free(sigint);
+	event_free(sigterm);
+	event_base_free(base);
+	free(rows);
+	return nrows > 0 || watch ? 0 : 1;
+}

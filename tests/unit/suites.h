@@ -1,0 +1,18 @@
+/*
+ * suites.h - the list of CUnit suites, one per module.  Each test file
+ * defines init_<module>_tests(), which registers its suite and returns 0
+ * (or -1 on a CUnit error).  Add one X() line per module.
+ */
+#ifndef CCPOOL_TEST_SUITES_H
+#define CCPOOL_TEST_SUITES_H
+
+#define UNIT_SUITES \
+	X(disc_txt) \
+	X(disc_poll) \
+	X(disc_hosts)
+
+#define X(m) int init_##m##_tests(void);
+UNIT_SUITES
+#undef X
+
+#endif
