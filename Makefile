@@ -99,6 +99,10 @@ deps:
 		--no-install-recommends $$missing; rc=$$?; \
 	[ -z "$$prc" ] || $$SUDO rm -f /usr/sbin/policy-rc.d; exit $$rc
 
+# bench: performance figures, in the lab (root); never part of check.
+bench: all $(TESTBIN)
+	tests/lab/bench_discovery.sh
+
 demo: all
 	@echo "make demo: remote compilation is coming (see issue 3)."
 
@@ -122,4 +126,4 @@ dist: clean
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
-.PHONY: all check fuzz lint deps demo install uninstall clean dist
+.PHONY: all check fuzz lint deps demo bench install uninstall clean dist

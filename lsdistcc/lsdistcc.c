@@ -55,12 +55,17 @@ static void
 on_watch_event(enum disc_event ev, const struct disc_host *h, void *arg)
 {
 	struct ls_row	 row;
-	time_t		 now = time(NULL);
-	char		 ts[16];
+	struct timespec	 now;
+	struct tm	 tm;
+	char		 ts[32];
+	size_t		 n;
 
 	(void)arg;
 	ls_row_from_host(&row, h);
-	strftime(ts, sizeof(ts), "%H:%M:%S", localtime(&now));
+	clock_gettime(CLOCK_REALTIME, &now);
+	localtime_r(&now.tv_sec, &tm);
+	n = strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
+	snprintf(ts + n, sizeof(ts) - n, ".%03ld", now.tv_nsec / 1000000);
 	if (ev == DISC_HOST_REMOVE)
 		printf("%s - %s %s\n", ts, row.kind, row.name);
 	else

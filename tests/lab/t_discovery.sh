@@ -98,7 +98,8 @@ jq -e '.[] | select(.kind=="distcc") | .up == true and .rtt_ms >= 0' \
 echo "ok: distccd listed as distcc, --hosts and -p work"
 
 # 6. a cluster filter hides other clusters
-lab_spawn 2 pubx "$B/pubtest" -n other -c elsewhere </dev/null >/dev/null
+lab_spawn 2 pubx sh -c "tail -f /dev/null | '$B/pubtest' -n other -c elsewhere" \
+    >/dev/null
 sleep 1
 out=$(lab_exec 3 "$B/lsdistcc" -t 2 -c default --json)
 has "$out" other && fail "cluster filter let 'other' through"
