@@ -31,24 +31,24 @@ DEBS = build-essential pkg-config clang libclang-rt-14-dev cppcheck clang-tidy \
 
 all: $(BIN:%=$(B)/%)
 
-$(B)/%.o: %.c
+$(B)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
-$(B)/libccpool.a: $(LIBSRC:%.c=$(B)/%.o)
+$(B)/libccpool.a: $(LIBSRC:%.c=$(B)/obj/%.o)
 	rm -f $@
 	ar rcs $@ $^
 
-$(B)/lsdistcc: $(LSDISTCC:%.c=$(B)/%.o) $(B)/libccpool.a
+$(B)/lsdistcc: $(LSDISTCC:%.c=$(B)/obj/%.o) $(B)/libccpool.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(B)/runner: $(UNIT:%.c=$(B)/%.o) $(B)/libccpool.a
+$(B)/runner: $(UNIT:%.c=$(B)/obj/%.o) $(B)/libccpool.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(TEST_LIBS)
 
-$(B)/fuzz_%: $(B)/tests/fuzz/fuzz_%.o $(B)/tests/fuzz/standalone.o $(B)/libccpool.a
+$(B)/fuzz_%: $(B)/obj/tests/fuzz/fuzz_%.o $(B)/obj/tests/fuzz/standalone.o $(B)/libccpool.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(B)/pubtest: $(B)/tests/lab/pubtest.o $(B)/libccpool.a
+$(B)/pubtest: $(B)/obj/tests/lab/pubtest.o $(B)/libccpool.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 TESTBIN = $(B)/runner $(FUZZERS:%=$(B)/fuzz_%) $(LABBIN:%=$(B)/%)
