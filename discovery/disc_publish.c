@@ -144,16 +144,40 @@ group_cb(AvahiEntryGroup *g, AvahiEntryGroupState state, void *arg)
 	}
 }
 
-/* "_<machine>--<version>._sub._distcc._tcp", as distcc names its subtype. */
+/* distcc's form of a subtype label part: lower case, [a-z0-9] else '-'. */
+static void
+distcc_label(char *dst, size_t len, const char *src)
+{
+	size_t	 i;
+
+	for (i = 0; src[i] != '\0' && i + 1 < len; i++) {
+		char	 c = src[i];
+
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		dst[i] = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ?
+		    c : '-';
+	}
+	dst[i] = '\0';
+}
+
+/*
+ * "_<machine>--<version>._sub._distcc._tcp", the subtype stock distcc
+ * clients browse for (e.g. _x86-64-linux-gnu--12-2-0).  -1 if the first
+ * label would not fit a DNS label.
+ */
 static int
 distcc_subtype(const struct disc_distcc_info *d, char *buf, size_t len)
 {
-	int	 n = snprintf(buf, len, "_%s--%s._sub.%s", d->cc_machine,
-		    d->cc_version, DISC_DISTCC_SERVICE);
+	char	 m[sizeof(d->cc_machine)], v[sizeof(d->cc_version)];
+	int	 n;
 
-	/* the subtype's first label must fit a DNS label (63 bytes) */
-	return n > 0 && (size_t)n < len &&
-	    strlen(d->cc_machine) + strlen(d->cc_version) + 3 <= 63 ? 0 : -1;
+	distcc_label(m, sizeof(m), d->cc_machine);
+	distcc_label(v, sizeof(v), d->cc_version);
+	if (strlen(m) + strlen(v) + 3 > 63)
+		return -1;
+	n = snprintf(buf, len, "_%s--%s._sub.%s", m, v, DISC_DISTCC_SERVICE);
+	return n > 0 && (size_t)n < len ? 0 : -1;
 }
 
 /* (Re)register every record in the group; handles name collisions. */
