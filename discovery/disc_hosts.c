@@ -124,10 +124,18 @@ merge(struct entry *e)
 static int
 host_differs(const struct disc_host *a, const struct disc_host *b)
 {
-	return strcmp(a->hostname, b->hostname) != 0 || a->port != b->port ||
-	    a->naddr != b->naddr ||
-	    memcmp(a->addr, b->addr, sizeof(a->addr)) != 0 ||
-	    memcmp(&a->info, &b->info, sizeof(a->info)) != 0 ||
+	unsigned	 i;
+
+	if (strcmp(a->hostname, b->hostname) != 0 || a->port != b->port ||
+	    a->naddr != b->naddr)
+		return 1;
+	for (i = 0; i < a->naddr; i++)
+		if (a->addr[i].family != b->addr[i].family ||
+		    a->addr[i].ifindex != b->addr[i].ifindex ||
+		    strcmp(a->addr[i].text, b->addr[i].text) != 0)
+			return 1;
+	/* both are copies of zero-filled, decoder-written structs */
+	return memcmp(&a->info, &b->info, sizeof(a->info)) != 0 ||
 	    memcmp(&a->distcc, &b->distcc, sizeof(a->distcc)) != 0;
 }
 
@@ -158,7 +166,7 @@ disc_hosts_seen(struct disc_hosts *t, const struct disc_sighting *s,
 		if (t->n == t->cap) {
 			size_t	 ncap = t->cap ? t->cap * 2 : 16;
 			struct entry **ne = reallocarray(t->e, ncap,
-			    sizeof(*ne));
+			    sizeof(struct entry *));
 
 			if (ne == NULL)
 				return -1;

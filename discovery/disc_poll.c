@@ -138,7 +138,8 @@ timeout_arm(AvahiTimeout *t, const struct timeval *tv)
 	if (tv == NULL)
 		return;
 	gettimeofday(&now, NULL);
-	if (timercmp(tv, &now, >))
+	if (tv->tv_sec > now.tv_sec ||
+	    (tv->tv_sec == now.tv_sec && tv->tv_usec > now.tv_usec))
 		timersub(tv, &now, &delta);
 	evtimer_add(t->ev, &delta);
 }

@@ -100,9 +100,9 @@ ls_print_table(FILE *f, const struct ls_row *rows, size_t n)
 		}
 		if (r->known)
 			fprintf(f, "%-20s %-24s %-6s %4u %5u %4u %3u%% %-5s "
-			    "%s%-*s%s\n", r->name, hp, r->kind, r->cpus,
+			    "%-*s%s\n", r->name, hp, r->kind, r->cpus,
 			    r->slots, r->free_slots, r->load, r->security,
-			    probed ? "" : "", probed ? 9 : 0, rtt,
+			    probed ? 9 : 0, rtt,
 			    r->toolchains[0] ? r->toolchains : "-");
 		else
 			fprintf(f, "%-20s %-24s %-6s %4s %5s %4s %4s %-5s "

@@ -77,7 +77,8 @@ ls_probe(struct event_base *base, struct ls_row *rows, size_t n,
     int timeout_ms)
 {
 	struct probe	*probes;
-	struct timeval	 tv = { timeout_ms / 1000, (timeout_ms % 1000) * 1000 };
+	struct timeval	 tv = { timeout_ms / 1000,
+	    (suseconds_t)(timeout_ms % 1000) * 1000 };
 	size_t		 i;
 	int		 pending = 0;
 
