@@ -1,0 +1,116 @@
+#!/bin/bash
+# run.sh BUILD_DIR - runs every tests/lab/t_*.sh (in name order), each in
+# its own bash with CCPOOL_BUILD=BUILD_DIR and a unique LAB_ID, bounded by
+# timeout(1) (LAB_TIMEOUT, default 300 s).  Prints PASS/FAIL/SKIP per test
+# and a last line "lab: N passed, M failed, K skipped"; exits 1 if any
+# failed, 130 when interrupted.  A test's output goes to
+# BUILD_DIR/lab-logs/t_x.log (the end of it is shown when it fails; with
+# LAB_VERBOSE=1 it is shown as it runs).  After each test whatever its lab
+# left behind is removed, and a test that left something fails.
+# Not root: every test is skipped (exit 0), loudly.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+if [ $# -ne 1 ] || [ ! -d "$1" ]; then
+	echo "usage: tests/lab/run.sh BUILD_DIR" >&2
+	exit 2
+fi
+CCPOOL_BUILD=$(cd "$1" && pwd)
+export CCPOOL_BUILD
+timeout_s=${LAB_TIMEOUT:-300}
+tests=()
+while IFS= read -r t; do tests+=("$t"); done < <(
+	LC_ALL=C find "$here" -maxdepth 1 -name 't_*.sh' -type f | LC_ALL=C sort)
+pass=0 fail=0 skip=0
+
+finish() {
+	echo "lab: $pass passed, $fail failed, $skip skipped"
+	[ "$fail" -eq 0 ]
+}
+
+if [ "$(id -u)" != 0 ]; then
+	echo "lab: ==================================================" >&2
+	echo "lab: NOT ROOT: every lab test is SKIPPED (the lab needs" >&2
+	echo "lab: network namespaces: run make check as root)" >&2
+	echo "lab: ==================================================" >&2
+	for t in "${tests[@]}"; do
+		echo "SKIP $(basename "$t" .sh)"
+		skip=$((skip + 1))
+	done
+	finish
+	exit 0
+fi
+
+logs=$CCPOOL_BUILD/lab-logs
+mkdir -p "$logs" || exit 1
+interrupted=
+child=
+on_signal() {
+	interrupted=$1
+	# timeout(1) passes TERM on to the test and its process group; the
+	# test's trap tears its lab down.
+	[ -z "$child" ] || kill -TERM "$child" 2>/dev/null
+}
+trap 'on_signal INT' INT
+trap 'on_signal TERM' TERM
+trap 'on_signal HUP' HUP
+
+idx=0
+for t in "${tests[@]}"; do
+	name=$(basename "$t" .sh)
+	if [ -n "$interrupted" ]; then
+		echo "SKIP $name (interrupted)"
+		skip=$((skip + 1))
+		continue
+	fi
+	idx=$((idx + 1))
+	LAB_ID=$(printf 'ccl%xr%02x' $$ $((idx % 256)))
+	export LAB_ID
+	log=$logs/$name.log
+	start=$(date +%s)
+	if [ -n "${LAB_VERBOSE:-}" ]; then
+		timeout -k 30 "$timeout_s" bash "$t" > >(tee "$log") 2>&1 &
+	else
+		timeout -k 30 "$timeout_s" bash "$t" >"$log" 2>&1 &
+	fi
+	child=$!
+	# wait returns early when a trapped signal arrives: wait again.
+	while :; do
+		wait "$child"
+		rc=$?
+		kill -0 "$child" 2>/dev/null || break
+	done
+	child=
+	secs=$(($(date +%s) - start))
+	left=$("$here/lab.sh" --cleanup "$LAB_ID")
+	note=
+	case $rc in
+	0) res=PASS ;;
+	77) res=SKIP; note=" ($(grep -m1 '^lab: SKIP' "$log" | cut -c12-))" ;;
+	124 | 137) res=FAIL; note=" (timeout after ${timeout_s} s)" ;;
+	*) res=FAIL; note=" (exit $rc)" ;;
+	esac
+	[ -z "$interrupted" ] || { res=FAIL; note=" (interrupted: SIG$interrupted)"; }
+	if [ -n "$left" ]; then
+		echo "lab: $name left its lab behind, $left" >&2
+		if [ "$res" = PASS ]; then
+			res=FAIL
+			note=" (left its lab behind)"
+		fi
+	fi
+	echo "$res $name$note [${secs} s]"
+	case $res in
+	PASS) pass=$((pass + 1)) ;;
+	SKIP) skip=$((skip + 1)) ;;
+	FAIL)
+		fail=$((fail + 1))
+		if [ -z "${LAB_VERBOSE:-}" ]; then
+			echo "---- last lines of $log:"
+			tail -n 30 "$log" | sed 's/^/    /'
+			echo "----"
+		fi ;;
+	esac
+done
+finish
+rc=$?
+[ -z "$interrupted" ] || exit 130
+exit $rc
