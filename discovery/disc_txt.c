@@ -18,7 +18,7 @@
 #define TXT_KEY_MAX	32	/* longest key we accept, even unknown */
 #define TXT_STR_MAX	(DISC_TXT_MAX / 3 + 1)	/* "<len>k=" is 3 bytes */
 #define TXT_NUM_DIGITS	10
-#define TXT_SLOTS_MAX	((uint64_t)DISC_LIMIT_CPUS * 4)
+#define TXT_SLOTS_MAX	16384	/* DISC_LIMIT_CPUS * 4 */
 #define FPR_PREFIX	"sha256:"
 #define FPR_HEXLEN	64
 
