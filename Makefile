@@ -124,6 +124,8 @@ dist: clean
 	tar -czf ccpool-$(VERSION).tar.gz ccpool-$(VERSION)
 	rm -rf ccpool-$(VERSION)
 
+.SECONDARY:
+
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
 .PHONY: all check fuzz lint deps demo bench install uninstall clean dist

@@ -107,7 +107,33 @@ out=$(lab_exec 3 "$B/lsdistcc" -t 2 -c elsewhere --json)
 has "$out" other || fail "cluster elsewhere not listed: $out"
 echo "ok: cluster filter"
 
-# 7. no avahi-daemon: exit 2 with a message that says how to start it
+# 7. a service name collision is renamed, both stay visible
+lab_spawn 2 dup sh -c "tail -f /dev/null | '$B/pubtest' -n pub1" >/dev/null
+ok=
+for n in $(seq 30); do
+	grep -q 'established pub1 #2' "$S/h2/dup.log" && { ok=1; break; }
+	sleep 0.2
+done
+[ -n "$ok" ] || fail "collision not renamed: $(cat "$S/h2/dup.log")"
+out=$(lsjson 3 1)
+has "$out" pub1 && has "$out" "pub1 #2" || fail "after collision: $out"
+echo "ok: name collision renamed"
+
+# 8. a watching browser survives its avahi-daemon restarting
+lab_spawn 3 watch "$B/lsdistcc" --watch -t 60 >/dev/null
+sleep 1
+lab_avahi_restart 3
+lab_spawn 1 late sh -c "tail -f /dev/null | '$B/pubtest' -n late" >/dev/null
+ok=
+for n in $(seq 60); do
+	grep -q ' + ccpool late ' "$S/h3/watch.log" && { ok=1; break; }
+	sleep 0.25
+done
+[ -n "$ok" ] || fail "watch did not recover: $(tail -5 "$S/h3/watch.log")"
+lab_kill 3 watch TERM
+echo "ok: browser survives avahi-daemon restart"
+
+# 9. no avahi-daemon: exit 2 with a message that says how to start it
 lab_avahi_stop 3
 msg=$(lab_exec 3 "$B/lsdistcc" -t 1 2>&1); rc=$?
 [ $rc -eq 2 ] || fail "exit $rc without avahi-daemon"
