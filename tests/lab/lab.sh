@@ -1,8 +1,9 @@
 #!/bin/bash
 # lab.sh - the private test LAN ("lab") of every integration test, demo and
 # benchmark: N hosts on this one machine, each a network namespace with its
-# own hostname (UTS namespace), its own /run (mount namespace), its own
-# D-Bus system bus and its own avahi-daemon, all on one private bridge.
+# own hostname (UTS namespace), private /run/avahi-daemon and /run/dbus (mount
+# namespace), its own D-Bus system bus and avahi-daemon, all on one private
+# bridge.
 # Nothing is created in the root network namespace and nothing ever runs on
 # the machine's real interfaces.  doc/lab.md is the user's guide.
 #
@@ -10,7 +11,7 @@
 # Run as a command:    tests/lab/lab.sh --cleanup-stale | --cleanup ID | --list
 #
 # Start reading at lab_up; lab__destroy is the one teardown path (used by
-# lab_down, the EXIT/INT/TERM traps and --cleanup-stale).  Internal names
+# lab_down, the EXIT/INT/TERM/HUP traps and --cleanup-stale).  Internal names
 # carry a double underscore (lab__*, LAB__*); the rest is the interface.
 #
 # Names, for a lab id such as ccl4242 (always "ccl" + at most 9 [a-z0-9]):
@@ -26,10 +27,13 @@
 #                  hI/dbus.log, hI/avahi.log, hI/*.conf
 #                  hI/services/     hI's /etc/avahi/services (bind-mounted)
 
+# Scripts for sh -c and ip netns exec are in single quotes on purpose.
+# shellcheck disable=SC2016
 LAB__PREFIX=ccl
 LAB__ID=
 LAB__DIR=
 LAB__N=0
+LAB__OWNER=
 LAB__ONEXIT=()
 
 # --- small helpers ----------------------------------------------------------
@@ -84,9 +88,10 @@ lab__ns_pids() {
 	local ns p
 	for ns in "$@"; do
 		for p in $(ip netns pids "$ns" 2>/dev/null); do
-			lab__alive "$p" && echo "$p"
+			if lab__alive "$p"; then echo "$p"; fi
 		done
 	done
+	return 0
 }
 
 # lab__group_pids NS PGID: live processes of process group PGID inside NS.
@@ -95,8 +100,11 @@ lab__group_pids() {
 	for p in $(ip netns pids "$1" 2>/dev/null); do
 		s=$(lab__stat "$p") || continue
 		rest=${s#* }
-		[ "${s%% *}" != Z ] && [ "${rest%% *}" = "$2" ] && echo "$p"
+		if [ "${s%% *}" != Z ] && [ "${rest%% *}" = "$2" ]; then
+			echo "$p"
+		fi
 	done
+	return 0
 }
 
 lab__group_gone() { [ -z "$(lab__group_pids "$1" "$2")" ]; }
@@ -106,7 +114,7 @@ lab__ns_empty() { [ -z "$(lab__ns_pids "$@")" ]; }
 # start a daemon), so daemons never hold a test's pipes or fifos open.
 lab__closefds() {
 	local f fd
-	for f in /proc/$BASHPID/fd/*; do
+	for f in /proc/"$BASHPID"/fd/*; do
 		fd=${f##*/}
 		case $fd in [0-2] | 255 | *[!0-9]*) continue ;; esac
 		eval "exec $fd>&-" 2>/dev/null
@@ -234,12 +242,12 @@ lab_kill() {
 	pids=$(lab__group_pids "$ns" "$pg")
 	if [ -n "$pids" ]; then
 		# shellcheck disable=SC2086
-		kill -"${sig#-}" $pids 2>/dev/null
+		kill -"${sig#-}" $pids 2>/dev/null || :
 		if ! lab__poll 50 lab__group_gone "$ns" "$pg"; then
 			lab__err "h$i: $name still running 5 s after SIG${sig#SIG}: KILL"
 			pids=$(lab__group_pids "$ns" "$pg")
 			# shellcheck disable=SC2086
-			[ -z "$pids" ] || kill -KILL $pids 2>/dev/null
+			[ -z "$pids" ] || kill -KILL $pids 2>/dev/null || :
 			lab__poll 20 lab__group_gone "$ns" "$pg" || {
 				lab__err "h$i: $name survives SIGKILL"
 				return 1
@@ -397,7 +405,7 @@ lab__prereq() {
 # 9 of [a-z0-9], so that every interface name fits in 15 bytes.
 lab__mkid() {
 	local raw=${LAB_ID:-$LAB__PREFIX$$}
-	raw=$(printf '%s' "$raw" | tr 'A-Z' 'a-z' | tr -cd 'a-z0-9')
+	raw=$(printf '%s' "$raw" | tr '[:upper:]' '[:lower:]' | tr -cd 'a-z0-9')
 	case $raw in "$LAB__PREFIX"*) ;; *) raw=$LAB__PREFIX$raw ;; esac
 	if [ ${#raw} -gt 12 ]; then
 		raw=$LAB__PREFIX$(printf '%s' "$raw" | cksum | cut -c1-9)
@@ -415,6 +423,7 @@ lab__build_net() {
 	ip netns add "$sw" || return 1
 	# The switch never speaks: no IPv6 (so no MLD, no router solicits).
 	lab__nsexec "$sw" '
+	    [ -d /proc/sys/net/ipv6 ] || exit 0
 	    echo 1 >/proc/sys/net/ipv6/conf/default/disable_ipv6
 	    echo 1 >/proc/sys/net/ipv6/conf/all/disable_ipv6' || return 1
 	for ((i = 1; i <= n; i++)); do
@@ -422,6 +431,7 @@ lab__build_net() {
 		ip netns add "$ns" || return 1
 		# No duplicate address detection: link-local usable at once.
 		lab__nsexec "$ns" '
+		    [ -d /proc/sys/net/ipv6 ] || exit 0
 		    for c in all default; do
 			echo 0 >/proc/sys/net/ipv6/conf/$c/accept_dad
 			echo 0 >/proc/sys/net/ipv6/conf/$c/dad_transmits
@@ -518,7 +528,8 @@ lab_up() {
 	fi
 	LAB__DIR=$d
 	LAB__N=$n
-	echo "$$ $(lab__stat $$ | cut -d' ' -f3)" >"$d/owner"
+	LAB__OWNER=$BASHPID
+	echo "$BASHPID $(lab__stat $BASHPID | cut -d' ' -f3)" >"$d/owner"
 	echo "$n" >"$d/n"
 	trap lab__on_exit EXIT
 	trap 'lab__on_signal INT 130' INT
@@ -566,26 +577,28 @@ lab__up_fail() {
 	return 1
 }
 
-# lab_on_exit CMD: run CMD (a shell string, eval'ed) when the test exits,
-# before the lab is torn down; later ones run first.
+# lab_on_exit CMD: run CMD (a shell string, eval'ed) when the test exits
+# (also after a lab_down, and on INT/TERM/HUP), before the lab is torn
+# down; later ones run first.
 lab_on_exit() {
 	LAB__ONEXIT=("$*" "${LAB__ONEXIT[@]}")
 }
 
 lab__on_exit() {
 	local rc=$? c
-	# Only the shell that built the lab tears it down.
-	if [ -n "$LAB__ID" ] && [ "$BASHPID" = "$$" ]; then
-		for c in "${LAB__ONEXIT[@]}"; do eval "$c"; done
-		LAB__ONEXIT=()
-		lab_down
-	fi
+	# Only the shell that built the lab tears it down (traps are not
+	# inherited by subshells, but be sure).
+	[ "$BASHPID" = "$LAB__OWNER" ] || return $rc
+	for c in "${LAB__ONEXIT[@]}"; do eval "$c"; done
+	LAB__ONEXIT=()
+	lab_down
 	return $rc
 }
 
 lab__on_signal() {
 	trap - "$1"
-	[ "$BASHPID" = "$$" ] && lab__err "caught SIG$1: tearing the lab down"
+	[ -z "$LAB__ID" ] || [ "$BASHPID" != "$LAB__OWNER" ] ||
+	    lab__err "caught SIG$1: tearing the lab down"
 	exit "$2"
 }
 
@@ -603,14 +616,14 @@ lab__destroy() {
 	if [ -n "$pids" ]; then
 		np=$(echo "$pids" | wc -l)
 		# shellcheck disable=SC2086
-		kill -TERM $pids 2>/dev/null
+		kill -TERM $pids 2>/dev/null || :
 		# shellcheck disable=SC2086
 		if ! lab__poll 50 lab__ns_empty $nss; then
 			pids=$(lab__ns_pids $nss)
 			lab__err "$id: still running 5 s after TERM, KILL:" \
 			    "$(ps -o pid=,comm= -p "$(echo $pids | tr ' ' ,)" |
 			    tr '\n' ' ')"
-			kill -KILL $pids 2>/dev/null
+			kill -KILL $pids 2>/dev/null || :
 			lab__poll 20 lab__ns_empty $nss ||
 			    lab__err "$id: processes survive SIGKILL: $(lab__ns_pids $nss)"
 		fi
@@ -625,8 +638,18 @@ lab__destroy() {
 }
 
 # lab_down: tear the lab down (idempotent; also run by the EXIT trap).
+# With LAB_LOGDIR set, every host's logs are first copied to
+# LAB_LOGDIR/hI/ (run.sh sets it, so daemon logs outlive the lab).
 lab_down() {
+	local h
 	[ -n "$LAB__ID" ] || return 0
+	if [ -n "${LAB_LOGDIR:-}" ]; then
+		for h in "$LAB__DIR"/h*; do
+			[ -d "$h" ] || continue
+			mkdir -p "$LAB_LOGDIR/${h##*/}" &&
+			    cp -p "$h"/*.log "$LAB_LOGDIR/${h##*/}/" 2>/dev/null
+		done
+	fi
 	lab__destroy "$LAB__ID" "$LAB__DIR" >/dev/null
 	LAB__ID=
 	LAB__DIR=
@@ -640,19 +663,24 @@ lab_down() {
 lab__ids() {
 	{
 		ip netns list 2>/dev/null | awk '{ print $1 }' |
-		    sed -n "s/^\($LAB__PREFIX[a-z0-9]\{0,9\}\)-\(sw\|h[0-9]\{1,\}\)\$/\1/p"
+		    sed -n "s/^\(${LAB__PREFIX}[a-z0-9]\{0,9\}\)-\(sw\|h[0-9]\{1,\}\)\$/\1/p"
 		for d in "${LAB_TMPDIR:-/tmp}"/ccpool-lab."$LAB__PREFIX"*; do
 			[ -d "$d" ] && echo "${d##*/ccpool-lab.}"
 		done
 	} | sort -u
 }
 
-# lab__owner_alive DIR: the shell that built this lab still runs.
+# lab__owner_alive DIR: the shell that built this lab still runs (or the
+# lab is being born: DIR exists, its owner file not yet, for < 10 s).
 lab__owner_alive() {
 	local pid st now
+	if [ -d "$1" ] && [ ! -e "$1/owner" ]; then
+		[ -n "$(find "$1" -maxdepth 0 -newermt '-10 seconds')" ]
+		return
+	fi
 	read -r pid st 2>/dev/null <"$1/owner" || return 1
 	now=$(lab__stat "$pid") || return 1
-	[ "${now##* }" = "$st" ]
+	[ "${now%% *}" != Z ] && [ "${now##* }" = "$st" ]
 }
 
 lab__main() {

@@ -5,7 +5,8 @@
 # and a last line "lab: N passed, M failed, K skipped"; exits 1 if any
 # failed, 130 when interrupted.  A test's output goes to
 # BUILD_DIR/lab-logs/t_x.log (the end of it is shown when it fails; with
-# LAB_VERBOSE=1 it is shown as it runs).  After each test whatever its lab
+# LAB_VERBOSE=1 it is shown as it runs), the lab's daemon and spawned
+# process logs to BUILD_DIR/lab-logs/t_x.d/hI/.  After each test whatever its lab
 # left behind is removed, and a test that left something fails.
 # Not root: every test is skipped (exit 0), loudly.
 set -u
@@ -44,6 +45,7 @@ logs=$CCPOOL_BUILD/lab-logs
 mkdir -p "$logs" || exit 1
 interrupted=
 child=
+# shellcheck disable=SC2317  # called from the traps
 on_signal() {
 	interrupted=$1
 	# timeout(1) passes TERM on to the test and its process group; the
@@ -58,7 +60,8 @@ idx=0
 for t in "${tests[@]}"; do
 	name=$(basename "$t" .sh)
 	if [ -n "$interrupted" ]; then
-		echo "SKIP $name (interrupted)"
+		echo "SKIP $name"
+		echo "    $name: not run (interrupted)"
 		skip=$((skip + 1))
 		continue
 	fi
@@ -66,6 +69,9 @@ for t in "${tests[@]}"; do
 	LAB_ID=$(printf 'ccl%xr%02x' $$ $((idx % 256)))
 	export LAB_ID
 	log=$logs/$name.log
+	LAB_LOGDIR=$logs/$name.d
+	rm -rf "$LAB_LOGDIR"
+	export LAB_LOGDIR
 	start=$(date +%s)
 	if [ -n "${LAB_VERBOSE:-}" ]; then
 		timeout -k 30 "$timeout_s" bash "$t" > >(tee "$log") 2>&1 &
@@ -75,36 +81,50 @@ for t in "${tests[@]}"; do
 	child=$!
 	# wait returns early when a trapped signal arrives: wait again.
 	while :; do
-		wait "$child"
+		wait "$child" 2>/dev/null
 		rc=$?
 		kill -0 "$child" 2>/dev/null || break
 	done
 	child=
 	secs=$(($(date +%s) - start))
+	sd=${LAB_TMPDIR:-/tmp}/ccpool-lab.$LAB_ID
+	for h in "$sd"/h*; do	# a lab left behind: keep its logs too
+		[ -d "$h" ] || continue
+		mkdir -p "$LAB_LOGDIR/${h##*/}" &&
+		    cp -p "$h"/*.log "$LAB_LOGDIR/${h##*/}/" 2>/dev/null
+	done
 	left=$("$here/lab.sh" --cleanup "$LAB_ID")
 	note=
 	case $rc in
 	0) res=PASS ;;
 	77) res=SKIP; note=" ($(grep -m1 '^lab: SKIP' "$log" | cut -c12-))" ;;
-	124 | 137) res=FAIL; note=" (timeout after ${timeout_s} s)" ;;
-	*) res=FAIL; note=" (exit $rc)" ;;
+	124) res=FAIL; note=" (timeout after ${timeout_s} s)" ;;
+	*)
+		res=FAIL
+		note=" (exit $rc)"
+		if [ "$rc" -gt 128 ]; then
+			note=" (killed by signal $((rc - 128)))"
+			[ "$secs" -lt "$timeout_s" ] ||
+			    note=" (timeout after ${timeout_s} s, then KILL)"
+		fi ;;
 	esac
 	[ -z "$interrupted" ] || { res=FAIL; note=" (interrupted: SIG$interrupted)"; }
 	if [ -n "$left" ]; then
-		echo "lab: $name left its lab behind, $left" >&2
+		echo "lab: $name left its lab behind (${left#lab: })" >&2
 		if [ "$res" = PASS ]; then
 			res=FAIL
 			note=" (left its lab behind)"
 		fi
 	fi
-	echo "$res $name$note [${secs} s]"
+	echo "$res $name"
+	echo "    $name: ${secs} s$note"
 	case $res in
 	PASS) pass=$((pass + 1)) ;;
 	SKIP) skip=$((skip + 1)) ;;
 	FAIL)
 		fail=$((fail + 1))
 		if [ -z "${LAB_VERBOSE:-}" ]; then
-			echo "---- last lines of $log:"
+			echo "---- last lines of $log (daemon logs: $LAB_LOGDIR/):"
 			tail -n 30 "$log" | sed 's/^/    /'
 			echo "----"
 		fi ;;

@@ -14,7 +14,10 @@ S=$(lab_state_dir)
 
 # json_of HOST NAME FIELD: FIELD of NAME in lsdistcc --json run on HOST
 lsjson() { lab_exec "$1" "$B/lsdistcc" -t "${2:-2}" --json 2>/dev/null; }
-has() { jq -e --arg n "$2" --arg k "${3:-ccpool}" \
+# has JSON NAME [KIND]: NAME of KIND is listed (JSON must be an array)
+has() { jq -e 'type == "array"' <<<"$1" >/dev/null ||
+	fail "lsdistcc printed no JSON array: '$1'"
+	jq -e --arg n "$2" --arg k "${3:-ccpool}" \
 	'[.[] | select(.name == $n and .kind == $k)] | length == 1' \
 	<<<"$1" >/dev/null; }
 

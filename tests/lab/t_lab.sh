@@ -5,8 +5,10 @@
 # without collision, stock distcc finding distccd by mDNS and compiling on
 # it; then that lab_down, a SIGTERM/SIGINT'ed test and --cleanup-stale all
 # leave nothing behind.  Prints timings (lab_up, mDNS discovery).
+# shellcheck disable=SC2009,SC2016,SC2046,SC2086 # sh -c scripts, pid lists
 set -u
 LAB=$(cd "$(dirname "$0")" && pwd)/lab.sh
+# shellcheck source=tests/lab/lab.sh
 . "$LAB"
 fail() { echo "FAIL: $*"; exit 1; }
 links() { ip -o link | awk -F': ' '{ print $2 }' | sort; }
@@ -79,7 +81,9 @@ pid=$(lab_spawn 1 stubborn sh -c 'trap "" TERM; while :; do sleep 1; done')
 t0=$(lab__now_ms)
 lab_kill 1 stubborn TERM 2>/dev/null || fail "lab_kill did not KILL"
 t=$(($(lab__now_ms) - t0))
-[ "$t" -ge 4500 ] && [ "$t" -lt 9000 ] || fail "TERM->KILL took $t ms"
+if [ "$t" -lt 4500 ] || [ "$t" -ge 9000 ]; then
+	fail "TERM->KILL took $t ms"
+fi
 echo "ok: lab_exec status/cwd/bus, lab_spawn, lab_kill (group; KILL after ${t} ms)"
 
 # 5. avahi-daemon restart
@@ -93,7 +97,7 @@ echo "ok: avahi-daemon restart"
 # 6. a second lab coexists: its h1 has our h1's name and address, yet both
 # avahi-daemons keep the plain name h1 (they would rename on a collision).
 other=ccl$$x
-(LAB_ID=$other exec bash -c '. "$1"; lab_up 1 >/dev/null || exit 1
+(LAB_ID=$other LAB_LOGDIR='' exec bash -c '. "$1"; lab_up 1 >/dev/null || exit 1
     lab_exec 1 dbus-send --system --print-reply --dest=org.freedesktop.Avahi \
 	/ org.freedesktop.Avahi.Server.GetHostName' sh "$LAB" \
     >"$S/other.out" 2>&1) || fail "second lab: $(cat "$S/other.out")"
@@ -147,16 +151,22 @@ echo "ok: lab_down left nothing ($(echo "$pids" | wc -w) processes stopped)"
 
 # 9. a test killed by SIGTERM or SIGINT tears its lab down; a SIGKILL'ed
 # one is cleaned by --cleanup-stale.
+T=$(mktemp -d /tmp/t_lab.XXXXXX) || fail mktemp
+lab_on_exit 'rm -rf "$T"'
+cpid=
+# if this test is stopped meanwhile, stop the child too (it cleans up)
+lab_on_exit '[ -z "$cpid" ] || { kill -TERM -- -$cpid 2>/dev/null
+    lab__poll 100 eval "! lab__alive $cpid"; }'
 for sig in TERM INT KILL; do
-	cid=ccl$$$(echo $sig | cut -c1 | tr A-Z a-z)
-	rm -f "/tmp/lab-t-$cid"
-	setsid env --default-signal LAB_ID=$cid bash -c '. "$1"; lab_up 2 || exit
+	cid=ccl$$$(echo $sig | cut -c1 | tr '[:upper:]' '[:lower:]')
+	rm -f "$T/$cid"
+	setsid env --default-signal -u LAB_LOGDIR LAB_ID=$cid bash -c '. "$1"; lab_up 2 || exit
 	    lab_spawn 1 s sleep 600 >/dev/null; touch "$2"
-	    lab_exec 2 sleep 600' sh "$LAB" "/tmp/lab-t-$cid" \
-	    >"/tmp/lab-t-$cid.log" 2>&1 &
+	    lab_exec 2 sleep 600' sh "$LAB" "$T/$cid" \
+	    >"$T/$cid.log" 2>&1 &
 	cpid=$!
-	lab__poll 100 test -e "/tmp/lab-t-$cid" ||
-	    fail "child lab never came up: $(cat "/tmp/lab-t-$cid.log")"
+	lab__poll 100 test -e "$T/$cid" ||
+	    fail "child lab never came up: $(cat "$T/$cid.log")"
 	cpids=$(lab__ns_pids $(lab__ns_list "$cid"))
 	sleep 0.2
 	# as a terminal or timeout(1) would: the whole process group
@@ -173,7 +183,8 @@ for sig in TERM INT KILL; do
 	for p in $cpids; do
 		lab__alive "$p" && fail "SIG$sig: process $p survived"
 	done
-	rm -f "/tmp/lab-t-$cid" "/tmp/lab-t-$cid.log"
+	cpid=
+	rm -f "$T/$cid" "$T/$cid.log"
 	echo "ok: SIG$sig'ed lab test left nothing ($(echo $cpids | wc -w) processes)"
 done
 [ "$(links)" = "$root_links" ] || fail "root links changed at the end"
