@@ -8,7 +8,8 @@ include config.mk
 B = build$(if $(SAN),-san)
 
 # libccpool.a: code shared by every program
-COMMON = common/log.c
+COMMON = common/log.c common/proto_frame.c common/proto_zstd.c \
+	common/proto_msg.c
 DISC = discovery/disc_poll.c discovery/disc_txt.c discovery/disc_hosts.c \
 	discovery/disc_browse.c discovery/disc_publish.c
 LIBSRC = $(COMMON) $(DISC)
@@ -20,8 +21,9 @@ MAN1 = man/lsdistcc.1
 
 # tests: one CUnit runner, fuzz harnesses, lab helpers
 UNIT = tests/runner.c tests/unit/test_disc_txt.c tests/unit/test_disc_poll.c \
-	tests/unit/test_disc_hosts.c
-FUZZERS = txt
+	tests/unit/test_disc_hosts.c \
+	tests/unit/test_proto.c
+FUZZERS = txt proto
 LABBIN = pubtest
 
 DEBS = build-essential pkg-config clang libclang-rt-14-dev cppcheck clang-tidy \

@@ -9,7 +9,8 @@
 #define UNIT_SUITES \
 	X(disc_txt) \
 	X(disc_poll) \
-	X(disc_hosts)
+	X(disc_hosts) \
+	X(proto)
 
 #define X(m) int init_##m##_tests(void);
 UNIT_SUITES

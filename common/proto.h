@@ -1,0 +1,359 @@
+/*
+ * proto.h - the wire protocol codec: frames, dialects, ccpool v1 messages
+ * and zstd bodies.  The specification is doc/protocol.md.
+ *
+ * Three layers, one file each:
+ *   proto_frame.c  byte buffers, 12-byte frame headers, dialects (which
+ *                  tokens exist, value or payload, how large);
+ *   proto_zstd.c   zstd bodies with a hard output cap;
+ *   proto_msg.c    ccpool v1 messages: hello, job, result, refusal.
+ * Start with proto_frame_parse() and proto_job_feed().  Everything here is
+ * pure library code (libc and libzstd, no I/O, no event loop): the network
+ * process reads bytes, parses frames out of them and feeds the frames to a
+ * message reader; the same readers run in the fuzz harness.
+ */
+#ifndef CCPOOL_PROTO_H
+#define CCPOOL_PROTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define PROTO_VERSION		1	/* ccpool protocol version we speak */
+#define PROTO_VERSION_MIN	1	/* oldest one we still accept */
+#define PROTO_HDRLEN		12	/* 4 token chars + 8 hex digits */
+#define PROTO_KEEPALIVE_SEC	5	/* server sends KEEP this often */
+#define PROTO_KEEPALIVE_MISSES	3	/* client gives up after this many */
+#define PROTO_TCID_MAX		95	/* toolchain id bytes, as disc_txt */
+#define PROTO_PATH_MAX		4096	/* CWD_, SRCN bytes */
+#define PROTO_LANG_MAX		16	/* LANG payload bytes */
+#define PROTO_ZLEVEL		3	/* default zstd level */
+#define PROTO_ZLEVEL_MAX	19	/* higher levels need big windows */
+#define PROTO_ZWINDOWLOG_MAX	25	/* 32 MiB: decoder memory bound */
+
+/* WANT flags. */
+#define PROTO_WANT_DEPS		0x1u	/* send the dependency file back */
+#define PROTO_WANT_ALL		PROTO_WANT_DEPS
+
+/* Return values of the message readers. */
+#define PROTO_MORE		0	/* feed the next frame */
+#define PROTO_DONE		1	/* message complete */
+#define PROTO_KEEPALIVE		2	/* a KEEP frame: reset the timer */
+
+/*
+ * Size limits, chosen by the caller (server configuration, client
+ * defaults).  Every length from the network is checked against these
+ * before anything is allocated.  Payload limits above UINT32_MAX are
+ * clamped to it: a frame cannot say more.
+ */
+struct proto_limits {
+	uint32_t	 max_argc;	/* ARGC */
+	size_t		 max_arg;	/* one ARGV */
+	size_t		 max_args_total;	/* all ARGV bytes of a job */
+	size_t		 max_input_z;	/* ZDTI payload (compressed) */
+	size_t		 max_input;	/* preprocessed source, uncompressed */
+	size_t		 max_output_z;	/* ZDTO payload (compressed) */
+	size_t		 max_output;	/* object file, uncompressed */
+	size_t		 max_stdout;	/* SOUT */
+	size_t		 max_stderr;	/* SERR */
+	size_t		 max_deps;	/* DEPS */
+	size_t		 max_msg;	/* MSG_ (refusal text) */
+};
+
+/* Fill *lim with the defaults written down in doc/protocol.md. */
+void	proto_limits_default(struct proto_limits *lim);
+
+/*
+ * A growable byte buffer.  A zeroed struct (or proto_buf_init) is an empty
+ * buffer; proto_buf_free releases the storage and leaves an empty buffer.
+ * Functions returning int give 0, or -1 with errno ENOMEM (no memory) or
+ * EOVERFLOW (size would overflow); the buffer is unchanged on failure.
+ */
+struct proto_buf {
+	uint8_t		*data;
+	size_t		 len;
+	size_t		 cap;
+};
+
+void	proto_buf_init(struct proto_buf *b);
+void	proto_buf_free(struct proto_buf *b);
+void	proto_buf_reset(struct proto_buf *b);	/* len = 0, keeps storage */
+int	proto_buf_reserve(struct proto_buf *b, size_t extra);
+int	proto_buf_append(struct proto_buf *b, const void *p, size_t n);
+/* Drop the first n bytes (n <= len), e.g. frames already parsed. */
+void	proto_buf_consume(struct proto_buf *b, size_t n);
+
+/*
+ * Append one frame.  tok is 4 characters of [A-Z0-9_] (not a C string).
+ * proto_put_payload writes the header with len and then the len bytes.
+ * Returns 0, or -1 with errno EINVAL (bad token, len > UINT32_MAX) or
+ * ENOMEM.  The hex digits are lowercase, as distcc writes them.
+ */
+int	proto_put_value(struct proto_buf *b, const char tok[4], uint32_t v);
+int	proto_put_payload(struct proto_buf *b, const char tok[4],
+	    const void *p, size_t len);
+/*
+ * Write the 12-byte header tok + v into hdr (for a payload whose length is
+ * known only after it is written).  Returns 0, or -1 (EINVAL) for a bad
+ * token.
+ */
+int	proto_header_write(uint8_t hdr[PROTO_HDRLEN], const char tok[4],
+	    uint32_t v);
+
+/* Dialects: the tokens a peer may send. */
+enum proto_kind {
+	PROTO_VALUE,		/* 8 hex digits are the value, no payload */
+	PROTO_PAYLOAD		/* 8 hex digits are a length, bytes follow */
+};
+
+enum proto_dialect_id {
+	PROTO_DIALECT_CCPOOL1,	/* ccpool protocol version 1 */
+	PROTO_DIALECT_DISTCC	/* distcc protocol versions 1 and 2 */
+};
+
+#define PROTO_DIALECT_TOKENS	32
+
+struct proto_token {
+	char		 tok[4];
+	enum proto_kind	 kind;
+	uint32_t	 max;		/* payload tokens: largest length */
+};
+
+struct proto_dialect {
+	const char	*name;		/* "ccpool1", "distcc" */
+	size_t		 ntok;
+	struct proto_token tok[PROTO_DIALECT_TOKENS];
+};
+
+/*
+ * Build dialect id with the payload limits taken from lim (NULL: the
+ * defaults).  Returns 0, or -1 with err set for an unknown id.
+ */
+int	proto_dialect_init(struct proto_dialect *d, enum proto_dialect_id id,
+	    const struct proto_limits *lim, char *err, size_t errlen);
+/* The entry for tok (4 chars), or NULL if the dialect has no such token. */
+const struct proto_token *proto_dialect_lookup(const struct proto_dialect *d,
+	    const char tok[4]);
+
+/* One parsed frame.  data points into the buffer given to the parser. */
+struct proto_frame {
+	char		 tok[5];	/* NUL-terminated copy of the token */
+	enum proto_kind	 kind;
+	uint32_t	 value;		/* the value, or the payload length */
+	const uint8_t	*data;		/* payload (len bytes); values: NULL */
+	size_t		 len;		/* payload length, 0 for values */
+	size_t		 need;		/* bytes the whole frame takes */
+};
+
+/*
+ * Parse the frame at the start of buf (len bytes, untrusted).  Returns
+ * the bytes the frame takes (> 0) with *f filled in; 0 if buf holds only
+ * a valid prefix of a frame (f->need then says how many bytes the frame
+ * needs in all, as far as known: 12 until the header is complete); -1 with
+ * err set if the header is malformed (a token byte outside [A-Z0-9_], a
+ * non-hex digit), names a token the dialect lacks, or gives a payload
+ * length over the token's limit.  The verdict comes from the header
+ * alone: a hostile length is refused before its payload arrives, and a
+ * bad byte in a partial header is refused at once.
+ */
+ssize_t	proto_frame_parse(const struct proto_dialect *d, const uint8_t *buf,
+	    size_t len, struct proto_frame *f, char *err, size_t errlen);
+
+/*
+ * zstd bodies.  proto_zcompress appends one zstd frame (with content size
+ * and checksum) holding src to out; level is clamped to 1..PROTO_ZLEVEL_MAX.
+ * proto_zdecompress appends to out the content of src, which must be
+ * exactly one standard zstd frame (no skippable frame, nothing after it,
+ * not truncated) decompressing to at most maxout bytes; output is
+ * produced in bounded steps, so a bomb is refused after maxout + 1 bytes,
+ * never allocated in full.  Both return 0, or -1 with err set (out is
+ * then restored to its previous length).
+ */
+int	proto_zcompress(const void *src, size_t len, int level,
+	    struct proto_buf *out, char *err, size_t errlen);
+int	proto_zdecompress(const void *src, size_t len, size_t maxout,
+	    struct proto_buf *out, char *err, size_t errlen);
+
+/* The languages of LANG. */
+enum proto_lang {
+	PROTO_LANG_C,
+	PROTO_LANG_CXX,
+	PROTO_LANG_OBJC,
+	PROTO_LANG_OBJCXX,
+	PROTO_LANG_COUNT
+};
+
+/* "c", "c++", "objective-c", "objective-c++"; NULL if out of range. */
+const char *proto_lang_name(enum proto_lang l);
+
+/* Refusal reason codes: wire values, never renumbered. */
+enum proto_reason {
+	PROTO_R_PROTO = 1,	/* malformed or unsupported protocol */
+	PROTO_R_TOOLCHAIN,	/* unknown toolchain id */
+	PROTO_R_NOTCOMPILE,	/* argv is not a single compile */
+	PROTO_R_POLICY,		/* forbidden option */
+	PROTO_R_TOOLARGE,	/* input or output over a limit */
+	PROTO_R_BUSY,		/* no slot, queue full: try another server */
+	PROTO_R_AUTH,		/* not authorised */
+	PROTO_R_SHUTDOWN,	/* server stopping */
+	PROTO_R_INTERNAL,	/* server-side failure */
+	PROTO_R_LAST = PROTO_R_INTERNAL
+};
+
+/* "proto", "toolchain", ...; "unknown" for anything else. */
+const char *proto_reason_name(uint32_t reason);
+
+/*
+ * A compile job.  After a complete decode every pointer is owned by the
+ * job (proto_job_free releases them): strings are NUL-terminated and hold
+ * no NUL, argv has argc entries and a NULL, src is the uncompressed
+ * preprocessed source.  An encoder's caller fills it the same way.
+ */
+struct proto_job {
+	uint32_t	 id;		/* job sequence id, never 0 */
+	char		*tcid;		/* toolchain id */
+	enum proto_lang	 lang;
+	uint32_t	 argc;		/* >= 1 */
+	char		**argv;		/* argv[0]: compiler name */
+	char		*cwd;		/* client's working directory */
+	char		*srcname;	/* source file as the user named it */
+	uint32_t	 want;		/* PROTO_WANT_* */
+	struct proto_buf src;		/* preprocessed source */
+};
+
+void	proto_job_init(struct proto_job *j);
+void	proto_job_free(struct proto_job *j);	/* frees members, re-inits */
+
+/*
+ * Check a job as its decoder would, against lim (NULL: defaults).
+ * Returns 0, or -1 with err set.
+ */
+int	proto_job_check(const struct proto_job *j,
+	    const struct proto_limits *lim, char *err, size_t errlen);
+
+/*
+ * Append the frames of job j (JOB_ ... JEND) to out, compressing the
+ * source at zlevel.  The job is checked first (proto_job_check with lim).
+ * Returns 0, or -1 with err set (out then unchanged).
+ */
+int	proto_job_encode(const struct proto_job *j,
+	    const struct proto_limits *lim, int zlevel, struct proto_buf *out,
+	    char *err, size_t errlen);
+
+/*
+ * Incremental job decoder.  Init with the limits (copied; NULL: defaults),
+ * then feed frames from proto_frame_parse (ccpool1 dialect) one at a time:
+ * PROTO_MORE, PROTO_DONE (r->job is complete; take it with
+ * proto_job_reader_take or leave it to proto_job_reader_free), or -1 with
+ * err set (the reader is then dead: every later feed fails).  The frame's
+ * payload is copied, so the caller's buffer may be reused at once.
+ */
+struct proto_job_reader {
+	int		 state;
+	uint32_t	 nargv;		/* ARGV frames seen */
+	size_t		 argbytes;	/* their total length */
+	struct proto_limits lim;
+	struct proto_job job;
+};
+
+void	proto_job_reader_init(struct proto_job_reader *r,
+	    const struct proto_limits *lim);
+void	proto_job_reader_free(struct proto_job_reader *r);
+int	proto_job_feed(struct proto_job_reader *r, const struct proto_frame *f,
+	    char *err, size_t errlen);
+/* Move the completed job to *j (which must be free) and reset r. */
+void	proto_job_reader_take(struct proto_job_reader *r, struct proto_job *j);
+
+/*
+ * The answer to one job: a result, or a refusal (refused != 0: only
+ * jobid, reason and msg are meaningful).  Buffers are owned by the result.
+ */
+struct proto_result {
+	uint32_t	 jobid;
+	int		 refused;
+	uint32_t	 reason;	/* enum proto_reason, refusals only */
+	char		*msg;		/* refusals only: printable UTF-8 */
+	uint32_t	 status;	/* wait status: exit << 8, or signal */
+	struct proto_buf out;		/* compiler stdout */
+	struct proto_buf errout;	/* compiler stderr */
+	struct proto_buf obj;		/* object; empty on failure */
+	struct proto_buf deps;		/* dependency file, if wanted */
+	uint32_t	 queue_ms;	/* time spent queued */
+	uint32_t	 compile_ms;	/* time spent compiling */
+};
+
+void	proto_result_init(struct proto_result *res);
+void	proto_result_free(struct proto_result *res);	/* frees, re-inits */
+
+/*
+ * Check an answer (result or refusal) to a job that asked for want, as
+ * its decoder would.  Returns 0, or -1 with err set.
+ */
+int	proto_result_check(const struct proto_result *res, uint32_t want,
+	    const struct proto_limits *lim, char *err, size_t errlen);
+
+/*
+ * Append the frames of result res (STAT ... DONE) to out, compressing the
+ * object at zlevel; want is the job's WANT (DEPS must be empty without
+ * PROTO_WANT_DEPS).  res->refused must be 0.  Returns 0 or -1 with err.
+ */
+int	proto_result_encode(const struct proto_result *res, uint32_t want,
+	    const struct proto_limits *lim, int zlevel, struct proto_buf *out,
+	    char *err, size_t errlen);
+
+/*
+ * Append a refusal (RFSE reason, MSG_ msg, DONE jobid) to out.  jobid is 0
+ * for a refused hello.  msg is printable UTF-8 of at most lim->max_msg
+ * bytes.  Returns 0 or -1 with err.
+ */
+int	proto_refusal_encode(uint32_t jobid, uint32_t reason, const char *msg,
+	    const struct proto_limits *lim, struct proto_buf *out,
+	    char *err, size_t errlen);
+
+/* Append a keepalive (KEEP 0) to out.  Returns 0 or -1 (ENOMEM). */
+int	proto_keepalive_encode(struct proto_buf *out);
+
+/*
+ * Incremental answer decoder for job jobid (0: the answer to a hello,
+ * which can only be a refusal) that asked for want.  Feed frames: returns
+ * PROTO_KEEPALIVE for each leading KEEP (reset the timeout),
+ * PROTO_MORE, PROTO_DONE (r->res is complete: a result or a refusal), or
+ * -1 with err set (the reader is then dead).
+ */
+struct proto_result_reader {
+	int		 state;
+	uint32_t	 jobid;
+	uint32_t	 want;
+	struct proto_limits lim;
+	struct proto_result res;
+};
+
+void	proto_result_reader_init(struct proto_result_reader *r, uint32_t jobid,
+	    uint32_t want, const struct proto_limits *lim);
+void	proto_result_reader_free(struct proto_result_reader *r);
+int	proto_result_feed(struct proto_result_reader *r,
+	    const struct proto_frame *f, char *err, size_t errlen);
+/* Move the completed answer to *res (which must be free) and reset r. */
+void	proto_result_reader_take(struct proto_result_reader *r,
+	    struct proto_result *res);
+
+/*
+ * Hello.  The client sends CCPL with the highest version it speaks; the
+ * server answers CCPL with the version both will use
+ * (proto_hello_choose), or refuses with RFSE PROTO, MSG_, DONE 0.
+ */
+int	proto_hello_encode(struct proto_buf *out, uint32_t version);
+/*
+ * If f is a CCPL frame, store its value in *version and return 0;
+ * otherwise -1 with err set.
+ */
+int	proto_hello_decode(const struct proto_frame *f, uint32_t *version,
+	    char *err, size_t errlen);
+/*
+ * Server side: the version to answer a client offering offered, given
+ * that we speak min..max; -1 with err set if there is none.
+ */
+int	proto_hello_choose(uint32_t offered, uint32_t min, uint32_t max,
+	    uint32_t *chosen, char *err, size_t errlen);
+
+#endif
