@@ -9,21 +9,33 @@ B = build$(if $(SAN),-san)
 
 # libccpool.a: code shared by every program
 COMMON = common/log.c common/proto_frame.c common/proto_zstd.c \
-	common/proto_msg.c
+	common/proto_msg.c common/toolchain.c common/ipc.c
 DISC = discovery/disc_poll.c discovery/disc_txt.c discovery/disc_hosts.c \
 	discovery/disc_browse.c discovery/disc_publish.c
-LIBSRC = $(COMMON) $(DISC)
+CLIENTLIB = client/hostspec.c
+SERVERLIB = server/srvconf.c
+LIBSRC = $(COMMON) $(DISC) $(CLIENTLIB) $(CLIENT) $(SERVERLIB)
 
 # programs
 LSDISTCC = lsdistcc/lsdistcc.c lsdistcc/ls_probe.c lsdistcc/ls_print.c
-BIN = lsdistcc
-MAN1 = man/lsdistcc.1
+SERVER = server/parent.c server/net.c server/runner.c server/pub.c \
+	server/proc.c server/sandbox_none.c
+CCPOOL = client/ccpool.c client/wrap.c client/masq.c client/outfile.c \
+	client/sockdir.c client/spawn.c client/place.c client/agent.c \
+	client/agent_srv.c client/agent_tc.c
+CLIENT = client/args.c
+BIN = lsdistcc ccpool ccpoold
+MAN1 = man/lsdistcc.1 man/ccpool.1
+MAN8 = man/ccpoold.8
 
 # tests: one CUnit runner, fuzz harnesses, lab helpers
 UNIT = tests/runner.c tests/unit/test_disc_txt.c tests/unit/test_disc_poll.c \
 	tests/unit/test_disc_hosts.c \
-	tests/unit/test_proto.c
-FUZZERS = txt proto
+	tests/unit/test_proto.c \
+	tests/unit/test_sockdir.c tests/unit/test_outfile.c tests/unit/test_masq.c \
+	tests/unit/test_place.c tests/unit/test_hostspec.c tests/unit/test_spawn.c \
+	tests/unit/test_args.c tests/unit/test_toolchain.c
+FUZZERS = txt proto hosts args
 LABBIN = pubtest
 
 DEBS = build-essential pkg-config clang libclang-rt-14-dev cppcheck clang-tidy \
@@ -42,6 +54,12 @@ $(B)/libccpool.a: $(LIBSRC:%.c=$(B)/obj/%.o)
 	ar rcs $@ $^
 
 $(B)/lsdistcc: $(LSDISTCC:%.c=$(B)/obj/%.o) $(B)/libccpool.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/ccpool: $(CCPOOL:%.c=$(B)/obj/%.o) $(B)/libccpool.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/ccpoold: $(SERVER:%.c=$(B)/obj/%.o) $(B)/libccpool.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/runner: $(UNIT:%.c=$(B)/obj/%.o) $(B)/libccpool.a
@@ -112,10 +130,13 @@ install: all
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1
 	for b in $(BIN); do install -m 755 $(B)/$$b $(DESTDIR)$(PREFIX)/bin/; done
 	for m in $(MAN1); do install -m 644 $$m $(DESTDIR)$(MANPREFIX)/man1/; done
+	mkdir -p $(DESTDIR)$(MANPREFIX)/man8
+	for m in $(MAN8); do install -m 644 $$m $(DESTDIR)$(MANPREFIX)/man8/; done
 
 uninstall:
 	for b in $(BIN); do rm -f $(DESTDIR)$(PREFIX)/bin/$$b; done
 	for m in $(MAN1); do rm -f $(DESTDIR)$(MANPREFIX)/man1/$${m##*/}; done
+	for m in $(MAN8); do rm -f $(DESTDIR)$(MANPREFIX)/man8/$${m##*/}; done
 
 clean:
 	rm -rf build build-san build-fuzz

@@ -6,8 +6,8 @@
 # local build.  Tears everything down at the end, also on failure.
 set -u
 . "$(dirname "$0")/lab.sh"
+. "$(dirname "$0")/project.sh"
 B=${CCPOOL_BUILD:?}
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
 say() { printf '\n== %s\n' "$*"; }
 
 lab_up 3 || exit $?
@@ -25,10 +25,7 @@ lab_exec 3 "$B/lsdistcc" -t 1 -p
 
 say "building ccpool's own sources on h3 through the cluster (make -j8)"
 W=$S/work
-mkdir -p "$W"
-(cd "$TOP" && git ls-files -z | xargs -0 cp --parents -t "$W") 2>/dev/null ||
-    cp -r "$TOP"/common "$TOP"/discovery "$TOP"/lsdistcc "$TOP"/client \
-    "$TOP"/server "$TOP"/tests "$TOP"/Makefile "$TOP"/config.mk "$W"/
+proj_copy "$W"
 export XDG_RUNTIME_DIR=$S/h3/run
 mkdir -p -m 700 "$XDG_RUNTIME_DIR"
 start=$(date +%s.%N)
@@ -50,13 +47,7 @@ echo "h3 (local): $(grep -c '^ccpool: .* local' "$S/cluster.log") jobs"
 say "checking objects against a local build"
 make -C "$W" -j2 B=build-local all >"$S/local.log" 2>&1 ||
     { tail -30 "$S/local.log"; exit 1; }
-n=0; bad=0
-while IFS= read -r o; do
-	n=$((n + 1))
-	cmp -s "$W/build-local/$o" "$W/build-cluster/$o" ||
-	    { echo "DIFFERS: $o"; bad=$((bad + 1)); }
-done < <(cd "$W/build-local" && find obj -name '*.o')
-echo "$n objects compared, $bad differ"
+proj_compare "$W" build-local build-cluster; ok=$?
 awk -v a="$start" -v b="$end" 'BEGIN { printf "cluster build: %.1f s\n", b - a }'
-[ "$bad" -eq 0 ] && [ "$n" -gt 0 ] || exit 1
+[ $ok -eq 0 ] || exit 1
 say "demo OK"

@@ -10,7 +10,15 @@
 	X(disc_txt) \
 	X(disc_poll) \
 	X(disc_hosts) \
-	X(proto)
+	X(proto) \
+	X(sockdir) \
+	X(outfile) \
+	X(masq) \
+	X(place) \
+	X(hostspec) \
+	X(spawn) \
+	X(args) \
+	X(toolchain)
 
 #define X(m) int init_##m##_tests(void);
 UNIT_SUITES

@@ -1,0 +1,671 @@
+/*
+ * agent.c - the per-user agent (`ccpool --agent`), started on demand by
+ * the first wrapper (spawn.c) and gone after CCPOOL_AGENT_IDLE seconds
+ * without work.
+ *
+ * One libevent loop drives discovery (or the CCPOOL_HOSTS list), the
+ * wrappers' connections on the unix socket and the server connections
+ * (agent_srv.c).  A wrapper speaks ccpool v1 frames (doc/client.md):
+ *
+ *   CCPL 1        -> CCPL 1 (go ahead) | RFSE MSG_ DONE 0 (compile locally)
+ *   JOB_ .. JEND  -> [MSG_ where] KEEP* STAT .. DONE | RFSE MSG_ DONE
+ *   CCPL 0        -> CCPL 1, MSG_ per host, DONE 0   (--hosts, -j)
+ *
+ * Start reading at agent_main(), then on_wrapper_frame().
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+
+#include "client/agent_int.h"
+#include "client/sockdir.h"
+#include "client/spawn.h"
+#include "common/log.h"
+
+uint64_t
+agent_now_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void	ajob_free(struct ajob *j);
+static void	ajob_place(struct ajob *j);
+
+/* Idle exit: armed whenever no wrapper is connected. */
+static void
+idle_arm(struct agent *a)
+{
+	struct timeval	 tv;
+
+	if (a->njobs > 0) {
+		evtimer_del(a->idle_ev);
+		return;
+	}
+	tv.tv_sec = a->idle_sec;
+	tv.tv_usec = 0;
+	evtimer_add(a->idle_ev, &tv);
+}
+
+static void
+on_idle(evutil_socket_t fd, short what, void *arg)
+{
+	struct agent	*a = arg;
+
+	(void)fd;
+	(void)what;
+	log_info("idle for %u s, exiting", a->idle_sec);
+	event_base_loopbreak(a->base);
+}
+
+static void
+on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct agent	*a = arg;
+
+	(void)what;
+	log_info("signal %d, exiting", (int)sig);
+	event_base_loopbreak(a->base);
+}
+
+/* Write bytes to the wrapper; on failure the wrapper is dropped. */
+static int
+ajob_write(struct ajob *j, const void *p, size_t len)
+{
+	if (bufferevent_write(j->bev, p, len) == -1) {
+		log_warnx("out of memory writing to a wrapper");
+		ajob_free(j);
+		return -1;
+	}
+	return 0;
+}
+
+/* Finish the connection once everything written has gone out. */
+static void
+ajob_close_after_write(struct ajob *j)
+{
+	j->state = AJ_CLOSING;
+	bufferevent_disable(j->bev, EV_READ);
+	if (evbuffer_get_length(bufferevent_get_output(j->bev)) == 0)
+		ajob_free(j);
+}
+
+/*
+ * Tell the wrapper to compile locally: a refusal of the hello (jobid 0)
+ * or of the job, with a printable reason.
+ */
+static void
+ajob_refuse(struct ajob *j, uint32_t reason, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+ajob_refuse(struct ajob *j, uint32_t reason, const char *fmt, ...)
+{
+	struct proto_buf b;
+	char		 raw[512], msg[1024], err[128];
+	va_list		 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	va_end(ap);
+	log_escape(msg, sizeof(msg), raw, strlen(raw));
+	if (msg[0] == '\0')
+		snprintf(msg, sizeof(msg), "refused");
+	if (j->job.srcname != NULL)
+		log_info("%s: local: %s", j->job.srcname, msg);
+	proto_buf_init(&b);
+	if (proto_refusal_encode(j->state == AJ_HELLO || j->state == AJ_HELD ?
+	    0 : j->job.id, reason, msg, &j->a->lim, &b, err,
+	    sizeof(err)) == -1) {
+		log_warnx("refusal: %s", err);
+		proto_buf_free(&b);
+		ajob_free(j);
+		return;
+	}
+	if (ajob_write(j, b.data, b.len) == 0)
+		ajob_close_after_write(j);
+	proto_buf_free(&b);
+}
+
+/* Answer a host query: CCPL 1, one MSG_ per host, DONE 0. */
+static void
+ajob_hosts(struct ajob *j)
+{
+	struct agent	*a = j->a;
+	struct proto_buf b;
+	char		 line[1024], name[200], tcs[480], esc[150];
+	uint64_t	 now = agent_now_ms();
+	size_t		 i, used;
+	unsigned	 k;
+
+	proto_buf_init(&b);
+	if (proto_hello_encode(&b, PROTO_VERSION) == -1)
+		goto nomem;
+	for (i = 0; i < a->nhosts; i++) {
+		struct ahost *h = a->hosts[i];
+		const char *state;
+
+		log_escape(name, sizeof(name), h->name, strlen(h->name));
+		tcs[0] = '\0';
+		for (k = 0, used = 0; k < h->ntc && used < sizeof(tcs); k++)
+			used += (size_t)snprintf(tcs + used,
+			    sizeof(tcs) - used, "%s%s", k ? "," : "",
+			    h->tc[k]);
+		if (h->pinned && h->ntc == 0)
+			snprintf(tcs, sizeof(tcs), "*");
+		if (h->gone)
+			state = "gone";
+		else if (!place_up(&h->bo, now))
+			state = "down";
+		else
+			state = "up";
+		log_escape(esc, sizeof(esc), h->lasterr, strlen(h->lasterr));
+		/* tab separated; escaped fields hold no tab */
+		snprintf(line, sizeof(line), "%s\t%s\t%s\t%u\t%u\t%u\t%lu\t"
+		    "%lu\t%s\t%s", name, h->where[0] ? h->where : "-", state,
+		    h->slots, h->free_slots, h->inflight, h->ndone, h->nfail,
+		    tcs[0] ? tcs : "-", esc[0] ? esc : "-");
+		if (proto_put_payload(&b, "MSG_", line, strlen(line)) == -1)
+			goto nomem;
+	}
+	if (proto_put_value(&b, "DONE", 0) == -1)
+		goto nomem;
+	if (ajob_write(j, b.data, b.len) == 0)
+		ajob_close_after_write(j);
+	proto_buf_free(&b);
+	return;
+nomem:
+	proto_buf_free(&b);
+	ajob_free(j);
+}
+
+/* The wrapper's hello: go ahead, hold on (cold start), or go local. */
+static void
+ajob_hello(struct ajob *j, int query)
+{
+	struct agent	*a = j->a;
+	uint8_t		 hdr[PROTO_HDRLEN];
+
+	if (!a->warm && (query || !srv_any_usable(a))) {
+		j->state = AJ_HELD;	/* agent_hosts_changed lets it go */
+		j->query = query;
+		return;
+	}
+	if (query) {
+		ajob_hosts(j);
+		return;
+	}
+	if (!srv_any_usable(a)) {
+		j->state = AJ_HELLO;
+		ajob_refuse(j, PROTO_R_BUSY, a->nhosts == 0 ?
+		    "no server found%s" : "no server with a free slot%s",
+		    a->pinned ? " in CCPOOL_HOSTS" : "");
+		return;
+	}
+	proto_header_write(hdr, "CCPL", PROTO_VERSION);
+	if (ajob_write(j, hdr, sizeof(hdr)) == 0) {
+		j->state = AJ_JOB;
+		proto_job_reader_init(&j->jr, &a->lim);
+	}
+}
+
+void
+agent_hosts_changed(struct agent *a)
+{
+	struct ajob	*j, *next;
+
+	for (j = a->jobs; j != NULL; j = next) {
+		next = j->next;
+		if (j->state == AJ_HELD && (a->warm || srv_any_usable(a)))
+			ajob_hello(j, j->query);
+	}
+}
+
+static void
+on_cold(evutil_socket_t fd, short what, void *arg)
+{
+	struct agent	*a = arg;
+
+	(void)fd;
+	(void)what;
+	a->warm = 1;
+	agent_hosts_changed(a);
+}
+
+/* The wrapper's job is complete: identify the toolchain, place it. */
+static void
+ajob_ready(struct ajob *j)
+{
+	char	 err[512];
+
+	proto_job_reader_take(&j->jr, &j->job);
+	proto_buf_free(&j->job.src);	/* the server gets j->fwd as it came */
+	j->t0 = agent_now_ms();
+	if (j->job.argv[0][0] != '/') {
+		ajob_refuse(j, PROTO_R_PROTO, "ARGV[0] is not the absolute "
+		    "path of the compiler");
+		return;
+	}
+	if (agent_tc_lookup(j->a->tc, j->job.argv[0], j->tcid,
+	    sizeof(j->tcid), err, sizeof(err)) == -1) {
+		ajob_refuse(j, PROTO_R_TOOLCHAIN, "toolchain of %s: %s",
+		    j->job.argv[0], err);
+		return;
+	}
+	j->state = AJ_RUN;
+	ajob_place(j);
+}
+
+static void
+ajob_place(struct ajob *j)
+{
+	struct ahost	*h;
+	char		 err[256];
+
+	while (j->ntried < AGENT_MAX_TRIES) {
+		if ((h = srv_pick(j->a, j)) == NULL)
+			break;
+		j->tried[j->ntried++] = h;
+		if (srv_send(h, j, err, sizeof(err)) == 0) {
+			log_debug("%s -> %s (%s)", j->job.srcname, h->name,
+			    h->where);
+			return;
+		}
+		place_failed(&h->bo, agent_now_ms());
+		h->nfail++;
+		snprintf(h->lasterr, sizeof(h->lasterr), "%.150s", err);
+	}
+	if (j->ntried == 0)
+		ajob_refuse(j, PROTO_R_BUSY, "no server with a free slot for "
+		    "%s", j->tcid);
+	else
+		ajob_refuse(j, PROTO_R_BUSY, "%u server%s failed, last %s: %s",
+		    j->ntried, j->ntried > 1 ? "s" : "",
+		    j->tried[j->ntried - 1]->name,
+		    j->tried[j->ntried - 1]->lasterr);
+}
+
+void
+agent_job_failed(struct ajob *j, struct ahost *h, int fault, const char *why)
+{
+	log_info("%s on %s (%s): %s", j->job.srcname, h->name, h->where,
+	    why);
+	snprintf(h->lasterr, sizeof(h->lasterr), "%s", why);
+	switch (fault) {
+	case AGENT_F_JOB:
+		ajob_refuse(j, PROTO_R_POLICY, "%s: %s", h->name, why);
+		return;
+	case AGENT_F_STALE:
+		if (!j->stale_retry) {
+			/* the same server once more, on a fresh connection */
+			j->stale_retry = 1;
+			j->ntried--;
+			break;
+		}
+		/* FALLTHROUGH */
+	case AGENT_F_HOST:
+		place_failed(&h->bo, agent_now_ms());
+		h->nfail++;
+		break;
+	default:
+		break;
+	}
+	ajob_place(j);
+}
+
+void
+agent_job_answered(struct ajob *j, struct sconn *sc)
+{
+	struct ahost	*h = sc->h;
+	struct proto_buf b;
+	char		 where[DISC_NAME_MAX * 4 + sizeof(h->where) + 8];
+	char		 name[DISC_NAME_MAX * 4];
+
+	j->sc = NULL;		/* the caller gives sc back to its host */
+	place_succeeded(&h->bo);
+	h->ndone++;
+	h->lasterr[0] = '\0';
+	log_debug("%s done on %s in %llu ms", j->job.srcname, h->name,
+	    (unsigned long long)(agent_now_ms() - j->t0));
+	/* the answer's last frame is DONE <server's id>: make it ours */
+	if (sc->ans.len < PROTO_HDRLEN) {
+		ajob_refuse(j, PROTO_R_INTERNAL, "empty answer");
+		return;
+	}
+	proto_header_write(sc->ans.data + sc->ans.len - PROTO_HDRLEN, "DONE",
+	    j->job.id);
+	log_escape(name, sizeof(name), h->name, strlen(h->name));
+	if (strcmp(name, h->where) == 0)	/* CCPOOL_HOSTS by address */
+		snprintf(where, sizeof(where), "%s", name);
+	else
+		snprintf(where, sizeof(where), "%s (%s)", name, h->where);
+	proto_buf_init(&b);
+	if (proto_put_payload(&b, "MSG_", where, strlen(where)) == -1 ||
+	    proto_buf_append(&b, sc->ans.data, sc->ans.len) == -1) {
+		proto_buf_free(&b);
+		ajob_free(j);
+		return;
+	}
+	if (ajob_write(j, b.data, b.len) == 0)
+		ajob_close_after_write(j);
+	proto_buf_free(&b);
+}
+
+/* One frame from the wrapper (j may be dead afterwards: see ajob_free). */
+static void
+on_wrapper_frame(struct ajob *j, const struct proto_frame *f,
+    const uint8_t *raw)
+{
+	char		 err[256];
+	uint32_t	 version;
+	int		 rc;
+
+	switch (j->state) {
+	case AJ_HELLO:
+		if (proto_hello_decode(f, &version, err, sizeof(err)) == -1) {
+			log_warnx("wrapper: %s", err);
+			ajob_free(j);
+			return;
+		}
+		ajob_hello(j, version == 0);
+		return;
+	case AJ_JOB:
+		rc = proto_job_feed(&j->jr, f, err, sizeof(err));
+		if (rc == -1) {
+			log_warnx("wrapper: bad job: %s", err);
+			ajob_free(j);
+			return;
+		}
+		/* keep what goes to the server as is, but for our ids */
+		if (memcmp(f->tok, "JOB_", 4) != 0 &&
+		    memcmp(f->tok, "TCID", 4) != 0 &&
+		    memcmp(f->tok, "JEND", 4) != 0 &&
+		    proto_buf_append(&j->fwd, raw, f->need) == -1) {
+			ajob_free(j);
+			return;
+		}
+		if (rc == PROTO_DONE)
+			ajob_ready(j);
+		return;
+	default:
+		log_warnx("wrapper: %.4s out of turn", f->tok);
+		ajob_free(j);
+		return;
+	}
+}
+
+static void
+wrapper_read(struct bufferevent *bev, void *arg)
+{
+	struct ajob	*j = arg;
+	struct evbuffer	*in = bufferevent_get_input(bev);
+	struct proto_frame f;
+	const uint8_t	*p;
+	char		 err[256];
+	size_t		 avail, need;
+	ssize_t		 n;
+
+	while (j->state == AJ_HELLO || j->state == AJ_JOB) {
+		avail = evbuffer_get_length(in);
+		if (avail < PROTO_HDRLEN)
+			return;
+		p = evbuffer_pullup(in, PROTO_HDRLEN);
+		n = proto_frame_parse(&j->a->dialect, p, PROTO_HDRLEN, &f, err,
+		    sizeof(err));
+		if (n == -1)
+			goto bad;
+		need = n > 0 ? (size_t)n : f.need;
+		if (avail < need)
+			return;
+		/* a copy, so the frame outlives the input buffer */
+		proto_buf_reset(&j->fbuf);
+		if (proto_buf_reserve(&j->fbuf, need) == -1) {
+			snprintf(err, sizeof(err), "out of memory");
+			goto bad;
+		}
+		if (evbuffer_remove(in, j->fbuf.data, need) != (int)need) {
+			snprintf(err, sizeof(err), "short read");
+			goto bad;
+		}
+		j->fbuf.len = need;
+		if (proto_frame_parse(&j->a->dialect, j->fbuf.data, need, &f,
+		    err, sizeof(err)) != (ssize_t)need)
+			goto bad;
+		on_wrapper_frame(j, &f, j->fbuf.data);
+	}
+	return;
+bad:
+	log_warnx("wrapper: garbage: %s", err);
+	ajob_free(j);
+}
+
+static void
+wrapper_write(struct bufferevent *bev, void *arg)
+{
+	struct ajob	*j = arg;
+
+	(void)bev;
+	if (j->state == AJ_CLOSING)
+		ajob_free(j);
+}
+
+static void
+wrapper_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct ajob	*j = arg;
+
+	(void)bev;
+	(void)what;
+	/* the wrapper went away (Ctrl-C...): drop its job everywhere */
+	ajob_free(j);
+}
+
+static void
+ajob_reap(evutil_socket_t fd, short what, void *arg)
+{
+	struct ajob	*j = arg;
+
+	(void)fd;
+	(void)what;
+	bufferevent_free(j->bev);
+	proto_job_reader_free(&j->jr);
+	proto_job_free(&j->job);
+	proto_buf_free(&j->fwd);
+	proto_buf_free(&j->fbuf);
+	free(j);
+}
+
+/*
+ * Drop a wrapper connection and its job.  The memory goes at the next
+ * loop turn, so callers up the stack may still look at j->state (which
+ * is AJ_DEAD from now on) but must do nothing else with it.
+ */
+static void
+ajob_free(struct ajob *j)
+{
+	struct agent	*a;
+	struct ajob	**p;
+	struct timeval	 now = { 0, 0 };
+
+	if (j == NULL || j->state == AJ_DEAD)
+		return;
+	a = j->a;
+	j->state = AJ_DEAD;
+	for (p = &a->jobs; *p != NULL; p = &(*p)->next)
+		if (*p == j) {
+			*p = j->next;
+			break;
+		}
+	a->njobs--;
+	if (j->sc != NULL)
+		srv_cancel(j->sc);
+	j->sc = NULL;
+	bufferevent_disable(j->bev, EV_READ | EV_WRITE);
+	bufferevent_setcb(j->bev, NULL, NULL, NULL, NULL);
+	if (event_base_once(a->base, -1, EV_TIMEOUT, ajob_reap, j, &now) == -1)
+		ajob_reap(-1, 0, j);	/* only at exit, nothing above us */
+	idle_arm(a);
+}
+
+static void
+on_accept(evutil_socket_t lfd, short what, void *arg)
+{
+	struct agent	*a = arg;
+	struct ajob	*j;
+	struct ucred	 cred;
+	socklen_t	 len = sizeof(cred);
+	int		 fd;
+
+	(void)what;
+	fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	if (fd == -1) {
+		if (errno != EAGAIN && errno != EINTR)
+			log_warn("accept");
+		return;
+	}
+	/* the directory is 0700 already; check the peer all the same */
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == -1 ||
+	    cred.uid != getuid()) {
+		log_warnx("refusing a connection from uid %ld",
+		    (long)cred.uid);
+		close(fd);
+		return;
+	}
+	if ((j = calloc(1, sizeof(*j))) == NULL ||
+	    (j->bev = bufferevent_socket_new(a->base, fd,
+	    BEV_OPT_CLOSE_ON_FREE)) == NULL) {
+		log_warnx("out of memory");
+		free(j);
+		close(fd);
+		return;
+	}
+	j->a = a;
+	j->state = AJ_HELLO;
+	proto_job_reader_init(&j->jr, &a->lim);
+	proto_job_init(&j->job);
+	j->next = a->jobs;
+	a->jobs = j;
+	a->njobs++;
+	idle_arm(a);
+	bufferevent_setcb(j->bev, wrapper_read, wrapper_write, wrapper_event,
+	    j);
+	bufferevent_enable(j->bev, EV_READ | EV_WRITE);
+}
+
+static unsigned
+idle_seconds(void)
+{
+	const char	*v = getenv("CCPOOL_AGENT_IDLE");
+	char		*end;
+	long		 n;
+
+	if (v == NULL || v[0] == '\0')
+		return AGENT_IDLE_DEFAULT;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno != 0 || *end != '\0' || n < 1 || n > 86400 * 7)
+		return AGENT_IDLE_DEFAULT;
+	return (unsigned)n;
+}
+
+int
+agent_main(void)
+{
+	struct agent	 a;
+	struct timeval	 tv;
+	char		 dir[256], tag[SPAWN_TAG_MAX], err[512];
+	int		 pidfd, busy, rc = 1;
+
+	memset(&a, 0, sizeof(a));
+	a.lfd = -1;
+	log_init(1, LOG_USER);
+	log_procinit("agent");
+	log_setverbose(getenv("CCPOOL_VERBOSE") != NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (sockdir_prepare(getenv("XDG_RUNTIME_DIR"), "/tmp", getuid(), dir,
+	    sizeof(dir), err, sizeof(err)) == -1) {
+		log_warnx("%s", err);
+		return 1;
+	}
+	spawn_tag(tag);
+	if ((pidfd = spawn_agent_lock(dir, tag, &busy, err,
+	    sizeof(err))) == -1) {
+		log_warnx("%s", err);
+		return busy ? 0 : 1;
+	}
+	if ((a.lfd = spawn_agent_listen(dir, tag, err, sizeof(err))) == -1) {
+		log_warnx("%s", err);
+		close(pidfd);
+		return 1;
+	}
+	spawn_path(a.sockpath, sizeof(a.sockpath), dir, tag, "sock");
+	proto_limits_default(&a.lim);
+	if (proto_dialect_init(&a.dialect, PROTO_DIALECT_CCPOOL1, &a.lim, err,
+	    sizeof(err)) == -1)
+		fatalx("%s", err);
+	a.idle_sec = idle_seconds();
+	a.start_ms = agent_now_ms();
+	if ((a.base = event_base_new()) == NULL || (a.tc = agent_tc_new()) ==
+	    NULL)
+		fatalx("out of memory");
+	a.listen_ev = event_new(a.base, a.lfd, EV_READ | EV_PERSIST,
+	    on_accept, &a);
+	a.idle_ev = evtimer_new(a.base, on_idle, &a);
+	a.cold_ev = evtimer_new(a.base, on_cold, &a);
+	a.sig_ev[0] = evsignal_new(a.base, SIGTERM, on_signal, &a);
+	a.sig_ev[1] = evsignal_new(a.base, SIGINT, on_signal, &a);
+	if (a.listen_ev == NULL || a.idle_ev == NULL || a.cold_ev == NULL ||
+	    a.sig_ev[0] == NULL || a.sig_ev[1] == NULL)
+		fatalx("out of memory");
+	event_add(a.listen_ev, NULL);
+	evsignal_add(a.sig_ev[0], NULL);
+	evsignal_add(a.sig_ev[1], NULL);
+	idle_arm(&a);
+	if (srv_start(&a, err, sizeof(err)) == -1) {
+		/* jobs compile locally until discovery works (retried) */
+		log_warnx("%s", err);
+		a.warm = 1;
+	}
+	tv.tv_sec = AGENT_COLD_MS / 1000;
+	tv.tv_usec = (AGENT_COLD_MS % 1000) * 1000;
+	if (!a.warm)
+		evtimer_add(a.cold_ev, &tv);
+	log_info("agent %ld started (%s, idle exit after %u s)",
+	    (long)getpid(), a.pinned ? "CCPOOL_HOSTS" : "discovery",
+	    a.idle_sec);
+	event_base_dispatch(a.base);
+	rc = 0;
+
+	/* unlink first: a wrapper arriving now starts a new agent */
+	unlink(a.sockpath);
+	event_free(a.listen_ev);
+	close(a.lfd);
+	while (a.jobs != NULL)
+		ajob_free(a.jobs);
+	event_base_loop(a.base, EVLOOP_NONBLOCK);	/* reap them */
+	srv_stop(&a);
+	agent_tc_free(a.tc);
+	event_free(a.idle_ev);
+	event_free(a.cold_ev);
+	event_free(a.sig_ev[0]);
+	event_free(a.sig_ev[1]);
+	event_base_free(a.base);
+	close(pidfd);
+	return rc;
+}

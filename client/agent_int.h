@@ -1,0 +1,156 @@
+/*
+ * agent_int.h - the agent's internal types, shared by agent.c (the loop,
+ * wrapper connections and jobs), agent_srv.c (host table and server
+ * connections) and agent_tc.c (toolchain identification cache).
+ *
+ * A job (struct ajob) is one wrapper connection: hello, one job request,
+ * one answer.  A server (struct ahost) comes from discovery or from
+ * CCPOOL_HOSTS and owns its connections (struct sconn); an idle
+ * connection waits on its host's list for the next job, so a compile pays
+ * no connect and no handshake.
+ */
+#ifndef CCPOOL_AGENT_INT_H
+#define CCPOOL_AGENT_INT_H
+
+#include <sys/socket.h>
+#include <stdint.h>
+
+#include "client/agent.h"
+#include "client/place.h"
+#include "common/proto.h"
+#include "discovery/disc_hosts.h"
+
+struct event_base;
+struct event;
+struct bufferevent;
+struct disc_browser;
+
+#define AGENT_PINNED_SLOTS	4	/* CCPOOL_HOSTS entry without /N */
+#define AGENT_BADTC_MAX		8	/* toolchains a pinned host refused */
+#define AGENT_CONNECT_SEC	3	/* TCP connect timeout */
+#define AGENT_BROWSE_RETRY	10	/* s between tries to start discovery */
+
+struct ajob;
+
+/* One connection to a server. */
+struct sconn {
+	struct sconn		*next;		/* host's idle list */
+	struct ahost		*h;
+	struct bufferevent	*bev;
+	enum { SC_CONNECTING, SC_HELLO, SC_IDLE, SC_JOB } state;
+	int			 reused;	/* served a job before */
+	int			 got_answer;	/* a frame of this job's answer */
+	uint32_t		 nextid;
+	struct ajob		*job;
+	struct proto_result_reader rr;
+	struct proto_buf	 ans;		/* raw answer frames, no KEEP */
+};
+
+/* One server. */
+struct ahost {
+	struct agent		*a;
+	char			 name[DISC_NAME_MAX];
+	char			 where[DISC_ADDRSTR + 8];	/* "addr:port" */
+	struct sockaddr_storage	 ss[DISC_ADDR_MAX];
+	socklen_t		 sslen[DISC_ADDR_MAX];
+	unsigned		 nss;
+	unsigned		 cur;		/* address in use */
+	uint16_t		 port;
+	int			 pinned;	/* from CCPOOL_HOSTS */
+	int			 gone;		/* left the LAN */
+	unsigned		 slots, free_slots;
+	unsigned		 ntc;
+	char			 tc[DISC_TC_MAX][DISC_TC_LEN];
+	unsigned		 nbadtc;
+	char			 badtc[AGENT_BADTC_MAX][PROTO_TCID_MAX + 1];
+	unsigned		 inflight;	/* our jobs there */
+	struct place_backoff	 bo;
+	struct sconn		*idle;
+	unsigned		 nconn;
+	unsigned long		 ndone, nfail;
+	char			 lasterr[160];
+};
+
+/* One wrapper connection and its job. */
+struct ajob {
+	struct ajob		*next;
+	struct agent		*a;
+	struct bufferevent	*bev;
+	enum { AJ_HELLO, AJ_HELD, AJ_JOB, AJ_RUN, AJ_CLOSING, AJ_DEAD }
+				 state;
+	int			 query;		/* CCPL 0: --hosts, -j */
+	struct proto_job_reader	 jr;
+	struct proto_job	 job;
+	struct proto_buf	 fwd;		/* LANG .. ZDTI frames as sent */
+	struct proto_buf	 fbuf;		/* the frame being handled */
+	char			 tcid[PROTO_TCID_MAX + 1];
+	unsigned		 ntried;
+	struct ahost		*tried[AGENT_MAX_TRIES];
+	int			 stale_retry;	/* a reused conn died: once */
+	struct sconn		*sc;
+	uint64_t		 t0;		/* ms, job received */
+};
+
+struct agent {
+	struct event_base	*base;
+	struct event		*listen_ev;
+	struct event		*idle_ev;
+	struct event		*cold_ev;
+	struct event		*sig_ev[2];
+	int			 lfd;
+	char			 sockpath[256];
+	struct disc_browser	*browser;
+	struct event		*browse_ev;	/* retries disc_browser_new */
+	int			 pinned;	/* CCPOOL_HOSTS in use */
+	struct ahost		**hosts;
+	size_t			 nhosts, caphosts;
+	struct ajob		*jobs;
+	unsigned		 njobs;
+	uint64_t		 start_ms;
+	int			 warm;		/* cold start over */
+	unsigned		 idle_sec;
+	struct proto_dialect	 dialect;
+	struct proto_limits	 lim;
+	struct agent_tc		*tc;
+};
+
+uint64_t	 agent_now_ms(void);
+
+/* agent.c: a host changed (came, got free slots): held jobs may go. */
+void		 agent_hosts_changed(struct agent *a);
+/* agent.c: the server answered job j (res raw frames in sc->ans). */
+void		 agent_job_answered(struct ajob *j, struct sconn *sc);
+/*
+ * agent.c: job j failed on server h (its connection is gone or back
+ * idle); fault says what to do next; why (printable) for the log and,
+ * under CCPOOL_VERBOSE, the user.
+ */
+enum {
+	AGENT_F_HOST,	/* the server's fault: back off, try another */
+	AGENT_F_STALE,	/* a reused connection had died: same server again */
+	AGENT_F_TC,	/* the server lacks the toolchain: try another */
+	AGENT_F_JOB	/* the job itself was refused: compile locally */
+};
+void		 agent_job_failed(struct ajob *j, struct ahost *h, int fault,
+		    const char *why);
+
+/* agent_srv.c */
+int		 srv_start(struct agent *a, char *err, size_t errlen);
+void		 srv_stop(struct agent *a);
+int		 srv_any_usable(struct agent *a);
+struct ahost	*srv_pick(struct agent *a, struct ajob *j);
+int		 srv_send(struct ahost *h, struct ajob *j, char *err,
+		    size_t errlen);
+void		 srv_cancel(struct sconn *sc);
+void		 srv_release(struct sconn *sc);
+int		 srv_has_tc(const struct ahost *h, const char *tcid);
+void		 srv_bad_tc(struct ahost *h, const char *tcid);
+
+/* agent_tc.c: toolchain id of the compiler at path, cached. */
+struct agent_tc;
+struct agent_tc	*agent_tc_new(void);
+void		 agent_tc_free(struct agent_tc *c);
+int		 agent_tc_lookup(struct agent_tc *c, const char *path,
+		    char *tcid, size_t tcidlen, char *err, size_t errlen);
+
+#endif

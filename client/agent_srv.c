@@ -1,0 +1,774 @@
+/*
+ * agent_srv.c - the agent's servers: the host table (fed by discovery or
+ * pinned by CCPOOL_HOSTS), placement over it, and the persistent
+ * connections that carry jobs.  Everything a server sends is hostile: it
+ * goes through proto_frame_parse and the result reader, and anything
+ * malformed, oversized, late or out of order fails the job on that
+ * server (agent.c then retries elsewhere or has it compiled locally) and
+ * closes the connection.  Start reading at srv_send().
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+
+#include "client/agent_int.h"
+#include "client/hostspec.h"
+#include "common/log.h"
+#include "discovery/disc_browse.h"
+
+static void	sconn_free(struct sconn *sc);
+
+/* Host table. */
+
+static struct ahost *
+host_find(struct agent *a, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < a->nhosts; i++)
+		if (strcmp(a->hosts[i]->name, name) == 0)
+			return a->hosts[i];
+	return NULL;
+}
+
+static struct ahost *
+host_add(struct agent *a, const char *name)
+{
+	struct ahost	*h, **nh;
+	size_t		 cap;
+
+	if (a->nhosts >= DISC_HOSTS_MAX)
+		return NULL;
+	if (a->nhosts == a->caphosts) {
+		cap = a->caphosts ? a->caphosts * 2 : 16;
+		if ((nh = reallocarray(a->hosts, cap, sizeof(*nh))) == NULL)
+			return NULL;
+		a->hosts = nh;
+		a->caphosts = cap;
+	}
+	if ((h = calloc(1, sizeof(*h))) == NULL)
+		return NULL;
+	h->a = a;
+	snprintf(h->name, sizeof(h->name), "%s", name);
+	a->hosts[a->nhosts++] = h;
+	return h;
+}
+
+/* Close every idle connection of h (it went away or changed address). */
+static void
+host_drop_idle(struct ahost *h)
+{
+	while (h->idle != NULL)
+		sconn_free(h->idle);
+}
+
+/* Numeric address text (maybe with %scope) and port to a sockaddr. */
+static int
+host_set_addr(struct ahost *h, unsigned i, const char *text, uint16_t port)
+{
+	struct addrinfo	 hints, *res;
+	char		 serv[8];
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
+	hints.ai_socktype = SOCK_STREAM;
+	snprintf(serv, sizeof(serv), "%u", port);
+	if (getaddrinfo(text, serv, &hints, &res) != 0)
+		return -1;
+	if (res->ai_addrlen > sizeof(h->ss[i])) {
+		freeaddrinfo(res);
+		return -1;
+	}
+	memcpy(&h->ss[i], res->ai_addr, res->ai_addrlen);
+	h->sslen[i] = res->ai_addrlen;
+	freeaddrinfo(res);
+	return 0;
+}
+
+static void
+host_where(struct ahost *h, const char *addr)
+{
+	if (strchr(addr, ':') != NULL)
+		snprintf(h->where, sizeof(h->where), "[%s]:%u", addr, h->port);
+	else
+		snprintf(h->where, sizeof(h->where), "%s:%u", addr, h->port);
+}
+
+/* Discovery told us about h: copy what placement needs. */
+static void
+on_disc(enum disc_event ev, const struct disc_host *dh, void *arg)
+{
+	struct agent	*a = arg;
+	struct ahost	*h;
+	unsigned	 i, n = 0;
+
+	if (dh->kind != DISC_KIND_CCPOOL)
+		return;
+	h = host_find(a, dh->name);
+	if (ev == DISC_HOST_REMOVE) {
+		if (h != NULL) {
+			h->gone = 1;
+			host_drop_idle(h);
+			log_info("host %s left", h->name);
+		}
+		return;
+	}
+	if (h == NULL) {
+		if ((h = host_add(a, dh->name)) == NULL) {
+			log_warnx("host table full or out of memory");
+			return;
+		}
+		log_info("host %s came", h->name);
+	}
+	if (dh->port != h->port)
+		host_drop_idle(h);
+	h->port = dh->port;
+	for (i = 0; i < dh->naddr && i < DISC_ADDR_MAX; i++)
+		if (host_set_addr(h, n, dh->addr[i].text, dh->port) == 0)
+			n++;
+	if (n != h->nss)
+		host_drop_idle(h);
+	h->nss = n;
+	if (h->cur >= n)
+		h->cur = 0;
+	if (n > 0)
+		host_where(h, dh->addr[h->cur].text);
+	/* an advert from a protocol we cannot speak makes the host unusable */
+	h->gone = n == 0 || dh->info.proto < PROTO_VERSION_MIN;
+	h->slots = dh->info.slots;
+	h->free_slots = dh->info.free_slots;
+	h->ntc = dh->info.ntc <= DISC_TC_MAX ? dh->info.ntc : DISC_TC_MAX;
+	for (i = 0; i < h->ntc; i++)
+		memcpy(h->tc[i], dh->info.tc[i], DISC_TC_LEN);
+	agent_hosts_changed(a);
+}
+
+static void
+on_disc_warn(const char *msg, void *arg)
+{
+	(void)arg;
+	log_info("discovery: %s", msg);
+}
+
+/* CCPOOL_HOSTS: resolve each entry once, at start. */
+static int
+pin_hosts(struct agent *a, const char *spec, char *err, size_t errlen)
+{
+	struct hostspec	 hs[HOSTSPEC_MAX];
+	struct addrinfo	 hints, *res, *ai;
+	struct ahost	*h;
+	char		 name[DISC_NAME_MAX], serv[8], num[NI_MAXHOST];
+	int		 n, i, rc;
+
+	if ((n = hostspec_parse(spec, hs, HOSTSPEC_MAX, err, errlen)) == -1)
+		return -1;
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "%.56s:%u", hs[i].host,
+		    hs[i].port);
+		if ((h = host_add(a, name)) == NULL) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		h->pinned = 1;
+		h->port = hs[i].port;
+		h->slots = h->free_slots = hs[i].slots ? hs[i].slots :
+		    AGENT_PINNED_SLOTS;
+		memset(&hints, 0, sizeof(hints));
+		hints.ai_socktype = SOCK_STREAM;
+		hints.ai_flags = AI_NUMERICSERV;
+		snprintf(serv, sizeof(serv), "%u", hs[i].port);
+		if ((rc = getaddrinfo(hs[i].host, serv, &hints, &res)) != 0) {
+			log_warnx("CCPOOL_HOSTS: %s: %s", hs[i].host,
+			    gai_strerror(rc));
+			h->gone = 1;
+			snprintf(h->lasterr, sizeof(h->lasterr), "%s",
+			    gai_strerror(rc));
+			continue;
+		}
+		for (ai = res; ai != NULL && h->nss < DISC_ADDR_MAX;
+		    ai = ai->ai_next) {
+			if (ai->ai_addrlen > sizeof(h->ss[0]))
+				continue;
+			memcpy(&h->ss[h->nss], ai->ai_addr, ai->ai_addrlen);
+			h->sslen[h->nss++] = ai->ai_addrlen;
+		}
+		freeaddrinfo(res);
+		if (h->nss == 0 || getnameinfo((struct sockaddr *)&h->ss[0],
+		    h->sslen[0], num, sizeof(num), NULL, 0,
+		    NI_NUMERICHOST) != 0) {
+			h->gone = 1;
+			continue;
+		}
+		host_where(h, num);
+	}
+	return 0;
+}
+
+static int
+browse(struct agent *a, char *err, size_t errlen)
+{
+	struct disc_browse_opts	 bo;
+	const char		*cluster = getenv("CCPOOL_CLUSTER");
+
+	memset(&bo, 0, sizeof(bo));
+	bo.cluster = cluster != NULL && cluster[0] != '\0' ? cluster :
+	    "default";
+	bo.ccpool = 1;
+	bo.no_fail = 1;
+	bo.warn = on_disc_warn;
+	a->browser = disc_browser_new(a->base, &bo, on_disc, a, err, errlen);
+	return a->browser == NULL ? -1 : 0;
+}
+
+/*
+ * no_fail covers avahi-daemon coming and going, not a missing system
+ * bus: then try again now and then (jobs meanwhile compile locally).
+ */
+static void
+on_browse_retry(evutil_socket_t fd, short what, void *arg)
+{
+	struct agent	*a = arg;
+	struct timeval	 tv = { AGENT_BROWSE_RETRY, 0 };
+	char		 err[256];
+
+	(void)fd;
+	(void)what;
+	if (browse(a, err, sizeof(err)) == 0) {
+		log_info("discovery started");
+		return;
+	}
+	evtimer_add(a->browse_ev, &tv);
+}
+
+int
+srv_start(struct agent *a, char *err, size_t errlen)
+{
+	struct timeval	 tv = { AGENT_BROWSE_RETRY, 0 };
+	const char	*spec = getenv("CCPOOL_HOSTS");
+
+	if (spec != NULL && spec[0] != '\0') {
+		a->pinned = 1;
+		a->warm = 1;	/* nothing to wait for */
+		return pin_hosts(a, spec, err, errlen);
+	}
+	if (browse(a, err, errlen) == 0)
+		return 0;
+	if ((a->browse_ev = evtimer_new(a->base, on_browse_retry, a)) != NULL)
+		evtimer_add(a->browse_ev, &tv);
+	return -1;
+}
+
+void
+srv_stop(struct agent *a)
+{
+	size_t	 i;
+
+	disc_browser_free(a->browser);
+	a->browser = NULL;
+	if (a->browse_ev != NULL)
+		event_free(a->browse_ev);
+	a->browse_ev = NULL;
+	for (i = 0; i < a->nhosts; i++) {
+		host_drop_idle(a->hosts[i]);
+		free(a->hosts[i]);
+	}
+	free(a->hosts);
+	a->hosts = NULL;
+	a->nhosts = a->caphosts = 0;
+}
+
+/* Toolchains. */
+
+int
+srv_has_tc(const struct ahost *h, const char *tcid)
+{
+	unsigned	 i;
+
+	if (h->pinned) {
+		/* no advert: assume it has it until it says otherwise */
+		for (i = 0; i < h->nbadtc; i++)
+			if (strcmp(h->badtc[i], tcid) == 0)
+				return 0;
+		return 1;
+	}
+	for (i = 0; i < h->ntc; i++)
+		if (strcmp(h->tc[i], tcid) == 0)
+			return 1;
+	return 0;
+}
+
+void
+srv_bad_tc(struct ahost *h, const char *tcid)
+{
+	if (!h->pinned || !srv_has_tc(h, tcid))
+		return;
+	if (h->nbadtc == AGENT_BADTC_MAX)
+		h->nbadtc--;	/* forget the oldest-but-one; bounded */
+	snprintf(h->badtc[h->nbadtc++], sizeof(h->badtc[0]), "%s", tcid);
+}
+
+/* Placement. */
+
+static void
+fill_cand(struct place_cand *c, const struct ahost *h, const char *tcid)
+{
+	memset(c, 0, sizeof(*c));
+	c->eligible = !h->gone && h->nss > 0 &&
+	    (tcid == NULL || srv_has_tc(h, tcid));
+	c->slots = h->slots;
+	c->free_slots = h->free_slots;
+	c->inflight = h->inflight;
+	c->down_until = h->bo.down_until;
+}
+
+int
+srv_any_usable(struct agent *a)
+{
+	struct place_cand c;
+	uint64_t	 now = agent_now_ms();
+	size_t		 i;
+
+	for (i = 0; i < a->nhosts; i++) {
+		fill_cand(&c, a->hosts[i], NULL);
+		if (place_free(&c, now) > 0)
+			return 1;
+	}
+	return 0;
+}
+
+struct ahost *
+srv_pick(struct agent *a, struct ajob *j)
+{
+	struct place_cand *c;
+	uint64_t	 now = agent_now_ms();
+	size_t		 i;
+	unsigned	 k;
+	int		 pick;
+
+	if (a->nhosts == 0)
+		return NULL;
+	if ((c = calloc(a->nhosts, sizeof(*c))) == NULL)
+		return NULL;
+	for (i = 0; i < a->nhosts; i++) {
+		fill_cand(&c[i], a->hosts[i], j->tcid);
+		for (k = 0; k < j->ntried; k++)
+			if (j->tried[k] == a->hosts[i])
+				c[i].eligible = 0;
+	}
+	pick = place_pick(c, a->nhosts, now);
+	free(c);
+	return pick == -1 ? NULL : a->hosts[pick];
+}
+
+/* Connections. */
+
+static void	sconn_read(struct bufferevent *, void *);
+static void	sconn_event(struct bufferevent *, short, void *);
+
+static void
+set_timeouts(struct sconn *sc)
+{
+	struct timeval	 rd, wr, *rp = &rd, *wp = &wr;
+
+	rd.tv_usec = wr.tv_usec = 0;
+	switch (sc->state) {
+	case SC_CONNECTING:
+		rp = NULL;
+		wr.tv_sec = AGENT_CONNECT_SEC;
+		break;
+	case SC_IDLE:
+		rd.tv_sec = AGENT_CONN_IDLE;
+		wp = NULL;
+		break;
+	default:
+		rd.tv_sec = wr.tv_sec = PROTO_KEEPALIVE_SEC *
+		    PROTO_KEEPALIVE_MISSES;
+		break;
+	}
+	bufferevent_set_timeouts(sc->bev, rp, wp);
+}
+
+static void
+idle_unlink(struct sconn *sc)
+{
+	struct sconn	**p;
+
+	for (p = &sc->h->idle; *p != NULL; p = &(*p)->next)
+		if (*p == sc) {
+			*p = sc->next;
+			break;
+		}
+	sc->next = NULL;
+}
+
+static void
+sconn_free(struct sconn *sc)
+{
+	if (sc == NULL)
+		return;
+	if (sc->state == SC_IDLE)
+		idle_unlink(sc);
+	if (sc->job != NULL && sc->h->inflight > 0)
+		sc->h->inflight--;
+	sc->h->nconn--;
+	bufferevent_free(sc->bev);
+	proto_result_reader_free(&sc->rr);
+	proto_buf_free(&sc->ans);
+	free(sc);
+}
+
+static struct sconn *
+sconn_new(struct ahost *h, char *err, size_t errlen)
+{
+	struct sconn	*sc;
+
+	if ((sc = calloc(1, sizeof(*sc))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	sc->h = h;
+	sc->nextid = 1;
+	proto_result_reader_init(&sc->rr, 0, 0, &h->a->lim);
+	sc->bev = bufferevent_socket_new(h->a->base, -1,
+	    BEV_OPT_CLOSE_ON_FREE);
+	if (sc->bev == NULL) {
+		snprintf(err, errlen, "out of memory");
+		free(sc);
+		return NULL;
+	}
+	h->nconn++;
+	sc->state = SC_CONNECTING;
+	bufferevent_setcb(sc->bev, sconn_read, NULL, sconn_event, sc);
+	set_timeouts(sc);
+	bufferevent_enable(sc->bev, EV_READ | EV_WRITE);
+	if (bufferevent_socket_connect(sc->bev,
+	    (struct sockaddr *)&h->ss[h->cur], (int)h->sslen[h->cur]) == -1) {
+		snprintf(err, errlen, "connect %s: %s", h->where,
+		    strerror(errno));
+		sconn_free(sc);
+		return NULL;
+	}
+	/* the hello goes out with the job, no round trip of its own */
+	{
+		struct proto_buf b;
+
+		proto_buf_init(&b);
+		if (proto_hello_encode(&b, PROTO_VERSION) == -1 ||
+		    bufferevent_write(sc->bev, b.data, b.len) == -1) {
+			proto_buf_free(&b);
+			snprintf(err, errlen, "out of memory");
+			sconn_free(sc);
+			return NULL;
+		}
+		proto_buf_free(&b);
+	}
+	return sc;
+}
+
+int
+srv_send(struct ahost *h, struct ajob *j, char *err, size_t errlen)
+{
+	struct sconn	*sc;
+	struct proto_buf b;
+	uint32_t	 id;
+	int		 rc = -1;
+
+	if ((sc = h->idle) != NULL) {
+		idle_unlink(sc);
+		sc->state = SC_JOB;
+		sc->reused = 1;
+	} else if ((sc = sconn_new(h, err, errlen)) == NULL)
+		return -1;
+	id = sc->nextid++;
+	if (sc->nextid == 0)
+		sc->nextid = 1;
+	proto_buf_init(&b);
+	if (proto_put_value(&b, "JOB_", id) == -1 ||
+	    proto_put_payload(&b, "TCID", j->tcid, strlen(j->tcid)) == -1 ||
+	    proto_buf_append(&b, j->fwd.data, j->fwd.len) == -1 ||
+	    proto_put_value(&b, "JEND", id) == -1 ||
+	    bufferevent_write(sc->bev, b.data, b.len) == -1) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	proto_result_reader_free(&sc->rr);
+	proto_result_reader_init(&sc->rr, id, j->job.want, &h->a->lim);
+	proto_buf_reset(&sc->ans);
+	sc->got_answer = 0;
+	sc->job = j;
+	j->sc = sc;
+	h->inflight++;
+	set_timeouts(sc);
+	rc = 0;
+out:
+	proto_buf_free(&b);
+	if (rc == -1)
+		sconn_free(sc);
+	return rc;
+}
+
+void
+srv_cancel(struct sconn *sc)
+{
+	/* the server is in the middle of the job: the connection is lost */
+	if (sc != NULL)
+		sc->job->sc = NULL;
+	sconn_free(sc);
+}
+
+void
+srv_release(struct sconn *sc)
+{
+	struct ahost	*h = sc->h;
+
+	if (sc->job != NULL) {
+		sc->job->sc = NULL;
+		sc->job = NULL;
+		if (h->inflight > 0)
+			h->inflight--;
+	}
+	if (h->gone || evbuffer_get_length(bufferevent_get_input(sc->bev))) {
+		sconn_free(sc);
+		return;
+	}
+	sc->state = SC_IDLE;
+	sc->next = h->idle;
+	h->idle = sc;
+	set_timeouts(sc);
+}
+
+/*
+ * The job on sc failed.  The connection is closed; agent.c decides where
+ * the job goes next.
+ */
+static void
+sconn_fail(struct sconn *sc, int fault, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+sconn_fail(struct sconn *sc, int fault, const char *fmt, ...)
+{
+	struct ajob	*j = sc->job;
+	struct ahost	*h = sc->h;
+	char		 why[256];
+	va_list		 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	if (j != NULL)
+		j->sc = NULL;
+	sconn_free(sc);
+	if (j != NULL)
+		agent_job_failed(j, h, fault, why);
+	else
+		log_debug("%s: idle connection: %s", h->name, why);
+}
+
+/* A refusal of the job (not of the hello) on sc. */
+static void
+on_refusal(struct sconn *sc, const struct proto_result *res)
+{
+	struct ajob	*j = sc->job;
+	struct ahost	*h = sc->h;
+	char		 msg[300];
+	int		 fault;
+
+	log_escape(msg, sizeof(msg), res->msg, strlen(res->msg));
+	switch (res->reason) {
+	case PROTO_R_TOOLCHAIN:
+		srv_bad_tc(h, j->tcid);
+		fault = AGENT_F_TC;
+		break;
+	case PROTO_R_NOTCOMPILE:
+	case PROTO_R_POLICY:
+	case PROTO_R_TOOLARGE:
+		fault = AGENT_F_JOB;	/* any server would say the same */
+		break;
+	default:		/* busy, shutdown, auth, internal, proto */
+		fault = AGENT_F_HOST;
+		break;
+	}
+	/* a refusal ends cleanly: the connection can serve again */
+	srv_release(sc);
+	agent_job_failed(j, h, fault, msg);
+}
+
+/* The answer on sc is complete (its bytes are drained from the input). */
+static void
+sconn_done(struct sconn *sc)
+{
+	struct proto_result res;
+
+	proto_result_init(&res);
+	proto_result_reader_take(&sc->rr, &res);
+	if (res.refused)
+		on_refusal(sc, &res);
+	else {
+		agent_job_answered(sc->job, sc);
+		srv_release(sc);
+	}
+	proto_result_free(&res);
+}
+
+/*
+ * One frame from the server on sc.  Returns 0 to go on, 1 when the
+ * answer is complete, -1 if sc was freed.
+ */
+static int
+sconn_frame(struct sconn *sc, const struct proto_frame *f, const uint8_t *raw)
+{
+	char		 err[256];
+	uint32_t	 version;
+	int		 rc;
+
+	switch (sc->state) {
+	case SC_CONNECTING:
+	case SC_HELLO:
+		if (memcmp(f->tok, "CCPL", 4) == 0) {
+			if (proto_hello_decode(f, &version, err,
+			    sizeof(err)) == -1 ||
+			    version < PROTO_VERSION_MIN ||
+			    version > PROTO_VERSION) {
+				sconn_fail(sc, AGENT_F_HOST, "hello: server "
+				    "chose version %u", (unsigned)f->value);
+				return -1;
+			}
+			sc->state = sc->job != NULL ? SC_JOB : SC_IDLE;
+			return 0;
+		}
+		/* a refused hello: RFSE MSG_ DONE 0 */
+		{
+			struct proto_result_reader hr;
+
+			proto_result_reader_init(&hr, 0, 0, &sc->h->a->lim);
+			rc = proto_result_feed(&hr, f, err, sizeof(err));
+			proto_result_reader_free(&hr);
+			if (rc == -1)
+				sconn_fail(sc, AGENT_F_HOST, "hello: %s", err);
+			else
+				sconn_fail(sc, AGENT_F_HOST, "hello refused "
+				    "(%s)", proto_reason_name(f->value));
+			return -1;
+		}
+	case SC_IDLE:
+		sconn_fail(sc, AGENT_F_HOST, "%.4s on an idle connection",
+		    f->tok);
+		return -1;
+	case SC_JOB:
+		break;
+	}
+	rc = proto_result_feed(&sc->rr, f, err, sizeof(err));
+	if (rc == -1) {
+		sconn_fail(sc, AGENT_F_HOST, "bad answer: %s", err);
+		return -1;
+	}
+	if (rc == PROTO_KEEPALIVE)
+		return 0;	/* the read timeout restarts by itself */
+	sc->got_answer = 1;
+	if (proto_buf_append(&sc->ans, raw, f->need) == -1) {
+		sconn_fail(sc, AGENT_F_HOST, "out of memory");
+		return -1;
+	}
+	return rc == PROTO_DONE ? 1 : 0;
+}
+
+/*
+ * Parse whole frames off the front of in.  The header decides the
+ * verdict, so a hostile length is refused before its payload arrives.
+ */
+static void
+sconn_read(struct bufferevent *bev, void *arg)
+{
+	struct sconn	*sc = arg;
+	struct evbuffer	*in = bufferevent_get_input(bev);
+	struct proto_frame f;
+	const uint8_t	*p;
+	char		 err[256];
+	size_t		 avail, need;
+	ssize_t		 n;
+
+	for (;;) {
+		avail = evbuffer_get_length(in);
+		if (avail < PROTO_HDRLEN)
+			return;
+		p = evbuffer_pullup(in, PROTO_HDRLEN);
+		n = proto_frame_parse(&sc->h->a->dialect, p, PROTO_HDRLEN, &f,
+		    err, sizeof(err));
+		if (n == -1) {
+			sconn_fail(sc, AGENT_F_HOST, "garbage: %s", err);
+			return;
+		}
+		need = n > 0 ? (size_t)n : f.need;
+		if (avail < need)
+			return;
+		if ((p = evbuffer_pullup(in, (ssize_t)need)) == NULL) {
+			sconn_fail(sc, AGENT_F_HOST, "out of memory");
+			return;
+		}
+		n = proto_frame_parse(&sc->h->a->dialect, p, need, &f, err,
+		    sizeof(err));
+		if (n != (ssize_t)need) {
+			sconn_fail(sc, AGENT_F_HOST, "garbage: %s", err);
+			return;
+		}
+		switch (sconn_frame(sc, &f, p)) {
+		case -1:
+			return;
+		case 1:
+			evbuffer_drain(in, need);
+			sconn_done(sc);
+			return;
+		}
+		evbuffer_drain(in, need);
+	}
+}
+
+static void
+sconn_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct sconn	*sc = arg;
+	struct ahost	*h = sc->h;
+	int		 err = EVUTIL_SOCKET_ERROR();
+
+	(void)bev;
+	if (what & BEV_EVENT_CONNECTED) {
+		sc->state = SC_HELLO;
+		set_timeouts(sc);
+		return;
+	}
+	if (sc->state == SC_CONNECTING) {
+		/* next time, try the host's next address */
+		if (h->nss > 0)
+			h->cur = (h->cur + 1) % h->nss;
+		sconn_fail(sc, AGENT_F_HOST, "connect %s: %s", h->where,
+		    what & BEV_EVENT_TIMEOUT ? "timed out" :
+		    evutil_socket_error_to_string(err));
+		return;
+	}
+	if (sc->job == NULL) {
+		sconn_free(sc);		/* an idle connection closed or aged */
+		return;
+	}
+	if (what & BEV_EVENT_TIMEOUT) {
+		sconn_fail(sc, AGENT_F_HOST, "no answer for %d s",
+		    PROTO_KEEPALIVE_SEC * PROTO_KEEPALIVE_MISSES);
+		return;
+	}
+	/*
+	 * A reused connection that dies before any answer most likely
+	 * timed out idle on the server's side: not the server's fault.
+	 */
+	sconn_fail(sc, sc->reused && !sc->got_answer ? AGENT_F_STALE :
+	    AGENT_F_HOST, "%s", what & BEV_EVENT_EOF ? "connection closed" :
+	    evutil_socket_error_to_string(err));
+}

@@ -1,0 +1,974 @@
+/*
+ * args.c - compiler argv analysis (see args.h for the contract and for
+ * what experiments showed about debug information).
+ *
+ * Every argument is looked up in one table, opts[], by its longest
+ * matching name.  An entry says how the option takes its value, where it
+ * goes (preprocessor, compile, both, nowhere) or why it keeps the job
+ * local.  args_parse() walks argv once, building cpp_argv and cc_argv as
+ * it goes, then decides.  Anything the table does not know keeps the job
+ * local: a wrong "local" costs speed, a wrong "remote" costs correctness.
+ * args_cc_check() uses the same table on the server side.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client/args.h"
+
+/* How an option takes its value. */
+enum {
+	K_FLAG,		/* exactly the name, no value */
+	K_SEP,		/* exactly the name; the value is the next argument */
+	K_JS,		/* name then value joined, or name alone and the
+			   value in the next argument */
+	K_PREFIX	/* any argument starting with the name */
+};
+
+/* Where an option goes. */
+#define D_NONE	0x0	/* dropped: ignored by a compile with -c/-S */
+#define D_CPP	0x1	/* cpp_argv */
+#define D_CC	0x2	/* cc_argv */
+#define D_BOTH	(D_CPP | D_CC)
+
+/* What args_parse() does beyond copying. */
+enum {
+	S_NONE,
+	S_LOCAL,	/* keeps the job local: reason */
+	S_C, S_S, S_E, S_O, S_X,
+	S_M,		/* -M, -MM: dependencies instead of compiling */
+	S_MD,		/* -MD, -MMD */
+	S_MF, S_MT,	/* -MF; -MT and -MQ */
+	S_G,		/* -g* */
+	S_WA		/* -Wa, */
+};
+
+struct opt {
+	const char	*name;
+	uint8_t		 kind;
+	uint8_t		 dest;
+	uint8_t		 special;
+	const char	*reason;	/* S_LOCAL */
+};
+
+#define LOCAL(n, k, r)	{ n, k, D_NONE, S_LOCAL, r }
+
+static const struct opt opts[] = {
+	/* what to do */
+	{ "-c", K_FLAG, D_NONE, S_C, NULL },
+	{ "-S", K_FLAG, D_NONE, S_S, NULL },
+	{ "-E", K_FLAG, D_CPP, S_E, NULL },
+	{ "-o", K_JS, D_NONE, S_O, NULL },
+	{ "-x", K_JS, D_CPP, S_X, NULL },
+	{ "-M", K_FLAG, D_CPP, S_M, NULL },
+	{ "-MM", K_FLAG, D_CPP, S_M, NULL },
+	{ "-MD", K_FLAG, D_CPP, S_MD, NULL },
+	{ "-MMD", K_FLAG, D_CPP, S_MD, NULL },
+	{ "-MF", K_JS, D_CPP, S_MF, NULL },
+	{ "-MT", K_JS, D_CPP, S_MT, NULL },
+	{ "-MQ", K_JS, D_CPP, S_MT, NULL },
+	{ "-MP", K_FLAG, D_CPP, S_NONE, NULL },
+	{ "-MG", K_FLAG, D_CPP, S_NONE, NULL },
+	LOCAL("-MJ", K_JS, "-MJ"),
+
+	/* preprocessor only */
+	{ "-I", K_JS, D_CPP, S_NONE, NULL },
+	{ "-D", K_JS, D_CPP, S_NONE, NULL },
+	{ "-U", K_JS, D_CPP, S_NONE, NULL },
+	{ "-A", K_JS, D_CPP, S_NONE, NULL },
+	{ "-F", K_JS, D_CPP, S_NONE, NULL },
+	{ "-include", K_JS, D_CPP, S_NONE, NULL },
+	{ "-imacros", K_JS, D_CPP, S_NONE, NULL },
+	{ "-isystem", K_JS, D_CPP, S_NONE, NULL },
+	{ "-isystem-after", K_JS, D_CPP, S_NONE, NULL },
+	{ "-cxx-isystem", K_JS, D_CPP, S_NONE, NULL },
+	{ "-idirafter", K_JS, D_CPP, S_NONE, NULL },
+	{ "-iquote", K_JS, D_CPP, S_NONE, NULL },
+	{ "-iprefix", K_JS, D_CPP, S_NONE, NULL },
+	{ "-iwithprefix", K_JS, D_CPP, S_NONE, NULL },
+	{ "-iwithprefixbefore", K_JS, D_CPP, S_NONE, NULL },
+	{ "-isysroot", K_JS, D_CPP, S_NONE, NULL },
+	{ "-imultilib", K_JS, D_CPP, S_NONE, NULL },
+	{ "-imultiarch", K_JS, D_CPP, S_NONE, NULL },
+	{ "-iframework", K_JS, D_CPP, S_NONE, NULL },
+	{ "-ivfsoverlay", K_JS, D_CPP, S_NONE, NULL },
+	{ "-nostdinc", K_FLAG, D_CPP, S_NONE, NULL },
+	{ "-nostdinc++", K_FLAG, D_CPP, S_NONE, NULL },
+	{ "-undef", K_FLAG, D_CPP, S_NONE, NULL },
+	{ "-H", K_FLAG, D_CPP, S_NONE, NULL },
+	{ "-remap", K_FLAG, D_CPP, S_NONE, NULL },
+	{ "-traditional-cpp", K_FLAG, D_CPP, S_NONE, NULL },
+	{ "-finput-charset=", K_PREFIX, D_CPP, S_NONE, NULL },
+	{ "-fworking-directory", K_FLAG, D_CPP, S_NONE, NULL },
+	/* only change -E output; a compile ignores them, so must we */
+	{ "-P", K_FLAG, D_NONE, S_NONE, NULL },
+	{ "-C", K_FLAG, D_NONE, S_NONE, NULL },
+	{ "-CC", K_FLAG, D_NONE, S_NONE, NULL },
+
+	/* both: they also define macros or change the language */
+	{ "-O", K_PREFIX, D_BOTH, S_NONE, NULL },
+	{ "-f", K_PREFIX, D_BOTH, S_NONE, NULL },
+	{ "-m", K_PREFIX, D_BOTH, S_NONE, NULL },
+	{ "-g", K_PREFIX, D_BOTH, S_G, NULL },
+	{ "-W", K_PREFIX, D_BOTH, S_NONE, NULL },
+	{ "-Wa,", K_PREFIX, D_BOTH, S_WA, NULL },
+	{ "-w", K_FLAG, D_BOTH, S_NONE, NULL },
+	{ "-std=", K_PREFIX, D_BOTH, S_NONE, NULL },
+	{ "-stdlib=", K_PREFIX, D_BOTH, S_NONE, NULL },
+	{ "-ansi", K_FLAG, D_BOTH, S_NONE, NULL },
+	{ "-pedantic", K_PREFIX, D_BOTH, S_NONE, NULL },
+	{ "-trigraphs", K_FLAG, D_BOTH, S_NONE, NULL },
+	{ "-p", K_FLAG, D_BOTH, S_NONE, NULL },
+	{ "-pg", K_FLAG, D_BOTH, S_NONE, NULL },
+	{ "-pipe", K_FLAG, D_BOTH, S_NONE, NULL },
+	{ "-pthread", K_FLAG, D_BOTH, S_NONE, NULL },
+	{ "--param", K_SEP, D_BOTH, S_NONE, NULL },
+	{ "--param=", K_PREFIX, D_BOTH, S_NONE, NULL },
+	{ "-target", K_SEP, D_BOTH, S_NONE, NULL },
+	{ "--target=", K_PREFIX, D_BOTH, S_NONE, NULL },
+	{ "-no-canonical-prefixes", K_FLAG, D_BOTH, S_NONE, NULL },
+	{ "-Qunused-arguments", K_FLAG, D_BOTH, S_NONE, NULL },
+	{ "-integrated-as", K_FLAG, D_BOTH, S_NONE, NULL },
+	{ "-no-integrated-as", K_FLAG, D_BOTH, S_NONE, NULL },
+
+	/* linking only: a compile with -c or -S ignores them */
+	{ "-l", K_JS, D_NONE, S_NONE, NULL },
+	{ "-L", K_JS, D_NONE, S_NONE, NULL },
+	{ "-T", K_JS, D_NONE, S_NONE, NULL },
+	{ "-u", K_JS, D_NONE, S_NONE, NULL },
+	{ "-z", K_JS, D_NONE, S_NONE, NULL },
+	{ "-Wl,", K_PREFIX, D_NONE, S_NONE, NULL },
+	{ "-Xlinker", K_SEP, D_NONE, S_NONE, NULL },
+	{ "-fuse-ld=", K_PREFIX, D_NONE, S_NONE, NULL },
+	{ "-rtlib=", K_PREFIX, D_NONE, S_NONE, NULL },
+	{ "-shared", K_PREFIX, D_NONE, S_NONE, NULL },
+	{ "-static", K_PREFIX, D_NONE, S_NONE, NULL },
+	{ "-nostdlib", K_PREFIX, D_NONE, S_NONE, NULL },
+	{ "-nodefaultlibs", K_FLAG, D_NONE, S_NONE, NULL },
+	{ "-nostartfiles", K_FLAG, D_NONE, S_NONE, NULL },
+	{ "-nolibc", K_FLAG, D_NONE, S_NONE, NULL },
+	{ "-rdynamic", K_FLAG, D_NONE, S_NONE, NULL },
+	{ "-pie", K_FLAG, D_NONE, S_NONE, NULL },
+	{ "-no-pie", K_FLAG, D_NONE, S_NONE, NULL },
+	{ "-s", K_FLAG, D_NONE, S_NONE, NULL },
+	{ "-r", K_FLAG, D_NONE, S_NONE, NULL },
+
+	/* load code, or name a different toolchain: never on a server */
+	LOCAL("-fplugin", K_PREFIX, "-fplugin"),
+	LOCAL("-fpass-plugin", K_PREFIX, "-fplugin"),
+	LOCAL("-specs=", K_PREFIX, "-specs="),
+	LOCAL("--specs", K_PREFIX, "-specs="),
+	LOCAL("-B", K_JS, "-B"),
+	LOCAL("-wrapper", K_SEP, "-wrapper"),
+	LOCAL("-iplugindir=", K_PREFIX, "-iplugindir"),
+	LOCAL("--sysroot", K_SEP, "--sysroot"),
+	LOCAL("--sysroot=", K_PREFIX, "--sysroot"),
+	LOCAL("--gcc-toolchain", K_PREFIX, "--gcc-toolchain"),
+	LOCAL("--gcc-install-dir", K_PREFIX, "--gcc-toolchain"),
+	LOCAL("-resource-dir", K_JS, "-resource-dir"),
+	LOCAL("-Xclang", K_SEP, "-Xclang"),
+	LOCAL("-mllvm", K_SEP, "-mllvm"),
+	LOCAL("-Xpreprocessor", K_SEP, "-Xpreprocessor"),
+	LOCAL("-Xassembler", K_SEP, "-Xassembler"),
+	LOCAL("-Wp,", K_PREFIX, "-Wp, preprocessor options"),
+	LOCAL("-foffload", K_PREFIX, "-foffload"),
+	/* result depends on the machine that compiles */
+	LOCAL("-march=native", K_FLAG, "-march=native"),
+	LOCAL("-mtune=native", K_FLAG, "-march=native"),
+	LOCAL("-mcpu=native", K_FLAG, "-march=native"),
+
+	/* read or write files beside the object, or only on this host */
+	LOCAL("--coverage", K_FLAG, "coverage"),
+	LOCAL("-fcoverage", K_PREFIX, "coverage"),
+	LOCAL("-ftest-coverage", K_FLAG, "coverage"),
+	LOCAL("-fprofile", K_PREFIX, "profile feedback"),
+	LOCAL("-fauto-profile", K_PREFIX, "profile feedback"),
+	LOCAL("-fcs-profile", K_PREFIX, "profile feedback"),
+	LOCAL("-fbranch-probabilities", K_FLAG, "profile feedback"),
+	LOCAL("-fmemory-profile", K_PREFIX, "profile feedback"),
+	LOCAL("-save-temps", K_PREFIX, "-save-temps"),
+	LOCAL("--save-temps", K_PREFIX, "-save-temps"),
+	LOCAL("-fdump-", K_PREFIX, "-fdump-*"),
+	LOCAL("-fcallgraph-info", K_PREFIX, "-fcallgraph-info"),
+	LOCAL("-fstack-usage", K_FLAG, "-fstack-usage"),
+	LOCAL("-fopt-info", K_PREFIX, "-fopt-info"),
+	LOCAL("-fsave-optimization-record", K_PREFIX, "optimization record"),
+	LOCAL("-foptimization-record", K_PREFIX, "optimization record"),
+	LOCAL("-frecord-gcc-switches", K_FLAG, "-frecord-gcc-switches"),
+	LOCAL("-frecord-command-line", K_FLAG, "-frecord-gcc-switches"),
+	LOCAL("-fmodules", K_PREFIX, "modules"),
+	LOCAL("-fmodule-", K_PREFIX, "modules"),
+	LOCAL("-fcxx-modules", K_FLAG, "modules"),
+	LOCAL("-fimplicit-module", K_PREFIX, "modules"),
+	LOCAL("-fprebuilt-module", K_PREFIX, "modules"),
+	LOCAL("-fbuild-session", K_PREFIX, "modules"),
+	LOCAL("-fsanitize-ignorelist", K_PREFIX, "sanitizer list file"),
+	LOCAL("-fsanitize-blacklist", K_PREFIX, "sanitizer list file"),
+	LOCAL("-fsanitize-system-", K_PREFIX, "sanitizer list file"),
+	LOCAL("-fsanitize-coverage-allowlist", K_PREFIX, "sanitizer list file"),
+	LOCAL("-fsanitize-coverage-ignorelist", K_PREFIX,
+	    "sanitizer list file"),
+	LOCAL("-fsanitize-coverage-blocklist", K_PREFIX,
+	    "sanitizer list file"),
+	LOCAL("-fsanitize-coverage-whitelist", K_PREFIX,
+	    "sanitizer list file"),
+	LOCAL("-fsanitize-coverage-blacklist", K_PREFIX,
+	    "sanitizer list file"),
+	LOCAL("-fxray-attr-list", K_PREFIX, "xray list file"),
+	LOCAL("-fxray-always-instrument", K_PREFIX, "xray list file"),
+	LOCAL("-fxray-never-instrument", K_PREFIX, "xray list file"),
+	LOCAL("-fbasic-block-sections=list", K_PREFIX, "list file"),
+	LOCAL("-fthinlto-index", K_PREFIX, "-fthinlto-index"),
+	LOCAL("-ftime-trace", K_PREFIX, "-ftime-trace"),
+	LOCAL("-fproc-stat-report", K_PREFIX, "-fproc-stat-report"),
+	LOCAL("-fcrash-diagnostics", K_PREFIX, "-fcrash-diagnostics-dir"),
+	LOCAL("-fdiagnostics-format=json-file", K_FLAG, "diagnostics file"),
+	LOCAL("-fdiagnostics-format=sarif-file", K_FLAG, "diagnostics file"),
+	LOCAL("-fdebug-compilation-dir", K_PREFIX, "-fdebug-compilation-dir"),
+	LOCAL("-ffile-compilation-dir", K_PREFIX, "-fdebug-compilation-dir"),
+	LOCAL("-fno-working-directory", K_FLAG, "-fno-working-directory"),
+	LOCAL("-fpreprocessed", K_FLAG, "-fpreprocessed"),
+	LOCAL("-fdirectives-only", K_FLAG, "-fdirectives-only"),
+	LOCAL("-fpch-", K_PREFIX, "precompiled header"),
+	LOCAL("-include-pch", K_SEP, "precompiled header"),
+	LOCAL("-fsyntax-only", K_FLAG, "-fsyntax-only"),
+	LOCAL("-fcompare-debug", K_PREFIX, "-fcompare-debug"),
+	LOCAL("-aux-info", K_SEP, "-aux-info"),
+	LOCAL("-traditional", K_FLAG, "-traditional"),
+
+	/* questions to the driver, and verbosity */
+	LOCAL("-d", K_PREFIX, "-d option"),
+	LOCAL("-v", K_FLAG, "-v"),
+	LOCAL("-###", K_FLAG, "-v"),
+	LOCAL("-print-", K_PREFIX, "query option"),
+	LOCAL("--print-", K_PREFIX, "query option"),
+	LOCAL("--help", K_PREFIX, "query option"),
+	LOCAL("--version", K_FLAG, "query option"),
+	LOCAL("--target-help", K_FLAG, "query option"),
+	LOCAL("-time", K_PREFIX, "-time"),
+	LOCAL("-pass-exit-codes", K_FLAG, "-pass-exit-codes"),
+};
+
+#define NOPTS	(sizeof(opts) / sizeof(opts[0]))
+
+/* The -Wa, items that only change the object's own bytes. */
+static const char *const wa_ok[] = {
+	"--noexecstack", "--execstack", "-mrelax-relocations=yes",
+	"-mrelax-relocations=no", "--compress-debug-sections",
+	"--nocompress-debug-sections", "--compress-debug-sections=none",
+	"--compress-debug-sections=zlib", "--compress-debug-sections=zlib-gnu",
+	"--compress-debug-sections=zlib-gabi", "--fatal-warnings", "--warn",
+	"--no-warn", "-W", "-mbig-obj", "--64", "--32", "-mx86-used-note=no",
+	"-mx86-used-note=yes",
+};
+
+static const struct {
+	const char	*name;
+	enum args_lang	 lang;
+} xlang[] = {
+	{ "c", ARGS_LANG_C },
+	{ "c++", ARGS_LANG_CXX },
+	{ "objective-c", ARGS_LANG_OBJC },
+	{ "objective-c++", ARGS_LANG_OBJCXX },
+	{ "cpp-output", ARGS_LANG_C },
+	{ "c++-cpp-output", ARGS_LANG_CXX },
+	{ "objective-c-cpp-output", ARGS_LANG_OBJC },
+	{ "objc-cpp-output", ARGS_LANG_OBJC },
+	{ "objective-c++-cpp-output", ARGS_LANG_OBJCXX },
+	{ "objc++-cpp-output", ARGS_LANG_OBJCXX },
+};
+
+/* Source suffixes (after the last dot) gcc compiles without -x. */
+static const struct {
+	const char	*suffix;
+	enum args_lang	 lang;
+} suffixes[] = {
+	{ "c", ARGS_LANG_C }, { "i", ARGS_LANG_C },
+	{ "cc", ARGS_LANG_CXX }, { "cp", ARGS_LANG_CXX },
+	{ "cxx", ARGS_LANG_CXX }, { "cpp", ARGS_LANG_CXX },
+	{ "CPP", ARGS_LANG_CXX }, { "c++", ARGS_LANG_CXX },
+	{ "C", ARGS_LANG_CXX }, { "ii", ARGS_LANG_CXX },
+	{ "m", ARGS_LANG_OBJC }, { "mi", ARGS_LANG_OBJC },
+	{ "mm", ARGS_LANG_OBJCXX }, { "M", ARGS_LANG_OBJCXX },
+	{ "mii", ARGS_LANG_OBJCXX },
+};
+
+static const char *const lang_names[ARGS_LANG_COUNT] = {
+	"c", "c++", "objective-c", "objective-c++"
+};
+
+static const char *const lang_cpp[ARGS_LANG_COUNT] = {
+	"cpp-output", "c++-cpp-output", "objective-c-cpp-output",
+	"objective-c++-cpp-output"
+};
+
+const char *
+args_lang_name(enum args_lang lang)
+{
+	if ((unsigned)lang >= ARGS_LANG_COUNT)
+		return NULL;
+	return lang_names[lang];
+}
+
+const char *
+args_lang_cpp_output(enum args_lang lang)
+{
+	if ((unsigned)lang >= ARGS_LANG_COUNT)
+		return NULL;
+	return lang_cpp[lang];
+}
+
+int
+args_lang_from_name(const char *name)
+{
+	int	 i;
+
+	if (name == NULL)
+		return -1;
+	for (i = 0; i < ARGS_LANG_COUNT; i++)
+		if (strcmp(name, lang_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+static void
+seterr(char *err, size_t errlen, const char *msg)
+{
+	if (err != NULL && errlen > 0)
+		snprintf(err, errlen, "%s", msg);
+}
+
+/*
+ * The table entry for argument a: the longest name that matches, so that
+ * "-MD" beats "-M" and "-march=native" beats "-m".  NULL: unknown.
+ */
+static const struct opt *
+lookup(const char *a)
+{
+	const struct opt *best = NULL;
+	size_t		 i, n, bestn = 0;
+
+	for (i = 0; i < NOPTS; i++) {
+		n = strlen(opts[i].name);
+		switch (opts[i].kind) {
+		case K_FLAG:
+		case K_SEP:
+			if (strcmp(a, opts[i].name) != 0)
+				continue;
+			break;
+		default:
+			if (strncmp(a, opts[i].name, n) != 0)
+				continue;
+			break;
+		}
+		if (best == NULL || n > bestn) {
+			best = &opts[i];
+			bestn = n;
+		}
+	}
+	return best;
+}
+
+/* Does the -Wa, list in a (after "-Wa,") only hold harmless items? */
+static int
+wa_harmless(const char *a)
+{
+	const char	*p = a + 4, *e;
+	size_t		 i, n;
+
+	if (*p == '\0')
+		return 0;
+	for (;;) {
+		e = strchr(p, ',');
+		n = e ? (size_t)(e - p) : strlen(p);
+		for (i = 0; i < sizeof(wa_ok) / sizeof(wa_ok[0]); i++)
+			if (strlen(wa_ok[i]) == n &&
+			    strncmp(wa_ok[i], p, n) == 0)
+				break;
+		if (i == sizeof(wa_ok) / sizeof(wa_ok[0]))
+			return 0;
+		if (e == NULL)
+			return 1;
+		p = e + 1;
+	}
+}
+
+/*
+ * A -g option: 1 if it keeps the job local (reason set), else 0 with
+ * *debug updated.
+ */
+static int
+g_option(const char *a, int *debug, const char **reason)
+{
+	static const char *const level3[] = {
+		"-g3", "-ggdb3", "-gstabs3", "-gstabs+3", "-gxcoff3",
+		"-gxcoff+3", "-gvms3"
+	};
+	static const char *const on[] = {
+		"-g", "-g1", "-g2", "-ggdb", "-ggdb1", "-ggdb2", "-glldb",
+		"-gsce", "-gdbx", "-gcodeview", "-gstabs", "-gstabs+"
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(level3) / sizeof(level3[0]); i++)
+		if (strcmp(a, level3[i]) == 0) {
+			*reason = "-g3 macro debug info";
+			return 1;
+		}
+	if (strcmp(a, "-gsplit-dwarf") == 0 ||
+	    strncmp(a, "-gsplit-dwarf=", 14) == 0) {
+		*reason = "-gsplit-dwarf";
+		return 1;
+	}
+	if (strcmp(a, "-grecord-command-line") == 0 ||
+	    strcmp(a, "-grecord-gcc-switches") == 0) {
+		*reason = "-grecord-command-line";
+		return 1;
+	}
+	if (strcmp(a, "-gembed-source") == 0 || strcmp(a, "-gmodules") == 0) {
+		*reason = a[2] == 'e' ? "-gembed-source" : "-gmodules";
+		return 1;
+	}
+	if (strcmp(a, "-g0") == 0 || strcmp(a, "-ggdb0") == 0)
+		*debug = 0;
+	else if (strncmp(a, "-gdwarf", 7) == 0)
+		*debug = 1;
+	else
+		for (i = 0; i < sizeof(on) / sizeof(on[0]); i++)
+			if (strcmp(a, on[i]) == 0)
+				*debug = 1;
+	return 0;
+}
+
+/* The language of a source named s without -x, or -1 if not a source. */
+static int
+suffix_lang(const char *s)
+{
+	const char	*base, *dot;
+	size_t		 i;
+
+	base = strrchr(s, '/');
+	base = base ? base + 1 : s;
+	/* gcc: ".c" alone has no suffix (clang disagrees; be careful) */
+	if ((dot = strrchr(base, '.')) == NULL || dot == base)
+		return -1;
+	for (i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++)
+		if (strcmp(dot + 1, suffixes[i].suffix) == 0)
+			return suffixes[i].lang;
+	return -1;
+}
+
+/*
+ * The basename of src without its suffix followed by ext, as gcc names
+ * the output of a compile without -o (".hid.c" -> ".hid.o", "c" -> "c.o").
+ */
+static char *
+derive(const char *src, const char *ext)
+{
+	const char	*base, *dot;
+	char		*r;
+	size_t		 n;
+
+	base = strrchr(src, '/');
+	base = base ? base + 1 : src;
+	dot = strrchr(base, '.');
+	n = (dot != NULL && dot != base) ? (size_t)(dot - base) : strlen(base);
+	if ((r = malloc(n + strlen(ext) + 1)) == NULL)
+		return NULL;
+	memcpy(r, base, n);
+	memcpy(r + n, ext, strlen(ext) + 1);
+	return r;
+}
+
+/*
+ * The -MD file gcc picks for output out: the suffix of out's last
+ * component (from its last dot, even a leading one) replaced by ".d",
+ * or ".d" appended ("y.obj" -> "y.d", "a.b/c" -> "a.b/c.d",
+ * ".hid" -> ".d").  Checked against gcc 12 and clang 14.
+ */
+static char *
+dep_name(const char *out)
+{
+	const char	*base, *dot;
+	char		*r;
+	size_t		 n;
+
+	base = strrchr(out, '/');
+	base = base ? base + 1 : out;
+	dot = strrchr(base, '.');
+	n = dot ? (size_t)(dot - out) : strlen(out);
+	if ((r = malloc(n + 3)) == NULL)
+		return NULL;
+	memcpy(r, out, n);
+	memcpy(r + n, ".d", 3);
+	return r;
+}
+
+/* A growing NULL-terminated argv. */
+struct vec {
+	char	**v;
+	int	  n;
+	int	  cap;
+};
+
+static int
+vec_push(struct vec *v, const char *s)
+{
+	char	**nv;
+
+	if (v->n + 2 > v->cap) {
+		int ncap = v->cap ? v->cap * 2 : 16;
+
+		if ((nv = reallocarray(v->v, (size_t)ncap, sizeof(*nv))) ==
+		    NULL)
+			return -1;
+		v->v = nv;
+		v->cap = ncap;
+	}
+	if ((v->v[v->n] = strdup(s)) == NULL)
+		return -1;
+	v->v[++v->n] = NULL;
+	return 0;
+}
+
+/*
+ * Push opt and val joined into one argument ("-MQ" "x.o" -> "-MQx.o"), so
+ * that a value starting with a dash cannot be read as an option.
+ */
+static int
+vec_push2(struct vec *v, const char *opt, const char *val)
+{
+	char	*s;
+	int	 rc;
+
+	if (asprintf(&s, "%s%s", opt, val) == -1)
+		return -1;
+	rc = vec_push(v, s);
+	free(s);
+	return rc;
+}
+
+static void
+vec_free(char **v)
+{
+	char	**p;
+
+	if (v == NULL)
+		return;
+	for (p = v; *p != NULL; p++)
+		free(*p);
+	free(v);
+}
+
+void
+args_job_clear(struct args_job *job)
+{
+	if (job == NULL)
+		return;
+	free(job->source);
+	free(job->output);
+	free(job->depfile);
+	vec_free(job->cpp_argv);
+	vec_free(job->cc_argv);
+	memset(job, 0, sizeof(*job));
+}
+
+/* Copy a piece of untrusted text into a reason, printable and short. */
+static void
+reason_with(struct args_job *job, const char *what, const char *arg)
+{
+	char	 safe[32];
+	size_t	 i;
+
+	for (i = 0; i < sizeof(safe) - 1 && arg[i] != '\0'; i++) {
+		unsigned char c = (unsigned char)arg[i];
+
+		safe[i] = (c > 0x20 && c < 0x7f) ? (char)c : '?';
+	}
+	safe[i] = '\0';
+	snprintf(job->reason, sizeof(job->reason), "%s%s%s", what, safe,
+	    arg[i] != '\0' ? "..." : "");
+}
+
+/* What the walk over argv found. */
+struct scan {
+	const char	*opt_reason;	/* first option keeping it local */
+	const char	*in_reason;	/* the input's reason, if not a source */
+	int		 unknown;	/* index of an unknown option, or 0 */
+	int		 c, S, E, M, md, mf, mt;
+	int		 ninputs, noutputs;
+	const char	*src;		/* argv[] of the first input */
+	const char	*out;		/* argv[] of the last -o value */
+	int		 lang;		/* of src */
+	const char	*badx;		/* unsupported -x of the input */
+	const char	*mf_name;
+};
+
+int
+args_parse(int argc, char *const argv[], struct args_job *job, char *err,
+    size_t errlen)
+{
+	struct scan	 s;
+	struct vec	 cpp = { 0 }, cc = { 0 };
+	const struct opt *o;
+	const char	*a, *val, *xbad = NULL, *greason;
+	size_t		 total = 0, alen;
+	int		 i, j, sep, xlang_cur = -1;
+	char		*tmp = NULL;
+
+	memset(job, 0, sizeof(*job));
+	memset(&s, 0, sizeof(s));
+	s.lang = -1;
+	if (argc < 1 || argv == NULL || argv[0] == NULL) {
+		seterr(err, errlen, "empty argv");
+		return -1;
+	}
+	if (argc > ARGS_ARGC_MAX) {
+		snprintf(job->reason, sizeof(job->reason),
+		    "too many arguments");
+		return 0;
+	}
+	for (i = 0; i < argc; i++) {
+		if (argv[i] == NULL) {
+			snprintf(job->reason, sizeof(job->reason),
+			    "argv shorter than argc");
+			return 0;
+		}
+		alen = strlen(argv[i]);
+		total += alen;
+		if (alen > ARGS_ARG_MAX || total > ARGS_TOTAL_MAX) {
+			snprintf(job->reason, sizeof(job->reason),
+			    "arguments too long");
+			return 0;
+		}
+		/* gcc expands @file wherever it is, even an option's value */
+		if (i > 0 && argv[i][0] == '@' && s.opt_reason == NULL)
+			s.opt_reason = "@file response file";
+	}
+	if (vec_push(&cpp, argv[0]) == -1 || vec_push(&cc, argv[0]) == -1 ||
+	    vec_push(&cc, "-c") == -1)
+		goto oom;
+
+	for (i = 1; i < argc; i++) {
+		a = argv[i];
+		if (a[0] != '-' || a[1] == '\0') {
+			/* an input file */
+			if (s.ninputs++ == 0) {
+				s.src = a;
+				if (strcmp(a, "-") == 0)
+					s.in_reason = "stdin input";
+				else if (a[0] == '\0')
+					s.in_reason = "empty file name";
+				else if (xbad != NULL)
+					s.badx = xbad;
+				else if (xlang_cur >= 0)
+					s.lang = xlang_cur;
+				else if ((s.lang = suffix_lang(a)) < 0)
+					s.in_reason = "not a C/C++ source";
+			}
+			if (vec_push(&cpp, a) == -1)
+				goto oom;
+			continue;
+		}
+		if ((o = lookup(a)) == NULL) {
+			if (s.unknown == 0)
+				s.unknown = i;
+			continue;
+		}
+		val = NULL;
+		sep = 0;
+		if (o->kind == K_SEP || (o->kind == K_JS &&
+		    a[strlen(o->name)] == '\0')) {
+			if (i + 1 >= argc) {
+				if (s.opt_reason == NULL)
+					s.opt_reason = "missing argument";
+				continue;
+			}
+			val = argv[++i];
+			sep = 1;
+			/* gcc reads "-I -" or "-I ''" unlike "-I-": refuse */
+			if ((val[0] == '-' || val[0] == '\0') &&
+			    o->special != S_LOCAL && s.opt_reason == NULL &&
+			    !(o->special == S_O && strcmp(val, "-") == 0))
+				s.opt_reason = "odd option value";
+		} else if (o->kind == K_JS)
+			val = a + strlen(o->name);
+		if (val == NULL && (o->special == S_MF || o->special == S_O ||
+		    o->special == S_X))
+			continue;	/* cannot happen: these take values */
+
+		switch (o->special) {
+		case S_LOCAL:
+			if (s.opt_reason == NULL)
+				s.opt_reason = o->reason;
+			break;
+		case S_C:
+			s.c = 1;
+			break;
+		case S_S:
+			s.S = 1;
+			break;
+		case S_E:
+			s.E = 1;
+			break;
+		case S_M:
+			s.M = 1;
+			break;
+		case S_MD:
+			s.md = 1;
+			break;
+		case S_MF:
+			s.mf = 1;
+			s.mf_name = val;
+			if ((val[0] == '\0' || strcmp(val, "-") == 0) &&
+			    s.opt_reason == NULL)
+				s.opt_reason = "dependencies to stdout";
+			break;
+		case S_MT:
+			s.mt = 1;
+			break;
+		case S_O:
+			s.noutputs++;
+			s.out = val;
+			break;
+		case S_X:
+			xbad = NULL;
+			xlang_cur = -1;
+			if (strcmp(val, "none") == 0)
+				break;
+			for (j = 0; j < (int)(sizeof(xlang) /
+			    sizeof(xlang[0])); j++)
+				if (strcmp(val, xlang[j].name) == 0)
+					xlang_cur = (int)xlang[j].lang;
+			if (xlang_cur < 0)
+				xbad = val;
+			break;
+		case S_G:
+			greason = NULL;
+			if (g_option(a, &job->debug, &greason) &&
+			    s.opt_reason == NULL)
+				s.opt_reason = greason;
+			break;
+		case S_WA:
+			if (!wa_harmless(a) && s.opt_reason == NULL)
+				s.opt_reason = "-Wa, assembler option";
+			break;
+		default:
+			break;
+		}
+		if ((o->dest & D_CPP) && (vec_push(&cpp, a) == -1 ||
+		    (sep && vec_push(&cpp, val) == -1)))
+			goto oom;
+		if ((o->dest & D_CC) && (vec_push(&cc, a) == -1 ||
+		    (sep && vec_push(&cc, val) == -1)))
+			goto oom;
+	}
+
+	/* Decide, the most telling reason first. */
+	if (s.E)
+		snprintf(job->reason, sizeof(job->reason), "-E");
+	else if (s.M)
+		snprintf(job->reason, sizeof(job->reason),
+		    "-M without compile");
+	else if (!s.c && !s.S)
+		snprintf(job->reason, sizeof(job->reason), "%s",
+		    s.ninputs ? "linking" : "no -c or -S");
+	else if (s.opt_reason != NULL)
+		snprintf(job->reason, sizeof(job->reason), "%s",
+		    s.opt_reason);
+	else if (s.unknown)
+		reason_with(job, "unsupported option ", argv[s.unknown]);
+	else if (s.ninputs == 0)
+		snprintf(job->reason, sizeof(job->reason), "no input file");
+	else if (s.ninputs > 1)
+		snprintf(job->reason, sizeof(job->reason), "several sources");
+	else if (s.in_reason != NULL)
+		snprintf(job->reason, sizeof(job->reason), "%s", s.in_reason);
+	else if (s.badx)
+		reason_with(job, "unsupported -x ", s.badx);
+	else if (s.noutputs > 1)
+		snprintf(job->reason, sizeof(job->reason), "several -o");
+	else if (s.out != NULL && strcmp(s.out, "-") == 0)
+		snprintf(job->reason, sizeof(job->reason), "output to stdout");
+	else if (s.out != NULL && (s.out[0] == '\0' ||
+	    s.out[strlen(s.out) - 1] == '/'))
+		snprintf(job->reason, sizeof(job->reason), "bad output name");
+	if (job->reason[0] != '\0' || s.src == NULL) {
+		vec_free(cpp.v);
+		vec_free(cc.v);
+		job->debug = 0;
+		return 0;
+	}
+
+	/* Distributable: finish both argvs. */
+	job->mode = s.S ? 'S' : 'c';	/* gcc: -S wins over -c */
+	job->lang = (enum args_lang)s.lang;
+	if (s.S)
+		cc.v[1][1] = 'S';
+	if ((job->source = strdup(s.src)) == NULL)
+		goto oom;
+	if (s.out != NULL)
+		job->output = strdup(s.out);
+	else
+		job->output = derive(s.src, s.S ? ".s" : ".o");
+	if (job->output == NULL)
+		goto oom;
+	if (vec_push(&cpp, "-E") == -1)
+		goto oom;
+	if (s.md) {
+		/*
+		 * Under -E the driver would take the dependency target and
+		 * file from the wrong output; name both as a compile would.
+		 * The default target is quoted as -MQ quotes ("$" -> "$$").
+		 * Both are added in joined form (-MQx.o, -MFx.d).
+		 */
+		if (!s.mt) {
+			if (s.out != NULL)
+				tmp = strdup(s.out);
+			else
+				tmp = derive(s.src, ".o");
+			if (tmp == NULL || vec_push2(&cpp, "-MQ", tmp) == -1)
+				goto oom;
+			free(tmp);
+			tmp = NULL;
+		}
+		if (s.mf)
+			job->depfile = strdup(s.mf_name);
+		else
+			job->depfile = dep_name(job->output);
+		if (job->depfile == NULL)
+			goto oom;
+		if (!s.mf && vec_push2(&cpp, "-MF", job->depfile) == -1)
+			goto oom;
+	}
+	/* the server adds the input itself: a value that names it is odd */
+	for (j = 1; j < cc.n; j++)
+		if (strcmp(cc.v[j], job->source) == 0) {
+			free(job->source);
+			free(job->output);
+			free(job->depfile);
+			job->source = job->output = job->depfile = NULL;
+			vec_free(cpp.v);
+			vec_free(cc.v);
+			snprintf(job->reason, sizeof(job->reason),
+			    "option value names the source");
+			job->debug = 0;
+			job->mode = 0;
+			job->lang = 0;
+			return 0;
+		}
+	job->cpp_argv = cpp.v;
+	job->cpp_argc = cpp.n;
+	job->cc_argv = cc.v;
+	job->cc_argc = cc.n;
+	job->distributable = 1;
+	return 0;
+ oom:
+	free(tmp);
+	vec_free(cpp.v);
+	vec_free(cc.v);
+	args_job_clear(job);
+	seterr(err, errlen, "out of memory");
+	return -1;
+}
+
+int
+args_cc_append(struct args_job *job, const char *arg, char *err,
+    size_t errlen)
+{
+	struct vec	 v;
+
+	if (!job->distributable || job->cc_argv == NULL) {
+		seterr(err, errlen, "job not distributable");
+		return -1;
+	}
+	if (job->cc_argc + 1 > ARGS_ARGC_MAX) {
+		seterr(err, errlen, "too many arguments");
+		return -1;
+	}
+	v.v = job->cc_argv;
+	v.n = job->cc_argc;
+	v.cap = job->cc_argc + 1;	/* at least; forces a checked grow */
+	if (vec_push(&v, arg) == -1) {
+		seterr(err, errlen, "out of memory");
+		return -1;
+	}
+	job->cc_argv = v.v;
+	job->cc_argc = v.n;
+	return 0;
+}
+
+int
+args_cc_check(int argc, char *const argv[], char *why, size_t whylen)
+{
+	const struct opt *o;
+	const char	*a, *reason = NULL;
+	size_t		 total = 0, alen;
+	int		 i, mode = 0, debug = 0;
+
+	if (argc < 2 || argc > ARGS_ARGC_MAX || argv == NULL) {
+		seterr(why, whylen, "bad argument count");
+		return -1;
+	}
+	for (i = 1; i < argc; i++) {
+		if ((a = argv[i]) == NULL) {
+			seterr(why, whylen, "argv shorter than argc");
+			return -1;
+		}
+		alen = strlen(a);
+		total += alen;
+		if (alen > ARGS_ARG_MAX || total > ARGS_TOTAL_MAX) {
+			seterr(why, whylen, "arguments too long");
+			return -1;
+		}
+		if (a[0] == '@') {
+			seterr(why, whylen, "@file response file");
+			return -1;
+		}
+		if (strncmp(a, "-fdebug-compilation-dir=", 24) == 0)
+			continue;	/* added for clang, see args.h */
+		if (a[0] != '-' || a[1] == '\0') {
+			seterr(why, whylen, "input file in compile options");
+			return -1;
+		}
+		if ((o = lookup(a)) == NULL) {
+			seterr(why, whylen, "unknown option");
+			return -1;
+		}
+		if (o->special == S_C || o->special == S_S) {
+			mode = 1;
+			continue;
+		}
+		if (!(o->dest & D_CC) || o->special == S_LOCAL) {
+			seterr(why, whylen, o->special == S_LOCAL ? o->reason :
+			    "option not allowed in a compile");
+			return -1;
+		}
+		if (o->special == S_G && g_option(a, &debug, &reason)) {
+			seterr(why, whylen, reason);
+			return -1;
+		}
+		if (o->special == S_WA && !wa_harmless(a)) {
+			seterr(why, whylen, "-Wa, assembler option");
+			return -1;
+		}
+		if (o->kind == K_SEP || (o->kind == K_JS &&
+		    a[strlen(o->name)] == '\0')) {
+			if (i + 1 >= argc || argv[i + 1] == NULL) {
+				seterr(why, whylen, "missing argument");
+				return -1;
+			}
+			if (argv[i + 1][0] == '@') {
+				seterr(why, whylen, "@file response file");
+				return -1;
+			}
+			i++;
+		}
+	}
+	if (!mode) {
+		seterr(why, whylen, "no -c or -S");
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,142 @@
+/*
+ * args.h - can this compiler command line be distributed, and how to split
+ * it into a local preprocessing command and a remote compile command.
+ *
+ * Pure code: no I/O, no exec.  The wrapper calls args_parse() on its argv;
+ * the server calls args_cc_check() on the compile argv a client sent.
+ * Start reading at args_parse().  The option table in args.c says, option
+ * by option, where each one goes (preprocessor, compiler, both, dropped)
+ * or why it keeps a job local.
+ *
+ * How a job runs (checked by hand against gcc 12.2 and clang 14.0.6 on
+ * Debian 12, see below):
+ *
+ *   client, in the user's cwd:  cpp_argv            > job.i   (+ .d file)
+ *   server, in a job directory: cc_argv -x args_lang_cpp_output(lang)
+ *                                   -o job.o job.i
+ *
+ * The object is byte-identical to a plain local compile for both compilers
+ * without -g, and the .d file is byte-identical in every case (-MD, -MMD,
+ * -MF, -MT, -MQ, -MP; with and without -o; -c and -S).
+ *
+ * Debug information (-g), what experiment showed:
+ *
+ * - gcc: DW_AT_comp_dir is NOT the cwd of the compile of the .i.  With -g,
+ *   `gcc -E` writes the cwd into the .i as a line marker (# 1 "/cwd//",
+ *   -fworking-directory is on by default), and cc1 takes comp_dir from
+ *   there.  So the server needs no prefix map and no chdir, and must not
+ *   be given -fdebug-compilation-dir (gcc 12 rejects it).  DW_AT_producer
+ *   (-grecord-gcc-switches is the default) records neither -fpreprocessed
+ *   (what -x cpp-output turns into) nor any -f*-prefix-map, so extra maps
+ *   would be harmless, but none is needed.  -fno-working-directory breaks
+ *   this and keeps the job local.
+ * - clang: comp_dir is the cwd of the compile.  The server must add
+ *   -fdebug-compilation-dir=<client cwd> (clang 14 accepts it), which
+ *   composes with the user's own -fdebug-prefix-map (clang applies one
+ *   map, not a chain, so adding -fdebug-prefix-map=<jobdir>=<cwd> instead
+ *   breaks when the user maps the cwd too).  The producer string holds no
+ *   switches unless -grecord-command-line, which keeps the job local.  Use
+ *   args_cc_append() on the client, or the server adds it itself.
+ * - Both: the line table's COLUMN numbers differ on lines where a macro
+ *   expanded to text of another length (the .i has the expanded text).
+ *   This is inherent in distributing preprocessed text (distcc has it
+ *   too); lines, files, comp_dir, producer are identical.  gcc's
+ *   -fdirectives-only would keep columns but puts "-fdirectives-only"
+ *   into DW_AT_producer, so it is not used.
+ * - clang with DWARF 5 (its default): a local compile stores the MD5 of
+ *   each source file in the line table; a compile from a .i cannot, so
+ *   the file table differs (debuggers do not care).  With -gdwarf-4 and
+ *   no column shifts the clang object is byte-identical.
+ * - -g3 (macro info), -gsplit-dwarf (.dwo beside the object),
+ *   -grecord-command-line and -gembed-source keep the job local.
+ */
+#ifndef CCPOOL_ARGS_H
+#define CCPOOL_ARGS_H
+
+#include <stddef.h>
+
+#define ARGS_ARGC_MAX	4096		/* as proto_limits max_argc */
+#define ARGS_ARG_MAX	((size_t)64 * 1024)	/* bytes of one argument */
+#define ARGS_TOTAL_MAX	((size_t)2 * 1024 * 1024) /* bytes of all arguments */
+#define ARGS_REASON_LEN	80
+
+/* Source languages; the same order as enum proto_lang (common/proto.h). */
+enum args_lang {
+	ARGS_LANG_C,
+	ARGS_LANG_CXX,
+	ARGS_LANG_OBJC,
+	ARGS_LANG_OBJCXX,
+	ARGS_LANG_COUNT
+};
+
+/*
+ * The analysis of one compiler argv.  Everything a pointer refers to is
+ * owned by the struct (copies, not pointers into argv); release it with
+ * args_job_clear().
+ */
+struct args_job {
+	int		 distributable;	/* 1: may compile remotely */
+	char		 reason[ARGS_REASON_LEN]; /* when 0: why, printable */
+	enum args_lang	 lang;
+	char		 mode;		/* 'c' (object) or 'S' (assembly) */
+	int		 debug;		/* -g in effect (clang comp_dir) */
+	char		*source;	/* the one source, as the user named it */
+	char		*output;	/* -o, or the name the compiler derives */
+	char		*depfile;	/* -MD/-MMD file written by cpp, or NULL */
+	char		**cpp_argv;	/* run locally: preprocessed text to
+					   stdout (NULL-terminated) */
+	char		**cc_argv;	/* for the server: argv[0], -c or -S,
+					   compile options only; no input,
+					   no -o, no -x (NULL-terminated) */
+	int		 cpp_argc;
+	int		 cc_argc;
+};
+
+/*
+ * Analyse argv (argc entries; argv[0] the compiler as typed) into *job,
+ * which need not be initialised.  Returns 0: job->distributable says
+ * whether the job may go remote, and when it may not, job->reason says
+ * why and the caller runs the original argv locally.  Returns -1 with err
+ * set only on an internal failure (out of memory, argc < 1); *job is then
+ * cleared.  Every hostile argv gets 0 and a reason, never a crash.
+ */
+int	 args_parse(int argc, char *const argv[], struct args_job *job,
+	    char *err, size_t errlen);
+
+/* Free what args_parse() stored in *job and zero it.  NULL: no-op. */
+void	 args_job_clear(struct args_job *job);
+
+/*
+ * Append one argument (copied) to job->cc_argv, e.g. the
+ * -fdebug-compilation-dir=<cwd> a clang job needs.  Returns 0, or -1 with
+ * err set (out of memory, job not distributable, too many arguments).
+ */
+int	 args_cc_append(struct args_job *job, const char *arg, char *err,
+	    size_t errlen);
+
+/*
+ * Server side: check a compile argv received from a client (argv[0] is
+ * skipped; argc entries).  Accepts only -c or -S and options that
+ * args_parse() itself puts into cc_argv (plus -fdebug-compilation-dir=
+ * for clang): no input file, no -o, no -x, no preprocessor option, no
+ * option that loads code or reads or writes files.  Returns 0 if safe to
+ * run (the server then adds -x, -o and the input), -1 with the reason
+ * in why otherwise.
+ */
+int	 args_cc_check(int argc, char *const argv[], char *why,
+	    size_t whylen);
+
+/* "c", "c++", "objective-c", "objective-c++"; NULL if out of range. */
+const char	*args_lang_name(enum args_lang lang);
+
+/*
+ * The -x name of the preprocessed form, the same for gcc and clang:
+ * "cpp-output", "c++-cpp-output", "objective-c-cpp-output",
+ * "objective-c++-cpp-output"; NULL if out of range.
+ */
+const char	*args_lang_cpp_output(enum args_lang lang);
+
+/* The language of a name from args_lang_name(); -1 if unknown. */
+int		 args_lang_from_name(const char *name);
+
+#endif

@@ -1,0 +1,150 @@
+/*
+ * ccpool.c - the compiler wrapper: `ccpool gcc -c x.c -o x.o`, or the
+ * compiler itself through a masquerade directory of symlinks.
+ *
+ * main() finds the real compiler (masq.c), then either execs it
+ * unchanged (anything not distributable, CCPOOL_DISABLE, no agent...) or
+ * hands the job to the per-user agent (wrap.c), which compiles it on a
+ * server of the cluster.  The same binary is the agent (`ccpool --agent`,
+ * agent.c) and the front end of `ccpool --hosts` and `ccpool -j`.
+ * The wrapper is a short-lived synchronous program: blocking I/O only.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "client/agent.h"
+#include "client/masq.h"
+#include "client/wrap.h"
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+"usage: ccpool compiler [compiler arguments]\n"
+"       ccpool --hosts | -j | --masquerade-dir dir | --agent | --version\n"
+"\n"
+"  ccpool gcc -c x.c -o x.o    compile x.c on the cluster (or locally)\n"
+"  --hosts                     the servers the agent knows and their state\n"
+"  -j                          a good `make -j` value for the cluster\n"
+"  --masquerade-dir DIR        make DIR/gcc, DIR/cc... symlinks to ccpool\n"
+"  --agent                     run the per-user agent (started on demand)\n"
+"\n"
+"Environment: CCPOOL_VERBOSE=1, CCPOOL_DISABLE=1, CCPOOL_HOSTS=\"h[:port] ...\",\n"
+"CCPOOL_CLUSTER, CCPOOL_AGENT_IDLE (seconds).  See ccpool(1).\n");
+}
+
+/* Whether the environment variable is set to something other than 0. */
+static int
+env_true(const char *name)
+{
+	const char	*v = getenv(name);
+
+	return v != NULL && v[0] != '\0' && strcmp(v, "0") != 0;
+}
+
+static int
+masquerade(const char *dir, const char *self_path, const struct stat *self)
+{
+	char	 names[2048], err[512];
+	int	 n;
+
+	n = masq_make_dir(dir, getenv("PATH"), self_path, self, names,
+	    sizeof(names), err, sizeof(err));
+	if (n == -1) {
+		fprintf(stderr, "ccpool: %s\n", err);
+		return 1;
+	}
+	if (n == 0)
+		printf("ccpool: no new compiler found in PATH for %s\n", dir);
+	else
+		printf("ccpool: %s: %s\n", dir, names);
+	printf("put it first in PATH:  export PATH=\"%s:$PATH\"\n", dir);
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct wrap_ctx	 w;
+	struct stat	 self;
+	char		 self_path[PATH_MAX], real[PATH_MAX], err[512];
+	const char	*compiler;
+	char		**cargv;
+	ssize_t		 n;
+	int		 cargc, have_self;
+
+	memset(&w, 0, sizeof(w));
+	n = readlink("/proc/self/exe", self_path, sizeof(self_path) - 1);
+	if (n <= 0)
+		self_path[0] = '\0';
+	else
+		self_path[n] = '\0';
+	have_self = stat("/proc/self/exe", &self) == 0;
+
+	if (masq_is_ccpool(argv[0])) {
+		if (argc < 2) {
+			usage(stderr);
+			return 2;
+		}
+		if (strcmp(argv[1], "--agent") == 0 && argc == 2)
+			return agent_main();
+		if (strcmp(argv[1], "--hosts") == 0 && argc == 2)
+			return wrap_hosts(self_path[0] ? self_path : NULL, 0);
+		if (strcmp(argv[1], "-j") == 0 && argc == 2)
+			return wrap_hosts(self_path[0] ? self_path : NULL, 1);
+		if (strcmp(argv[1], "--masquerade-dir") == 0 && argc == 3) {
+			if (!have_self || self_path[0] == '\0') {
+				fprintf(stderr, "ccpool: cannot find "
+				    "/proc/self/exe\n");
+				return 1;
+			}
+			return masquerade(argv[2], self_path, &self);
+		}
+		if (strcmp(argv[1], "--version") == 0) {
+			printf("ccpool %s\n", VERSION);
+			return 0;
+		}
+		if (strcmp(argv[1], "--help") == 0 ||
+		    strcmp(argv[1], "-h") == 0) {
+			usage(stdout);
+			return 0;
+		}
+		if (argv[1][0] == '-') {
+			usage(stderr);
+			return 2;
+		}
+		compiler = argv[1];
+		cargv = argv + 1;
+		cargc = argc - 1;
+	} else {
+		compiler = masq_basename(argv[0]);
+		cargv = argv;
+		cargc = argc;
+	}
+	if (masq_find(compiler, getenv("PATH"), have_self ? &self : NULL,
+	    real, sizeof(real), err, sizeof(err)) == -1) {
+		fprintf(stderr, "ccpool: %s\n", err);
+		return 127;
+	}
+	/*
+	 * Run the compiler by its full path, as ccache and distcc do: gcc
+	 * finds cc1 relative to argv[0], searching PATH for a bare name, and
+	 * there it would find our masquerade symlink.  The name (gcc,
+	 * clang++...) and so the compiler's behaviour stay the same.
+	 */
+	cargv[0] = real;
+
+	w.verbose = env_true("CCPOOL_VERBOSE");
+	w.real = real;
+	w.argc = cargc;
+	w.argv = cargv;
+	w.self_exe = self_path[0] ? self_path : NULL;
+	if (env_true("CCPOOL_DISABLE"))
+		wrap_local(&w, "CCPOOL_DISABLE");
+	return wrap_compile(&w);
+}

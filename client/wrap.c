@@ -1,0 +1,651 @@
+/*
+ * wrap.c - the wrapper side of one compile job (see wrap.h, and
+ * doc/client.md for the whole path of a job).
+ *
+ * wrap_compile(): argv analysis (client/args.h) -> not distributable:
+ * exec the real compiler.  Otherwise hello to the agent (which may say
+ * "local"), local preprocessing, the job to the agent, and its answer
+ * written out: object atomically (outfile.c), stdout, exit status.
+ *
+ * The rule that keeps output exact: only a clean remote compile (status
+ * 0, nothing on stderr) is used.  Anything else (a refusal, a failed
+ * server, a compile error, a warning) runs the original command here,
+ * because a compiler quotes the source lines of its diagnostics from the
+ * source files, which the server does not have.  The preprocessor's own
+ * stderr is held back until then, so nothing is ever printed twice.
+ * Blocking I/O throughout; every byte from the agent is parsed with the
+ * protocol's own readers.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "client/args.h"
+#include "client/masq.h"
+#include "client/outfile.h"
+#include "client/sockdir.h"
+#include "client/spawn.h"
+#include "client/wrap.h"
+#include "common/proto.h"
+
+#define WRAP_SPAWN_WAIT_MS	2000	/* a new agent must answer by then */
+#define WRAP_AGENT_TIMEOUT_MS	60000	/* silence from the agent: local */
+#define WRAP_HELLO_TIMEOUT_MS	5000	/* hello (cold start waits 1 s) */
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void	vsay(const struct wrap_ctx *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+
+/* One line on stderr under CCPOOL_VERBOSE. */
+static void
+vsay(const struct wrap_ctx *w, const char *fmt, ...)
+{
+	char	 msg[1024];
+	va_list	 ap;
+
+	if (!w->verbose)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "ccpool: %s\n", msg);
+}
+
+void
+wrap_local(const struct wrap_ctx *w, const char *why)
+{
+	vsay(w, "%s local: %s", w->src ? w->src : masq_basename(w->argv[0]),
+	    why);
+	fflush(stderr);
+	execv(w->real, w->argv);
+	fprintf(stderr, "ccpool: %s: %s\n", w->real, strerror(errno));
+	_exit(127);
+}
+
+static int
+write_all(int fd, const void *buf, size_t len)
+{
+	const char	*p = buf;
+	ssize_t		 n;
+
+	while (len > 0) {
+		n = send(fd, p, len, MSG_NOSIGNAL);
+		if (n == -1 && errno == ENOTSOCK)
+			n = write(fd, p, len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * Read the next frame from the agent into *f (payload in fb).  Returns 1
+ * with a frame, 0 on a clean EOF before any byte, -1 with err set
+ * (garbage, timeout, short read).  The frame's bytes stay in fb until
+ * the next call.
+ */
+static int
+read_frame(int fd, const struct proto_dialect *d, struct proto_buf *in,
+    struct proto_frame *f, int timeout_ms, char *err, size_t errlen)
+{
+	struct pollfd	 pfd;
+	ssize_t		 n, got;
+
+	/* drop the frame returned last time */
+	if (f->need > 0 && f->need <= in->len)
+		proto_buf_consume(in, f->need);
+	f->need = 0;
+	for (;;) {
+		n = proto_frame_parse(d, in->data, in->len, f, err, errlen);
+		if (n > 0)
+			return 1;
+		if (n == -1)
+			return -1;
+		if (proto_buf_reserve(in, 64 * 1024) == -1) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		pfd.fd = fd;
+		pfd.events = POLLIN;
+		if ((n = poll(&pfd, 1, timeout_ms)) == -1) {
+			if (errno == EINTR)
+				continue;
+			snprintf(err, errlen, "poll: %s", strerror(errno));
+			return -1;
+		}
+		if (n == 0) {
+			snprintf(err, errlen, "the agent said nothing for "
+			    "%d s", timeout_ms / 1000);
+			return -1;
+		}
+		got = read(fd, in->data + in->len, in->cap - in->len);
+		if (got == -1 && errno == EINTR)
+			continue;
+		if (got <= 0) {
+			if (got == 0 && in->len == 0)
+				return 0;
+			snprintf(err, errlen, "the agent went away%s%s",
+			    got == 0 ? "" : ": ", got == 0 ? "" :
+			    strerror(errno));
+			return -1;
+		}
+		in->len += (size_t)got;
+	}
+}
+
+/*
+ * Run argv (argv[0] a path) with stdin on /dev/null, stdout captured into
+ * out (at most max bytes) and stderr into errout (at most max bytes).
+ * Returns the wait status, or -1 with err set.
+ */
+static int
+run_capture(const char *path, char *const argv[], struct proto_buf *out,
+    struct proto_buf *errout, size_t max, char *err, size_t errlen)
+{
+	struct proto_buf *buf[2] = { out, errout };
+	int		 op[2] = { -1, -1 }, ep[2] = { -1, -1 }, fd[2];
+	int		 status, over = 0, open_fds = 2, i;
+	pid_t		 pid;
+
+	if (pipe2(op, O_CLOEXEC) == -1 || pipe2(ep, O_CLOEXEC) == -1) {
+		snprintf(err, errlen, "pipe: %s", strerror(errno));
+		goto fail;
+	}
+	if ((pid = fork()) == -1) {
+		snprintf(err, errlen, "fork: %s", strerror(errno));
+		goto fail;
+	}
+	if (pid == 0) {
+		int nul = open("/dev/null", O_RDONLY);
+
+		if (nul == -1 || dup2(nul, 0) == -1 || dup2(op[1], 1) == -1 ||
+		    dup2(ep[1], 2) == -1)
+			_exit(127);
+		signal(SIGPIPE, SIG_DFL);
+		execv(path, argv);
+		fprintf(stderr, "ccpool: %s: %s\n", path, strerror(errno));
+		_exit(127);
+	}
+	close(op[1]);
+	close(ep[1]);
+	op[1] = ep[1] = -1;
+	fd[0] = op[0];
+	fd[1] = ep[0];
+	while (open_fds > 0 && !over) {
+		struct pollfd	 pfd[2];
+		ssize_t		 n;
+
+		for (i = 0; i < 2; i++) {
+			pfd[i].fd = fd[i];
+			pfd[i].events = POLLIN;
+		}
+		if (poll(pfd, 2, -1) == -1) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (i = 0; i < 2; i++) {
+			if (fd[i] == -1 || pfd[i].revents == 0)
+				continue;
+			if (proto_buf_reserve(buf[i], 64 * 1024) == -1) {
+				over = 1;
+				break;
+			}
+			n = read(fd[i], buf[i]->data + buf[i]->len,
+			    buf[i]->cap - buf[i]->len);
+			if (n == -1 && errno == EINTR)
+				continue;
+			if (n <= 0) {
+				close(fd[i]);
+				fd[i] = -1;
+				open_fds--;
+				continue;
+			}
+			buf[i]->len += (size_t)n;
+			if (buf[i]->len > max)
+				over = 1;
+		}
+	}
+	for (i = 0; i < 2; i++)
+		if (fd[i] != -1)
+			close(fd[i]);
+	op[0] = ep[0] = -1;
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR) {
+			snprintf(err, errlen, "waitpid: %s", strerror(errno));
+			return -1;
+		}
+	if (over) {
+		snprintf(err, errlen, "output over %zu bytes", max);
+		return -1;
+	}
+	return status;
+fail:
+	for (i = 0; i < 2; i++) {
+		if (op[i] != -1)
+			close(op[i]);
+		if (ep[i] != -1)
+			close(ep[i]);
+	}
+	return -1;
+}
+
+/*
+ * What the wrapper needs of the argv analysis (client/args.h): the
+ * preprocessing argv, the compile argv for the server (no input, no -o,
+ * no -x), the output.
+ */
+struct wjob {
+	struct args_job	 aj;
+	const char	*output;
+	const char	*srcname;
+	enum proto_lang	 lang;
+};
+
+/* The agent connection of one job. */
+struct wconn {
+	int		 fd;
+	struct proto_dialect d;
+	struct proto_limits lim;
+	struct proto_buf in;
+	struct proto_frame f;
+};
+
+static void
+wconn_close(struct wconn *c)
+{
+	if (c->fd != -1)
+		close(c->fd);
+	c->fd = -1;
+	proto_buf_free(&c->in);
+}
+
+/*
+ * Connect to the agent and say hello (version 0: a host query).  Returns
+ * 0 (go ahead) or -1 with why set (compile locally: no agent, or the
+ * agent said so).
+ */
+static int
+wconn_open(struct wconn *c, const struct wrap_ctx *w, uint32_t version,
+    char *why, size_t whylen)
+{
+	struct proto_result_reader rr;
+	struct proto_buf hello;
+	char		 dir[256], tag[SPAWN_TAG_MAX], err[256];
+	uint32_t	 v;
+	int		 rc;
+
+	memset(c, 0, sizeof(*c));
+	c->fd = -1;
+	proto_limits_default(&c->lim);
+	if (proto_dialect_init(&c->d, PROTO_DIALECT_CCPOOL1, &c->lim, why,
+	    whylen) == -1)
+		return -1;
+	if (sockdir_prepare(getenv("XDG_RUNTIME_DIR"), "/tmp", getuid(), dir,
+	    sizeof(dir), err, sizeof(err)) == -1) {
+		snprintf(why, whylen, "agent directory: %s", err);
+		return -1;
+	}
+	spawn_tag(tag);
+	if ((c->fd = spawn_connect(dir, tag, w->self_exe, WRAP_SPAWN_WAIT_MS,
+	    err, sizeof(err))) == -1) {
+		snprintf(why, whylen, "agent: %s", err);
+		return -1;
+	}
+	proto_buf_init(&hello);
+	rc = proto_hello_encode(&hello, version) == -1 ||
+	    write_all(c->fd, hello.data, hello.len) == -1;
+	proto_buf_free(&hello);
+	if (rc) {
+		snprintf(why, whylen, "agent: %s", strerror(errno));
+		goto fail;
+	}
+	if ((rc = read_frame(c->fd, &c->d, &c->in, &c->f,
+	    WRAP_HELLO_TIMEOUT_MS, err, sizeof(err))) != 1) {
+		snprintf(why, whylen, "agent: %s", rc == 0 ?
+		    "closed the connection" : err);
+		goto fail;
+	}
+	if (proto_hello_decode(&c->f, &v, err, sizeof(err)) == 0) {
+		if (v != PROTO_VERSION) {
+			snprintf(why, whylen, "agent speaks version %u",
+			    (unsigned)v);
+			goto fail;
+		}
+		return 0;
+	}
+	/* a refusal: RFSE MSG_ DONE 0, the agent's reason to go local */
+	proto_result_reader_init(&rr, 0, 0, &c->lim);
+	for (;;) {
+		rc = proto_result_feed(&rr, &c->f, err, sizeof(err));
+		if (rc == PROTO_DONE) {
+			snprintf(why, whylen, "%s", rr.res.msg);
+			break;
+		}
+		if (rc == -1 || read_frame(c->fd, &c->d, &c->in, &c->f,
+		    WRAP_HELLO_TIMEOUT_MS, err, sizeof(err)) != 1) {
+			snprintf(why, whylen, "agent: bad answer: %s", err);
+			break;
+		}
+	}
+	proto_result_reader_free(&rr);
+fail:
+	wconn_close(c);
+	return -1;
+}
+
+/*
+ * Send the job and read the answer into *res.  where receives the
+ * agent's note of the server used.  Returns 0, or -1 with why set.
+ */
+static int
+exchange(struct wconn *c, struct proto_job *job, struct proto_result *res,
+    char *where, size_t wherelen, char *why, size_t whylen)
+{
+	struct proto_result_reader rr;
+	struct proto_buf enc;
+	char		 err[512];
+	int		 rc;
+
+	proto_buf_init(&enc);
+	rc = proto_job_encode(job, &c->lim, PROTO_ZLEVEL, &enc, err,
+	    sizeof(err));
+	if (rc == 0 && write_all(c->fd, enc.data, enc.len) == -1) {
+		snprintf(err, sizeof(err), "agent: %s", strerror(errno));
+		rc = -1;
+	}
+	proto_buf_free(&enc);
+	if (rc == -1) {
+		snprintf(why, whylen, "%s", err);
+		return -1;
+	}
+	/* the answer: [MSG_ where] KEEP* (STAT .. DONE | RFSE MSG_ DONE) */
+	where[0] = '\0';
+	proto_result_reader_init(&rr, job->id, job->want, &c->lim);
+	for (;;) {
+		if ((rc = read_frame(c->fd, &c->d, &c->in, &c->f,
+		    WRAP_AGENT_TIMEOUT_MS, err, sizeof(err))) != 1) {
+			if (rc == 0)
+				snprintf(err, sizeof(err), "the agent went "
+				    "away");
+			rc = -1;
+			break;
+		}
+		if (where[0] == '\0' && memcmp(c->f.tok, "MSG_", 4) == 0 &&
+		    rr.state == 0) {
+			snprintf(where, wherelen, "%.*s", (int)(c->f.len < 256 ?
+			    c->f.len : 256), (const char *)c->f.data);
+			continue;
+		}
+		rc = proto_result_feed(&rr, &c->f, err, sizeof(err));
+		if (rc == -1 || rc == PROTO_DONE)
+			break;
+	}
+	if (rc == -1) {
+		proto_result_reader_free(&rr);
+		snprintf(why, whylen, "bad answer from the agent: %s", err);
+		return -1;
+	}
+	proto_result_reader_take(&rr, res);
+	proto_result_reader_free(&rr);
+	return 0;
+}
+
+/* Drop everything and compile here with the original argv. */
+static void
+go_local(struct wrap_ctx *w, struct wconn *c, struct proto_buf *src,
+    struct proto_buf *cpperr, const char *why)
+{
+	wconn_close(c);
+	proto_buf_free(src);
+	proto_buf_free(cpperr);
+	wrap_local(w, why);
+}
+
+static int
+remote(struct wrap_ctx *w, struct wjob *wj)
+{
+	struct wconn	 c;
+	struct proto_job job;
+	struct proto_result res;
+	struct proto_buf src, cpperr;
+	struct outfile	*o;
+	char		 why[1024], err[512], cwd[PATH_MAX], where[300];
+	uint64_t	 t0 = now_ms();
+	int		 status;
+
+	if (wconn_open(&c, w, PROTO_VERSION, why, sizeof(why)) == -1)
+		wrap_local(w, why);
+
+	/* preprocess here, where the headers are; its stderr held back */
+	proto_buf_init(&src);
+	proto_buf_init(&cpperr);
+	status = run_capture(w->real, wj->aj.cpp_argv, &src, &cpperr,
+	    c.lim.max_input, err, sizeof(err));
+	if (status == -1) {
+		snprintf(why, sizeof(why), "preprocessing: %s", err);
+		go_local(w, &c, &src, &cpperr, why);
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		go_local(w, &c, &src, &cpperr, "preprocessing failed");
+	if (getcwd(cwd, sizeof(cwd)) == NULL)
+		go_local(w, &c, &src, &cpperr, "no working directory");
+
+	proto_job_init(&job);
+	job.id = 1;
+	job.tcid = "unknown";		/* the agent puts the real one */
+	job.lang = wj->lang;
+	job.argc = (uint32_t)wj->aj.cc_argc;
+	job.argv = wj->aj.cc_argv;
+	/* how the agent finds the toolchain (doc/client.md) */
+	free(job.argv[0]);
+	if ((job.argv[0] = strdup(w->real)) == NULL)
+		go_local(w, &c, &src, &cpperr, "out of memory");
+	job.cwd = cwd;
+	job.srcname = (char *)wj->srcname;
+	job.want = 0;			/* dependency files are made here */
+	job.src = src;
+	proto_result_init(&res);
+	if (exchange(&c, &job, &res, where, sizeof(where), why,
+	    sizeof(why)) == -1)
+		go_local(w, &c, &src, &cpperr, why);
+	wconn_close(&c);
+	if (res.refused) {
+		snprintf(why, sizeof(why), "%s", res.msg);
+		proto_result_free(&res);
+		go_local(w, &c, &src, &cpperr, why);
+	}
+	if (res.status != 0 || res.errout.len > 0) {
+		/*
+		 * A compile error or a warning: its text quotes source
+		 * lines, which only a compile here can show exactly (the
+		 * server has no source file).  Reported once, by that run.
+		 */
+		snprintf(why, sizeof(why), "%s: %s, compiled again here for "
+		    "exact diagnostics", where[0] ? where : "server",
+		    res.status != 0 ? "compile error" : "warnings");
+		proto_result_free(&res);
+		go_local(w, &c, &src, &cpperr, why);
+	}
+	proto_buf_free(&src);
+	if ((o = outfile_new(wj->output, err, sizeof(err))) == NULL ||
+	    outfile_write(o, res.obj.data, res.obj.len, err,
+	    sizeof(err)) == -1 || outfile_commit(o, err, sizeof(err)) == -1) {
+		outfile_free(o);
+		proto_result_free(&res);
+		go_local(w, &c, &src, &cpperr, err);
+	}
+	outfile_free(o);
+	/* the preprocessor's warnings (#warning...), then the compiler's */
+	if (cpperr.len > 0)
+		write_all(2, cpperr.data, cpperr.len);
+	if (res.out.len > 0)
+		write_all(1, res.out.data, res.out.len);
+	vsay(w, "%s -> %s %llu ms queue %u ms", wj->srcname,
+	    where[0] ? where : "?", (unsigned long long)(now_ms() - t0),
+	    (unsigned)res.queue_ms);
+	proto_result_free(&res);
+	proto_buf_free(&cpperr);
+	return 0;
+}
+
+int
+wrap_hosts(const char *self_exe, int jobs)
+{
+	struct wrap_ctx	 w;
+	struct wconn	 c;
+	char		 why[512], err[256], line[1100];
+	char		*f[10], *p;
+	long		 cores = sysconf(_SC_NPROCESSORS_ONLN), slots = 0;
+	int		 rc, i, n = 0;
+
+	memset(&w, 0, sizeof(w));
+	w.self_exe = self_exe;
+	if (cores < 1)
+		cores = 1;
+	if (wconn_open(&c, &w, 0, why, sizeof(why)) == -1) {
+		if (jobs) {
+			printf("%ld\n", cores);
+			return 0;
+		}
+		fprintf(stderr, "ccpool: %s\n", why);
+		return 1;
+	}
+	if (!jobs)
+		printf("%-20s %-24s %-5s %5s %5s %5s %7s %5s  %s\n", "NAME",
+		    "ADDRESS", "STATE", "SLOTS", "FREE", "MINE", "DONE",
+		    "FAIL", "TOOLCHAINS / LAST ERROR");
+	for (;;) {
+		if ((rc = read_frame(c.fd, &c.d, &c.in, &c.f, 10000, err,
+		    sizeof(err))) != 1) {
+			fprintf(stderr, "ccpool: agent: %s\n", rc == 0 ?
+			    "closed the connection" : err);
+			wconn_close(&c);
+			return 1;
+		}
+		if (memcmp(c.f.tok, "DONE", 4) == 0)
+			break;
+		if (memcmp(c.f.tok, "MSG_", 4) != 0 ||
+		    c.f.len >= sizeof(line)) {
+			fprintf(stderr, "ccpool: agent: unexpected %s\n",
+			    c.f.tok);
+			wconn_close(&c);
+			return 1;
+		}
+		memcpy(line, c.f.data, c.f.len);
+		line[c.f.len] = '\0';
+		for (i = 0, p = line; i < 10 && p != NULL; i++)
+			f[i] = strsep(&p, "\t");
+		if (i < 10)
+			continue;
+		n++;
+		if (strcmp(f[2], "up") == 0)
+			slots += strtol(f[3], NULL, 10);
+		if (!jobs)
+			printf("%-20s %-24s %-5s %5s %5s %5s %7s %5s  %s%s%s\n",
+			    f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7],
+			    f[8], strcmp(f[9], "-") ? " / " : "",
+			    strcmp(f[9], "-") ? f[9] : "");
+	}
+	wconn_close(&c);
+	if (jobs)
+		printf("%ld\n", slots + cores);
+	else if (n == 0)
+		fprintf(stderr, "ccpool: no servers known\n");
+	return 0;
+}
+
+/*
+ * Fill *wj from the argv analysis.  Returns 1 if the job is
+ * distributable, 0 with why set if not (the caller runs argv locally).
+ */
+static int
+analyse(struct wrap_ctx *w, struct wjob *wj, char *why, size_t whylen)
+{
+	char		 err[256], cwd[PATH_MAX + 32];
+	const char	*opt = "-fdebug-compilation-dir=";
+
+	memset(wj, 0, sizeof(*wj));
+	if (args_parse(w->argc, w->argv, &wj->aj, err, sizeof(err)) == -1) {
+		snprintf(why, whylen, "argv analysis: %s", err);
+		return 0;
+	}
+	w->src = wj->aj.source;		/* may be NULL: linking... */
+	if (!wj->aj.distributable) {
+		snprintf(why, whylen, "%s", wj->aj.reason);
+		return 0;
+	}
+	/* the preprocessor by full path too (see main) */
+	free(wj->aj.cpp_argv[0]);
+	if ((wj->aj.cpp_argv[0] = strdup(w->real)) == NULL) {
+		snprintf(why, whylen, "out of memory");
+		return 0;
+	}
+	wj->output = wj->aj.output;
+	wj->srcname = wj->aj.source;
+	wj->lang = (enum proto_lang)wj->aj.lang;
+	/*
+	 * clang takes DW_AT_comp_dir from the cwd of the compile, which on
+	 * the server is a job directory: name ours (args.h).  gcc takes it
+	 * from the preprocessed text and rejects the option.
+	 */
+	if (wj->aj.debug && strncmp(masq_basename(w->real), "clang", 5) == 0) {
+		if (getcwd(cwd + strlen(opt), PATH_MAX) == NULL) {
+			snprintf(why, whylen, "no working directory");
+			return 0;
+		}
+		memcpy(cwd, opt, strlen(opt));
+		if (args_cc_append(&wj->aj, cwd, err, sizeof(err)) == -1) {
+			snprintf(why, whylen, "%s", err);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+int
+wrap_compile(struct wrap_ctx *w)
+{
+	struct wjob	 wj;
+	char		 why[512], src[256];
+	int		 rc;
+
+	if (!analyse(w, &wj, why, sizeof(why))) {
+		if (w->src != NULL) {
+			snprintf(src, sizeof(src), "%s", w->src);
+			w->src = src;
+		}
+		args_job_clear(&wj.aj);
+		wrap_local(w, why);
+	}
+	/* the job's strings outlive args_job_clear: wrap_local may need them */
+	snprintf(src, sizeof(src), "%s", w->src);
+	w->src = src;
+	outfile_catch_signals();
+	rc = remote(w, &wj);
+	args_job_clear(&wj.aj);
+	return rc;
+}

@@ -1,0 +1,726 @@
+/*
+ * toolchain.c - toolchain identity (see toolchain.h).
+ *
+ * Start at tc_identify(): resolve() finds the driver, run() executes it
+ * once per question with a deadline, parse_version() tells gcc from clang
+ * and takes the version, sha256_file() hashes the binary, make_id()
+ * builds the id.  tc_detect() walks PATH directories with candidate()
+ * deciding which file names are compilers.  Everything a compiler prints
+ * is untrusted: bounded, checked against a strict charset, never echoed
+ * into an error unfiltered.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "common/toolchain.h"
+
+#define TC_DIRS_MAX	64		/* PATH entries looked at */
+#define TC_HASH_MAX	((off_t)1 << 30)	/* bytes of a driver hashed */
+
+/* Tests shorten this. */
+static int	tc_timeout_ms = TC_TIMEOUT_MS;
+
+static void	seterr(char *, size_t, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
+
+static void
+seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (err == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+static int64_t
+now_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Is the file at p a regular file we may execute? */
+static int
+executable(const char *p)
+{
+	struct stat	 st;
+
+	return stat(p, &st) == 0 && S_ISREG(st.st_mode) &&
+	    access(p, X_OK) == 0;
+}
+
+/*
+ * Find the driver: name as is when it holds a slash, else the first
+ * executable dir/name in $PATH.  exe gets the path to run (argv[0]
+ * matters to drivers: clang++ vs clang), real its realpath().
+ */
+static int
+resolve(const char *name, char exe[PATH_MAX], char real[PATH_MAX],
+    char *err, size_t errlen)
+{
+	const char	*path, *p, *e;
+	size_t		 dl;
+	int		 n;
+
+	if (name == NULL || *name == '\0') {
+		seterr(err, errlen, "empty compiler name");
+		return -1;
+	}
+	if (strchr(name, '/') != NULL) {
+		if (strlen(name) >= PATH_MAX) {
+			seterr(err, errlen, "compiler path too long");
+			return -1;
+		}
+		memcpy(exe, name, strlen(name) + 1);
+	} else {
+		if ((path = getenv("PATH")) == NULL)
+			path = "/usr/bin:/bin";
+		for (p = path;; p = e + 1) {
+			e = strchr(p, ':');
+			dl = e ? (size_t)(e - p) : strlen(p);
+			if (dl > 0 && dl < PATH_MAX) {
+				n = snprintf(exe, PATH_MAX, "%.*s/%s", (int)dl,
+				    p, name);
+				if (n > 0 && n < PATH_MAX && executable(exe))
+					break;
+			}
+			if (e == NULL) {
+				seterr(err, errlen, "not found in PATH");
+				return -1;
+			}
+		}
+	}
+	if (!executable(exe)) {
+		seterr(err, errlen, "not an executable file");
+		return -1;
+	}
+	if (realpath(exe, real) == NULL) {
+		seterr(err, errlen, "realpath: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Wait for pid until deadline; kill its process group after that. */
+static int
+reap(pid_t pid, int64_t deadline, int *status)
+{
+	struct timespec	 ts = { 0, 2000000L };
+	pid_t		 r;
+
+	for (;;) {
+		r = waitpid(pid, status, WNOHANG);
+		if (r == pid)
+			return 0;
+		if (r == -1 && errno != EINTR)
+			return -1;
+		if (now_ms() >= deadline) {
+			kill(-pid, SIGKILL);
+			kill(pid, SIGKILL);
+			while (waitpid(pid, status, 0) == -1 && errno == EINTR)
+				;
+			return -1;
+		}
+		nanosleep(&ts, NULL);
+	}
+}
+
+/*
+ * Run "exe arg" with a minimal environment and read its stdout into out
+ * (outlen bytes, NUL-terminated).  Returns 0 if it exited 0 within the
+ * deadline with at most outlen - 1 bytes of output; else -1 and err.
+ */
+static int
+run(const char *exe, const char *arg, char *out, size_t outlen, char *err,
+    size_t errlen)
+{
+	char		*argv[3], *envp[3], pathenv[1024];
+	const char	*path;
+	struct pollfd	 pfd;
+	int64_t		 deadline;
+	size_t		 n = 0;
+	ssize_t		 r;
+	pid_t		 pid;
+	int		 p[2] = { -1, -1 }, devnull, status, rc = -1, wait;
+
+	argv[0] = (char *)exe;
+	argv[1] = (char *)arg;
+	argv[2] = NULL;
+	if ((path = getenv("PATH")) == NULL ||
+	    strlen(path) >= sizeof(pathenv) - 5)
+		path = "/usr/bin:/bin";
+	snprintf(pathenv, sizeof(pathenv), "PATH=%s", path);
+	envp[0] = "LC_ALL=C";
+	envp[1] = pathenv;
+	envp[2] = NULL;
+
+	if ((devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1) {
+		seterr(err, errlen, "/dev/null: %s", strerror(errno));
+		return -1;
+	}
+	if (pipe2(p, O_CLOEXEC) == -1) {
+		seterr(err, errlen, "pipe: %s", strerror(errno));
+		close(devnull);
+		return -1;
+	}
+	deadline = now_ms() + tc_timeout_ms;
+	if ((pid = fork()) == -1) {
+		seterr(err, errlen, "fork: %s", strerror(errno));
+		goto fail;
+	}
+	if (pid == 0) {
+		/* only async-signal-safe calls until execve */
+		setpgid(0, 0);
+		if (dup2(devnull, 0) == -1 || dup2(p[1], 1) == -1 ||
+		    dup2(devnull, 2) == -1)
+			_exit(127);
+		execve(exe, argv, envp);
+		_exit(127);
+	}
+	setpgid(pid, pid);	/* whichever runs first; ignore the loser */
+	close(p[1]);
+	p[1] = -1;
+
+	pfd.fd = p[0];
+	pfd.events = POLLIN;
+	for (;;) {
+		wait = (int)(deadline - now_ms());
+		if (wait <= 0) {
+			seterr(err, errlen, "timed out");
+			goto kill;
+		}
+		if (poll(&pfd, 1, wait) == -1) {
+			if (errno == EINTR)
+				continue;
+			seterr(err, errlen, "poll: %s", strerror(errno));
+			goto kill;
+		}
+		if (pfd.revents == 0)
+			continue;
+		r = read(p[0], out + n, outlen - 1 - n);
+		if (r == -1) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			seterr(err, errlen, "read: %s", strerror(errno));
+			goto kill;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+		if (n == outlen - 1) {
+			char	 c;
+
+			/* full: one more byte means too much output */
+			if (read(p[0], &c, 1) != 0) {
+				seterr(err, errlen, "too much output");
+				goto kill;
+			}
+			break;
+		}
+	}
+	out[n] = '\0';
+	if (reap(pid, deadline, &status) == -1) {
+		seterr(err, errlen, "timed out");
+		goto fail;
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		seterr(err, errlen, "%s failed", arg);
+		goto fail;
+	}
+	if (memchr(out, '\0', n) != NULL) {
+		seterr(err, errlen, "NUL byte in output");
+		goto fail;
+	}
+	rc = 0;
+	goto fail;
+ kill:
+	kill(-pid, SIGKILL);
+	kill(pid, SIGKILL);
+	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+ fail:
+	close(devnull);
+	if (p[0] != -1)
+		close(p[0]);
+	if (p[1] != -1)
+		close(p[1]);
+	return rc;
+}
+
+/* Cut s at its first newline. */
+static void
+chomp(char *s)
+{
+	s[strcspn(s, "\r\n")] = '\0';
+}
+
+/* A version: a digit, then digits and dots, shorter than max. */
+static int
+valid_version(const char *s, size_t max)
+{
+	size_t	 i;
+
+	if (s[0] < '0' || s[0] > '9')
+		return 0;
+	for (i = 0; s[i] != '\0'; i++)
+		if ((s[i] < '0' || s[i] > '9') && s[i] != '.')
+			return 0;
+	return i < max && s[i - 1] != '.';
+}
+
+/* A target triple: [A-Za-z0-9._-], at least one dash, shorter than max. */
+static int
+valid_target(const char *s, size_t max)
+{
+	size_t	 i;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if (strchr("abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-", s[i]) == NULL)
+			return 0;
+	return i > 0 && i < max && strchr(s, '-') != NULL &&
+	    s[0] != '-' && s[0] != '.';
+}
+
+/*
+ * Tell the family from --version output: clang says "clang version X",
+ * gcc's copyright line names the Free Software Foundation.  For clang the
+ * version comes from the same line; for gcc it is left empty (the caller
+ * asks -dumpfullversion).  Returns 0, or -1 if neither.
+ */
+static int
+parse_version(const char *text, char *family, size_t famlen, char *version,
+    size_t verlen)
+{
+	const char	*p;
+	size_t		 n;
+
+	if ((p = strstr(text, "clang version ")) != NULL) {
+		p += strlen("clang version ");
+		n = strspn(p, "0123456789.");
+		if (n == 0 || n >= verlen)
+			return -1;
+		memcpy(version, p, n);
+		version[n] = '\0';
+		if (!valid_version(version, verlen))
+			return -1;
+		snprintf(family, famlen, "clang");
+		return 0;
+	}
+	if (strstr(text, "Free Software Foundation") != NULL) {
+		version[0] = '\0';
+		snprintf(family, famlen, "gcc");
+		return 0;
+	}
+	return -1;
+}
+
+int
+tc_id_valid(const char *s)
+{
+	size_t	 i, dashes = 0;
+
+	for (i = 0; s[i] != '\0'; i++) {
+		if (strchr("abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+-", s[i]) == NULL)
+			return 0;
+		if (s[i] == '-')
+			dashes++;
+	}
+	return i > 0 && i < TC_ID_MAX && dashes >= 3;
+}
+
+/* "<family>-<version>-<target>-<12 hex>" into info->id. */
+static int
+make_id(struct tc_info *info, char *err, size_t errlen)
+{
+	int	 n;
+
+	n = snprintf(info->id, sizeof(info->id), "%s-%s-%s-%.12s",
+	    info->family, info->version, info->target, info->sha256);
+	if (n < 0 || (size_t)n >= sizeof(info->id) ||
+	    !tc_id_valid(info->id) || strlen(info->sha256) != 64) {
+		seterr(err, errlen, "cannot form a toolchain id");
+		info->id[0] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
+/* SHA-256 of the file at path, as 64 hex digits into hex. */
+static int
+sha256_file(const char *path, char hex[65], char *err, size_t errlen)
+{
+	unsigned char	 buf[65536], md[EVP_MAX_MD_SIZE];
+	unsigned int	 mdlen = 0, i;
+	EVP_MD_CTX	*ctx = NULL;
+	off_t		 total = 0;
+	ssize_t		 r;
+	int		 fd, rc = -1;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		seterr(err, errlen, "open: %s", strerror(errno));
+		return -1;
+	}
+	if ((ctx = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
+		seterr(err, errlen, "sha256: cannot initialise");
+		goto fail;
+	}
+	for (;;) {
+		if ((r = read(fd, buf, sizeof(buf))) == -1) {
+			if (errno == EINTR)
+				continue;
+			seterr(err, errlen, "read: %s", strerror(errno));
+			goto fail;
+		}
+		if (r == 0)
+			break;
+		if ((total += r) > TC_HASH_MAX) {
+			seterr(err, errlen, "driver binary too large");
+			goto fail;
+		}
+		if (EVP_DigestUpdate(ctx, buf, (size_t)r) != 1) {
+			seterr(err, errlen, "sha256 failed");
+			goto fail;
+		}
+	}
+	if (EVP_DigestFinal_ex(ctx, md, &mdlen) != 1 || mdlen != 32) {
+		seterr(err, errlen, "sha256 failed");
+		goto fail;
+	}
+	for (i = 0; i < mdlen; i++)
+		snprintf(hex + (size_t)i * 2, 3, "%02x", md[i]);
+	rc = 0;
+ fail:
+	EVP_MD_CTX_free(ctx);
+	close(fd);
+	return rc;
+}
+
+/* For gcc: which cc1 variants does the driver find? */
+static unsigned
+gcc_langs(const char *exe)
+{
+	static const struct {
+		const char	*arg;
+		unsigned	 lang;
+	} t[] = {
+		{ "-print-prog-name=cc1plus", TC_LANG_CXX },
+		{ "-print-prog-name=cc1obj", TC_LANG_OBJC },
+		{ "-print-prog-name=cc1objplus", TC_LANG_OBJCXX },
+	};
+	char		 out[TC_OUTPUT_MAX];
+	unsigned	 langs = TC_LANG_C;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		if (run(exe, t[i].arg, out, sizeof(out), NULL, 0) == -1)
+			continue;
+		chomp(out);
+		/* found: an absolute path; not found: the bare name */
+		if (out[0] == '/' && executable(out))
+			langs |= t[i].lang;
+	}
+	return langs;
+}
+
+int
+tc_identify(const char *path, struct tc_info *out, char *err, size_t errlen)
+{
+	char	 exe[PATH_MAX], buf[TC_OUTPUT_MAX], why[128];
+
+	memset(out, 0, sizeof(*out));
+	if (resolve(path, exe, out->path, err, errlen) == -1)
+		goto fail;
+	if (run(exe, "--version", buf, sizeof(buf), why, sizeof(why)) == -1) {
+		seterr(err, errlen, "--version: %s", why);
+		goto fail;
+	}
+	if (parse_version(buf, out->family, sizeof(out->family), out->version,
+	    sizeof(out->version)) == -1) {
+		seterr(err, errlen, "not gcc or clang");
+		goto fail;
+	}
+	if (strcmp(out->family, "gcc") == 0) {
+		if (run(exe, "-dumpfullversion", buf, sizeof(buf), why,
+		    sizeof(why)) == -1) {
+			seterr(err, errlen, "-dumpfullversion: %s", why);
+			goto fail;
+		}
+		chomp(buf);
+		if (!valid_version(buf, sizeof(out->version))) {
+			seterr(err, errlen, "not gcc or clang (version)");
+			goto fail;
+		}
+		memcpy(out->version, buf, strlen(buf) + 1);	/* checked */
+	}
+	if (run(exe, "-dumpmachine", buf, sizeof(buf), why, sizeof(why)) ==
+	    -1) {
+		seterr(err, errlen, "-dumpmachine: %s", why);
+		goto fail;
+	}
+	chomp(buf);
+	if (!valid_target(buf, sizeof(out->target))) {
+		seterr(err, errlen, "odd target");
+		goto fail;
+	}
+	memcpy(out->target, buf, strlen(buf) + 1);	/* checked */
+	if (strcmp(out->family, "clang") == 0)
+		out->langs = TC_LANG_C | TC_LANG_CXX | TC_LANG_OBJC |
+		    TC_LANG_OBJCXX;
+	else
+		out->langs = gcc_langs(exe);
+	if (sha256_file(out->path, out->sha256, err, errlen) == -1 ||
+	    make_id(out, err, errlen) == -1)
+		goto fail;
+	return 0;
+ fail:
+	memset(out, 0, sizeof(*out));
+	return -1;
+}
+
+/*
+ * Is a file with this name a compiler driver to look at?  gcc, g++, cc,
+ * c++, clang, clang++; gcc-N, g++-N, clang-N, clang++-N; and
+ * <a>-<b>...-gcc, -g++ with an optional -N (a cross compiler's triple
+ * has a dash; c99-gcc, a script around gcc, has none).
+ */
+static int
+candidate(const char *name)
+{
+	static const char *const plain[] = {
+		"gcc", "g++", "cc", "c++", "clang", "clang++"
+	};
+	static const char *const versioned[] = {
+		"gcc", "g++", "clang", "clang++"
+	};
+	char		 stem[NAME_MAX + 1];
+	const char	*dash;
+	size_t		 i, n;
+
+	if (strlen(name) > NAME_MAX)
+		return 0;
+	for (i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
+		if (strcmp(name, plain[i]) == 0)
+			return 1;
+	snprintf(stem, sizeof(stem), "%s", name);
+	/* drop a "-12" or "-12.2" */
+	if ((dash = strrchr(stem, '-')) != NULL && dash[1] >= '0' &&
+	    dash[1] <= '9' && dash[strspn(dash + 1, "0123456789.") + 1] ==
+	    '\0') {
+		stem[dash - stem] = '\0';
+		for (i = 0; i < sizeof(versioned) / sizeof(versioned[0]); i++)
+			if (strcmp(stem, versioned[i]) == 0)
+				return 1;
+	}
+	n = strlen(stem);
+	if (n > 4 && (strcmp(stem + n - 4, "-gcc") == 0 ||
+	    strcmp(stem + n - 4, "-g++") == 0)) {
+		stem[n - 4] = '\0';
+		if (strchr(stem, '-') == NULL || stem[0] == '-' ||
+		    stem[0] == '.')
+			return 0;
+		for (i = 0; stem[i] != '\0'; i++)
+			if (strchr("abcdefghijklmnopqrstuvwxyz"
+			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-",
+			    stem[i]) == NULL)
+				return 0;
+		return 1;
+	}
+	return 0;
+}
+
+static void	warn(struct tc_list *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+
+/* Keep a warning (bounded; the last slot says that more were lost). */
+static void
+warn(struct tc_list *l, const char *fmt, ...)
+{
+	char	 buf[512];
+	va_list	 ap;
+
+	if (l->nwarn >= TC_WARN_MAX)
+		return;
+	if (l->nwarn == TC_WARN_MAX - 1)
+		snprintf(buf, sizeof(buf), "more warnings not kept");
+	else {
+		va_start(ap, fmt);
+		vsnprintf(buf, sizeof(buf), fmt, ap);
+		va_end(ap);
+	}
+	if ((l->warn[l->nwarn] = strdup(buf)) != NULL)
+		l->nwarn++;
+}
+
+static int
+namecmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Printable copy of an untrusted file name for a warning. */
+static const char *
+safe_name(const char *s, char *buf, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i + 1 < len && s[i] != '\0'; i++)
+		buf[i] = ((unsigned char)s[i] > 0x20 &&
+		    (unsigned char)s[i] < 0x7f) ? s[i] : '?';
+	buf[i] = '\0';
+	return buf;
+}
+
+/* Add name to e's aliases unless there or full. */
+static int
+add_alias(struct tc_entry *e, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < e->nalias; i++)
+		if (strcmp(e->alias[i], name) == 0)
+			return 0;
+	if (e->nalias >= TC_ALIAS_MAX)
+		return 0;
+	if ((e->alias[e->nalias] = strdup(name)) == NULL)
+		return -1;
+	e->nalias++;
+	return 0;
+}
+
+/* Look at one candidate file dir/name.  -1 only on out of memory. */
+static int
+examine(struct tc_list *l, const char *dir, const char *name)
+{
+	struct tc_entry	*ne;
+	struct tc_info	 info;
+	char		 full[PATH_MAX], real[PATH_MAX], why[256], sn[64];
+	size_t		 i;
+	int		 n;
+
+	n = snprintf(full, sizeof(full), "%s/%s", dir, name);
+	if (n < 0 || (size_t)n >= sizeof(full) || !executable(full) ||
+	    realpath(full, real) == NULL)
+		return 0;
+	for (i = 0; i < l->n; i++)
+		if (strcmp(l->e[i].info.path, real) == 0)
+			return add_alias(&l->e[i], name);
+	if (tc_identify(full, &info, why, sizeof(why)) == -1) {
+		warn(l, "%s: %s", safe_name(full, sn, sizeof(sn)), why);
+		return 0;
+	}
+	if ((ne = reallocarray(l->e, l->n + 1, sizeof(*ne))) == NULL)
+		return -1;
+	l->e = ne;
+	memset(&l->e[l->n], 0, sizeof(l->e[l->n]));
+	l->e[l->n].info = info;
+	l->n++;
+	return add_alias(&l->e[l->n - 1], name);
+}
+
+void
+tc_list_free(struct tc_list *l)
+{
+	size_t	 i, j;
+
+	if (l == NULL)
+		return;
+	for (i = 0; i < l->n; i++)
+		for (j = 0; j < l->e[i].nalias; j++)
+			free(l->e[i].alias[j]);
+	free(l->e);
+	for (i = 0; i < l->nwarn; i++)
+		free(l->warn[i]);
+	memset(l, 0, sizeof(*l));
+}
+
+int
+tc_detect(struct tc_list *l, const char *path_env, char *err, size_t errlen)
+{
+	char		*copy = NULL, *dir, *save = NULL, **names = NULL, **nn;
+	struct dirent	*de;
+	DIR		*d;
+	size_t		 nnames = 0, cap, i, examined = 0;
+	int		 ndirs = 0;
+
+	memset(l, 0, sizeof(*l));
+	if (path_env == NULL && (path_env = getenv("PATH")) == NULL)
+		path_env = "/usr/bin:/bin";
+	if ((copy = strdup(path_env)) == NULL)
+		goto oom;
+	for (dir = strtok_r(copy, ":", &save); dir != NULL;
+	    dir = strtok_r(NULL, ":", &save)) {
+		if (++ndirs > TC_DIRS_MAX) {
+			warn(l, "PATH: more than %d directories", TC_DIRS_MAX);
+			break;
+		}
+		if ((d = opendir(dir)) == NULL)
+			continue;
+		nnames = cap = 0;
+		while ((de = readdir(d)) != NULL) {
+			if (!candidate(de->d_name))
+				continue;
+			if (nnames == cap) {
+				cap = cap ? cap * 2 : 16;
+				if ((nn = reallocarray(names, cap,
+				    sizeof(*nn))) == NULL) {
+					closedir(d);
+					goto oom_names;
+				}
+				names = nn;
+			}
+			if ((names[nnames] = strdup(de->d_name)) == NULL) {
+				closedir(d);
+				goto oom_names;
+			}
+			nnames++;
+		}
+		closedir(d);
+		/* readdir order is arbitrary; aliases should not be */
+		if (nnames > 1)
+			qsort(names, nnames, sizeof(*names), namecmp);
+		for (i = 0; i < nnames; i++) {
+			if (examined++ == TC_EXAMINE_MAX)
+				warn(l, "more than %d candidates: rest skipped",
+				    TC_EXAMINE_MAX);
+			if (examined > TC_EXAMINE_MAX)
+				continue;
+			if (examine(l, dir, names[i]) == -1)
+				goto oom_names;
+		}
+		for (i = 0; i < nnames; i++)
+			free(names[i]);
+	}
+	free(names);
+	free(copy);
+	return 0;
+ oom_names:
+	for (i = 0; i < nnames; i++)
+		free(names[i]);
+	free(names);
+ oom:
+	free(copy);
+	tc_list_free(l);
+	seterr(err, errlen, "out of memory");
+	return -1;
+}

@@ -1,0 +1,1081 @@
+/*
+ * net.c - ccpoold's network process: the only one that reads bytes from
+ * clients.
+ *
+ * Accepts TCP connections (port 3633, IPv4 and IPv6), checks the access
+ * list, and runs one strict state machine per connection over the frames
+ * of common/proto.h:
+ *
+ *   HELLO --CCPL--> IDLE --JOB_..JEND--> (checks) --IPC_JOB--> WAIT
+ *   WAIT --IPC_RESULT (forwarded as is)--> IDLE
+ *
+ * Anything else ends the connection, with a refusal whenever one can be
+ * sent (CLOSING: the refusal is flushed, then the socket closed).  While a
+ * job waits or compiles the client gets a KEEP every PROTO_KEEPALIVE_SEC.
+ * If the client goes away mid-job, the runner is told to kill it
+ * (IPC_CANCEL).  Also serves the HTTP status page (GET /status, JSON).
+ * Start reading at conn_read() and conn_frame().
+ */
+#include <sys/queue.h>
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/listener.h>
+#include <json-c/json.h>
+#include <zstd.h>
+
+#include "client/args.h"
+#include "common/log.h"
+#include "server/server.h"
+
+#define HELLO_TIMEOUT	10	/* seconds for the hello */
+#define JOB_TIMEOUT	60	/* seconds without a byte inside a job */
+#define IDLE_TIMEOUT	300	/* seconds between jobs */
+#define WRITE_TIMEOUT	60	/* seconds for the client to take data */
+#define CLOSING_MAX	64	/* extra connections that only get a refusal */
+#define EXIT_WAIT	5	/* seconds to flush answers at shutdown */
+
+enum cstate { CS_HELLO, CS_IDLE, CS_JOB, CS_WAIT, CS_CLOSING };
+
+struct pjob;
+
+struct conn {
+	TAILQ_ENTRY(conn) entry;
+	struct bufferevent *bev;
+	uint64_t	 num;		/* for logs */
+	char		 peer[INET6_ADDRSTRLEN + 8];
+	enum cstate	 state;
+	struct proto_job_reader jr;
+	struct proto_buf fwd;		/* the current job's frames, raw */
+	uint32_t	 jobid;		/* from JOB_, 0 before */
+	struct pjob	*pj;		/* while CS_WAIT */
+	struct event	*keep;		/* keepalive timer */
+};
+TAILQ_HEAD(connq, conn);
+
+/* A job handed to the runner; lives until its IPC_RESULT arrives. */
+struct pjob {
+	TAILQ_ENTRY(pjob) entry;
+	uint32_t	 key;
+	uint32_t	 jobid;
+	uint32_t	 want;
+	struct conn	*conn;		/* NULL once the client went away */
+};
+TAILQ_HEAD(pjobq, pjob);
+
+struct counters {
+	uint64_t	 connections;
+	uint64_t	 jobs_done;	/* results delivered */
+	uint64_t	 jobs_failed;	/* of which the compiler failed */
+	uint64_t	 refused[PROTO_R_LAST + 1];
+	uint64_t	 bytes_in;
+	uint64_t	 bytes_out;
+};
+
+static struct net {
+	struct event_base *base;
+	struct srvconf	 conf;
+	struct proto_limits lim;
+	struct proto_dialect dialect;
+	struct ipc_chan	*parent;
+	struct ipc_chan	*runner;
+	struct evconnlistener *lis[2 * SRVCONF_LISTEN_MAX];
+	size_t		 nlis;
+	struct evhttp	*http;
+	struct connq	 conns;
+	unsigned	 nconns;	/* not counting CLOSING */
+	unsigned	 nclosing;
+	struct pjobq	 pjobs;
+	uint32_t	 nextkey;
+	uint64_t	 nextconn;
+	struct ipc_tc	 tc[SRV_TC_MAX];
+	size_t		 ntc;
+	int		 tc_complete;
+	struct ipc_load	 load;
+	struct counters	 cnt;
+	time_t		 started;
+	int		 stopping;
+	int		 runner_gone;
+	struct event	*exit_timer;
+} N;
+
+static void	conn_free(struct conn *);
+static void	conn_refuse(struct conn *, uint32_t, uint32_t, const char *,
+		    ...) __attribute__((format(printf, 4, 5)));
+static void	conn_decline(struct conn *, uint32_t, uint32_t, const char *,
+		    ...) __attribute__((format(printf, 4, 5)));
+static void	refuse(struct conn *, int, uint32_t, uint32_t, const char *,
+		    va_list) __attribute__((format(printf, 5, 0)));
+static void	conn_set_state(struct conn *, enum cstate);
+static void	maybe_exit(void);
+
+/* Connections. */
+
+static void
+conn_write(struct conn *c, const void *p, size_t len)
+{
+	if (bufferevent_write(c->bev, p, len) == -1)
+		fatalx("bufferevent_write: out of memory");
+	N.cnt.bytes_out += len;
+}
+
+static void
+conn_set_state(struct conn *c, enum cstate s)
+{
+	struct timeval	 rt = { 0, 0 }, wt = { WRITE_TIMEOUT, 0 };
+
+	c->state = s;
+	switch (s) {
+	case CS_HELLO:
+		rt.tv_sec = HELLO_TIMEOUT;
+		break;
+	case CS_IDLE:
+		rt.tv_sec = IDLE_TIMEOUT;
+		break;
+	case CS_JOB:
+		rt.tv_sec = JOB_TIMEOUT;
+		break;
+	case CS_WAIT:
+	case CS_CLOSING:
+		break;
+	}
+	bufferevent_set_timeouts(c->bev, rt.tv_sec ? &rt : NULL, &wt);
+}
+
+/*
+ * Send a refusal for jobid.  conn_refuse then closes the connection once
+ * the refusal is written (the stream can no longer be trusted);
+ * conn_decline keeps it for the next job (a well-formed job that this
+ * server will not run).
+ */
+static void
+refuse(struct conn *c, int close_after, uint32_t jobid, uint32_t reason,
+    const char *fmt, va_list ap)
+{
+	struct proto_buf b;
+	char		 msg[600], err[256];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (reason <= PROTO_R_LAST)
+		N.cnt.refused[reason]++;
+	log_info("%s: refused job %u (%s): %s", c->peer, jobid,
+	    proto_reason_name(reason), msg);
+	proto_buf_init(&b);
+	if (proto_refusal_encode(jobid, reason, msg, &N.lim, &b, err,
+	    sizeof(err)) == -1)
+		fatalx("cannot encode a refusal: %s", err);
+	conn_write(c, b.data, b.len);
+	proto_buf_free(&b);
+	if (!close_after) {
+		conn_set_state(c, CS_IDLE);
+		return;
+	}
+	if (c->state != CS_CLOSING) {
+		N.nconns--;
+		N.nclosing++;
+		conn_set_state(c, CS_CLOSING);
+	}
+	bufferevent_disable(c->bev, EV_READ);
+}
+
+static void
+conn_refuse(struct conn *c, uint32_t jobid, uint32_t reason, const char *fmt,
+    ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	refuse(c, 1, jobid, reason, fmt, ap);
+	va_end(ap);
+}
+
+static void
+conn_decline(struct conn *c, uint32_t jobid, uint32_t reason,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	refuse(c, 0, jobid, reason, fmt, ap);
+	va_end(ap);
+}
+
+static void
+keep_stop(struct conn *c)
+{
+	if (c->keep != NULL)
+		evtimer_del(c->keep);
+}
+
+/*
+ * The connection ends.  A job still with the runner is cancelled; its
+ * answer (there is always one) is then dropped.
+ */
+static void
+conn_free(struct conn *c)
+{
+	if (c == NULL)
+		return;
+	if (c->pj != NULL) {
+		c->pj->conn = NULL;
+		if (ipc_send(N.runner, IPC_CANCEL, c->pj->key, NULL, 0) == -1)
+			fatal("ipc_send");
+		log_info("%s: went away during job %u, compile cancelled",
+		    c->peer, c->jobid);
+	}
+	if (c->state == CS_CLOSING)
+		N.nclosing--;
+	else
+		N.nconns--;
+	TAILQ_REMOVE(&N.conns, c, entry);
+	if (c->keep != NULL)
+		event_free(c->keep);
+	proto_job_reader_free(&c->jr);
+	proto_buf_free(&c->fwd);
+	bufferevent_free(c->bev);
+	free(c);
+	maybe_exit();
+}
+
+static void
+on_keep(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn	*c = arg;
+	struct proto_buf b;
+
+	(void)fd;
+	(void)what;
+	proto_buf_init(&b);
+	if (proto_keepalive_encode(&b) == -1)
+		fatalx("out of memory");
+	conn_write(c, b.data, b.len);
+	proto_buf_free(&b);
+}
+
+static int
+tc_known(const char *id)
+{
+	size_t	 i;
+
+	for (i = 0; i < N.ntc; i++)
+		if (strcmp(N.tc[i].id, id) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+has_mode(const struct proto_job *j)
+{
+	uint32_t i;
+
+	for (i = 1; i < j->argc; i++)
+		if (strcmp(j->argv[i], "-c") == 0 ||
+		    strcmp(j->argv[i], "-S") == 0)
+			return 1;
+	return 0;
+}
+
+/* A whole job arrived: check it and hand it to the runner. */
+static void
+job_complete(struct conn *c)
+{
+	struct proto_job job;
+	struct pjob	*pj;
+	struct timeval	 tv = { PROTO_KEEPALIVE_SEC, 0 };
+	char		 why[256];
+
+	proto_job_init(&job);
+	proto_job_reader_take(&c->jr, &job);
+	proto_job_reader_init(&c->jr, &N.lim);
+	if (N.stopping) {
+		conn_refuse(c, job.id, PROTO_R_SHUTDOWN, "the server is "
+		    "stopping");
+		goto done;
+	}
+	if (!tc_known(job.tcid)) {
+		conn_decline(c, job.id, PROTO_R_TOOLCHAIN, "this server has no "
+		    "toolchain %s (its %zu toolchains are on its status page)",
+		    job.tcid, N.ntc);
+		goto done;
+	}
+	if (!has_mode(&job)) {
+		conn_decline(c, job.id, PROTO_R_NOTCOMPILE, "no -c or -S: "
+		    "not a single compile");
+		goto done;
+	}
+	if (args_cc_check((int)job.argc, job.argv, why, sizeof(why)) == -1) {
+		conn_decline(c, job.id, PROTO_R_POLICY, "compile options "
+		    "refused: %s", why);
+		goto done;
+	}
+	if ((pj = calloc(1, sizeof(*pj))) == NULL)
+		fatal("calloc");
+	do
+		pj->key = ++N.nextkey;
+	while (pj->key == 0);
+	pj->jobid = job.id;
+	pj->want = job.want;
+	pj->conn = c;
+	TAILQ_INSERT_TAIL(&N.pjobs, pj, entry);
+	c->pj = pj;
+	if (ipc_send(N.runner, IPC_JOB, pj->key, c->fwd.data, c->fwd.len) ==
+	    -1)
+		fatal("ipc_send");
+	log_debug("%s: job %u (key %u, %s, %zu bytes of source) to the "
+	    "runner", c->peer, job.id, pj->key, job.tcid, job.src.len);
+	conn_set_state(c, CS_WAIT);
+	if (c->keep == NULL &&
+	    (c->keep = event_new(N.base, -1, EV_PERSIST, on_keep, c)) == NULL)
+		fatalx("event_new");
+	evtimer_add(c->keep, &tv);
+done:
+	proto_buf_free(&c->fwd);
+	proto_job_free(&job);
+}
+
+/*
+ * Size checks that deserve TOOLARGE rather than PROTO, made from the
+ * header before the payload is waited for (f: header parsed, no payload
+ * yet) and from the zstd frame header once it is here.  Returns 0, or -1
+ * after refusing.
+ */
+static int
+check_size(struct conn *c, const struct proto_frame *f)
+{
+	unsigned long long n;
+
+	if (memcmp(f->tok, "ZDTI", 4) != 0)
+		return 0;
+	if (f->value > N.lim.max_input_z) {
+		conn_refuse(c, c->jobid, PROTO_R_TOOLARGE, "compressed source "
+		    "of %u bytes is over this server's limit of %zu",
+		    (unsigned)f->value, N.lim.max_input_z);
+		return -1;
+	}
+	if (f->data == NULL)
+		return 0;
+	n = ZSTD_getFrameContentSize(f->data, f->len);
+	if (n != ZSTD_CONTENTSIZE_UNKNOWN && n != ZSTD_CONTENTSIZE_ERROR &&
+	    n > N.lim.max_input) {
+		conn_refuse(c, c->jobid, PROTO_R_TOOLARGE, "source of %llu "
+		    "bytes is over this server's max_input_mb (%u)", n,
+		    N.conf.max_input_mb);
+		return -1;
+	}
+	return 0;
+}
+
+/* One complete frame (raw: its bytes on the wire). */
+static void
+conn_frame(struct conn *c, const struct proto_frame *f)
+{
+	struct proto_buf b;
+	uint32_t	 v, u;
+	char		 err[256];
+	int		 rc;
+
+	switch (c->state) {
+	case CS_HELLO:
+		if (proto_hello_decode(f, &v, err, sizeof(err)) == -1) {
+			conn_refuse(c, 0, PROTO_R_PROTO, "expected a hello "
+			    "(CCPL): %s", err);
+			return;
+		}
+		if (N.stopping) {
+			conn_refuse(c, 0, PROTO_R_SHUTDOWN, "the server is "
+			    "stopping");
+			return;
+		}
+		if (proto_hello_choose(v, PROTO_VERSION_MIN, PROTO_VERSION, &u,
+		    err, sizeof(err)) == -1) {
+			conn_refuse(c, 0, PROTO_R_PROTO, "%s", err);
+			return;
+		}
+		proto_buf_init(&b);
+		if (proto_hello_encode(&b, u) == -1)
+			fatalx("out of memory");
+		conn_write(c, b.data, b.len);
+		proto_buf_free(&b);
+		conn_set_state(c, CS_IDLE);
+		return;
+	case CS_IDLE:
+		c->jobid = 0;
+		if (memcmp(f->tok, "JOB_", 4) == 0)
+			c->jobid = f->value;
+		conn_set_state(c, CS_JOB);
+		/* FALLTHROUGH */
+	case CS_JOB:
+		if (check_size(c, f) == -1)
+			return;
+		rc = proto_job_feed(&c->jr, f, err, sizeof(err));
+		if (rc == -1) {
+			conn_refuse(c, c->jobid, PROTO_R_PROTO, "bad job: %s",
+			    err);
+			return;
+		}
+		if (rc == PROTO_DONE)
+			job_complete(c);
+		return;
+	case CS_WAIT:
+	case CS_CLOSING:
+		break;
+	}
+	fatalx("conn_frame in state %d", c->state);
+}
+
+static void
+conn_read(struct bufferevent *bev, void *arg)
+{
+	struct conn	*c = arg;
+	struct evbuffer	*in = bufferevent_get_input(bev);
+	struct proto_frame f;
+	const uint8_t	*p;
+	size_t		 avail, n;
+	ssize_t		 r;
+	char		 err[256];
+
+	while (c->state != CS_CLOSING &&
+	    (avail = evbuffer_get_length(in)) > 0) {
+		if (c->state == CS_WAIT) {
+			/* Version 1 has no pipelining. */
+			conn_refuse(c, c->jobid, PROTO_R_PROTO, "data while "
+			    "job %u runs (pipelining is not part of "
+			    "protocol 1)", c->jobid);
+			return;
+		}
+		n = avail < PROTO_HDRLEN ? avail : PROTO_HDRLEN;
+		p = evbuffer_pullup(in, (ssize_t)n);
+		r = proto_frame_parse(&N.dialect, p, n, &f, err, sizeof(err));
+		if (r == -1) {
+			conn_refuse(c, c->jobid, PROTO_R_PROTO, "%s", err);
+			return;
+		}
+		if (n < PROTO_HDRLEN) {
+			bufferevent_setwatermark(bev, EV_READ, PROTO_HDRLEN, 0);
+			return;
+		}
+		if (c->state != CS_HELLO && check_size(c, &f) == -1)
+			return;
+		if (avail < f.need) {
+			bufferevent_setwatermark(bev, EV_READ, f.need, 0);
+			return;
+		}
+		if ((p = evbuffer_pullup(in, (ssize_t)f.need)) == NULL)
+			fatalx("evbuffer_pullup: out of memory");
+		r = proto_frame_parse(&N.dialect, p, f.need, &f, err,
+		    sizeof(err));
+		if (r <= 0)
+			fatalx("frame parse changed its mind");
+		if (c->state == CS_IDLE || c->state == CS_JOB) {
+			/* Keep the raw frame: the runner decodes it again. */
+			if (proto_buf_append(&c->fwd, p, f.need) == -1)
+				fatalx("out of memory");
+		}
+		conn_frame(c, &f);
+		evbuffer_drain(in, f.need);
+		N.cnt.bytes_in += f.need;
+		bufferevent_setwatermark(bev, EV_READ, PROTO_HDRLEN, 0);
+	}
+}
+
+static void
+conn_written(struct bufferevent *bev, void *arg)
+{
+	struct conn	*c = arg;
+
+	(void)bev;
+	if (c->state == CS_CLOSING)
+		conn_free(c);
+	else
+		maybe_exit();
+}
+
+static void
+conn_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct conn	*c = arg;
+
+	(void)bev;
+	if ((what & BEV_EVENT_TIMEOUT) && (what & BEV_EVENT_READING)) {
+		switch (c->state) {
+		case CS_HELLO:
+			conn_refuse(c, 0, PROTO_R_PROTO, "no hello within "
+			    "%d s", HELLO_TIMEOUT);
+			return;
+		case CS_JOB:
+			conn_refuse(c, c->jobid, PROTO_R_PROTO, "job "
+			    "incomplete after %d s without data", JOB_TIMEOUT);
+			return;
+		default:
+			log_debug("%s: idle, closed", c->peer);
+			break;
+		}
+	} else if (what & BEV_EVENT_EOF) {
+		if (c->state == CS_JOB)
+			log_info("%s: connection closed in the middle of job "
+			    "%u", c->peer, c->jobid);
+		else
+			log_debug("%s: closed", c->peer);
+	} else if (what & BEV_EVENT_ERROR)
+		log_debug("%s: %s", c->peer,
+		    evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
+	else if (what & BEV_EVENT_TIMEOUT)
+		log_info("%s: not reading its answer, closed", c->peer);
+	conn_free(c);
+}
+
+/* Address bytes of sa for the access list. */
+static int
+peer_addr(const struct sockaddr *sa, int *family, uint8_t addr[16],
+    char *text, size_t textlen)
+{
+	char	 a[INET6_ADDRSTRLEN];
+
+	memset(addr, 0, 16);
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *s4 = (const void *)sa;
+
+		*family = AF_INET;
+		memcpy(addr, &s4->sin_addr, 4);
+		inet_ntop(AF_INET, &s4->sin_addr, a, sizeof(a));
+		snprintf(text, textlen, "%s:%u", a, ntohs(s4->sin_port));
+		return 0;
+	}
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const void *)sa;
+
+		*family = AF_INET6;
+		memcpy(addr, &s6->sin6_addr, 16);
+		inet_ntop(AF_INET6, &s6->sin6_addr, a, sizeof(a));
+		snprintf(text, textlen, "[%s]:%u", a, ntohs(s6->sin6_port));
+		return 0;
+	}
+	return -1;
+}
+
+static void
+on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
+    int salen, void *arg)
+{
+	struct conn	*c;
+	uint8_t		 addr[16];
+	int		 family;
+
+	(void)l;
+	(void)salen;
+	(void)arg;
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		log_warn("calloc");
+		evutil_closesocket(fd);
+		return;
+	}
+	if (peer_addr(sa, &family, addr, c->peer, sizeof(c->peer)) == -1 ||
+	    N.nclosing >= CLOSING_MAX) {
+		/* Unknown family, or already too many being refused. */
+		free(c);
+		evutil_closesocket(fd);
+		return;
+	}
+	c->bev = bufferevent_socket_new(N.base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (c->bev == NULL) {
+		free(c);
+		evutil_closesocket(fd);
+		return;
+	}
+	c->num = ++N.nextconn;
+	proto_job_reader_init(&c->jr, &N.lim);
+	proto_buf_init(&c->fwd);
+	TAILQ_INSERT_TAIL(&N.conns, c, entry);
+	N.nconns++;
+	N.cnt.connections++;
+	bufferevent_setcb(c->bev, conn_read, conn_written, conn_event, c);
+	bufferevent_setwatermark(c->bev, EV_READ, 1, 0);
+	conn_set_state(c, CS_HELLO);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	log_debug("%s: connected", c->peer);
+	if (!srvconf_allowed(&N.conf, family, addr))
+		conn_refuse(c, 0, PROTO_R_AUTH, "this address may not use "
+		    "the server (allow list)");
+	else if (N.nconns > N.conf.max_conns)
+		conn_refuse(c, 0, PROTO_R_BUSY, "too many connections (%u)",
+		    N.conf.max_conns);
+}
+
+/* The runner's answers. */
+
+/* Check the runner's bytes with the client's reader; fatal if bad. */
+static int
+check_answer(const struct pjob *pj, const uint8_t *p, size_t len,
+    uint32_t *reason, uint32_t *status)
+{
+	struct proto_result_reader rr;
+	struct proto_frame f;
+	char		 err[256];
+	ssize_t		 n;
+	int		 rc = PROTO_MORE, refused;
+
+	proto_result_reader_init(&rr, pj->jobid, pj->want, &N.lim);
+	while (len > 0) {
+		if (rc == PROTO_DONE)
+			fatalx("runner: trailing bytes after an answer");
+		if ((n = proto_frame_parse(&N.dialect, p, len, &f, err,
+		    sizeof(err))) <= 0)
+			fatalx("runner: malformed answer: %s", n == 0 ?
+			    "truncated" : err);
+		if ((rc = proto_result_feed(&rr, &f, err, sizeof(err))) == -1 ||
+		    rc == PROTO_KEEPALIVE)
+			fatalx("runner: malformed answer: %s", rc == -1 ? err :
+			    "keepalive");
+		p += n;
+		len -= (size_t)n;
+	}
+	if (rc != PROTO_DONE)
+		fatalx("runner: incomplete answer");
+	refused = rr.res.refused;
+	*reason = rr.res.reason;
+	*status = rr.res.status;
+	proto_result_reader_free(&rr);
+	return refused;
+}
+
+static void
+on_result(uint32_t key, const uint8_t *p, size_t len)
+{
+	struct pjob	*pj;
+	struct conn	*c;
+	uint32_t	 reason = 0, status = 0;
+	int		 refused;
+
+	TAILQ_FOREACH(pj, &N.pjobs, entry)
+		if (pj->key == key)
+			break;
+	if (pj == NULL)
+		fatalx("runner answered unknown job key %u", key);
+	refused = check_answer(pj, p, len, &reason, &status);
+	TAILQ_REMOVE(&N.pjobs, pj, entry);
+	c = pj->conn;
+	free(pj);
+	if (c == NULL) {
+		maybe_exit();
+		return;		/* the client went away; answer dropped */
+	}
+	c->pj = NULL;
+	keep_stop(c);
+	if (c->state == CS_CLOSING)
+		return;		/* it broke the protocol meanwhile */
+	if (refused) {
+		if (reason <= PROTO_R_LAST)
+			N.cnt.refused[reason]++;
+		log_info("%s: job %u refused by the runner (%s)", c->peer,
+		    c->jobid, proto_reason_name(reason));
+	} else {
+		N.cnt.jobs_done++;
+		if (status != 0)
+			N.cnt.jobs_failed++;
+		log_debug("%s: job %u done, status %#x", c->peer, c->jobid,
+		    status);
+	}
+	conn_write(c, p, len);
+	conn_set_state(c, CS_IDLE);
+	/* Bytes that came while the job ran were refused already. */
+}
+
+static void
+on_runner(struct ipc_chan *ch, const struct ipc_hdr *h, const uint8_t *p,
+    void *arg)
+{
+	(void)ch;
+	(void)arg;
+	if (h->type == IPC_RESULT)
+		on_result(h->id, p, h->len);
+	else
+		fatalx("runner: unexpected %s", ipc_type_name(h->type));
+}
+
+static void
+on_runner_fail(struct ipc_chan *ch, const char *why, void *arg)
+{
+	(void)ch;
+	(void)arg;
+	if (!N.stopping || strcmp(why, "closed") != 0)
+		fatalx("channel to runner: %s", why);
+	N.runner_gone = 1;
+	maybe_exit();
+}
+
+/* Shutdown. */
+
+static void
+on_exit_timer(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	log_debug("exit: %u connections still had data", N.nconns + N.nclosing);
+	exit(0);
+}
+
+/* Exit once the runner is gone and every answer is written. */
+static void
+maybe_exit(void)
+{
+	struct conn	*c;
+	struct timeval	 tv = { EXIT_WAIT, 0 };
+
+	if (!N.runner_gone)
+		return;
+	TAILQ_FOREACH(c, &N.conns, entry)
+		if (evbuffer_get_length(bufferevent_get_output(c->bev)) > 0) {
+			if (N.exit_timer == NULL) {
+				N.exit_timer = evtimer_new(N.base,
+				    on_exit_timer, NULL);
+				if (N.exit_timer == NULL ||
+				    evtimer_add(N.exit_timer, &tv) == -1)
+					exit(0);
+			}
+			return;
+		}
+	exit(0);
+}
+
+/* Status page. */
+
+static json_object *
+status_json(void)
+{
+	json_object	*o, *cnt, *ref, *tcs, *t;
+	char		 host[256];
+	uint32_t	 r;
+	size_t		 i;
+
+	o = json_object_new_object();
+	if (N.conf.name[0] != '\0')
+		json_object_object_add(o, "name",
+		    json_object_new_string(N.conf.name));
+	else {
+		if (gethostname(host, sizeof(host)) == -1)
+			host[0] = '\0';
+		host[sizeof(host) - 1] = '\0';
+		json_object_object_add(o, "name", json_object_new_string(host));
+	}
+	json_object_object_add(o, "version", json_object_new_string(VERSION));
+	json_object_object_add(o, "protocol", json_object_new_int(
+	    PROTO_VERSION));
+	json_object_object_add(o, "cluster",
+	    json_object_new_string(N.conf.cluster));
+	json_object_object_add(o, "uptime_s", json_object_new_int64(
+	    (int64_t)(time(NULL) - N.started)));
+	json_object_object_add(o, "stopping",
+	    json_object_new_boolean(N.stopping));
+	json_object_object_add(o, "slots", json_object_new_int64(N.load.slots));
+	json_object_object_add(o, "running",
+	    json_object_new_int64(N.load.running));
+	json_object_object_add(o, "queued",
+	    json_object_new_int64(N.load.queued));
+	json_object_object_add(o, "queue_max",
+	    json_object_new_int64(N.load.queue_max));
+	json_object_object_add(o, "connections",
+	    json_object_new_int64(N.nconns));
+	tcs = json_object_new_array();
+	for (i = 0; i < N.ntc; i++) {
+		t = json_object_new_object();
+		json_object_object_add(t, "id",
+		    json_object_new_string(N.tc[i].id));
+		json_object_object_add(t, "compiler",
+		    json_object_new_string(N.tc[i].name));
+		json_object_array_add(tcs, t);
+	}
+	json_object_object_add(o, "toolchains", tcs);
+	cnt = json_object_new_object();
+	json_object_object_add(cnt, "connections",
+	    json_object_new_int64((int64_t)N.cnt.connections));
+	json_object_object_add(cnt, "jobs_done",
+	    json_object_new_int64((int64_t)N.cnt.jobs_done));
+	json_object_object_add(cnt, "jobs_failed",
+	    json_object_new_int64((int64_t)N.cnt.jobs_failed));
+	ref = json_object_new_object();
+	for (r = 1; r <= PROTO_R_LAST; r++)
+		json_object_object_add(ref, proto_reason_name(r),
+		    json_object_new_int64((int64_t)N.cnt.refused[r]));
+	json_object_object_add(cnt, "refused", ref);
+	json_object_object_add(cnt, "bytes_in",
+	    json_object_new_int64((int64_t)N.cnt.bytes_in));
+	json_object_object_add(cnt, "bytes_out",
+	    json_object_new_int64((int64_t)N.cnt.bytes_out));
+	json_object_object_add(o, "counters", cnt);
+	return o;
+}
+
+static void
+on_http(struct evhttp_request *req, void *arg)
+{
+	struct evhttp_connection *hc = evhttp_request_get_connection(req);
+	struct evkeyvalq *hdr = evhttp_request_get_output_headers(req);
+	struct evbuffer	*body;
+	json_object	*o;
+	const char	*uri = evhttp_request_get_uri(req), *s;
+	char		*host = NULL;
+	ev_uint16_t	 port;
+	uint8_t		 addr[16];
+	int		 family;
+
+	(void)arg;
+	evhttp_connection_get_peer(hc, &host, &port);
+	memset(addr, 0, sizeof(addr));
+	family = AF_UNSPEC;
+	if (host != NULL && inet_pton(AF_INET, host, addr) == 1)
+		family = AF_INET;
+	else if (host != NULL && inet_pton(AF_INET6, host, addr) == 1)
+		family = AF_INET6;
+	if (family == AF_UNSPEC || !srvconf_allowed(&N.conf, family, addr)) {
+		evhttp_send_error(req, 403, "Forbidden");
+		return;
+	}
+	if (uri == NULL || strcmp(uri, "/status") != 0) {
+		evhttp_send_error(req, HTTP_NOTFOUND, "Not Found");
+		return;
+	}
+	if ((body = evbuffer_new()) == NULL) {
+		evhttp_send_error(req, HTTP_INTERNAL, "Internal Error");
+		return;
+	}
+	o = status_json();
+	s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+	evbuffer_add(body, s, strlen(s));
+	evbuffer_add(body, "\n", 1);
+	json_object_put(o);
+	evhttp_add_header(hdr, "Content-Type", "application/json");
+	evhttp_add_header(hdr, "Cache-Control", "no-store");
+	evhttp_send_reply(req, HTTP_OK, "OK", body);
+	evbuffer_free(body);
+}
+
+/* Listening sockets. */
+
+/* A listening TCP socket on family/addr/port, or -1 (logged). */
+static int
+listen_on(int family, const uint8_t *addr, unsigned port, const char *what)
+{
+	struct sockaddr_storage ss;
+	socklen_t	 sl;
+	int		 fd, one = 1;
+	char		 a[INET6_ADDRSTRLEN];
+
+	memset(&ss, 0, sizeof(ss));
+	if (family == AF_INET) {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons((uint16_t)port);
+		memcpy(&s4->sin_addr, addr, 4);
+		sl = sizeof(*s4);
+	} else {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((uint16_t)port);
+		memcpy(&s6->sin6_addr, addr, 16);
+		sl = sizeof(*s6);
+	}
+	inet_ntop(family, addr, a, sizeof(a));
+	fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd == -1) {
+		log_warn("%s: socket for %s", what, a);
+		return -1;
+	}
+	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (family == AF_INET6)
+		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one,
+		    sizeof(one));
+	if (bind(fd, (struct sockaddr *)&ss, sl) == -1 ||
+	    listen(fd, 128) == -1) {
+		log_warn("%s: %s port %u", what, a, port);
+		close(fd);
+		return -1;
+	}
+	log_info("%s on %s%s%s port %u", what, family == AF_INET6 ? "[" : "",
+	    a, family == AF_INET6 ? "]" : "", port);
+	return fd;
+}
+
+/* Run fn on every configured address (all IPv4 and IPv6 by default). */
+static size_t
+each_address(unsigned port, const char *what,
+    void (*fn)(int fd, void *arg), void *arg)
+{
+	static const uint8_t any[16];
+	size_t		 i, n = 0;
+	int		 fd;
+
+	if (N.conf.nlisten == 0) {
+		if ((fd = listen_on(AF_INET, any, port, what)) != -1) {
+			fn(fd, arg);
+			n++;
+		}
+		if ((fd = listen_on(AF_INET6, any, port, what)) != -1) {
+			fn(fd, arg);
+			n++;
+		}
+		return n;
+	}
+	for (i = 0; i < N.conf.nlisten; i++)
+		if ((fd = listen_on(N.conf.listen[i].family,
+		    N.conf.listen[i].addr, port, what)) != -1) {
+			fn(fd, arg);
+			n++;
+		}
+	return n;
+}
+
+static void
+add_job_listener(int fd, void *arg)
+{
+	(void)arg;
+	if (N.nlis >= sizeof(N.lis) / sizeof(N.lis[0]))
+		fatalx("too many listeners");
+	N.lis[N.nlis] = evconnlistener_new(N.base, on_accept, NULL,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, -1, fd);
+	if (N.lis[N.nlis] == NULL)
+		fatalx("evconnlistener_new");
+	N.nlis++;
+}
+
+static void
+add_http_listener(int fd, void *arg)
+{
+	(void)arg;
+	if (evhttp_accept_socket(N.http, fd) == -1)
+		fatalx("evhttp_accept_socket");
+}
+
+/* The parent. */
+
+static void
+on_parent(struct ipc_chan *ch, const struct ipc_hdr *h, const uint8_t *p,
+    void *arg)
+{
+	struct srvconf	 nc;
+
+	(void)ch;
+	(void)arg;
+	switch (h->type) {
+	case IPC_CONF:
+		memcpy(&nc, p, sizeof(nc));
+		/* What net may change live; the parent kept the rest. */
+		N.conf.max_conns = nc.max_conns;
+		N.conf.nallow = nc.nallow;
+		memcpy(N.conf.allow, nc.allow, sizeof(N.conf.allow));
+		memcpy(N.conf.cluster, nc.cluster, sizeof(N.conf.cluster));
+		memcpy(N.conf.name, nc.name, sizeof(N.conf.name));
+		N.conf.cluster[sizeof(N.conf.cluster) - 1] = '\0';
+		N.conf.name[sizeof(N.conf.name) - 1] = '\0';
+		log_debug("configuration reloaded");
+		break;
+	case IPC_SHUTDOWN:
+		log_debug("stopping: new jobs are refused");
+		N.stopping = 1;
+		break;
+	case IPC_TC:
+		if (N.tc_complete) {
+			N.tc_complete = 0;
+			N.ntc = 0;
+		}
+		if (N.ntc < SRV_TC_MAX) {
+			memcpy(&N.tc[N.ntc], p, sizeof(N.tc[0]));
+			N.tc[N.ntc].id[sizeof(N.tc[0].id) - 1] = '\0';
+			N.tc[N.ntc].name[sizeof(N.tc[0].name) - 1] = '\0';
+			N.ntc++;
+		}
+		break;
+	case IPC_TC_END:
+		N.tc_complete = 1;
+		break;
+	case IPC_LOAD:
+		memcpy(&N.load, p, sizeof(N.load));
+		break;
+	default:
+		fatalx("parent: unexpected %s", ipc_type_name(h->type));
+	}
+}
+
+static void
+on_parent_fail(struct ipc_chan *ch, const char *why, void *arg)
+{
+	(void)ch;
+	(void)arg;
+	fatalx("channel to parent: %s", why);
+}
+
+void
+net_main(const struct srvconf *conf, struct srv_fds *fds)
+{
+	struct ipc_rules rules;
+	char		 err[256];
+	size_t		 i;
+
+	log_procinit("net");
+	memset(&N, 0, sizeof(N));
+	N.conf = *conf;
+	N.started = time(NULL);
+	TAILQ_INIT(&N.conns);
+	TAILQ_INIT(&N.pjobs);
+	srvconf_limits(&N.conf, &N.lim);
+	if (proto_dialect_init(&N.dialect, PROTO_DIALECT_CCPOOL1, &N.lim, err,
+	    sizeof(err)) == -1)
+		fatalx("%s", err);
+	/*
+	 * ZDTI's length is checked by check_size(), so that an honest
+	 * oversized source gets TOOLARGE, not PROTO.
+	 */
+	for (i = 0; i < N.dialect.ntok; i++)
+		if (memcmp(N.dialect.tok[i].tok, "ZDTI", 4) == 0)
+			N.dialect.tok[i].max = UINT32_MAX;
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_IGN);
+
+	if ((N.base = event_base_new()) == NULL)
+		fatalx("event_base_new");
+	srv_ipc_rules(&rules, SRV_NET_FROM_PARENT, &N.lim);
+	if ((N.parent = ipc_chan_new(N.base, fds->parent, &rules, on_parent,
+	    on_parent_fail, NULL, err, sizeof(err))) == NULL)
+		fatalx("%s", err);
+	srv_ipc_rules(&rules, SRV_NET_FROM_RUNNER, &N.lim);
+	if ((N.runner = ipc_chan_new(N.base, fds->peer, &rules, on_runner,
+	    on_runner_fail, NULL, err, sizeof(err))) == NULL)
+		fatalx("%s", err);
+
+	if (each_address(N.conf.port, "jobs", add_job_listener, NULL) == 0)
+		fatalx("cannot listen on port %u", N.conf.port);
+	if (N.conf.status_port != 0) {
+		if ((N.http = evhttp_new(N.base)) == NULL)
+			fatalx("evhttp_new");
+		evhttp_set_allowed_methods(N.http, EVHTTP_REQ_GET |
+		    EVHTTP_REQ_HEAD);
+		evhttp_set_max_headers_size(N.http, 8192);
+		evhttp_set_max_body_size(N.http, 0);
+		evhttp_set_timeout(N.http, 10);
+		evhttp_set_gencb(N.http, on_http, NULL);
+		if (each_address(N.conf.status_port, "status",
+		    add_http_listener, NULL) == 0)
+			fatalx("cannot listen on status port %u",
+			    N.conf.status_port);
+	}
+	proc_enter_sandbox("net");
+	event_base_dispatch(N.base);
+	fatalx("event loop ended");
+}

@@ -1,0 +1,402 @@
+/*
+ * parent.c - ccpoold's parent process and main().
+ *
+ * Reads the options and the configuration, forks the runner, the network
+ * process and the mDNS publisher (server.h has the picture), and then
+ * only relays the runner's toolchain list and load to net and pub, and
+ * handles signals: SIGHUP reloads the configuration, SIGTERM/SIGINT stop
+ * (the advert goes at once, new jobs are refused, running jobs get
+ * `grace` seconds, then the processes exit in turn).  It never reads a
+ * byte from the network.  If a child dies unexpectedly the parent stops
+ * the others and exits 1: fail closed.
+ */
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "common/log.h"
+#include "server/sandbox.h"
+#include "server/server.h"
+
+enum { P_RUNNER, P_NET, P_PUB, P_COUNT };
+#define NALL	(2 * P_COUNT + 2)	/* every socketpair end */
+
+static const char *const pnames[P_COUNT] = { "runner", "net", "pub" };
+
+static struct parent {
+	struct event_base *base;
+	struct srvconf	 conf;
+	const char	*conf_path;
+	int		 conf_must_exist;
+	unsigned	 cli_port;	/* -p, 0: from the configuration */
+	int		 cli_nopublish;	/* -P */
+	pid_t		 pid[P_COUNT];
+	struct ipc_chan	*chan[P_COUNT];
+	int		 stopping;
+	int		 failed;
+} PP;
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: ccpoold [-dnPv] [-f file] [-p port]\n");
+	exit(2);
+}
+
+static unsigned
+ncpu(void)
+{
+	long	 n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : (unsigned)n;
+}
+
+/* Defaults, then the file, then the command line.  -1 with err set. */
+static int
+load_conf(struct srvconf *c, char *err, size_t errlen)
+{
+	srvconf_defaults(c, ncpu());
+	if (srvconf_load(c, PP.conf_path, PP.conf_must_exist, err, errlen) ==
+	    -1)
+		return -1;
+	if (PP.cli_port != 0)
+		c->port = PP.cli_port;
+	if (PP.cli_nopublish)
+		c->publish = 0;
+	if (sbx_lookup(c->sandbox) == NULL) {
+		snprintf(err, errlen, "no sandbox \"%s\"", c->sandbox);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+send_all(enum ipc_type t, const void *p, size_t len)
+{
+	int	 i;
+
+	for (i = 0; i < P_COUNT; i++)
+		if (PP.chan[i] != NULL && ipc_send(PP.chan[i], t, 0, p, len) ==
+		    -1)
+			fatal("ipc_send");
+}
+
+static void
+stop(void)
+{
+	if (PP.stopping)
+		return;
+	PP.stopping = 1;
+	log_info("stopping");
+	/* The advert first, so clients stop choosing us at once. */
+	if (PP.chan[P_PUB] != NULL && ipc_send(PP.chan[P_PUB], IPC_SHUTDOWN,
+	    0, NULL, 0) == -1)
+		fatal("ipc_send");
+	if (PP.chan[P_NET] != NULL && ipc_send(PP.chan[P_NET], IPC_SHUTDOWN,
+	    0, NULL, 0) == -1)
+		fatal("ipc_send");
+	if (PP.chan[P_RUNNER] != NULL && ipc_send(PP.chan[P_RUNNER],
+	    IPC_SHUTDOWN, 0, NULL, 0) == -1)
+		fatal("ipc_send");
+}
+
+/* SIGHUP: settings that need new sockets or processes keep their value. */
+static void
+reload(void)
+{
+	struct srvconf	 nc;
+	char		 err[512];
+
+	if (load_conf(&nc, err, sizeof(err)) == -1) {
+		log_warnx("reload failed, configuration unchanged: %s", err);
+		return;
+	}
+#define KEEP(f, what)							\
+	if (memcmp(&nc.f, &PP.conf.f, sizeof(nc.f)) != 0) {		\
+		log_warnx("reload: %s changed; restart ccpoold to apply "	\
+		    "it", what);					\
+		memcpy(&nc.f, &PP.conf.f, sizeof(nc.f));		\
+	}
+	KEEP(port, "port");
+	KEEP(status_port, "status_port");
+	KEEP(nlisten, "listen");
+	KEEP(listen, "listen");
+	KEEP(max_input_mb, "max_input_mb");
+	KEEP(max_output_mb, "max_output_mb");
+	KEEP(publish, "publish");
+	KEEP(name, "name");
+	KEEP(workdir, "workdir");
+	KEEP(sandbox, "sandbox");
+#undef KEEP
+	PP.conf = nc;
+	send_all(IPC_CONF, &PP.conf, sizeof(PP.conf));
+	log_info("configuration reloaded");
+}
+
+static void
+on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	int	 st, i, alive = 0;
+	pid_t	 pid;
+
+	(void)what;
+	(void)arg;
+	switch (sig) {
+	case SIGHUP:
+		if (!PP.stopping)
+			reload();
+		return;
+	case SIGTERM:
+	case SIGINT:
+		stop();
+		return;
+	case SIGCHLD:
+		while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+			for (i = 0; i < P_COUNT; i++) {
+				if (PP.pid[i] != pid)
+					continue;
+				PP.pid[i] = 0;
+				if (!PP.stopping || !WIFEXITED(st) ||
+				    WEXITSTATUS(st) != 0) {
+					log_warnx("%s process %s %d%s",
+					    pnames[i], WIFSIGNALED(st) ?
+					    "killed by signal" : "exited",
+					    WIFSIGNALED(st) ? WTERMSIG(st) :
+					    WEXITSTATUS(st), PP.stopping ? "" :
+					    "; stopping");
+					PP.failed = 1;
+				}
+				ipc_chan_free(PP.chan[i]);
+				PP.chan[i] = NULL;
+			}
+		}
+		if (PP.failed && !PP.stopping) {
+			/* Fail closed: the others go too. */
+			PP.stopping = 1;
+			for (i = 0; i < P_COUNT; i++)
+				if (PP.pid[i] > 0)
+					kill(PP.pid[i], SIGKILL);
+		}
+		for (i = 0; i < P_COUNT; i++)
+			alive += PP.pid[i] > 0;
+		if (alive == 0)
+			event_base_loopbreak(PP.base);
+		return;
+	}
+}
+
+/* Relay the runner's news to net and pub. */
+static void
+on_runner(struct ipc_chan *ch, const struct ipc_hdr *h, const uint8_t *p,
+    void *arg)
+{
+	(void)ch;
+	(void)arg;
+	switch (h->type) {
+	case IPC_TC:
+	case IPC_TC_END:
+	case IPC_LOAD:
+		if (PP.chan[P_NET] != NULL && ipc_send(PP.chan[P_NET], h->type,
+		    0, p, h->len) == -1)
+			fatal("ipc_send");
+		if (PP.chan[P_PUB] != NULL && ipc_send(PP.chan[P_PUB], h->type,
+		    0, p, h->len) == -1)
+			fatal("ipc_send");
+		break;
+	case IPC_DRAINED:
+		log_debug("runner: all jobs ended");
+		break;
+	default:
+		fatalx("runner: unexpected %s", ipc_type_name(h->type));
+	}
+}
+
+static void
+on_other(struct ipc_chan *ch, const struct ipc_hdr *h, const uint8_t *p,
+    void *arg)
+{
+	(void)ch;
+	(void)p;
+	(void)arg;
+	fatalx("unexpected %s from a child", ipc_type_name(h->type));
+}
+
+static void
+on_chan_fail(struct ipc_chan *ch, const char *why, void *arg)
+{
+	(void)ch;
+	/* EOF: the child is exiting; SIGCHLD tells us how. */
+	if (strcmp(why, "closed") != 0)
+		log_warnx("channel to %s: %s", (const char *)arg, why);
+}
+
+/*
+ * Fork one child running fn with fds; it first closes every descriptor
+ * of all[] (n entries, -1 for none) that is not one of its own.
+ */
+static pid_t
+spawn(int idx, void (*fn)(const struct srvconf *, struct srv_fds *),
+    struct srv_fds *fds, const int *all, size_t n)
+{
+	pid_t	 pid;
+	size_t	 i;
+
+	switch ((pid = fork())) {
+	case -1:
+		fatal("fork");
+	case 0:
+		for (i = 0; i < n; i++)
+			if (all[i] != -1 && all[i] != fds->parent &&
+			    all[i] != fds->peer)
+				close(all[i]);
+		fn(&PP.conf, fds);
+		/* NOTREACHED */
+	default:
+		break;
+	}
+	log_debug("%s process is pid %ld", pnames[idx], (long)pid);
+	return pid;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct srv_fds	 fds;
+	struct ipc_rules rules;
+	struct proto_limits lim;
+	struct event	*sig[4];
+	int		 ctl[P_COUNT][2], peer[2], all[NALL];
+	int		 ch, debug = 0, verbose = 0, check = 0, i;
+	const int	 sigs[4] = { SIGHUP, SIGTERM, SIGINT, SIGCHLD };
+	char		 err[512];
+	const char	*arg;
+
+	PP.conf_path = SRVCONF_PATH;
+	while ((ch = getopt(argc, argv, "df:np:Pv")) != -1) {
+		switch (ch) {
+		case 'd':
+			debug = 1;
+			break;
+		case 'f':
+			PP.conf_path = optarg;
+			PP.conf_must_exist = 1;
+			break;
+		case 'n':
+			check = 1;
+			break;
+		case 'p':
+			arg = optarg;
+			PP.cli_port = 0;
+			for (; *arg >= '0' && *arg <= '9' &&
+			    PP.cli_port <= 65535; arg++)
+				PP.cli_port = PP.cli_port * 10 +
+				    (unsigned)(*arg - '0');
+			if (*arg != '\0' || PP.cli_port == 0 ||
+			    PP.cli_port > 65535)
+				usage();
+			break;
+		case 'P':
+			PP.cli_nopublish = 1;
+			break;
+		case 'v':
+			verbose = 1;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+
+	log_init(1, LOG_DAEMON);	/* stderr until we daemonize */
+	log_setverbose(verbose);
+	if (load_conf(&PP.conf, err, sizeof(err)) == -1)
+		fatalx("%s", err);
+	if (check) {
+		fprintf(stderr, "configuration OK\n");
+		return 0;
+	}
+	if (!debug) {
+		if (daemon(0, 0) == -1)
+			fatal("daemon");
+		log_init(0, LOG_DAEMON);
+		log_setverbose(verbose);
+	}
+	log_procinit("parent");
+	signal(SIGPIPE, SIG_IGN);
+
+	for (i = 0; i < P_COUNT; i++) {
+		ctl[i][0] = ctl[i][1] = -1;
+		if (i == P_PUB && !PP.conf.publish)
+			continue;
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0,
+		    ctl[i]) == -1)
+			fatal("socketpair");
+	}
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, peer) == -1)
+		fatal("socketpair");
+	for (i = 0; i < P_COUNT; i++) {
+		all[2 * i] = ctl[i][0];
+		all[2 * i + 1] = ctl[i][1];
+	}
+	all[2 * P_COUNT] = peer[0];
+	all[2 * P_COUNT + 1] = peer[1];
+
+	/* Children first: they must not inherit the parent's event base. */
+	fds.parent = ctl[P_RUNNER][1];
+	fds.peer = peer[1];
+	PP.pid[P_RUNNER] = spawn(P_RUNNER, runner_main, &fds, all, NALL);
+	fds.parent = ctl[P_NET][1];
+	fds.peer = peer[0];
+	PP.pid[P_NET] = spawn(P_NET, net_main, &fds, all, NALL);
+	if (PP.conf.publish) {
+		fds.parent = ctl[P_PUB][1];
+		fds.peer = -1;
+		PP.pid[P_PUB] = spawn(P_PUB, pub_main, &fds, all, NALL);
+	} else
+		log_info("not advertising (publish = no)");
+
+	if ((PP.base = event_base_new()) == NULL)
+		fatalx("event_base_new");
+	close(peer[0]);
+	close(peer[1]);
+	srvconf_limits(&PP.conf, &lim);
+	for (i = 0; i < P_COUNT; i++) {
+		if (ctl[i][1] != -1)
+			close(ctl[i][1]);
+		if (ctl[i][0] == -1)
+			continue;
+		srv_ipc_rules(&rules, i == P_RUNNER ? SRV_PARENT_FROM_RUNNER :
+		    SRV_PARENT_FROM_OTHER, &lim);
+		PP.chan[i] = ipc_chan_new(PP.base, ctl[i][0], &rules,
+		    i == P_RUNNER ? on_runner : on_other, on_chan_fail,
+		    (void *)pnames[i], err, sizeof(err));
+		if (PP.chan[i] == NULL)
+			fatalx("%s", err);
+	}
+	for (i = 0; i < 4; i++) {
+		sig[i] = evsignal_new(PP.base, sigs[i], on_signal, NULL);
+		if (sig[i] == NULL || evsignal_add(sig[i], NULL) == -1)
+			fatalx("evsignal");
+	}
+	on_signal(SIGCHLD, 0, NULL);	/* a child that died already */
+	log_info("ccpoold %s started: %u slots, queue %u, sandbox %s",
+	    VERSION, PP.conf.slots, PP.conf.queue, PP.conf.sandbox);
+	event_base_dispatch(PP.base);
+	for (i = 0; i < 4; i++)
+		event_free(sig[i]);
+	for (i = 0; i < P_COUNT; i++)
+		ipc_chan_free(PP.chan[i]);
+	event_base_free(PP.base);
+	log_info("%s", PP.failed ? "stopped after a failure" : "stopped");
+	return PP.failed ? 1 : 0;
+}

@@ -1,0 +1,231 @@
+/*
+ * pub.c - ccpoold's mDNS publisher process.
+ *
+ * Advertises the server (discovery/disc_publish.h) once the runner's
+ * toolchain list is complete, and keeps the advert's live figures fresh:
+ * slots and free slots from the runner's load (relayed by the parent),
+ * and once a second the machine's CPU utilisation and free memory.
+ * "load" is, for now, the whole machine's CPU utilisation over the last
+ * second from /proc/stat (busy / total jiffies, in percent), our own
+ * compiles included; subtracting our jobs' CPU time comes later.  On
+ * IPC_SHUTDOWN it frees the publisher, which withdraws the adverts at
+ * once (goodbye packets), and exits.  Waits for avahi-daemon if there is
+ * none, as disc_publisher does.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "common/log.h"
+#include "discovery/disc_publish.h"
+#include "server/server.h"
+
+static struct pub {
+	struct event_base *base;
+	struct srvconf	 conf;
+	struct ipc_chan	*parent;
+	struct disc_publisher *dp;
+	struct disc_info info;
+	int		 tc_complete;
+	unsigned long long prev_busy, prev_total;
+	struct event	*tick;
+} P;
+
+/*
+ * Machine CPU utilisation in percent since the previous call, from the
+ * "cpu" line of /proc/stat; 0 on the first call or on error.
+ */
+static unsigned
+cpu_load(void)
+{
+	unsigned long long v[10], busy, total, db, dt;
+	char		 line[512];
+	FILE		*f;
+	int		 n, i;
+
+	memset(v, 0, sizeof(v));
+	if ((f = fopen("/proc/stat", "re")) == NULL)
+		return 0;
+	if (fgets(line, sizeof(line), f) == NULL) {
+		fclose(f);
+		return 0;
+	}
+	fclose(f);
+	n = sscanf(line, "cpu %llu %llu %llu %llu %llu %llu %llu %llu %llu "
+	    "%llu", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7],
+	    &v[8], &v[9]);
+	if (n < 4)
+		return 0;
+	/* user nice system idle iowait irq softirq steal (guest in user) */
+	for (total = 0, i = 0; i < 8 && i < n; i++)
+		total += v[i];
+	busy = total - v[3] - (n > 4 ? v[4] : 0);
+	db = busy - P.prev_busy;
+	dt = total - P.prev_total;
+	n = P.prev_total != 0 && total > P.prev_total && busy >= P.prev_busy;
+	P.prev_busy = busy;
+	P.prev_total = total;
+	if (!n || dt == 0)
+		return 0;
+	return (unsigned)(db * 100 / dt > 100 ? 100 : db * 100 / dt);
+}
+
+/* MemAvailable in MiB, 0 if unknown. */
+static unsigned
+mem_free_mb(void)
+{
+	char		 line[256];
+	unsigned long long kb = 0;
+	FILE		*f;
+
+	if ((f = fopen("/proc/meminfo", "re")) == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1)
+			break;
+	fclose(f);
+	kb /= 1024;
+	return kb > DISC_LIMIT_MEM_MB ? DISC_LIMIT_MEM_MB : (unsigned)kb;
+}
+
+static void
+on_warn(const char *msg, void *arg)
+{
+	(void)arg;
+	log_info("mdns: %s", msg);
+}
+
+static void
+publish(void)
+{
+	char	 err[256];
+
+	if (P.dp != NULL) {
+		if (disc_publisher_update(P.dp, &P.info, err, sizeof(err)) ==
+		    -1)
+			log_warnx("advert update: %s", err);
+		return;
+	}
+	if (!P.tc_complete)
+		return;
+	P.dp = disc_publisher_new(P.base, P.conf.name[0] ? P.conf.name : NULL,
+	    (uint16_t)P.conf.port, &P.info, on_warn, NULL, err, sizeof(err));
+	if (P.dp == NULL)
+		fatalx("cannot advertise: %s", err);
+	log_info("advertising %s on port %u (%u toolchains)", DISC_SERVICE,
+	    P.conf.port, P.info.ntc);
+}
+
+static void
+on_tick(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	P.info.load = cpu_load();
+	P.info.mem_free_mb = mem_free_mb();
+	publish();
+}
+
+static void
+on_parent(struct ipc_chan *ch, const struct ipc_hdr *h, const uint8_t *p,
+    void *arg)
+{
+	struct ipc_load	 l;
+	struct ipc_tc	 t;
+	struct srvconf	 nc;
+
+	(void)ch;
+	(void)arg;
+	switch (h->type) {
+	case IPC_CONF:
+		memcpy(&nc, p, sizeof(nc));
+		memcpy(P.info.cluster, nc.cluster, sizeof(P.info.cluster));
+		P.info.cluster[sizeof(P.info.cluster) - 1] = '\0';
+		publish();
+		break;
+	case IPC_SHUTDOWN:
+		disc_publisher_free(P.dp);	/* goodbye */
+		P.dp = NULL;
+		log_debug("advert withdrawn");
+		exit(0);
+	case IPC_TC:
+		memcpy(&t, p, sizeof(t));
+		t.id[sizeof(t.id) - 1] = '\0';
+		if (P.info.ntc < DISC_TC_MAX)
+			snprintf(P.info.tc[P.info.ntc++], DISC_TC_LEN, "%s",
+			    t.id);
+		else
+			log_info("toolchain %s not advertised (at most %d "
+			    "fit an advert)", t.id, DISC_TC_MAX);
+		break;
+	case IPC_TC_END:
+		P.tc_complete = 1;
+		publish();
+		break;
+	case IPC_LOAD:
+		memcpy(&l, p, sizeof(l));
+		P.info.slots = l.slots;
+		P.info.free_slots = l.running >= l.slots ? 0 :
+		    l.slots - l.running;
+		publish();
+		break;
+	default:
+		fatalx("parent: unexpected %s", ipc_type_name(h->type));
+	}
+}
+
+static void
+on_parent_fail(struct ipc_chan *ch, const char *why, void *arg)
+{
+	(void)ch;
+	(void)arg;
+	disc_publisher_free(P.dp);
+	fatalx("channel to parent: %s", why);
+}
+
+void
+pub_main(const struct srvconf *c, struct srv_fds *fds)
+{
+	struct ipc_rules rules;
+	struct timeval	 tv = { 1, 0 };
+	struct proto_limits lim;
+	long		 ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	char		 err[256];
+
+	log_procinit("pub");
+	memset(&P, 0, sizeof(P));
+	P.conf = *c;
+	P.info.schema = DISC_TXT_SCHEMA;
+	P.info.proto = PROTO_VERSION;
+	snprintf(P.info.cluster, sizeof(P.info.cluster), "%s", c->cluster);
+	P.info.cpus = ncpu < 1 ? 1 : ncpu > DISC_LIMIT_CPUS ?
+	    DISC_LIMIT_CPUS : (unsigned)ncpu;
+	P.info.slots = P.info.free_slots = c->slots;
+	snprintf(P.info.security, sizeof(P.info.security), "open");
+	P.info.status_port = c->status_port;
+	P.info.mem_free_mb = mem_free_mb();
+	(void)cpu_load();
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_IGN);
+
+	if ((P.base = event_base_new()) == NULL)
+		fatalx("event_base_new");
+	srvconf_limits(c, &lim);
+	srv_ipc_rules(&rules, SRV_PUB_FROM_PARENT, &lim);
+	if ((P.parent = ipc_chan_new(P.base, fds->parent, &rules, on_parent,
+	    on_parent_fail, NULL, err, sizeof(err))) == NULL)
+		fatalx("%s", err);
+	P.tick = event_new(P.base, -1, EV_PERSIST, on_tick, NULL);
+	if (P.tick == NULL || evtimer_add(P.tick, &tv) == -1)
+		fatalx("evtimer");
+	proc_enter_sandbox("pub");
+	event_base_dispatch(P.base);
+	fatalx("event loop ended");
+}

@@ -1,0 +1,82 @@
+/*
+ * server.h - what the processes of ccpoold share: their entry points, the
+ * IPC rules of each channel, and small helpers.
+ *
+ * ccpoold is four processes, one file each (OpenBSD privsep shape):
+ *
+ *   parent.c  options, configuration, forks the others, relays the
+ *             runner's toolchain list and load to net and pub, signals.
+ *             Never reads a network byte.
+ *   net.c     the only process that talks to clients: accepts TCP, parses
+ *             the protocol (common/proto.h), enforces limits and the
+ *             access list, keepalives, the HTTP status page.
+ *   runner.c  the job runner: toolchains, slots, queue, job directories,
+ *             starts compilers through the sandbox (sandbox.h), results.
+ *   pub.c     the mDNS advert (discovery/disc_publish.h).
+ *
+ * Channels (socketpairs made by the parent before forking):
+ *   parent <-> net, parent <-> runner, parent <-> pub: control;
+ *   net <-> runner: jobs and results, directly, so a 256 MiB object is
+ *   not copied through a third process and the parent never even holds
+ *   network bytes.
+ * The message types are in common/ipc.h; doc/server.md has the table.
+ */
+#ifndef CCPOOL_SERVER_H
+#define CCPOOL_SERVER_H
+
+#include <stdint.h>
+
+#include "common/ipc.h"
+#include "common/proto.h"
+#include "server/srvconf.h"
+
+#define SRV_TC_MAX	64	/* toolchains a server detects */
+
+/* Who receives on a channel: selects the IPC rules. */
+enum srv_chan {
+	SRV_PARENT_FROM_RUNNER,
+	SRV_PARENT_FROM_OTHER,	/* net, pub: they send nothing */
+	SRV_NET_FROM_PARENT,
+	SRV_NET_FROM_RUNNER,
+	SRV_RUNNER_FROM_PARENT,
+	SRV_RUNNER_FROM_NET,
+	SRV_PUB_FROM_PARENT
+};
+
+/* Descriptors a child gets from the parent. */
+struct srv_fds {
+	int		 parent;	/* control channel to the parent */
+	int		 peer;		/* net <-> runner; -1 for pub */
+};
+
+/*
+ * Fill *r with the rules for what arrives on channel ch, with job and
+ * result sizes bounded by lim.
+ */
+void	srv_ipc_rules(struct ipc_rules *r, enum srv_chan ch,
+	    const struct proto_limits *lim);
+
+/* Largest IPC_JOB / IPC_RESULT payload that lim allows. */
+uint32_t srv_job_msg_max(const struct proto_limits *lim);
+uint32_t srv_result_msg_max(const struct proto_limits *lim);
+
+/*
+ * The seam for privilege separation: each child calls it before it
+ * handles its first untrusted byte.  For now it only logs what the
+ * security issue will do here (chroot, drop to a dedicated user,
+ * seccomp); it drops nothing.
+ */
+void	proc_enter_sandbox(const char *proc);
+
+/* Process entry points; they do not return. */
+void	net_main(const struct srvconf *c, struct srv_fds *fds)
+	    __attribute__((noreturn));
+void	runner_main(const struct srvconf *c, struct srv_fds *fds)
+	    __attribute__((noreturn));
+void	pub_main(const struct srvconf *c, struct srv_fds *fds)
+	    __attribute__((noreturn));
+
+/* Milliseconds of a monotonic clock. */
+uint64_t srv_now_ms(void);
+
+#endif

@@ -1,0 +1,99 @@
+/*
+ * srvconf.h - ccpoold's configuration: defaults, the `key = value` file
+ * parser, and the access list.
+ *
+ * struct srvconf is plain data (no pointers), so the parent can send it
+ * whole to its children as one fixed-size IPC_CONF message.  Every key
+ * is optional: the defaults need no file.  The keys are listed in
+ * doc/server.md and man/ccpoold.8.  Pure library code: no I/O except
+ * srvconf_load reading the file.
+ */
+#ifndef CCPOOL_SRVCONF_H
+#define CCPOOL_SRVCONF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/proto.h"
+#include "discovery/disc_txt.h"
+
+#define SRVCONF_PATH		"/etc/ccpool/ccpoold.conf"
+#define SRVCONF_PORT		3633
+#define SRVCONF_STATUS_PORT	3634
+#define SRVCONF_FILE_MAX	(64 * 1024)	/* bytes in a config file */
+#define SRVCONF_LINE_MAX	1024
+#define SRVCONF_LISTEN_MAX	8
+#define SRVCONF_ALLOW_MAX	64
+#define SRVCONF_NAME_MAX	64	/* instance name, incl. NUL */
+#define SRVCONF_SLOTS_MAX	1024
+#define SRVCONF_QUEUE_MAX	4096
+
+/* An address with a prefix length: one `allow` entry. */
+struct srvconf_cidr {
+	int		 family;	/* AF_INET or AF_INET6 */
+	uint8_t		 addr[16];	/* network byte order */
+	unsigned	 prefix;	/* 0..32 or 0..128 */
+};
+
+/* A listen address, parsed. */
+struct srvconf_addr {
+	int		 family;
+	uint8_t		 addr[16];
+	char		 text[48];	/* as written, for logs */
+};
+
+struct srvconf {
+	unsigned	 port;		/* jobs */
+	unsigned	 status_port;	/* HTTP status; 0: off */
+	unsigned	 slots;		/* concurrent compiles */
+	unsigned	 queue;		/* waiting jobs beyond the slots */
+	unsigned	 max_input_mb;	/* preprocessed source */
+	unsigned	 max_output_mb;	/* object (stdout, stderr, deps: 16 MiB) */
+	unsigned	 max_mem_mb;	/* RLIMIT_AS of a compile; 0: none */
+	unsigned	 job_timeout;	/* seconds of wall time per compile */
+	unsigned	 grace;		/* seconds running jobs get at SIGTERM */
+	unsigned	 max_conns;	/* client connections at once */
+	int		 publish;	/* advertise over mDNS */
+	int		 distcc_compat;	/* distcc listener: not implemented */
+	char		 cluster[DISC_CLUSTER_MAX];
+	char		 name[SRVCONF_NAME_MAX];	/* "": host name */
+	char		 workdir[256];	/* parent of the private job dir */
+	char		 sandbox[16];	/* job sandbox: "none" */
+	unsigned	 nlisten;	/* 0: all addresses */
+	struct srvconf_addr listen[SRVCONF_LISTEN_MAX];
+	unsigned	 nallow;	/* 0: everyone */
+	struct srvconf_cidr allow[SRVCONF_ALLOW_MAX];
+};
+
+/* Defaults: ncpu slots and queue (at least 1), ports 3633/3634, ... */
+void	srvconf_defaults(struct srvconf *c, unsigned ncpu);
+
+/*
+ * Apply the text of a config file (len bytes, untrusted: any bytes) on
+ * top of *c.  Returns 0, or -1 with err set to "line N: why"; *c is then
+ * unchanged.  A key given twice is an error, except listen and allow,
+ * which add an entry each.
+ */
+int	srvconf_parse(struct srvconf *c, const char *text, size_t len,
+	    char *err, size_t errlen);
+
+/*
+ * Read path and apply it with srvconf_parse.  If the file does not exist
+ * and must_exist is 0, returns 0 and leaves *c alone.  -1 with err set on
+ * any other failure.
+ */
+int	srvconf_load(struct srvconf *c, const char *path, int must_exist,
+	    char *err, size_t errlen);
+
+/*
+ * Whether a peer may use the server: 1 if the allow list is empty or
+ * holds a match for addr (family AF_INET: 4 bytes, AF_INET6: 16; an
+ * IPv4-mapped IPv6 address also matches IPv4 entries), else 0.
+ */
+int	srvconf_allowed(const struct srvconf *c, int family,
+	    const uint8_t *addr);
+
+/* The protocol limits the configuration implies. */
+void	srvconf_limits(const struct srvconf *c, struct proto_limits *lim);
+
+#endif

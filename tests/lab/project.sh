@@ -1,0 +1,64 @@
+# project.sh - sourced by lab tests, the demo and benchmarks: a real
+# multi-file C project to build through the cluster.  proj_copy DIR puts
+# ccpool's own sources  in DIR; they
+# build with `make B=OUT all` and need only the Debian packages of
+# `make deps`.  proj_objects DIR OUT lists the objects of a build.
+proj_copy() {
+	local top
+	top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+	mkdir -p "$1"
+	(cd "$top" && tar cf - common discovery lsdistcc client server tests \
+	    Makefile config.mk) | tar xf - -C "$1"
+}
+
+proj_objects() {
+	(cd "$1/$2" && find obj -name '*.o' | sort)
+}
+
+# proj_compare DIR OUT1 OUT2: prints "N objects compared, M differ" and
+# returns non-zero when any differs or none were built.
+proj_compare() {
+	local n=0 bad=0 o
+	while IFS= read -r o; do
+		n=$((n + 1))
+		cmp -s "$1/$2/$o" "$1/$3/$o" ||
+		    { echo "DIFFERS: $o"; bad=$((bad + 1)); }
+	done < <(proj_objects "$1" "$2")
+	echo "$n objects compared, $bad differ"
+	[ "$bad" -eq 0 ] && [ "$n" -gt 0 ]
+}
+
+# CFLAGS without -g: such objects must be byte-identical to a local build.
+PROJ_NOG_CFLAGS="-std=c11 -O2 -Wall -Wextra -Werror -fstack-protector-strong"
+
+# proj_compare_g DIR OUT1 OUT2: for -g builds.  Compiling preprocessed
+# text cannot reproduce the column numbers of lines where a macro
+# expanded (the .i holds the expanded text; distcc has the same limit), so
+# each object must have identical code and data (objcopy --strip-debug)
+# and identical debug info but for DW_AT_*_column values (which includes
+# DW_AT_comp_dir, DW_AT_name, DW_AT_producer, line numbers).
+# The debug info of an object without column values and without the DIE
+# offsets that the columns' encoded sizes shift.
+proj_dwarf() {
+	readelf --debug-dump=info "$1" | grep -v '_column' |
+	    sed -E 's/<[0-9a-fx]+>//g; s/\(indirect[^)]*\)//; s/byte block: [0-9a-f ]*//; /Length:|Abbrev Offset/d'
+}
+
+proj_compare_g() {
+	local n=0 bad=0 o t
+	t=$(mktemp -d)
+	while IFS= read -r o; do
+		n=$((n + 1))
+		objcopy --strip-debug "$1/$2/$o" "$t/a.o"
+		objcopy --strip-debug "$1/$3/$o" "$t/b.o"
+		proj_dwarf "$1/$2/$o" >"$t/a.i"
+		proj_dwarf "$1/$3/$o" >"$t/b.i"
+		if ! cmp -s "$t/a.o" "$t/b.o" || ! cmp -s "$t/a.i" "$t/b.i"; then
+			echo "DIFFERS: $o"
+			bad=$((bad + 1))
+		fi
+	done < <(proj_objects "$1" "$2")
+	rm -rf "$t"
+	echo "$n -g objects compared (code, data, debug info but columns), $bad differ"
+	[ "$bad" -eq 0 ] && [ "$n" -gt 0 ]
+}

@@ -1,0 +1,118 @@
+#!/bin/bash
+# t_compile.sh - remote compilation end to end on a 3-host lab: ccpoold on
+# h1 and h2, builds on h3 through `ccpool gcc`.
+#  1. a real multi-file project (ccpool's own sources) builds through the
+#     cluster; without -g every object equals the local build's byte for
+#     byte; with -g too but for column numbers (see proj_compare_g); both
+#     servers ran jobs;
+#  2. compile errors look exactly as locally (stderr, exit status, no
+#     object left behind);
+#  3. kill -9 of a server mid-build: the build still succeeds, objects
+#     still identical;
+#  4. a server started mid-build receives jobs;
+#  5. a server without the client's toolchain receives none.
+set -u
+. "$(dirname "$0")/lab.sh"
+. "$(dirname "$0")/project.sh"
+B=${CCPOOL_BUILD:?}
+fail() { echo "FAIL: $*"; exit 1; }
+
+lab_up 3 || exit $?
+S=$(lab_state_dir)
+RUN=$S/h3/run
+mkdir -p -m 700 "$RUN"
+# on h3, with the agent's private directory inside the lab
+h3() { lab_exec 3 env XDG_RUNTIME_DIR="$RUN" "$@"; }
+jobs_on() {	# jobs_on I: jobs ccpoold on hI finished
+	h3 curl -s --max-time 5 "http://$(lab_addr "$1"):3634/status" |
+	    jq -r '.counters.jobs_done'
+}
+wait_hosts() {	# wait_hosts N: h3 sees at least N ccpool hosts
+	local n c
+	for n in $(seq 20); do
+		c=$(h3 "$B/lsdistcc" -t 0.5 --json 2>/dev/null |
+		    jq '[.[] | select(.kind == "ccpool")] | length')
+		[ "${c:-0}" -ge "$1" ] && return 0
+	done
+	return 1
+}
+
+lab_spawn 1 ccpoold "$B/ccpoold" -d >/dev/null
+lab_spawn 2 ccpoold "$B/ccpoold" -d >/dev/null
+wait_hosts 2 || fail "servers not discovered"
+
+W=$S/proj
+proj_copy "$W"
+make -C "$W" -j2 B=build-local CFLAGS="$PROJ_NOG_CFLAGS" all \
+    >"$S/local.log" 2>&1 || fail "local build: $(tail "$S/local.log")"
+make -C "$W" -j2 B=build-local-g all >"$S/localg.log" 2>&1 ||
+    fail "local -g build: $(tail "$S/localg.log")"
+cbuild() {	# cbuild OUT JOBS [make args]: the project through ccpool on h3
+	local out=$1 j=$2
+	shift 2
+	h3 env CCPOOL_VERBOSE=1 make -C "$W" -j"$j" B="$out" \
+	    CC="$B/ccpool gcc" "$@" all >"$S/$out.log" 2>&1
+}
+
+# 1. the whole project through the cluster, without and with -g
+cbuild build-c1 6 CFLAGS="$PROJ_NOG_CFLAGS" ||
+    fail "cluster build: $(tail "$S/build-c1.log")"
+proj_compare "$W" build-local build-c1 || fail "objects differ"
+cbuild build-c1g 6 || fail "cluster -g build: $(tail "$S/build-c1g.log")"
+proj_compare_g "$W" build-local-g build-c1g || fail "-g objects differ"
+remote=$(cat "$S/build-c1.log" "$S/build-c1g.log" | grep -c '^ccpool: .* -> ')
+j1=$(jobs_on 1) j2=$(jobs_on 2)
+echo "builds 1: $remote remote jobs; h1 ran $j1, h2 ran $j2"
+[ "${j1:-0}" -gt 0 ] && [ "${j2:-0}" -gt 0 ] || fail "a server got no job"
+echo "ok: project built through the cluster, objects identical"
+
+# 2. compile errors look exactly as locally
+mkdir -p "$S/err"
+printf 'int f(void) { return x; }\nint g(void) { return 1 }\n' >"$S/err/bad.c"
+(cd "$S/err" && gcc -g -c bad.c -o bad.o 2>local.err; echo $? >local.rc)
+h3 sh -c "cd '$S/err' && CCPOOL_VERBOSE=0 '$B/ccpool' gcc -g -c bad.c \
+    -o bad2.o 2>remote.err; echo \$? >remote.rc"
+cmp "$S/err/local.err" "$S/err/remote.err" ||
+    fail "stderr differs: $(diff "$S/err/local.err" "$S/err/remote.err")"
+cmp "$S/err/local.rc" "$S/err/remote.rc" || fail "exit status differs"
+[ ! -e "$S/err/bad2.o" ] || fail "object left behind by a failed compile"
+echo "ok: compile errors as locally"
+
+# 3. kill -9 of a server mid-build
+cbuild build-c2 6 CFLAGS="$PROJ_NOG_CFLAGS" &
+mk=$!
+for n in $(seq 100); do
+	grep -q ' -> ' "$S/build-c2.log" 2>/dev/null && break
+	sleep 0.1
+done
+lab_kill 1 ccpoold KILL
+wait $mk || fail "build failed after a server died: $(tail "$S/build-c2.log")"
+proj_compare "$W" build-local build-c2 || fail "objects differ after kill"
+echo "ok: build survives kill -9 of a server"
+
+# 4. a server started mid-build receives jobs
+lab_kill 2 ccpoold TERM
+cbuild build-c3 6 CFLAGS="$PROJ_NOG_CFLAGS" &
+mk=$!
+sleep 1
+lab_spawn 1 ccpoold2 "$B/ccpoold" -d >/dev/null
+wait $mk || fail "build 3: $(tail "$S/build-c3.log")"
+proj_compare "$W" build-local build-c3 || fail "objects differ (build 3)"
+j=$(jobs_on 1)
+echo "build 3: the late server ran ${j:-0} jobs"
+[ "${j:-0}" -gt 0 ] || fail "server started mid-build got no job"
+echo "ok: a server joining mid-build gets work"
+
+# 5. a server without the client's toolchain receives none
+lab_kill 1 ccpoold2 TERM
+mkdir -p "$S/clangonly"
+ln -sf "$(command -v clang)" "$S/clangonly/clang"
+lab_spawn 2 ccpoold3 env PATH="$S/clangonly" "$B/ccpoold" -d >/dev/null
+wait_hosts 1 || fail "clang-only server not discovered"
+cbuild build-c4 4 CFLAGS="$PROJ_NOG_CFLAGS" ||
+    fail "build 4: $(tail "$S/build-c4.log")"
+j=$(jobs_on 2)
+[ "${j:-0}" -eq 0 ] || fail "server without gcc ran $j gcc jobs"
+proj_compare "$W" build-local build-c4 || fail "objects differ (build 4)"
+echo "ok: no job for a server without the toolchain"
+echo PASS

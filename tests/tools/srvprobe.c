@@ -1,0 +1,555 @@
+/*
+ * srvprobe.c - a tiny ccpool protocol client for testing ccpoold by hand
+ * and from the lab tests.
+ *
+ *   srvprobe [-H host] [-p port] [-t tcid] [-l lang] [-o obj] [-d deps]
+ *            [-n count] [-q] [mode] file.i [-- compiler args...]
+ *
+ * Sends file.i (preprocessed source) as one job (or count jobs on one
+ * connection) and prints what came back: the refusal, or the status and
+ * timings, with the compiler's stderr and stdout passed through; the
+ * object goes to -o.  The compiler args default to "gcc -c"; argv[0]
+ * names the compiler, and the toolchain id is that compiler's
+ * (common/toolchain.h) unless -t gives one.  With -n, per-job wall times
+ * and their median are printed.
+ *
+ * Modes send a deliberately bad stream and check that the server answers
+ * as it must; the exit status is 0 if it did:
+ *   --garbage            junk after the hello: refusal "proto"
+ *   --truncate           half a job, then EOF: the server closes, no answer
+ *   --huge-length        a ZDTI header of 0xffffffff bytes: "toolarge"
+ *   --unknown-toolchain  a toolchain id nobody has: "toolchain"
+ *   --not-compile        args without -c or -S: "notcompile"
+ * Without a mode the exit status is the compiler's exit code, 3 for a
+ * refusal, 4 for a connection or protocol failure, 2 for usage.
+ */
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/proto.h"
+#include "common/toolchain.h"
+
+#define TIMEOUT_MS	30000
+
+enum mode { M_NORMAL, M_GARBAGE, M_TRUNCATE, M_HUGE, M_UNKNOWN_TC,
+    M_NOT_COMPILE };
+
+struct conn {
+	int		 fd;
+	struct proto_dialect d;
+	struct proto_buf in;
+};
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: srvprobe [-H host] [-p port] [-t tcid] "
+	    "[-l lang] [-o obj] [-d deps] [-n count] [-q]\n"
+	    "                [--garbage | --truncate | --huge-length | "
+	    "--unknown-toolchain |\n                 --not-compile] file.i "
+	    "[-- compiler args...]\n");
+	exit(2);
+}
+
+static double
+now_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+}
+
+static int
+dial(const char *host, const char *port)
+{
+	struct addrinfo	 hints, *res, *ai;
+	int		 fd = -1, rc;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_STREAM;
+	if ((rc = getaddrinfo(host, port, &hints, &res)) != 0) {
+		fprintf(stderr, "srvprobe: %s: %s\n", host, gai_strerror(rc));
+		return -1;
+	}
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, 0);
+		if (fd == -1)
+			continue;
+		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+			break;
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	if (fd == -1)
+		fprintf(stderr, "srvprobe: connect %s port %s: %s\n", host,
+		    port, strerror(errno));
+	return fd;
+}
+
+static int
+send_all(int fd, const void *p, size_t len)
+{
+	const uint8_t	*b = p;
+	ssize_t		 n;
+
+	while (len > 0) {
+		if ((n = send(fd, b, len, MSG_NOSIGNAL)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		b += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * Read the next frame into *f (data inside c->in, valid until the next
+ * call).  Returns 1, 0 on EOF before a frame, -1 on error (printed).
+ */
+static int
+read_frame(struct conn *c, struct proto_frame *f, size_t *used)
+{
+	char		 err[256];
+	uint8_t		 buf[65536];
+	struct pollfd	 pfd;
+	ssize_t		 n, r;
+
+	proto_buf_consume(&c->in, *used);
+	*used = 0;
+	for (;;) {
+		r = proto_frame_parse(&c->d, c->in.data, c->in.len, f, err,
+		    sizeof(err));
+		if (r == -1) {
+			fprintf(stderr, "srvprobe: bad frame from the server: "
+			    "%s\n", err);
+			return -1;
+		}
+		if (r > 0) {
+			*used = (size_t)r;
+			return 1;
+		}
+		pfd.fd = c->fd;
+		pfd.events = POLLIN;
+		if ((n = poll(&pfd, 1, TIMEOUT_MS)) == 0) {
+			fprintf(stderr, "srvprobe: no answer for %d s\n",
+			    TIMEOUT_MS / 1000);
+			return -1;
+		}
+		if (n == -1 && errno == EINTR)
+			continue;
+		if ((n = recv(c->fd, buf, sizeof(buf), 0)) == -1) {
+			if (errno == EINTR)
+				continue;
+			fprintf(stderr, "srvprobe: recv: %s\n",
+			    strerror(errno));
+			return -1;
+		}
+		if (n == 0) {
+			if (c->in.len > 0) {
+				fprintf(stderr, "srvprobe: connection closed "
+				    "inside a frame\n");
+				return -1;
+			}
+			return 0;
+		}
+		if (proto_buf_append(&c->in, buf, (size_t)n) == -1)
+			return -1;
+	}
+}
+
+/*
+ * Read one answer to job jobid into *res.  Returns 1, 0 on EOF before
+ * the answer, -1 on error.  Keepalives are counted in *keeps.
+ */
+static int
+read_answer(struct conn *c, uint32_t jobid, uint32_t want,
+    struct proto_result *res, unsigned *keeps)
+{
+	struct proto_result_reader rr;
+	struct proto_frame f;
+	size_t		 used = 0;
+	char		 err[256];
+	int		 rc;
+
+	proto_result_reader_init(&rr, jobid, want, NULL);
+	for (;;) {
+		if ((rc = read_frame(c, &f, &used)) != 1) {
+			proto_result_reader_free(&rr);
+			return rc;
+		}
+		rc = proto_result_feed(&rr, &f, err, sizeof(err));
+		if (rc == -1) {
+			fprintf(stderr, "srvprobe: bad answer: %s\n", err);
+			proto_result_reader_free(&rr);
+			return -1;
+		}
+		if (rc == PROTO_KEEPALIVE)
+			(*keeps)++;
+		if (rc == PROTO_DONE)
+			break;
+	}
+	proto_buf_consume(&c->in, used);
+	proto_result_reader_take(&rr, res);
+	proto_result_reader_free(&rr);
+	return 1;
+}
+
+/* Hello; returns 0, 1 if refused (printed), -1 on error. */
+static int
+hello(struct conn *c)
+{
+	struct proto_buf b;
+	struct proto_frame f;
+	struct proto_result res;
+	size_t		 used = 0;
+	uint32_t	 v;
+	unsigned	 keeps = 0;
+	char		 err[256];
+	int		 rc;
+
+	proto_buf_init(&b);
+	if (proto_hello_encode(&b, PROTO_VERSION) == -1 ||
+	    send_all(c->fd, b.data, b.len) == -1) {
+		proto_buf_free(&b);
+		fprintf(stderr, "srvprobe: sending the hello failed\n");
+		return -1;
+	}
+	proto_buf_free(&b);
+	if ((rc = read_frame(c, &f, &used)) != 1) {
+		if (rc == 0)
+			fprintf(stderr, "srvprobe: closed after the hello\n");
+		return -1;
+	}
+	if (proto_hello_decode(&f, &v, err, sizeof(err)) == 0) {
+		proto_buf_consume(&c->in, used);
+		if (v != PROTO_VERSION) {
+			fprintf(stderr, "srvprobe: server chose version %u\n",
+			    v);
+			return -1;
+		}
+		return 0;
+	}
+	/* Not CCPL: must be a refusal of the hello; parse it from here. */
+	proto_result_init(&res);
+	if (read_answer(c, 0, 0, &res, &keeps) != 1)
+		return -1;
+	printf("refused %s: %s\n", proto_reason_name(res.reason), res.msg);
+	proto_result_free(&res);
+	return 1;
+}
+
+static int
+read_file(const char *path, struct proto_buf *b)
+{
+	uint8_t	 buf[65536];
+	ssize_t	 n;
+	int	 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		if (proto_buf_append(b, buf, (size_t)n) == -1) {
+			close(fd);
+			return -1;
+		}
+	close(fd);
+	return n == 0 ? 0 : -1;
+}
+
+static int
+write_file(const char *path, const struct proto_buf *b)
+{
+	FILE	*f;
+
+	if ((f = fopen(path, "wbe")) == NULL)
+		return -1;
+	if (b->len > 0 && fwrite(b->data, 1, b->len, f) != b->len) {
+		fclose(f);
+		return -1;
+	}
+	return fclose(f);
+}
+
+static int
+lang_of(const char *name, const char *path)
+{
+	const char	*dot = strrchr(path, '.');
+	int		 l;
+
+	if (name != NULL) {
+		for (l = 0; l < PROTO_LANG_COUNT; l++)
+			if (strcmp(proto_lang_name((enum proto_lang)l), name)
+			    == 0)
+				return l;
+		return -1;
+	}
+	if (dot != NULL && strcmp(dot, ".ii") == 0)
+		return PROTO_LANG_CXX;
+	if (dot != NULL && strcmp(dot, ".mi") == 0)
+		return PROTO_LANG_OBJC;
+	if (dot != NULL && strcmp(dot, ".mii") == 0)
+		return PROTO_LANG_OBJCXX;
+	return PROTO_LANG_C;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double	 x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Where the ZDTI frame starts in an encoded job. */
+static size_t
+zdti_offset(const struct proto_dialect *d, const struct proto_buf *b)
+{
+	struct proto_frame f;
+	char		 err[128];
+	size_t		 off = 0;
+	ssize_t		 n;
+
+	while (off < b->len &&
+	    (n = proto_frame_parse(d, b->data + off, b->len - off, &f, err,
+	    sizeof(err))) > 0) {
+		if (strcmp(f.tok, "ZDTI") == 0)
+			return off;
+		off += (size_t)n;
+	}
+	return b->len / 2;
+}
+
+/* Expected refusal reason of a mode, 0 for none. */
+static uint32_t
+expected(enum mode m)
+{
+	switch (m) {
+	case M_GARBAGE:
+		return PROTO_R_PROTO;
+	case M_HUGE:
+		return PROTO_R_TOOLARGE;
+	case M_UNKNOWN_TC:
+		return PROTO_R_TOOLCHAIN;
+	case M_NOT_COMPILE:
+		return PROTO_R_NOTCOMPILE;
+	default:
+		return 0;
+	}
+}
+
+int
+main(int argc, char *argv[])
+{
+	static char	*defargs[] = { (char *)"gcc", (char *)"-c", NULL };
+	static char	*nocomp[] = { (char *)"gcc", (char *)"-O2", NULL };
+	struct conn	 c;
+	struct proto_job job;
+	struct proto_result res;
+	struct proto_buf enc;
+	struct tc_info	 ti;
+	const char	*host = "127.0.0.1", *port = "3633", *tcid = NULL;
+	const char	*langname = NULL, *objpath = NULL, *depspath = NULL;
+	const char	*src;
+	char		**cargv = defargs, cwd[PROTO_PATH_MAX], err[256];
+	char		 tcbuf[PROTO_TCID_MAX + 1];
+	double		*times, t0;
+	enum mode	 mode = M_NORMAL;
+	unsigned	 count = 1, i, keeps = 0;
+	int		 a, cargc = 2, lang, quiet = 0, rc = 0, r;
+	uint8_t		 junk[64];
+
+	for (a = 1; a < argc && argv[a][0] == '-'; a++) {
+		const char *o = argv[a];
+
+		if (strcmp(o, "--garbage") == 0)
+			mode = M_GARBAGE;
+		else if (strcmp(o, "--truncate") == 0)
+			mode = M_TRUNCATE;
+		else if (strcmp(o, "--huge-length") == 0)
+			mode = M_HUGE;
+		else if (strcmp(o, "--unknown-toolchain") == 0)
+			mode = M_UNKNOWN_TC;
+		else if (strcmp(o, "--not-compile") == 0)
+			mode = M_NOT_COMPILE;
+		else if (strcmp(o, "-q") == 0)
+			quiet = 1;
+		else if (strlen(o) == 2 && strchr("HptlodN", o[1]) != NULL &&
+		    a + 1 < argc) {
+			const char *v = argv[++a];
+
+			switch (o[1]) {
+			case 'H': host = v; break;
+			case 'p': port = v; break;
+			case 't': tcid = v; break;
+			case 'l': langname = v; break;
+			case 'o': objpath = v; break;
+			case 'd': depspath = v; break;
+			}
+		} else if (strcmp(o, "-n") == 0 && a + 1 < argc) {
+			count = (unsigned)strtoul(argv[++a], NULL, 10);
+			if (count == 0)
+				usage();
+		} else
+			usage();
+	}
+	if (a >= argc)
+		usage();
+	src = argv[a++];
+	if (a < argc) {
+		if (strcmp(argv[a], "--") != 0 || a + 1 >= argc)
+			usage();
+		cargv = argv + a + 1;
+		cargc = argc - a - 1;
+	}
+	if (mode == M_NOT_COMPILE) {
+		cargv = nocomp;
+		cargc = 2;
+	}
+	if ((lang = lang_of(langname, src)) == -1)
+		usage();
+	if (mode == M_UNKNOWN_TC)
+		tcid = "nosuch-1.0-none-000000000000";
+	if (tcid == NULL) {
+		if (tc_identify(cargv[0], &ti, err, sizeof(err)) == -1) {
+			fprintf(stderr, "srvprobe: %s: %s\n", cargv[0], err);
+			return 2;
+		}
+		snprintf(tcbuf, sizeof(tcbuf), "%s", ti.id);
+		tcid = tcbuf;
+	}
+	if (getcwd(cwd, sizeof(cwd)) == NULL)
+		snprintf(cwd, sizeof(cwd), "/");
+
+	proto_job_init(&job);
+	if (read_file(src, &job.src) == -1) {
+		fprintf(stderr, "srvprobe: %s: %s\n", src, strerror(errno));
+		return 2;
+	}
+	job.tcid = (char *)tcid;
+	job.lang = (enum proto_lang)lang;
+	job.argc = (uint32_t)cargc;
+	job.argv = cargv;
+	job.cwd = cwd;
+	job.srcname = (char *)src;
+	job.want = depspath != NULL ? PROTO_WANT_DEPS : 0;
+
+	memset(&c, 0, sizeof(c));
+	proto_buf_init(&c.in);
+	if (proto_dialect_init(&c.d, PROTO_DIALECT_CCPOOL1, NULL, err,
+	    sizeof(err)) == -1 || (c.fd = dial(host, port)) == -1)
+		return 4;
+	if ((r = hello(&c)) != 0)
+		return r == 1 ? 3 : 4;
+	if ((times = calloc(count, sizeof(*times))) == NULL)
+		return 4;
+	proto_buf_init(&enc);
+	for (i = 0; i < count; i++) {
+		job.id = i + 1;
+		proto_buf_reset(&enc);
+		t0 = now_ms();
+		if (proto_job_encode(&job, NULL, PROTO_ZLEVEL, &enc, err,
+		    sizeof(err)) == -1) {
+			fprintf(stderr, "srvprobe: encode: %s\n", err);
+			return 4;
+		}
+		switch (mode) {
+		case M_GARBAGE:
+			for (r = 0; r < (int)sizeof(junk); r++)
+				junk[r] = (uint8_t)(r * 37 + 1);
+			r = send_all(c.fd, junk, sizeof(junk));
+			break;
+		case M_TRUNCATE:
+			r = send_all(c.fd, enc.data, enc.len / 2);
+			if (r == 0)
+				r = shutdown(c.fd, SHUT_WR);
+			break;
+		case M_HUGE:
+			r = send_all(c.fd, enc.data, zdti_offset(&c.d, &enc));
+			if (r == 0)
+				r = send_all(c.fd, "ZDTIffffffff", 12);
+			break;
+		default:
+			r = send_all(c.fd, enc.data, enc.len);
+			break;
+		}
+		if (r == -1) {
+			fprintf(stderr, "srvprobe: send: %s\n",
+			    strerror(errno));
+			return 4;
+		}
+		proto_result_init(&res);
+		r = read_answer(&c, mode == M_GARBAGE ? 0 : job.id, job.want,
+		    &res, &keeps);
+		times[i] = now_ms() - t0;
+		if (mode == M_TRUNCATE) {
+			printf("%s\n", r == 0 ? "closed without an answer, as "
+			    "expected" : "unexpected answer");
+			return r == 0 ? 0 : 1;
+		}
+		if (r != 1) {
+			if (r == 0)
+				fprintf(stderr, "srvprobe: connection closed "
+				    "without an answer\n");
+			return mode == M_NORMAL ? 4 : 1;
+		}
+		if (res.refused) {
+			printf("refused %s: %s\n", proto_reason_name(res.reason),
+			    res.msg);
+			if (mode != M_NORMAL)
+				return res.reason == expected(mode) ? 0 : 1;
+			return 3;
+		}
+		if (mode != M_NORMAL) {
+			printf("unexpected result, status %#x\n", res.status);
+			return 1;
+		}
+		if (!quiet || i == 0) {
+			fwrite(res.errout.data, 1, res.errout.len, stderr);
+			fwrite(res.out.data, 1, res.out.len, stdout);
+		}
+		if (!quiet)
+			printf("status %#x exit %u object %zu bytes queue %u ms "
+			    "compile %u ms total %.1f ms keepalives %u\n",
+			    res.status, (res.status >> 8) & 0xff, res.obj.len,
+			    res.queue_ms, res.compile_ms, times[i], keeps);
+		if (objpath != NULL && res.status == 0 &&
+		    write_file(objpath, &res.obj) == -1) {
+			fprintf(stderr, "srvprobe: %s: %s\n", objpath,
+			    strerror(errno));
+			return 4;
+		}
+		if (depspath != NULL && write_file(depspath, &res.deps) ==
+		    -1) {
+			fprintf(stderr, "srvprobe: %s: %s\n", depspath,
+			    strerror(errno));
+			return 4;
+		}
+		rc = (res.status & 0x7f) ? 128 + (int)(res.status & 0x7f) :
+		    (int)((res.status >> 8) & 0xff);
+		proto_result_free(&res);
+	}
+	if (count > 1) {
+		qsort(times, count, sizeof(*times), cmp_double);
+		printf("%u jobs: median %.2f ms, min %.2f ms, max %.2f ms\n",
+		    count, times[count / 2], times[0], times[count - 1]);
+	}
+	free(times);
+	proto_buf_free(&enc);
+	proto_buf_free(&job.src);
+	proto_buf_free(&c.in);
+	close(c.fd);
+	return rc;
+}
