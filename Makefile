@@ -121,10 +121,12 @@ deps:
 
 # bench: performance figures, in the lab (root); never part of check.
 bench: all $(TESTBIN)
-	tests/lab/bench_discovery.sh
+	CCPOOL_BUILD=$(abspath $(B)) tests/lab/bench_discovery.sh
+	CCPOOL_BUILD=$(abspath $(B)) tests/lab/bench_compile.sh
 
+# demo: a private LAN of 3 hosts builds a real project through ccpool.
 demo: all
-	@echo "make demo: remote compilation is coming (see issue 3)."
+	CCPOOL_BUILD=$(abspath $(B)) tests/lab/demo.sh
 
 install: all
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1
