@@ -814,7 +814,13 @@ args_parse(int argc, char *const argv[], struct args_job *job, char *err,
 		job->output = derive(s.src, s.S ? ".s" : ".o");
 	if (job->output == NULL)
 		goto oom;
-	if (vec_push(&cpp, "-E") == -1)
+	/*
+	 * -C keeps comments, so a FALLTHROUGH comment still silences
+	 * -Wimplicit-fallthrough when the server compiles the text (-E alone
+	 * drops them and -Werror builds would fail remotely).  Objects stay
+	 * identical: comments are not code, and line markers keep lines.
+	 */
+	if (vec_push(&cpp, "-E") == -1 || vec_push(&cpp, "-C") == -1)
 		goto oom;
 	if (s.md) {
 		/*

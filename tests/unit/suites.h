@@ -18,7 +18,9 @@
 	X(hostspec) \
 	X(spawn) \
 	X(args) \
-	X(toolchain)
+	X(toolchain) \
+	X(ipc) \
+	X(srvconf)
 
 #define X(m) int init_##m##_tests(void);
 UNIT_SUITES
