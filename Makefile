@@ -34,9 +34,11 @@ UNIT = tests/runner.c tests/unit/test_disc_txt.c tests/unit/test_disc_poll.c \
 	tests/unit/test_proto.c \
 	tests/unit/test_sockdir.c tests/unit/test_outfile.c tests/unit/test_masq.c \
 	tests/unit/test_place.c tests/unit/test_hostspec.c tests/unit/test_spawn.c \
-	tests/unit/test_args.c tests/unit/test_toolchain.c
-FUZZERS = txt proto hosts args
+	tests/unit/test_args.c tests/unit/test_toolchain.c \
+	tests/unit/test_ipc.c tests/unit/test_srvconf.c
+FUZZERS = txt proto hosts args ipc conf
 LABBIN = pubtest
+TOOLBIN = srvprobe
 
 DEBS = build-essential pkg-config clang libclang-rt-14-dev cppcheck clang-tidy \
 	libavahi-client-dev libevent-dev libjson-c-dev libzstd-dev \
@@ -71,7 +73,11 @@ $(B)/fuzz_%: $(B)/obj/tests/fuzz/fuzz_%.o $(B)/obj/tests/fuzz/standalone.o $(B)/
 $(B)/pubtest: $(B)/obj/tests/lab/pubtest.o $(B)/libccpool.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-TESTBIN = $(B)/runner $(FUZZERS:%=$(B)/fuzz_%) $(LABBIN:%=$(B)/%)
+$(B)/srvprobe: $(B)/obj/tests/tools/srvprobe.o $(B)/libccpool.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+TESTBIN = $(B)/runner $(FUZZERS:%=$(B)/fuzz_%) $(LABBIN:%=$(B)/%) \
+	$(TOOLBIN:%=$(B)/%)
 
 # check: unit tests, every fuzz harness over its corpus plus bounded random
 # inputs, then the lab tests (network namespaces; needs root).

@@ -138,6 +138,8 @@ conn_set_state(struct conn *c, enum cstate s)
 	struct timeval	 rt = { 0, 0 }, wt = { WRITE_TIMEOUT, 0 };
 
 	c->state = s;
+	if (s == CS_IDLE)
+		c->jobid = 0;
 	switch (s) {
 	case CS_HELLO:
 		rt.tv_sec = HELLO_TIMEOUT;

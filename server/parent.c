@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -276,8 +277,9 @@ main(int argc, char *argv[])
 	struct event	*sig[4];
 	int		 ctl[P_COUNT][2], peer[2], all[NALL];
 	int		 ch, debug = 0, verbose = 0, check = 0, i;
+	size_t		 n;
 	const int	 sigs[4] = { SIGHUP, SIGTERM, SIGINT, SIGCHLD };
-	char		 err[512];
+	char		 err[512], abspath[PATH_MAX];
 	const char	*arg;
 
 	PP.conf_path = SRVCONF_PATH;
@@ -317,6 +319,9 @@ main(int argc, char *argv[])
 	if (optind != argc)
 		usage();
 
+	/* daemon() changes to /: SIGHUP must still find a relative -f. */
+	if (PP.conf_path[0] != '/' && realpath(PP.conf_path, abspath) != NULL)
+		PP.conf_path = abspath;
 	log_init(1, LOG_DAEMON);	/* stderr until we daemonize */
 	log_setverbose(verbose);
 	if (load_conf(&PP.conf, err, sizeof(err)) == -1)
@@ -344,12 +349,12 @@ main(int argc, char *argv[])
 	}
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, peer) == -1)
 		fatal("socketpair");
-	for (i = 0; i < P_COUNT; i++) {
-		all[2 * i] = ctl[i][0];
-		all[2 * i + 1] = ctl[i][1];
+	for (i = 0, n = 0; i < P_COUNT; i++) {
+		all[n++] = ctl[i][0];
+		all[n++] = ctl[i][1];
 	}
-	all[2 * P_COUNT] = peer[0];
-	all[2 * P_COUNT + 1] = peer[1];
+	all[n++] = peer[0];
+	all[n++] = peer[1];
 
 	/* Children first: they must not inherit the parent's event base. */
 	fds.parent = ctl[P_RUNNER][1];
@@ -391,7 +396,10 @@ main(int argc, char *argv[])
 	on_signal(SIGCHLD, 0, NULL);	/* a child that died already */
 	log_info("ccpoold %s started: %u slots, queue %u, sandbox %s",
 	    VERSION, PP.conf.slots, PP.conf.queue, PP.conf.sandbox);
-	event_base_dispatch(PP.base);
+	for (i = 0, n = 0; i < P_COUNT; i++)
+		n += PP.pid[i] > 0;
+	if (n > 0)
+		event_base_dispatch(PP.base);
 	for (i = 0; i < 4; i++)
 		event_free(sig[i]);
 	for (i = 0; i < P_COUNT; i++)

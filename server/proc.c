@@ -11,8 +11,8 @@
 #include "server/server.h"
 
 /* Frame overhead of a job beyond ZDTI and the ARGV bytes. */
-#define JOB_FIXED	(10 * PROTO_HDRLEN + PROTO_TCID_MAX + PROTO_LANG_MAX + \
-			    2 * PROTO_PATH_MAX)
+#define JOB_FIXED	((uint64_t)10 * PROTO_HDRLEN + PROTO_TCID_MAX + \
+			    PROTO_LANG_MAX + (uint64_t)2 * PROTO_PATH_MAX)
 
 static uint32_t
 clamp32(uint64_t v)
@@ -33,7 +33,7 @@ srv_result_msg_max(const struct proto_limits *lim)
 	/* A result (8 frames) or a refusal (3 frames), whichever is more. */
 	return clamp32((uint64_t)lim->max_output_z + lim->max_stdout +
 	    lim->max_stderr + lim->max_deps + lim->max_msg +
-	    8 * PROTO_HDRLEN);
+	    (uint64_t)8 * PROTO_HDRLEN);
 }
 
 void

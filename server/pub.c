@@ -7,7 +7,9 @@
  * and once a second the machine's CPU utilisation and free memory.
  * "load" is, for now, the whole machine's CPU utilisation over the last
  * second from /proc/stat (busy / total jiffies, in percent), our own
- * compiles included; subtracting our jobs' CPU time comes later.  On
+ * compiles included; subtracting our jobs' CPU time comes later.  If
+ * the publisher cannot even be created (no D-Bus system bus), the server
+ * keeps serving and the publisher is tried again every 10 s.  On
  * IPC_SHUTDOWN it frees the publisher, which withdraws the adverts at
  * once (goodbye packets), and exits.  Waits for avahi-daemon if there is
  * none, as disc_publisher does.
@@ -24,6 +26,8 @@
 #include "discovery/disc_publish.h"
 #include "server/server.h"
 
+#define PUB_RETRY_SEC	10	/* when even D-Bus is missing */
+
 static struct pub {
 	struct event_base *base;
 	struct srvconf	 conf;
@@ -31,9 +35,32 @@ static struct pub {
 	struct disc_publisher *dp;
 	struct disc_info info;
 	int		 tc_complete;
+	int		 warned;	/* said once that we cannot advertise */
+	uint64_t	 retry_at;	/* next disc_publisher_new attempt */
 	unsigned long long prev_busy, prev_total;
 	struct event	*tick;
 } P;
+
+/*
+ * Up to max unsigned numbers from s (space-separated decimal) into v;
+ * returns how many were read.
+ */
+static int
+numbers(const char *s, unsigned long long *v, int max)
+{
+	char	*end;
+	int	 n = 0;
+
+	while (n < max) {
+		while (*s == ' ')
+			s++;
+		if (*s < '0' || *s > '9')
+			break;
+		v[n++] = strtoull(s, &end, 10);
+		s = end;
+	}
+	return n;
+}
 
 /*
  * Machine CPU utilisation in percent since the previous call, from the
@@ -45,7 +72,7 @@ cpu_load(void)
 	unsigned long long v[10], busy, total, db, dt;
 	char		 line[512];
 	FILE		*f;
-	int		 n, i;
+	int		 n, i, ok;
 
 	memset(v, 0, sizeof(v));
 	if ((f = fopen("/proc/stat", "re")) == NULL)
@@ -55,21 +82,19 @@ cpu_load(void)
 		return 0;
 	}
 	fclose(f);
-	n = sscanf(line, "cpu %llu %llu %llu %llu %llu %llu %llu %llu %llu "
-	    "%llu", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7],
-	    &v[8], &v[9]);
-	if (n < 4)
+	if (strncmp(line, "cpu ", 4) != 0 ||
+	    (n = numbers(line + 4, v, 10)) < 4)
 		return 0;
 	/* user nice system idle iowait irq softirq steal (guest in user) */
 	for (total = 0, i = 0; i < 8 && i < n; i++)
 		total += v[i];
-	busy = total - v[3] - (n > 4 ? v[4] : 0);
+	busy = total - v[3] - v[4];
 	db = busy - P.prev_busy;
 	dt = total - P.prev_total;
-	n = P.prev_total != 0 && total > P.prev_total && busy >= P.prev_busy;
+	ok = P.prev_total != 0 && total > P.prev_total && busy >= P.prev_busy;
 	P.prev_busy = busy;
 	P.prev_total = total;
-	if (!n || dt == 0)
+	if (!ok || dt == 0)
 		return 0;
 	return (unsigned)(db * 100 / dt > 100 ? 100 : db * 100 / dt);
 }
@@ -85,8 +110,10 @@ mem_free_mb(void)
 	if ((f = fopen("/proc/meminfo", "re")) == NULL)
 		return 0;
 	while (fgets(line, sizeof(line), f) != NULL)
-		if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1)
+		if (strncmp(line, "MemAvailable:", 13) == 0) {
+			(void)numbers(line + 13, &kb, 1);
 			break;
+		}
 	fclose(f);
 	kb /= 1024;
 	return kb > DISC_LIMIT_MEM_MB ? DISC_LIMIT_MEM_MB : (unsigned)kb;
@@ -112,10 +139,22 @@ publish(void)
 	}
 	if (!P.tc_complete)
 		return;
+	if (srv_now_ms() < P.retry_at)
+		return;
 	P.dp = disc_publisher_new(P.base, P.conf.name[0] ? P.conf.name : NULL,
 	    (uint16_t)P.conf.port, &P.info, on_warn, NULL, err, sizeof(err));
-	if (P.dp == NULL)
-		fatalx("cannot advertise: %s", err);
+	if (P.dp == NULL) {
+		/*
+		 * Without a D-Bus system bus even AVAHI_CLIENT_NO_FAIL
+		 * fails: keep serving, try again later.
+		 */
+		if (!P.warned)
+			log_warnx("cannot advertise yet (%s); retrying every "
+			    "%d s", err, PUB_RETRY_SEC);
+		P.warned = 1;
+		P.retry_at = srv_now_ms() + (uint64_t)PUB_RETRY_SEC * 1000;
+		return;
+	}
 	log_info("advertising %s on port %u (%u toolchains)", DISC_SERVICE,
 	    P.conf.port, P.info.ntc);
 }

@@ -39,7 +39,6 @@
 
 #define IN_FILE		"job.i"
 #define OUT_FILE	"job.o"
-#define DEPS_FILE	"job.d"
 #define SOUT_FILE	"stdout"
 #define SERR_FILE	"stderr"
 #define MIB		(1024ull * 1024ull)
@@ -426,11 +425,6 @@ build_argv(struct rjob *j, char **extra)
 		}
 		av[n++] = *extra;
 	}
-	if (j->job.want & PROTO_WANT_DEPS) {
-		av[n++] = (char *)"-MD";
-		av[n++] = (char *)"-MF";
-		av[n++] = (char *)DEPS_FILE;
-	}
 	av[n++] = (char *)"-x";
 	av[n++] = (char *)xlang;
 	av[n++] = (char *)"-o";
@@ -608,17 +602,11 @@ job_finish(struct rjob *j, int st)
 			    "object");
 			goto done;
 		}
-		if (j->job.want & PROTO_WANT_DEPS) {
-			rc = read_file(j->dir, DEPS_FILE, R.lim.max_deps,
-			    &res.deps);
-			if (rc == 1) {
-				send_refusal(j->key, j->job.id,
-				    PROTO_R_TOOLARGE, "the dependency file is "
-				    "over the limit");
-				goto done;
-			}
-			/* No file (rc -1): an empty DEPS. */
-		}
+		/*
+		 * DEPS stays empty even when wanted: a compile of
+		 * preprocessed text has no dependencies to report; the
+		 * client writes its .d file while preprocessing (args.h).
+		 */
 	}
 	res.jobid = j->job.id;
 	res.queue_ms = ms_between(j->t_queued, j->t_start);

@@ -21,7 +21,7 @@
 
 #include "server/srvconf.h"
 
-#define MIB	(1024u * 1024u)
+#define MIB	((size_t)1 << 20)
 
 enum ktype { K_UINT, K_BOOL, K_STR, K_LISTEN, K_ALLOW };
 
@@ -500,7 +500,7 @@ srvconf_limits(const struct srvconf *c, struct proto_limits *lim)
 {
 	size_t	 in = (size_t)c->max_input_mb * MIB;
 	size_t	 out = (size_t)c->max_output_mb * MIB;
-	size_t	 small = 16 * (size_t)MIB;
+	size_t	 small = 16 * MIB;
 
 	proto_limits_default(lim);
 	lim->max_input = in;

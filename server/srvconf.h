@@ -20,7 +20,7 @@
 #define SRVCONF_PATH		"/etc/ccpool/ccpoold.conf"
 #define SRVCONF_PORT		3633
 #define SRVCONF_STATUS_PORT	3634
-#define SRVCONF_FILE_MAX	(64 * 1024)	/* bytes in a config file */
+#define SRVCONF_FILE_MAX	65536	/* bytes in a config file */
 #define SRVCONF_LINE_MAX	1024
 #define SRVCONF_LISTEN_MAX	8
 #define SRVCONF_ALLOW_MAX	64

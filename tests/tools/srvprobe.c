@@ -365,7 +365,7 @@ main(int argc, char *argv[])
 	const char	*src;
 	char		**cargv = defargs, cwd[PROTO_PATH_MAX], err[256];
 	char		 tcbuf[PROTO_TCID_MAX + 1];
-	double		*times, t0;
+	double		*times = NULL, t0;
 	enum mode	 mode = M_NORMAL;
 	unsigned	 count = 1, i, keeps = 0;
 	int		 a, cargc = 2, lang, quiet = 0, rc = 0, r;
@@ -434,9 +434,15 @@ main(int argc, char *argv[])
 		snprintf(cwd, sizeof(cwd), "/");
 
 	proto_job_init(&job);
+	memset(&c, 0, sizeof(c));
+	c.fd = -1;
+	proto_buf_init(&c.in);
+	proto_buf_init(&enc);
+	proto_result_init(&res);
 	if (read_file(src, &job.src) == -1) {
 		fprintf(stderr, "srvprobe: %s: %s\n", src, strerror(errno));
-		return 2;
+		rc = 2;
+		goto out;
 	}
 	job.tcid = (char *)tcid;
 	job.lang = (enum proto_lang)lang;
@@ -446,16 +452,16 @@ main(int argc, char *argv[])
 	job.srcname = (char *)src;
 	job.want = depspath != NULL ? PROTO_WANT_DEPS : 0;
 
-	memset(&c, 0, sizeof(c));
-	proto_buf_init(&c.in);
+	rc = 4;
 	if (proto_dialect_init(&c.d, PROTO_DIALECT_CCPOOL1, NULL, err,
 	    sizeof(err)) == -1 || (c.fd = dial(host, port)) == -1)
-		return 4;
-	if ((r = hello(&c)) != 0)
-		return r == 1 ? 3 : 4;
+		goto out;
+	if ((r = hello(&c)) != 0) {
+		rc = r == 1 ? 3 : 4;
+		goto out;
+	}
 	if ((times = calloc(count, sizeof(*times))) == NULL)
-		return 4;
-	proto_buf_init(&enc);
+		goto out;
 	for (i = 0; i < count; i++) {
 		job.id = i + 1;
 		proto_buf_reset(&enc);
@@ -463,7 +469,8 @@ main(int argc, char *argv[])
 		if (proto_job_encode(&job, NULL, PROTO_ZLEVEL, &enc, err,
 		    sizeof(err)) == -1) {
 			fprintf(stderr, "srvprobe: encode: %s\n", err);
-			return 4;
+			rc = 4;
+			goto out;
 		}
 		switch (mode) {
 		case M_GARBAGE:
@@ -488,7 +495,8 @@ main(int argc, char *argv[])
 		if (r == -1) {
 			fprintf(stderr, "srvprobe: send: %s\n",
 			    strerror(errno));
-			return 4;
+			rc = 4;
+			goto out;
 		}
 		proto_result_init(&res);
 		r = read_answer(&c, mode == M_GARBAGE ? 0 : job.id, job.want,
@@ -497,29 +505,32 @@ main(int argc, char *argv[])
 		if (mode == M_TRUNCATE) {
 			printf("%s\n", r == 0 ? "closed without an answer, as "
 			    "expected" : "unexpected answer");
-			return r == 0 ? 0 : 1;
+			rc = r == 0 ? 0 : 1;
+			goto out;
 		}
 		if (r != 1) {
 			if (r == 0)
 				fprintf(stderr, "srvprobe: connection closed "
 				    "without an answer\n");
-			return mode == M_NORMAL ? 4 : 1;
+			rc = mode == M_NORMAL ? 4 : 1;
+			goto out;
 		}
 		if (res.refused) {
 			printf("refused %s: %s\n", proto_reason_name(res.reason),
 			    res.msg);
-			if (mode != M_NORMAL)
-				return res.reason == expected(mode) ? 0 : 1;
-			return 3;
+			rc = mode == M_NORMAL ? 3 :
+			    res.reason == expected(mode) ? 0 : 1;
+			goto out;
 		}
 		if (mode != M_NORMAL) {
 			printf("unexpected result, status %#x\n", res.status);
-			return 1;
+			rc = 1;
+			goto out;
 		}
-		if (!quiet || i == 0) {
+		if ((!quiet || i == 0) && res.errout.len > 0)
 			fwrite(res.errout.data, 1, res.errout.len, stderr);
+		if ((!quiet || i == 0) && res.out.len > 0)
 			fwrite(res.out.data, 1, res.out.len, stdout);
-		}
 		if (!quiet)
 			printf("status %#x exit %u object %zu bytes queue %u ms "
 			    "compile %u ms total %.1f ms keepalives %u\n",
@@ -529,13 +540,15 @@ main(int argc, char *argv[])
 		    write_file(objpath, &res.obj) == -1) {
 			fprintf(stderr, "srvprobe: %s: %s\n", objpath,
 			    strerror(errno));
-			return 4;
+			rc = 4;
+			goto out;
 		}
 		if (depspath != NULL && write_file(depspath, &res.deps) ==
 		    -1) {
 			fprintf(stderr, "srvprobe: %s: %s\n", depspath,
 			    strerror(errno));
-			return 4;
+			rc = 4;
+			goto out;
 		}
 		rc = (res.status & 0x7f) ? 128 + (int)(res.status & 0x7f) :
 		    (int)((res.status >> 8) & 0xff);
@@ -546,10 +559,13 @@ main(int argc, char *argv[])
 		printf("%u jobs: median %.2f ms, min %.2f ms, max %.2f ms\n",
 		    count, times[count / 2], times[0], times[count - 1]);
 	}
+out:
 	free(times);
+	proto_result_free(&res);
 	proto_buf_free(&enc);
 	proto_buf_free(&job.src);
 	proto_buf_free(&c.in);
-	close(c.fd);
+	if (c.fd != -1)
+		close(c.fd);
 	return rc;
 }
