@@ -18,7 +18,7 @@ SANFLAGS = $(if $(SAN),-fsanitize=$(SAN) -fno-omit-frame-pointer -fno-sanitize-r
 # flags
 CPPFLAGS = -D_DEFAULT_SOURCE -D_GNU_SOURCE -DVERSION=\"$(VERSION)\" -I. $(PKG_CFLAGS)
 CFLAGS = -std=c11 -O2 -g -Wall -Wextra -Werror -Wshadow -Wformat=2 -fstack-protector-strong $(SANFLAGS)
-LDFLAGS = $(SANFLAGS)
+LDFLAGS = -Wl,--as-needed $(SANFLAGS)
 LDLIBS = $(PKG_LIBS)
 
 # compiler
