@@ -12,7 +12,7 @@ COMMON = common/log.c common/proto_frame.c common/proto_zstd.c \
 	common/proto_msg.c common/toolchain.c common/ipc.c
 DISC = discovery/disc_poll.c discovery/disc_txt.c discovery/disc_hosts.c \
 	discovery/disc_browse.c discovery/disc_publish.c
-CLIENTLIB = client/hostspec.c
+CLIENTLIB = client/hostspec.c client/sockdir.c client/spawn.c
 SERVERLIB = server/srvconf.c
 LIBSRC = $(COMMON) $(DISC) $(CLIENTLIB) $(CLIENT) $(SERVERLIB)
 
@@ -20,11 +20,11 @@ LIBSRC = $(COMMON) $(DISC) $(CLIENTLIB) $(CLIENT) $(SERVERLIB)
 LSDISTCC = lsdistcc/lsdistcc.c lsdistcc/ls_probe.c lsdistcc/ls_print.c
 SERVER = server/parent.c server/net.c server/runner.c server/pub.c \
 	server/proc.c server/sandbox_none.c
-CCPOOL = client/ccpool.c client/wrap.c client/masq.c client/outfile.c \
-	client/sockdir.c client/spawn.c client/place.c client/agent.c \
-	client/agent_srv.c client/agent_tc.c
+CCPOOL = client/ccpool.c client/wrap.c client/masq.c client/outfile.c
+AGENT = client/agent_main.c client/agent.c client/agent_srv.c \
+	client/agent_tc.c client/place.c
 CLIENT = client/args.c
-BIN = lsdistcc ccpool ccpoold
+BIN = lsdistcc ccpool ccpool-agent ccpoold
 MAN1 = man/lsdistcc.1 man/ccpool.1
 MAN8 = man/ccpoold.8
 
@@ -59,6 +59,9 @@ $(B)/lsdistcc: $(LSDISTCC:%.c=$(B)/obj/%.o) $(B)/libccpool.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/ccpool: $(CCPOOL:%.c=$(B)/obj/%.o) $(B)/libccpool.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/ccpool-agent: $(AGENT:%.c=$(B)/obj/%.o) $(B)/libccpool.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/ccpoold: $(SERVER:%.c=$(B)/obj/%.o) $(B)/libccpool.a

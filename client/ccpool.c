@@ -17,7 +17,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "client/agent.h"
 #include "client/masq.h"
 #include "client/wrap.h"
 
@@ -67,6 +66,30 @@ masquerade(const char *dir, const char *self_path, const struct stat *self)
 	return 0;
 }
 
+/*
+ * The agent is its own program, ccpool-agent, installed beside ccpool:
+ * the wrapper runs once per compile and so links only what a compile
+ * needs (no Avahi, D-Bus or libevent to load), which keeps its start-up
+ * cost under a millisecond.  `ccpool --agent` runs it.
+ */
+static int
+exec_agent(const char *self)
+{
+	char	 path[PATH_MAX];
+	const char *slash = strrchr(self, '/');
+
+	if (slash == NULL || (size_t)(slash - self) + sizeof("/ccpool-agent") >
+	    sizeof(path)) {
+		fprintf(stderr, "ccpool: cannot find ccpool-agent\n");
+		return 1;
+	}
+	memcpy(path, self, (size_t)(slash - self));
+	memcpy(path + (slash - self), "/ccpool-agent", sizeof("/ccpool-agent"));
+	execl(path, "ccpool-agent", (char *)NULL);
+	fprintf(stderr, "ccpool: %s: %s\n", path, strerror(errno));
+	return 1;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -92,7 +115,7 @@ main(int argc, char *argv[])
 			return 2;
 		}
 		if (strcmp(argv[1], "--agent") == 0 && argc == 2)
-			return agent_main();
+			return exec_agent(self_path);
 		if (strcmp(argv[1], "--hosts") == 0 && argc == 2)
 			return wrap_hosts(self_path[0] ? self_path : NULL, 0);
 		if (strcmp(argv[1], "-j") == 0 && argc == 2)

@@ -3,6 +3,11 @@
 # ccpool's own sources  in DIR; they
 # build with `make B=OUT all` and need only the Debian packages of
 # `make deps`.  proj_objects DIR OUT lists the objects of a build.
+# The project is built with its own defaults, never with the flags of the
+# make that runs the tests (`make check SAN=...` exports them in MAKEFLAGS:
+# sanitizer data holds column numbers, which differ by design).
+unset MAKEFLAGS MFLAGS MAKELEVEL
+
 proj_copy() {
 	local top
 	top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
