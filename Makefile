@@ -8,7 +8,7 @@ include config.mk
 B = build$(if $(SAN),-san)
 
 # libccpool.a: code shared by every program
-COMMON = common/log.c common/proto_frame.c common/proto_zstd.c \
+COMMON = common/log.c common/err.c common/proto_frame.c common/proto_zstd.c \
 	common/proto_msg.c common/toolchain.c common/ipc.c
 DISC = discovery/disc_poll.c discovery/disc_txt.c discovery/disc_hosts.c \
 	discovery/disc_browse.c discovery/disc_publish.c

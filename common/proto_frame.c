@@ -19,22 +19,8 @@
 
 #include <zstd.h>
 
+#include "common/err.h"
 #include "common/proto.h"
-
-static void	fseterr(char *, size_t, const char *, ...)
-		    __attribute__((format(printf, 3, 4)));
-
-static void
-fseterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 #define KIB	((size_t)1024)
 #define MIB	(KIB * 1024)
@@ -249,14 +235,14 @@ proto_frame_parse(const struct proto_dialect *d, const uint8_t *buf,
 	f->need = PROTO_HDRLEN;
 	for (i = 0; i < n && i < 4; i++)
 		if (!tokchar(buf[i])) {
-			fseterr(err, errlen, "bad token \"%s\": byte %zu "
+			err_set(err, errlen, "bad token \"%s\": byte %zu "
 			    "outside [A-Z0-9_]", hdresc(esc, sizeof(esc), buf,
 			    n), i);
 			return -1;
 		}
 	for (i = 4; i < n; i++) {
 		if ((h = hexval(buf[i])) == -1) {
-			fseterr(err, errlen, "bad header \"%s\": byte %zu "
+			err_set(err, errlen, "bad header \"%s\": byte %zu "
 			    "not a hex digit", hdresc(esc, sizeof(esc), buf,
 			    n), i);
 			return -1;
@@ -265,7 +251,7 @@ proto_frame_parse(const struct proto_dialect *d, const uint8_t *buf,
 	}
 	if (n >= 4 && (t = proto_dialect_lookup(d, (const char *)buf)) ==
 	    NULL) {
-		fseterr(err, errlen, "unknown token %.4s in %s dialect", buf,
+		err_set(err, errlen, "unknown token %.4s in %s dialect", buf,
 		    d->name);
 		return -1;
 	}
@@ -278,7 +264,7 @@ proto_frame_parse(const struct proto_dialect *d, const uint8_t *buf,
 	if (t->kind == PROTO_VALUE)
 		return PROTO_HDRLEN;
 	if (v > t->max) {
-		fseterr(err, errlen, "%s payload of %u bytes over the limit "
+		err_set(err, errlen, "%s payload of %u bytes over the limit "
 		    "of %u", f->tok, (unsigned)v, (unsigned)t->max);
 		return -1;
 	}
@@ -421,7 +407,7 @@ proto_dialect_init(struct proto_dialect *d, enum proto_dialect_id id,
 		n = sizeof(distcc_tokens) / sizeof(distcc_tokens[0]);
 		break;
 	default:
-		fseterr(err, errlen, "unknown dialect %d", (int)id);
+		err_set(err, errlen, "unknown dialect %d", (int)id);
 		return -1;
 	}
 	for (i = 0; i < n; i++) {

@@ -16,22 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/err.h"
 #include "common/proto.h"
-
-static void	mseterr(char *, size_t, const char *, ...)
-		    __attribute__((format(printf, 3, 4)));
-
-static void
-mseterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* Names. */
 
@@ -68,7 +54,7 @@ check_tcid(const uint8_t *s, size_t len, char *err, size_t errlen)
 	size_t	 i;
 
 	if (len == 0 || len > PROTO_TCID_MAX) {
-		mseterr(err, errlen, "TCID: length not 1..%d", PROTO_TCID_MAX);
+		err_set(err, errlen, "TCID: length not 1..%d", PROTO_TCID_MAX);
 		return -1;
 	}
 	for (i = 0; i < len; i++)
@@ -76,7 +62,7 @@ check_tcid(const uint8_t *s, size_t len, char *err, size_t errlen)
 		    (s[i] >= 'A' && s[i] <= 'Z') ||
 		    (s[i] >= '0' && s[i] <= '9') ||
 		    s[i] == '.' || s[i] == '_' || s[i] == '+' || s[i] == '-')) {
-			mseterr(err, errlen, "TCID: a byte outside "
+			err_set(err, errlen, "TCID: a byte outside "
 			    "[A-Za-z0-9._+-]");
 			return -1;
 		}
@@ -103,12 +89,12 @@ check_str(const char *what, const uint8_t *s, size_t len, size_t min,
     size_t max, char *err, size_t errlen)
 {
 	if (len < min || len > max) {
-		mseterr(err, errlen, "%s: length %zu not %zu..%zu", what, len,
+		err_set(err, errlen, "%s: length %zu not %zu..%zu", what, len,
 		    min, max);
 		return -1;
 	}
 	if (len > 0 && memchr(s, '\0', len) != NULL) {
-		mseterr(err, errlen, "%s: holds a NUL byte", what);
+		err_set(err, errlen, "%s: holds a NUL byte", what);
 		return -1;
 	}
 	return 0;
@@ -120,7 +106,7 @@ check_cwd(const uint8_t *s, size_t len, char *err, size_t errlen)
 	if (check_str("CWD_", s, len, 1, PROTO_PATH_MAX, err, errlen) == -1)
 		return -1;
 	if (s[0] != '/') {
-		mseterr(err, errlen, "CWD_: not an absolute path");
+		err_set(err, errlen, "CWD_: not an absolute path");
 		return -1;
 	}
 	return 0;
@@ -178,12 +164,12 @@ check_msg(const uint8_t *s, size_t len, const struct proto_limits *lim,
     char *err, size_t errlen)
 {
 	if (len == 0 || len > lim->max_msg) {
-		mseterr(err, errlen, "MSG_: length %zu not 1..%zu", len,
+		err_set(err, errlen, "MSG_: length %zu not 1..%zu", len,
 		    lim->max_msg);
 		return -1;
 	}
 	if (check_text(s, len) == -1) {
-		mseterr(err, errlen, "MSG_: not printable UTF-8");
+		err_set(err, errlen, "MSG_: not printable UTF-8");
 		return -1;
 	}
 	return 0;
@@ -201,7 +187,7 @@ check_status(uint32_t st, char *err, size_t errlen)
 
 	if (sig == 0 ? (st & 0xffff00ffu) == 0 : (sig != 0x7f && st <= 0xff))
 		return 0;
-	mseterr(err, errlen, "STAT: %#x is not an exit or signal status",
+	err_set(err, errlen, "STAT: %#x is not an exit or signal status",
 	    (unsigned)st);
 	return -1;
 }
@@ -210,7 +196,7 @@ static int
 check_want(uint32_t want, char *err, size_t errlen)
 {
 	if ((want & ~PROTO_WANT_ALL) != 0) {
-		mseterr(err, errlen, "WANT: unknown flags %#x",
+		err_set(err, errlen, "WANT: unknown flags %#x",
 		    (unsigned)(want & ~PROTO_WANT_ALL));
 		return -1;
 	}
@@ -221,7 +207,7 @@ static int
 check_reason(uint32_t reason, char *err, size_t errlen)
 {
 	if (reason < 1 || reason > PROTO_R_LAST) {
-		mseterr(err, errlen, "RFSE: unknown reason %u",
+		err_set(err, errlen, "RFSE: unknown reason %u",
 		    (unsigned)reason);
 		return -1;
 	}
@@ -233,7 +219,7 @@ check_size(const char *what, size_t len, size_t max, char *err,
     size_t errlen)
 {
 	if (len > max) {
-		mseterr(err, errlen, "%s: %zu bytes over the limit of %zu",
+		err_set(err, errlen, "%s: %zu bytes over the limit of %zu",
 		    what, len, max);
 		return -1;
 	}
@@ -267,7 +253,7 @@ put_zpayload(struct proto_buf *out, const char tok[4], const void *src,
 
 	memset(hdr, 0, sizeof(hdr));
 	if (proto_buf_append(out, hdr, sizeof(hdr)) == -1) {
-		mseterr(err, errlen, "out of memory");
+		err_set(err, errlen, "out of memory");
 		return -1;
 	}
 	if ((len > 0 || always) &&
@@ -275,12 +261,12 @@ put_zpayload(struct proto_buf *out, const char tok[4], const void *src,
 		goto fail;
 	zlen = out->len - start - PROTO_HDRLEN;
 	if (zlen > maxz || zlen > UINT32_MAX) {
-		mseterr(err, errlen, "%.4s: %zu compressed bytes over the "
+		err_set(err, errlen, "%.4s: %zu compressed bytes over the "
 		    "limit of %zu", tok, zlen, maxz);
 		goto fail;
 	}
 	if (proto_header_write(out->data + start, tok, (uint32_t)zlen) == -1) {
-		mseterr(err, errlen, "bad token");
+		err_set(err, errlen, "bad token");
 		goto fail;
 	}
 	return 0;
@@ -332,31 +318,31 @@ proto_job_check(const struct proto_job *j, const struct proto_limits *lim,
 
 	lim = deflim(lim, &def);
 	if (j->id == 0) {
-		mseterr(err, errlen, "JOB_: id 0 is reserved");
+		err_set(err, errlen, "JOB_: id 0 is reserved");
 		return -1;
 	}
 	if (j->tcid == NULL || check_tcid((const uint8_t *)j->tcid,
 	    strlen(j->tcid), err, errlen) == -1) {
 		if (j->tcid == NULL)
-			mseterr(err, errlen, "TCID: missing");
+			err_set(err, errlen, "TCID: missing");
 		return -1;
 	}
 	if (proto_lang_name(j->lang) == NULL) {
-		mseterr(err, errlen, "LANG: unknown language");
+		err_set(err, errlen, "LANG: unknown language");
 		return -1;
 	}
 	if (j->argc < 1 || j->argc > lim->max_argc) {
-		mseterr(err, errlen, "ARGC: %u not 1..%u", (unsigned)j->argc,
+		err_set(err, errlen, "ARGC: %u not 1..%u", (unsigned)j->argc,
 		    (unsigned)lim->max_argc);
 		return -1;
 	}
 	if (j->argv == NULL) {
-		mseterr(err, errlen, "ARGV: missing");
+		err_set(err, errlen, "ARGV: missing");
 		return -1;
 	}
 	for (i = 0; i < j->argc; i++) {
 		if (j->argv[i] == NULL) {
-			mseterr(err, errlen, "ARGV %u: missing", (unsigned)i);
+			err_set(err, errlen, "ARGV %u: missing", (unsigned)i);
 			return -1;
 		}
 		n = strlen(j->argv[i]);
@@ -371,14 +357,14 @@ proto_job_check(const struct proto_job *j, const struct proto_limits *lim,
 	if (j->cwd == NULL || check_cwd((const uint8_t *)j->cwd,
 	    strlen(j->cwd), err, errlen) == -1) {
 		if (j->cwd == NULL)
-			mseterr(err, errlen, "CWD_: missing");
+			err_set(err, errlen, "CWD_: missing");
 		return -1;
 	}
 	if (j->srcname == NULL || check_str("SRCN",
 	    (const uint8_t *)j->srcname, strlen(j->srcname), 1,
 	    PROTO_PATH_MAX, err, errlen) == -1) {
 		if (j->srcname == NULL)
-			mseterr(err, errlen, "SRCN: missing");
+			err_set(err, errlen, "SRCN: missing");
 		return -1;
 	}
 	if (check_want(j->want, err, errlen) == -1)
@@ -416,7 +402,7 @@ proto_job_encode(const struct proto_job *j, const struct proto_limits *lim,
 		goto nomem;
 	return 0;
 nomem:
-	mseterr(err, errlen, "out of memory");
+	err_set(err, errlen, "out of memory");
 fail:
 	out->len = start;
 	return -1;
@@ -490,12 +476,12 @@ expect(const struct proto_frame *f, const char *tok, enum proto_kind kind,
     char *err, size_t errlen)
 {
 	if (memcmp(f->tok, tok, 4) != 0) {
-		mseterr(err, errlen, "expected %.4s, got %.4s", tok, f->tok);
+		err_set(err, errlen, "expected %.4s, got %.4s", tok, f->tok);
 		return -1;
 	}
 	if (f->kind != kind || (kind == PROTO_PAYLOAD && f->len > 0 &&
 	    f->data == NULL)) {
-		mseterr(err, errlen, "%.4s: wrong frame kind", tok);
+		err_set(err, errlen, "%.4s: wrong frame kind", tok);
 		return -1;
 	}
 	return 0;
@@ -511,7 +497,7 @@ job_frame(struct proto_job_reader *r, const struct proto_frame *f,
 	if (r->state == J_ARGV && r->nargv == j->argc)
 		r->state = J_CWD;
 	if (r->state >= J_DONE) {
-		mseterr(err, errlen, "%.4s after the end of the job", f->tok);
+		err_set(err, errlen, "%.4s after the end of the job", f->tok);
 		return -1;
 	}
 	if (expect(f, jtok[r->state], jkind[r->state], err, errlen) == -1)
@@ -519,7 +505,7 @@ job_frame(struct proto_job_reader *r, const struct proto_frame *f,
 	switch (r->state) {
 	case J_JOB:
 		if (f->value == 0) {
-			mseterr(err, errlen, "JOB_: id 0 is reserved");
+			err_set(err, errlen, "JOB_: id 0 is reserved");
 			return -1;
 		}
 		j->id = f->value;
@@ -532,13 +518,13 @@ job_frame(struct proto_job_reader *r, const struct proto_frame *f,
 		break;
 	case J_LANG:
 		if (parse_lang(f->data, f->len, &j->lang) == -1) {
-			mseterr(err, errlen, "LANG: unknown language");
+			err_set(err, errlen, "LANG: unknown language");
 			return -1;
 		}
 		break;
 	case J_ARGC:
 		if (f->value < 1 || f->value > r->lim.max_argc) {
-			mseterr(err, errlen, "ARGC: %u not 1..%u",
+			err_set(err, errlen, "ARGC: %u not 1..%u",
 			    (unsigned)f->value, (unsigned)r->lim.max_argc);
 			return -1;
 		}
@@ -555,7 +541,7 @@ job_frame(struct proto_job_reader *r, const struct proto_frame *f,
 		    r->lim.max_arg, err, errlen) == -1)
 			return -1;
 		if (f->len > r->lim.max_args_total - r->argbytes) {
-			mseterr(err, errlen, "ARGV: more than %zu bytes in all",
+			err_set(err, errlen, "ARGV: more than %zu bytes in all",
 			    r->lim.max_args_total);
 			return -1;
 		}
@@ -592,19 +578,19 @@ job_frame(struct proto_job_reader *r, const struct proto_frame *f,
 		break;
 	case J_JEND:
 		if (f->value != j->id) {
-			mseterr(err, errlen, "JEND: id %u does not match JOB_ "
+			err_set(err, errlen, "JEND: id %u does not match JOB_ "
 			    "%u", (unsigned)f->value, (unsigned)j->id);
 			return -1;
 		}
 		break;
 	default:
-		mseterr(err, errlen, "bad reader state");
+		err_set(err, errlen, "bad reader state");
 		return -1;
 	}
 	r->state++;
 	return 0;
 nomem:
-	mseterr(err, errlen, "out of memory");
+	err_set(err, errlen, "out of memory");
 	return -1;
 }
 
@@ -613,7 +599,7 @@ proto_job_feed(struct proto_job_reader *r, const struct proto_frame *f,
     char *err, size_t errlen)
 {
 	if (r->state == J_DEAD) {
-		mseterr(err, errlen, "job reader failed earlier");
+		err_set(err, errlen, "job reader failed earlier");
 		return -1;
 	}
 	if (job_frame(r, f, err, errlen) == -1) {
@@ -661,14 +647,14 @@ proto_result_check(const struct proto_result *res, uint32_t want,
 		if (check_reason(res->reason, err, errlen) == -1)
 			return -1;
 		if (res->msg == NULL) {
-			mseterr(err, errlen, "MSG_: missing");
+			err_set(err, errlen, "MSG_: missing");
 			return -1;
 		}
 		return check_msg((const uint8_t *)res->msg, strlen(res->msg),
 		    lim, err, errlen);
 	}
 	if (res->jobid == 0) {
-		mseterr(err, errlen, "DONE: a result for job 0");
+		err_set(err, errlen, "DONE: a result for job 0");
 		return -1;
 	}
 	if (check_status(res->status, err, errlen) == -1 ||
@@ -682,11 +668,11 @@ proto_result_check(const struct proto_result *res, uint32_t want,
 	    errlen) == -1)
 		return -1;
 	if (res->status != 0 && res->obj.len != 0) {
-		mseterr(err, errlen, "ZDTO: an object from a failed compile");
+		err_set(err, errlen, "ZDTO: an object from a failed compile");
 		return -1;
 	}
 	if (!(want & PROTO_WANT_DEPS) && res->deps.len != 0) {
-		mseterr(err, errlen, "DEPS: not wanted");
+		err_set(err, errlen, "DEPS: not wanted");
 		return -1;
 	}
 	return 0;
@@ -702,7 +688,7 @@ proto_result_encode(const struct proto_result *res, uint32_t want,
 
 	lim = deflim(lim, &def);
 	if (res->refused) {
-		mseterr(err, errlen, "a refusal is not a result");
+		err_set(err, errlen, "a refusal is not a result");
 		return -1;
 	}
 	if (proto_result_check(res, want, lim, err, errlen) == -1)
@@ -723,7 +709,7 @@ proto_result_encode(const struct proto_result *res, uint32_t want,
 		goto nomem;
 	return 0;
 nomem:
-	mseterr(err, errlen, "out of memory");
+	err_set(err, errlen, "out of memory");
 fail:
 	out->len = start;
 	return -1;
@@ -741,7 +727,7 @@ proto_refusal_encode(uint32_t jobid, uint32_t reason, const char *msg,
 	if (check_reason(reason, err, errlen) == -1)
 		return -1;
 	if (msg == NULL) {
-		mseterr(err, errlen, "MSG_: missing");
+		err_set(err, errlen, "MSG_: missing");
 		return -1;
 	}
 	if (check_msg((const uint8_t *)msg, strlen(msg), lim, err,
@@ -750,7 +736,7 @@ proto_refusal_encode(uint32_t jobid, uint32_t reason, const char *msg,
 	if (proto_put_value(out, "RFSE", reason) == -1 ||
 	    put_str(out, "MSG_", msg) == -1 ||
 	    proto_put_value(out, "DONE", jobid) == -1) {
-		mseterr(err, errlen, "out of memory");
+		err_set(err, errlen, "out of memory");
 		out->len = start;
 		return -1;
 	}
@@ -823,7 +809,7 @@ copy_payload(const char *what, struct proto_buf *b,
 	if (check_size(what, f->len, max, err, errlen) == -1)
 		return -1;
 	if (proto_buf_append(b, f->data, f->len) == -1) {
-		mseterr(err, errlen, "out of memory");
+		err_set(err, errlen, "out of memory");
 		return -1;
 	}
 	return 0;
@@ -836,7 +822,7 @@ result_frame(struct proto_result_reader *r, const struct proto_frame *f,
 	struct proto_result *res = &r->res;
 
 	if (r->state >= R_COMPLETE) {
-		mseterr(err, errlen, "%.4s after the end of the answer",
+		err_set(err, errlen, "%.4s after the end of the answer",
 		    f->tok);
 		return -1;
 	}
@@ -845,7 +831,7 @@ result_frame(struct proto_result_reader *r, const struct proto_frame *f,
 			if (expect(f, "KEEP", PROTO_VALUE, err, errlen) == -1)
 				return -1;
 			if (f->value != 0) {
-				mseterr(err, errlen, "KEEP: value %u, not 0",
+				err_set(err, errlen, "KEEP: value %u, not 0",
 				    (unsigned)f->value);
 				return -1;
 			}
@@ -861,7 +847,7 @@ result_frame(struct proto_result_reader *r, const struct proto_frame *f,
 			return PROTO_MORE;
 		}
 		if (r->jobid == 0) {
-			mseterr(err, errlen, "expected RFSE, got %.4s", f->tok);
+			err_set(err, errlen, "expected RFSE, got %.4s", f->tok);
 			return -1;
 		}
 	}
@@ -878,7 +864,7 @@ result_frame(struct proto_result_reader *r, const struct proto_frame *f,
 		if (check_msg(f->data, f->len, &r->lim, err, errlen) == -1)
 			return -1;
 		if ((res->msg = dupstr(f)) == NULL) {
-			mseterr(err, errlen, "out of memory");
+			err_set(err, errlen, "out of memory");
 			return -1;
 		}
 		r->state = R_RDONE;
@@ -886,7 +872,7 @@ result_frame(struct proto_result_reader *r, const struct proto_frame *f,
 	case R_RDONE:
 	case R_DONE:
 		if (f->value != r->jobid) {
-			mseterr(err, errlen, "DONE: job %u, expected %u",
+			err_set(err, errlen, "DONE: job %u, expected %u",
 			    (unsigned)f->value, (unsigned)r->jobid);
 			return -1;
 		}
@@ -912,14 +898,14 @@ result_frame(struct proto_result_reader *r, const struct proto_frame *f,
 		    &res->obj, err, errlen) == -1)
 			return -1;
 		if (res->status != 0 && res->obj.len != 0) {
-			mseterr(err, errlen, "ZDTO: an object from a failed "
+			err_set(err, errlen, "ZDTO: an object from a failed "
 			    "compile");
 			return -1;
 		}
 		break;
 	case R_DEPS:
 		if (!(r->want & PROTO_WANT_DEPS) && f->len != 0) {
-			mseterr(err, errlen, "DEPS: not wanted");
+			err_set(err, errlen, "DEPS: not wanted");
 			return -1;
 		}
 		if (copy_payload("DEPS", &res->deps, f, r->lim.max_deps, err,
@@ -933,7 +919,7 @@ result_frame(struct proto_result_reader *r, const struct proto_frame *f,
 		res->compile_ms = f->value;
 		break;
 	default:
-		mseterr(err, errlen, "bad reader state");
+		err_set(err, errlen, "bad reader state");
 		return -1;
 	}
 	r->state = r->state == R_RDONE ? R_COMPLETE : r->state + 1;
@@ -947,7 +933,7 @@ proto_result_feed(struct proto_result_reader *r, const struct proto_frame *f,
 	int	 rc;
 
 	if (r->state == R_DEAD) {
-		mseterr(err, errlen, "answer reader failed earlier");
+		err_set(err, errlen, "answer reader failed earlier");
 		return -1;
 	}
 	if ((rc = result_frame(r, f, err, errlen)) == -1)
@@ -978,7 +964,7 @@ proto_hello_choose(uint32_t offered, uint32_t min, uint32_t max,
     uint32_t *chosen, char *err, size_t errlen)
 {
 	if (offered < min || min > max) {
-		mseterr(err, errlen, "client speaks up to version %u, this "
+		err_set(err, errlen, "client speaks up to version %u, this "
 		    "server %u to %u", (unsigned)offered, (unsigned)min,
 		    (unsigned)max);
 		return -1;

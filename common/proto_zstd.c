@@ -17,24 +17,10 @@
 
 #include <zstd.h>
 
+#include "common/err.h"
 #include "common/proto.h"
 
 #define Z_MINSTEP	((size_t)64 * 1024)
-
-static void	zseterr(char *, size_t, const char *, ...)
-		    __attribute__((format(printf, 3, 4)));
-
-static void
-zseterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 int
 proto_zcompress(const void *src, size_t len, int level,
@@ -49,16 +35,16 @@ proto_zcompress(const void *src, size_t len, int level,
 		level = PROTO_ZLEVEL_MAX;
 	bound = ZSTD_compressBound(len);
 	if (ZSTD_isError(bound) || bound == 0) {
-		zseterr(err, errlen, "zstd: %zu bytes too large to compress",
+		err_set(err, errlen, "zstd: %zu bytes too large to compress",
 		    len);
 		goto fail;
 	}
 	if (proto_buf_reserve(out, bound) == -1) {
-		zseterr(err, errlen, "zstd: out of memory");
+		err_set(err, errlen, "zstd: out of memory");
 		goto fail;
 	}
 	if ((cc = ZSTD_createCCtx()) == NULL) {
-		zseterr(err, errlen, "zstd: cannot create context");
+		err_set(err, errlen, "zstd: cannot create context");
 		goto fail;
 	}
 	if (ZSTD_isError(ZSTD_CCtx_setParameter(cc, ZSTD_c_compressionLevel,
@@ -66,13 +52,13 @@ proto_zcompress(const void *src, size_t len, int level,
 	    ZSTD_isError(ZSTD_CCtx_setParameter(cc, ZSTD_c_checksumFlag, 1)) ||
 	    ZSTD_isError(ZSTD_CCtx_setParameter(cc, ZSTD_c_contentSizeFlag,
 	    1))) {
-		zseterr(err, errlen, "zstd: cannot set parameters");
+		err_set(err, errlen, "zstd: cannot set parameters");
 		goto fail;
 	}
 	r = ZSTD_compress2(cc, out->data + out->len, bound,
 	    len ? src : "", len);
 	if (ZSTD_isError(r)) {
-		zseterr(err, errlen, "zstd: %s", ZSTD_getErrorName(r));
+		err_set(err, errlen, "zstd: %s", ZSTD_getErrorName(r));
 		goto fail;
 	}
 	out->len += r;
@@ -103,37 +89,37 @@ proto_zdecompress(const void *src, size_t len, size_t maxout,
 
 	cap = maxout < SIZE_MAX ? maxout + 1 : SIZE_MAX;
 	if (len < 4 || le32(src) != ZSTD_MAGICNUMBER) {
-		zseterr(err, errlen, "zstd: not a zstd frame");
+		err_set(err, errlen, "zstd: not a zstd frame");
 		goto fail;
 	}
 	fsz = ZSTD_findFrameCompressedSize(src, len);
 	if (ZSTD_isError(fsz)) {
-		zseterr(err, errlen, "zstd: truncated or corrupt frame (%s)",
+		err_set(err, errlen, "zstd: truncated or corrupt frame (%s)",
 		    ZSTD_getErrorName(fsz));
 		goto fail;
 	}
 	if (fsz != len) {
-		zseterr(err, errlen, "zstd: %zu bytes after the frame",
+		err_set(err, errlen, "zstd: %zu bytes after the frame",
 		    len - fsz);
 		goto fail;
 	}
 	csz = ZSTD_getFrameContentSize(src, len);
 	if (csz == ZSTD_CONTENTSIZE_ERROR) {
-		zseterr(err, errlen, "zstd: bad frame header");
+		err_set(err, errlen, "zstd: bad frame header");
 		goto fail;
 	}
 	if (csz != ZSTD_CONTENTSIZE_UNKNOWN && csz > maxout) {
-		zseterr(err, errlen, "zstd: content of %llu bytes over the "
+		err_set(err, errlen, "zstd: content of %llu bytes over the "
 		    "limit of %zu", csz, maxout);
 		goto fail;
 	}
 	if ((dc = ZSTD_createDCtx()) == NULL) {
-		zseterr(err, errlen, "zstd: cannot create context");
+		err_set(err, errlen, "zstd: cannot create context");
 		goto fail;
 	}
 	if (ZSTD_isError(ZSTD_DCtx_setParameter(dc, ZSTD_d_windowLogMax,
 	    PROTO_ZWINDOWLOG_MAX))) {
-		zseterr(err, errlen, "zstd: cannot set parameters");
+		err_set(err, errlen, "zstd: cannot set parameters");
 		goto fail;
 	}
 	in.src = src;
@@ -145,7 +131,7 @@ proto_zdecompress(const void *src, size_t len, size_t maxout,
 		if (step > cap - produced)
 			step = cap - produced;
 		if (proto_buf_reserve(out, step) == -1) {
-			zseterr(err, errlen, "zstd: out of memory");
+			err_set(err, errlen, "zstd: out of memory");
 			goto fail;
 		}
 		ob.dst = out->data + out->len;
@@ -154,29 +140,29 @@ proto_zdecompress(const void *src, size_t len, size_t maxout,
 		inpos = in.pos;
 		r = ZSTD_decompressStream(dc, &ob, &in);
 		if (ZSTD_isError(r)) {
-			zseterr(err, errlen, "zstd: %s", ZSTD_getErrorName(r));
+			err_set(err, errlen, "zstd: %s", ZSTD_getErrorName(r));
 			goto fail;
 		}
 		out->len += ob.pos;
 		produced += ob.pos;
 		if (produced > maxout) {
-			zseterr(err, errlen, "zstd: content over the limit of "
+			err_set(err, errlen, "zstd: content over the limit of "
 			    "%zu bytes", maxout);
 			goto fail;
 		}
 		if (r == 0)
 			break;	/* frame complete and flushed */
 		if (ob.pos < ob.size && in.pos == in.size) {
-			zseterr(err, errlen, "zstd: truncated frame");
+			err_set(err, errlen, "zstd: truncated frame");
 			goto fail;
 		}
 		if (ob.pos == 0 && in.pos == inpos) {
-			zseterr(err, errlen, "zstd: no progress");
+			err_set(err, errlen, "zstd: no progress");
 			goto fail;
 		}
 	}
 	if (in.pos != in.size) {
-		zseterr(err, errlen, "zstd: bytes after the frame");
+		err_set(err, errlen, "zstd: bytes after the frame");
 		goto fail;
 	}
 	ZSTD_freeDCtx(dc);

@@ -25,6 +25,7 @@
 
 #include <openssl/evp.h>
 
+#include "common/err.h"
 #include "common/toolchain.h"
 
 #define TC_DIRS_MAX	64		/* PATH entries looked at */
@@ -32,21 +33,6 @@
 
 /* Tests shorten this. */
 static int	tc_timeout_ms = TC_TIMEOUT_MS;
-
-static void	seterr(char *, size_t, const char *, ...)
-		    __attribute__((format(printf, 3, 4)));
-
-static void
-seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 static int64_t
 now_ms(void)
@@ -81,12 +67,12 @@ resolve(const char *name, char exe[PATH_MAX], char real[PATH_MAX],
 	int		 n;
 
 	if (name == NULL || *name == '\0') {
-		seterr(err, errlen, "empty compiler name");
+		err_set(err, errlen, "empty compiler name");
 		return -1;
 	}
 	if (strchr(name, '/') != NULL) {
 		if (strlen(name) >= PATH_MAX) {
-			seterr(err, errlen, "compiler path too long");
+			err_set(err, errlen, "compiler path too long");
 			return -1;
 		}
 		memcpy(exe, name, strlen(name) + 1);
@@ -103,17 +89,17 @@ resolve(const char *name, char exe[PATH_MAX], char real[PATH_MAX],
 					break;
 			}
 			if (e == NULL) {
-				seterr(err, errlen, "not found in PATH");
+				err_set(err, errlen, "not found in PATH");
 				return -1;
 			}
 		}
 	}
 	if (!executable(exe)) {
-		seterr(err, errlen, "not an executable file");
+		err_set(err, errlen, "not an executable file");
 		return -1;
 	}
 	if (realpath(exe, real) == NULL) {
-		seterr(err, errlen, "realpath: %s", strerror(errno));
+		err_set(err, errlen, "realpath: %s", strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -173,17 +159,17 @@ run(const char *exe, const char *arg, char *out, size_t outlen, char *err,
 	envp[2] = NULL;
 
 	if ((devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1) {
-		seterr(err, errlen, "/dev/null: %s", strerror(errno));
+		err_set(err, errlen, "/dev/null: %s", strerror(errno));
 		return -1;
 	}
 	if (pipe2(p, O_CLOEXEC) == -1) {
-		seterr(err, errlen, "pipe: %s", strerror(errno));
+		err_set(err, errlen, "pipe: %s", strerror(errno));
 		close(devnull);
 		return -1;
 	}
 	deadline = now_ms() + tc_timeout_ms;
 	if ((pid = fork()) == -1) {
-		seterr(err, errlen, "fork: %s", strerror(errno));
+		err_set(err, errlen, "fork: %s", strerror(errno));
 		goto fail;
 	}
 	if (pid == 0) {
@@ -204,13 +190,13 @@ run(const char *exe, const char *arg, char *out, size_t outlen, char *err,
 	for (;;) {
 		wait = (int)(deadline - now_ms());
 		if (wait <= 0) {
-			seterr(err, errlen, "timed out");
+			err_set(err, errlen, "timed out");
 			goto kill;
 		}
 		if (poll(&pfd, 1, wait) == -1) {
 			if (errno == EINTR)
 				continue;
-			seterr(err, errlen, "poll: %s", strerror(errno));
+			err_set(err, errlen, "poll: %s", strerror(errno));
 			goto kill;
 		}
 		if (pfd.revents == 0)
@@ -219,7 +205,7 @@ run(const char *exe, const char *arg, char *out, size_t outlen, char *err,
 		if (r == -1) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
-			seterr(err, errlen, "read: %s", strerror(errno));
+			err_set(err, errlen, "read: %s", strerror(errno));
 			goto kill;
 		}
 		if (r == 0)
@@ -230,7 +216,7 @@ run(const char *exe, const char *arg, char *out, size_t outlen, char *err,
 
 			/* full: one more byte means too much output */
 			if (read(p[0], &c, 1) != 0) {
-				seterr(err, errlen, "too much output");
+				err_set(err, errlen, "too much output");
 				goto kill;
 			}
 			break;
@@ -238,15 +224,15 @@ run(const char *exe, const char *arg, char *out, size_t outlen, char *err,
 	}
 	out[n] = '\0';
 	if (reap(pid, deadline, &status) == -1) {
-		seterr(err, errlen, "timed out");
+		err_set(err, errlen, "timed out");
 		goto fail;
 	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		seterr(err, errlen, "%s failed", arg);
+		err_set(err, errlen, "%s failed", arg);
 		goto fail;
 	}
 	if (memchr(out, '\0', n) != NULL) {
-		seterr(err, errlen, "NUL byte in output");
+		err_set(err, errlen, "NUL byte in output");
 		goto fail;
 	}
 	rc = 0;
@@ -358,7 +344,7 @@ make_id(struct tc_info *info, char *err, size_t errlen)
 	    info->family, info->version, info->target, info->sha256);
 	if (n < 0 || (size_t)n >= sizeof(info->id) ||
 	    !tc_id_valid(info->id) || strlen(info->sha256) != 64) {
-		seterr(err, errlen, "cannot form a toolchain id");
+		err_set(err, errlen, "cannot form a toolchain id");
 		info->id[0] = '\0';
 		return -1;
 	}
@@ -377,34 +363,34 @@ sha256_file(const char *path, char hex[65], char *err, size_t errlen)
 	int		 fd, rc = -1;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		seterr(err, errlen, "open: %s", strerror(errno));
+		err_set(err, errlen, "open: %s", strerror(errno));
 		return -1;
 	}
 	if ((ctx = EVP_MD_CTX_new()) == NULL ||
 	    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
-		seterr(err, errlen, "sha256: cannot initialise");
+		err_set(err, errlen, "sha256: cannot initialise");
 		goto fail;
 	}
 	for (;;) {
 		if ((r = read(fd, buf, sizeof(buf))) == -1) {
 			if (errno == EINTR)
 				continue;
-			seterr(err, errlen, "read: %s", strerror(errno));
+			err_set(err, errlen, "read: %s", strerror(errno));
 			goto fail;
 		}
 		if (r == 0)
 			break;
 		if ((total += r) > TC_HASH_MAX) {
-			seterr(err, errlen, "driver binary too large");
+			err_set(err, errlen, "driver binary too large");
 			goto fail;
 		}
 		if (EVP_DigestUpdate(ctx, buf, (size_t)r) != 1) {
-			seterr(err, errlen, "sha256 failed");
+			err_set(err, errlen, "sha256 failed");
 			goto fail;
 		}
 	}
 	if (EVP_DigestFinal_ex(ctx, md, &mdlen) != 1 || mdlen != 32) {
-		seterr(err, errlen, "sha256 failed");
+		err_set(err, errlen, "sha256 failed");
 		goto fail;
 	}
 	for (i = 0; i < mdlen; i++)
@@ -452,35 +438,35 @@ tc_identify(const char *path, struct tc_info *out, char *err, size_t errlen)
 	if (resolve(path, exe, out->path, err, errlen) == -1)
 		goto fail;
 	if (run(exe, "--version", buf, sizeof(buf), why, sizeof(why)) == -1) {
-		seterr(err, errlen, "--version: %s", why);
+		err_set(err, errlen, "--version: %s", why);
 		goto fail;
 	}
 	if (parse_version(buf, out->family, sizeof(out->family), out->version,
 	    sizeof(out->version)) == -1) {
-		seterr(err, errlen, "not gcc or clang");
+		err_set(err, errlen, "not gcc or clang");
 		goto fail;
 	}
 	if (strcmp(out->family, "gcc") == 0) {
 		if (run(exe, "-dumpfullversion", buf, sizeof(buf), why,
 		    sizeof(why)) == -1) {
-			seterr(err, errlen, "-dumpfullversion: %s", why);
+			err_set(err, errlen, "-dumpfullversion: %s", why);
 			goto fail;
 		}
 		chomp(buf);
 		if (!valid_version(buf, sizeof(out->version))) {
-			seterr(err, errlen, "not gcc or clang (version)");
+			err_set(err, errlen, "not gcc or clang (version)");
 			goto fail;
 		}
 		memcpy(out->version, buf, strlen(buf) + 1);	/* checked */
 	}
 	if (run(exe, "-dumpmachine", buf, sizeof(buf), why, sizeof(why)) ==
 	    -1) {
-		seterr(err, errlen, "-dumpmachine: %s", why);
+		err_set(err, errlen, "-dumpmachine: %s", why);
 		goto fail;
 	}
 	chomp(buf);
 	if (!valid_target(buf, sizeof(out->target))) {
-		seterr(err, errlen, "odd target");
+		err_set(err, errlen, "odd target");
 		goto fail;
 	}
 	memcpy(out->target, buf, strlen(buf) + 1);	/* checked */
@@ -721,6 +707,6 @@ tc_detect(struct tc_list *l, const char *path_env, char *err, size_t errlen)
  oom:
 	free(copy);
 	tc_list_free(l);
-	seterr(err, errlen, "out of memory");
+	err_set(err, errlen, "out of memory");
 	return -1;
 }

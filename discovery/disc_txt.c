@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/err.h"
 #include "discovery/disc_txt.h"
 
 #define TXT_KEY_MAX	32	/* longest key we accept, even unknown */
@@ -50,21 +51,6 @@ static const char *const dkey_name[D_NKEYS] = {
 	"txtvers", "cpus", "jobs", "distcc", "gnuhost", "cc_version",
 	"cc_machine"
 };
-
-static void	seterr(char *, size_t, const char *, ...)
-		    __attribute__((format(printf, 3, 4)));
-
-static void
-seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /*
  * Write untrusted bytes s (len) into dst (dstlen, NUL-terminated) with
@@ -147,19 +133,19 @@ txt_split(const uint8_t *buf, size_t len, struct txt_str *v, size_t *n,
 
 	*n = 0;
 	if (len > DISC_TXT_MAX) {
-		seterr(err, errlen, "TXT record of %zu bytes, more than %d",
+		err_set(err, errlen, "TXT record of %zu bytes, more than %d",
 		    len, DISC_TXT_MAX);
 		return -1;
 	}
 	if (len > 0 && buf == NULL) {
-		seterr(err, errlen, "no TXT record");
+		err_set(err, errlen, "no TXT record");
 		return -1;
 	}
 	while (off < len) {
 		idx++;
 		l = buf[off];
 		if (l > len - off - 1) {
-			seterr(err, errlen, "string %zu runs past the end of "
+			err_set(err, errlen, "string %zu runs past the end of "
 			    "the record", idx);
 			return -1;
 		}
@@ -168,27 +154,27 @@ txt_split(const uint8_t *buf, size_t len, struct txt_str *v, size_t *n,
 		if (l == 0)
 			continue;
 		if ((eq = memchr(s, '=', l)) == NULL) {
-			seterr(err, errlen, "string %zu has no '='", idx);
+			err_set(err, errlen, "string %zu has no '='", idx);
 			return -1;
 		}
 		k = (size_t)(eq - s);
 		if (k == 0) {
-			seterr(err, errlen, "string %zu has an empty key", idx);
+			err_set(err, errlen, "string %zu has an empty key", idx);
 			return -1;
 		}
 		if (k > TXT_KEY_MAX) {
-			seterr(err, errlen, "string %zu has a key longer than "
+			err_set(err, errlen, "string %zu has a key longer than "
 			    "%d bytes", idx, TXT_KEY_MAX);
 			return -1;
 		}
 		for (i = 0; i < k; i++)
 			if (s[i] < 0x20 || s[i] > 0x7e) {
-				seterr(err, errlen, "string %zu has a key with "
+				err_set(err, errlen, "string %zu has a key with "
 				    "a non-printable byte", idx);
 				return -1;
 			}
 		if (*n >= TXT_STR_MAX) {	/* cannot happen: 3 bytes each */
-			seterr(err, errlen, "too many strings");
+			err_set(err, errlen, "too many strings");
 			return -1;
 		}
 		v[*n].key = s;
@@ -197,7 +183,7 @@ txt_split(const uint8_t *buf, size_t len, struct txt_str *v, size_t *n,
 		v[*n].vlen = l - k - 1;
 		for (i = 0; i < *n; i++)
 			if (key_eq(&v[i], &v[*n])) {
-				seterr(err, errlen, "duplicate key \"%s\"",
+				err_set(err, errlen, "duplicate key \"%s\"",
 				    txt_escape(esc, sizeof(esc), s, k));
 				return -1;
 			}
@@ -218,20 +204,20 @@ txt_num(const struct txt_str *t, const char *key, uint64_t min, uint64_t max,
 	size_t		 i;
 
 	if (t->vlen == 0 || t->vlen > TXT_NUM_DIGITS) {
-		seterr(err, errlen, "%s: not a decimal number of 1 to %d "
+		err_set(err, errlen, "%s: not a decimal number of 1 to %d "
 		    "digits", key, TXT_NUM_DIGITS);
 		return -1;
 	}
 	for (i = 0; i < t->vlen; i++) {
 		if (t->val[i] < '0' || t->val[i] > '9') {
-			seterr(err, errlen, "%s: not a plain decimal number",
+			err_set(err, errlen, "%s: not a plain decimal number",
 			    key);
 			return -1;
 		}
 		x = x * 10 + (uint64_t)(t->val[i] - '0');
 	}
 	if (x < min || x > max) {
-		seterr(err, errlen, "%s: out of range %llu..%llu", key,
+		err_set(err, errlen, "%s: out of range %llu..%llu", key,
 		    (unsigned long long)min, (unsigned long long)max);
 		return -1;
 	}
@@ -310,16 +296,16 @@ static int
 check_cluster(const uint8_t *s, size_t len, char *err, size_t errlen)
 {
 	if (len == 0) {
-		seterr(err, errlen, "cluster: empty");
+		err_set(err, errlen, "cluster: empty");
 		return -1;
 	}
 	if (len >= DISC_CLUSTER_MAX) {
-		seterr(err, errlen, "cluster: longer than %d bytes",
+		err_set(err, errlen, "cluster: longer than %d bytes",
 		    DISC_CLUSTER_MAX - 1);
 		return -1;
 	}
 	if (!disc_utf8_valid((const char *)s, len)) {
-		seterr(err, errlen, "cluster: bad UTF-8 or a control "
+		err_set(err, errlen, "cluster: bad UTF-8 or a control "
 		    "character");
 		return -1;
 	}
@@ -342,7 +328,7 @@ check_fpr(const uint8_t *s, size_t len, char *err, size_t errlen)
 			goto bad;
 	return 0;
 bad:
-	seterr(err, errlen, "id: not \"sha256:\" and 64 lowercase hex "
+	err_set(err, errlen, "id: not \"sha256:\" and 64 lowercase hex "
 	    "digits");
 	return -1;
 }
@@ -353,7 +339,7 @@ check_tc(const uint8_t *s, size_t len, unsigned i, char *err, size_t errlen)
 	size_t	 j;
 
 	if (len == 0 || len >= DISC_TC_LEN) {
-		seterr(err, errlen, "tc%u: length not 1..%d", i,
+		err_set(err, errlen, "tc%u: length not 1..%d", i,
 		    DISC_TC_LEN - 1);
 		return -1;
 	}
@@ -362,7 +348,7 @@ check_tc(const uint8_t *s, size_t len, unsigned i, char *err, size_t errlen)
 		    (s[j] >= 'A' && s[j] <= 'Z') ||
 		    (s[j] >= '0' && s[j] <= '9') ||
 		    s[j] == '.' || s[j] == '_' || s[j] == '+' || s[j] == '-')) {
-			seterr(err, errlen, "tc%u: a byte outside "
+			err_set(err, errlen, "tc%u: a byte outside "
 			    "[A-Za-z0-9._+-]", i);
 			return -1;
 		}
@@ -375,7 +361,7 @@ check_sec(const uint8_t *s, size_t len, char *err, size_t errlen)
 	if ((len == 4 && memcmp(s, "open", 4) == 0) ||
 	    (len == 4 && memcmp(s, "site", 4) == 0))
 		return 0;
-	seterr(err, errlen, "sec: not \"open\" or \"site\"");
+	err_set(err, errlen, "sec: not \"open\" or \"site\"");
 	return -1;
 }
 
@@ -387,12 +373,12 @@ check_dtext(const uint8_t *s, size_t len, size_t cap, const char *key,
 	size_t	 i;
 
 	if (len >= cap) {
-		seterr(err, errlen, "%s: longer than %zu bytes", key, cap - 1);
+		err_set(err, errlen, "%s: longer than %zu bytes", key, cap - 1);
 		return -1;
 	}
 	for (i = 0; i < len; i++)
 		if (s[i] < 0x20 || s[i] > 0x7e) {
-			seterr(err, errlen, "%s: a non-printable byte", key);
+			err_set(err, errlen, "%s: a non-printable byte", key);
 			return -1;
 		}
 	return 0;
@@ -420,15 +406,15 @@ info_check(const struct disc_info *info, char *err, size_t errlen)
 	unsigned	 i;
 
 	if (info->schema == 0) {
-		seterr(err, errlen, "txtvers: 0 is invalid");
+		err_set(err, errlen, "txtvers: 0 is invalid");
 		return -1;
 	}
 	if (info->proto < 1 || info->proto > 65535) {
-		seterr(err, errlen, "proto: out of range 1..65535");
+		err_set(err, errlen, "proto: out of range 1..65535");
 		return -1;
 	}
 	if (field_len(info->cluster, sizeof(info->cluster), &len) == -1) {
-		seterr(err, errlen, "cluster: not terminated");
+		err_set(err, errlen, "cluster: not terminated");
 		return -1;
 	}
 	if (check_cluster((const uint8_t *)info->cluster, len, err,
@@ -436,43 +422,43 @@ info_check(const struct disc_info *info, char *err, size_t errlen)
 		return -1;
 	if (field_len(info->fingerprint, sizeof(info->fingerprint),
 	    &len) == -1) {
-		seterr(err, errlen, "id: not terminated");
+		err_set(err, errlen, "id: not terminated");
 		return -1;
 	}
 	if (check_fpr((const uint8_t *)info->fingerprint, len, err,
 	    errlen) == -1)
 		return -1;
 	if (info->cpus < 1 || info->cpus > DISC_LIMIT_CPUS) {
-		seterr(err, errlen, "cpus: out of range 1..%d",
+		err_set(err, errlen, "cpus: out of range 1..%d",
 		    DISC_LIMIT_CPUS);
 		return -1;
 	}
 	if (info->slots > TXT_SLOTS_MAX) {
-		seterr(err, errlen, "slots: out of range 0..%d",
+		err_set(err, errlen, "slots: out of range 0..%d",
 		    TXT_SLOTS_MAX);
 		return -1;
 	}
 	if (info->free_slots > info->slots) {
-		seterr(err, errlen, "free: more than slots");
+		err_set(err, errlen, "free: more than slots");
 		return -1;
 	}
 	if (info->load > 100) {
-		seterr(err, errlen, "load: out of range 0..100");
+		err_set(err, errlen, "load: out of range 0..100");
 		return -1;
 	}
 	if (info->mem_free_mb > DISC_LIMIT_MEM_MB) {
-		seterr(err, errlen, "mem: out of range 0..%u",
+		err_set(err, errlen, "mem: out of range 0..%u",
 		    DISC_LIMIT_MEM_MB);
 		return -1;
 	}
 	if (info->ntc > DISC_TC_MAX) {
-		seterr(err, errlen, "too many toolchains (at most %d)",
+		err_set(err, errlen, "too many toolchains (at most %d)",
 		    DISC_TC_MAX);
 		return -1;
 	}
 	for (i = 0; i < info->ntc; i++) {
 		if (field_len(info->tc[i], DISC_TC_LEN, &len) == -1) {
-			seterr(err, errlen, "tc%u: not terminated", i);
+			err_set(err, errlen, "tc%u: not terminated", i);
 			return -1;
 		}
 		if (check_tc((const uint8_t *)info->tc[i], len, i, err,
@@ -482,11 +468,11 @@ info_check(const struct disc_info *info, char *err, size_t errlen)
 	if (field_len(info->security, sizeof(info->security), &len) == -1 ||
 	    check_sec((const uint8_t *)info->security, len, err,
 	    errlen) == -1) {
-		seterr(err, errlen, "sec: not \"open\" or \"site\"");
+		err_set(err, errlen, "sec: not \"open\" or \"site\"");
 		return -1;
 	}
 	if (info->status_port > 65535) {
-		seterr(err, errlen, "status: out of range 0..65535");
+		err_set(err, errlen, "status: out of range 0..65535");
 		return -1;
 	}
 	return 0;
@@ -547,13 +533,13 @@ disc_txt_decode(const uint8_t *buf, size_t len, struct disc_info *info,
 		if (j < K_NKEYS)
 			continue;
 		if ((r = tc_key(t, &idx)) == -1) {
-			seterr(err, errlen, "toolchain key with a leading "
+			err_set(err, errlen, "toolchain key with a leading "
 			    "zero");
 			return -1;
 		}
 		if (r == 1) {
 			if (idx >= DISC_TC_MAX) {
-				seterr(err, errlen, "too many toolchains "
+				err_set(err, errlen, "too many toolchains "
 				    "(tc%d is the last)", DISC_TC_MAX - 1);
 				return -1;
 			}
@@ -566,7 +552,7 @@ disc_txt_decode(const uint8_t *buf, size_t len, struct disc_info *info,
 		if (k[j] == NULL && (j == K_TXTVERS || j == K_PROTO ||
 		    j == K_CLUSTER || j == K_CPUS || j == K_SLOTS ||
 		    j == K_FREE)) {
-			seterr(err, errlen, "missing %s", ckey_name[j]);
+			err_set(err, errlen, "missing %s", ckey_name[j]);
 			return -1;
 		}
 	if (txt_num(k[K_TXTVERS], "txtvers", 1, UINT32_MAX, &info->schema,
@@ -591,7 +577,7 @@ disc_txt_decode(const uint8_t *buf, size_t len, struct disc_info *info,
 	    err, errlen) == -1)
 		return -1;
 	if (info->free_slots > info->slots) {
-		seterr(err, errlen, "free: more than slots");
+		err_set(err, errlen, "free: more than slots");
 		return -1;
 	}
 	if (k[K_LOAD] != NULL && txt_num(k[K_LOAD], "load", 0, 100,
@@ -618,7 +604,7 @@ disc_txt_decode(const uint8_t *buf, size_t len, struct disc_info *info,
 	info->ntc = j;
 	for (; j < DISC_TC_MAX; j++)
 		if (tc[j] != NULL) {
-			seterr(err, errlen, "toolchains not contiguous: tc%u "
+			err_set(err, errlen, "toolchains not contiguous: tc%u "
 			    "without tc%u", j, info->ntc);
 			return -1;
 		}
@@ -639,11 +625,11 @@ put(struct txt_w *w, const char *key, const char *val, char *err,
 	size_t	 kl = strlen(key), vl = strlen(val), l = kl + 1 + vl;
 
 	if (l > 255) {
-		seterr(err, errlen, "%s: string longer than 255 bytes", key);
+		err_set(err, errlen, "%s: string longer than 255 bytes", key);
 		return -1;
 	}
 	if (w->off + 1 + l > w->cap || w->off + 1 + l > DISC_TXT_MAX) {
-		seterr(err, errlen, "TXT record does not fit in %zu bytes",
+		err_set(err, errlen, "TXT record does not fit in %zu bytes",
 		    w->cap < DISC_TXT_MAX ? w->cap : (size_t)DISC_TXT_MAX);
 		return -1;
 	}
@@ -674,7 +660,7 @@ disc_txt_encode(const struct disc_info *info, uint8_t *buf, size_t cap,
 	unsigned	 i;
 
 	if (info == NULL || buf == NULL) {
-		seterr(err, errlen, "nothing to encode");
+		err_set(err, errlen, "nothing to encode");
 		return -1;
 	}
 	if (info_check(info, err, errlen) == -1)
@@ -776,16 +762,16 @@ disc_txt_encode_distcc(const struct disc_distcc_info *info, uint8_t *buf,
 	unsigned	 i;
 
 	if (info == NULL || buf == NULL) {
-		seterr(err, errlen, "nothing to encode");
+		err_set(err, errlen, "nothing to encode");
 		return -1;
 	}
 	if (info->cpus > DISC_LIMIT_CPUS) {
-		seterr(err, errlen, "cpus: out of range 0..%d",
+		err_set(err, errlen, "cpus: out of range 0..%d",
 		    DISC_LIMIT_CPUS);
 		return -1;
 	}
 	if (info->jobs > TXT_SLOTS_MAX) {
-		seterr(err, errlen, "jobs: out of range 0..%d", TXT_SLOTS_MAX);
+		err_set(err, errlen, "jobs: out of range 0..%d", TXT_SLOTS_MAX);
 		return -1;
 	}
 	f[0] = info->version;
@@ -798,7 +784,7 @@ disc_txt_encode_distcc(const struct disc_distcc_info *info, uint8_t *buf,
 	fcap[3] = sizeof(info->cc_machine);
 	for (i = 0; i < 4; i++) {
 		if (field_len(f[i], fcap[i], &len) == -1) {
-			seterr(err, errlen, "%s: not terminated",
+			err_set(err, errlen, "%s: not terminated",
 			    dkey_name[D_DISTCC + i]);
 			return -1;
 		}
