@@ -107,8 +107,9 @@ fuzz:
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
-	    --inline-suppr --std=c11 -I. $(LIBSRC) $(LSDISTCC)
-	clang-tidy --quiet $(LIBSRC) $(LSDISTCC) -- $(CPPFLAGS) -std=c11
+	    --inline-suppr --std=c11 -I. --include=/usr/include/x86_64-linux-gnu/sys/queue.h \
+	    $(LIBSRC) $(LSDISTCC) $(CCPOOL) $(AGENT) $(SERVER)
+	clang-tidy --quiet $(LIBSRC) $(LSDISTCC) $(CCPOOL) $(AGENT) $(SERVER) -- $(CPPFLAGS) -std=c11
 
 # deps: installs the Debian packages the project needs (idempotent).
 # Daemons are not started by the install: the tests run their own, in

@@ -334,7 +334,7 @@ agent_job_answered(struct ajob *j, struct sconn *sc)
 {
 	struct ahost	*h = sc->h;
 	struct proto_buf b;
-	char		 where[DISC_NAME_MAX * 4 + sizeof(h->where) + 8];
+	char		 where[(size_t)DISC_NAME_MAX * 4 + sizeof(h->where) + 8];
 	char		 name[DISC_NAME_MAX * 4];
 
 	j->sc = NULL;		/* the caller gives sc back to its host */
@@ -579,7 +579,7 @@ idle_seconds(void)
 		return AGENT_IDLE_DEFAULT;
 	errno = 0;
 	n = strtol(v, &end, 10);
-	if (errno != 0 || *end != '\0' || n < 1 || n > 86400 * 7)
+	if (errno != 0 || *end != '\0' || n < 1 || n > 86400L * 7)
 		return AGENT_IDLE_DEFAULT;
 	return (unsigned)n;
 }
@@ -643,7 +643,7 @@ agent_main(void)
 		a.warm = 1;
 	}
 	tv.tv_sec = AGENT_COLD_MS / 1000;
-	tv.tv_usec = (AGENT_COLD_MS % 1000) * 1000;
+	tv.tv_usec = (suseconds_t)(AGENT_COLD_MS % 1000) * 1000;
 	if (!a.warm)
 		evtimer_add(a.cold_ev, &tv);
 	log_info("agent %ld started (%s, idle exit after %u s)",
@@ -657,7 +657,8 @@ agent_main(void)
 	event_free(a.listen_ev);
 	close(a.lfd);
 	while (a.jobs != NULL)
-		ajob_free(a.jobs);
+		/* ajob_free unlinks it: not a use after free */
+		ajob_free(a.jobs);	/* NOLINT(clang-analyzer-unix.Malloc) */
 	event_base_loop(a.base, EVLOOP_NONBLOCK);	/* reap them */
 	srv_stop(&a);
 	agent_tc_free(a.tc);

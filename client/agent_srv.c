@@ -50,7 +50,8 @@ host_add(struct agent *a, const char *name)
 		return NULL;
 	if (a->nhosts == a->caphosts) {
 		cap = a->caphosts ? a->caphosts * 2 : 16;
-		if ((nh = reallocarray(a->hosts, cap, sizeof(*nh))) == NULL)
+		if ((nh = reallocarray(a->hosts, cap,
+		    sizeof(struct ahost *))) == NULL)
 			return NULL;
 		a->hosts = nh;
 		a->caphosts = cap;
@@ -68,7 +69,8 @@ static void
 host_drop_idle(struct ahost *h)
 {
 	while (h->idle != NULL)
-		sconn_free(h->idle);
+		/* sconn_free unlinks it: not a use after free */
+		sconn_free(h->idle);	/* NOLINT(clang-analyzer-unix.Malloc) */
 }
 
 /* Numeric address text (maybe with %scope) and port to a sockaddr. */
@@ -390,7 +392,7 @@ set_timeouts(struct sconn *sc)
 		wp = NULL;
 		break;
 	default:
-		rd.tv_sec = wr.tv_sec = PROTO_KEEPALIVE_SEC *
+		rd.tv_sec = wr.tv_sec = (time_t)PROTO_KEEPALIVE_SEC *
 		    PROTO_KEEPALIVE_MISSES;
 		break;
 	}

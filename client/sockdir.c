@@ -23,9 +23,7 @@ sockdir_join(char *dst, size_t dstlen, const char *dir, const char *name)
 	/* measured first: a path that does not fit is refused, not cut */
 	if (d + 1 + n >= dstlen || d + 1 + n >= SUN_PATH_MAX)
 		return -1;
-	memcpy(dst, dir, d);
-	dst[d] = '/';
-	memcpy(dst + d + 1, name, n + 1);
+	snprintf(dst, dstlen, "%s/%s", dir, name);
 	return 0;
 }
 

@@ -124,7 +124,7 @@ read_frame(int fd, const struct proto_dialect *d, struct proto_buf *in,
 			return 1;
 		if (n == -1)
 			return -1;
-		if (proto_buf_reserve(in, 64 * 1024) == -1) {
+		if (proto_buf_reserve(in, (size_t)64 * 1024) == -1) {
 			snprintf(err, errlen, "out of memory");
 			return -1;
 		}
@@ -210,7 +210,7 @@ run_capture(const char *path, char *const argv[], struct proto_buf *out,
 		for (i = 0; i < 2; i++) {
 			if (fd[i] == -1 || pfd[i].revents == 0)
 				continue;
-			if (proto_buf_reserve(buf[i], 64 * 1024) == -1) {
+			if (proto_buf_reserve(buf[i], (size_t)64 * 1024) == -1) {
 				over = 1;
 				break;
 			}
@@ -617,7 +617,7 @@ analyse(struct wrap_ctx *w, struct wjob *wj, char *why, size_t whylen)
 			snprintf(why, whylen, "no working directory");
 			return 0;
 		}
-		memcpy(cwd, opt, strlen(opt));
+		memcpy(cwd, opt, strlen(opt));	/* NOLINT: cwd is terminated by getcwd */
 		if (args_cc_append(&wj->aj, cwd, err, sizeof(err)) == -1) {
 			snprintf(why, whylen, "%s", err);
 			return 0;
