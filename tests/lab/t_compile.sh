@@ -37,8 +37,10 @@ wait_hosts() {	# wait_hosts N: h3 sees at least N ccpool hosts
 	return 1
 }
 
-lab_spawn 1 ccpoold "$B/ccpoold" -d >/dev/null
-lab_spawn 2 ccpoold "$B/ccpoold" -d >/dev/null
+# job directories inside the lab: a kill -9 below leaves its own behind
+printf 'workdir = %s\n' "$S" >"$S/ccpoold.conf"
+lab_spawn 1 ccpoold "$B/ccpoold" -d -f "$S/ccpoold.conf" >/dev/null
+lab_spawn 2 ccpoold "$B/ccpoold" -d -f "$S/ccpoold.conf" >/dev/null
 wait_hosts 2 || fail "servers not discovered"
 
 W=$S/proj
@@ -96,7 +98,7 @@ lab_kill 2 ccpoold TERM
 cbuild build-c3 2 CFLAGS="$PROJ_NOG_CFLAGS" &
 mk=$!
 sleep 1
-lab_spawn 1 ccpoold2 "$B/ccpoold" -d >/dev/null
+lab_spawn 1 ccpoold2 "$B/ccpoold" -d -f "$S/ccpoold.conf" >/dev/null
 wait $mk || fail "build 3: $(tail "$S/build-c3.log")"
 proj_compare "$W" build-local build-c3 || fail "objects differ (build 3)"
 j=$(jobs_on 1)
@@ -108,7 +110,7 @@ echo "ok: a server joining mid-build gets work"
 lab_kill 1 ccpoold2 TERM
 mkdir -p "$S/clangonly"
 ln -sf "$(command -v clang)" "$S/clangonly/clang"
-lab_spawn 2 ccpoold3 env PATH="$S/clangonly" "$B/ccpoold" -d >/dev/null
+lab_spawn 2 ccpoold3 env PATH="$S/clangonly" "$B/ccpoold" -d -f "$S/ccpoold.conf" >/dev/null
 wait_hosts 1 || fail "clang-only server not discovered"
 cbuild build-c4 4 CFLAGS="$PROJ_NOG_CFLAGS" ||
     fail "build 4: $(tail "$S/build-c4.log")"
