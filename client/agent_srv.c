@@ -77,23 +77,7 @@ host_drop_idle(struct ahost *h)
 static int
 host_set_addr(struct ahost *h, unsigned i, const char *text, uint16_t port)
 {
-	struct addrinfo	 hints, *res;
-	char		 serv[8];
-
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
-	hints.ai_socktype = SOCK_STREAM;
-	snprintf(serv, sizeof(serv), "%u", port);
-	if (getaddrinfo(text, serv, &hints, &res) != 0)
-		return -1;
-	if (res->ai_addrlen > sizeof(h->ss[i])) {
-		freeaddrinfo(res);
-		return -1;
-	}
-	memcpy(&h->ss[i], res->ai_addr, res->ai_addrlen);
-	h->sslen[i] = res->ai_addrlen;
-	freeaddrinfo(res);
-	return 0;
+	return disc_addr_sockaddr(text, port, &h->ss[i], &h->sslen[i]);
 }
 
 static void
@@ -130,6 +114,11 @@ on_disc(enum disc_event ev, const struct disc_host *dh, void *arg)
 			return;
 		}
 		log_info("host %s came", h->name);
+	} else if (ev == DISC_HOST_ADD || h->gone) {
+		/* advertised anew: a restarted server gets a fresh chance
+		 * (a failing one that keeps its advert keeps its backoff) */
+		place_succeeded(&h->bo);
+		log_info("host %s came back", h->name);
 	}
 	if (dh->port != h->port)
 		host_drop_idle(h);

@@ -5,6 +5,8 @@
  * merged view.  Linear search: a LAN has hundreds of hosts, not millions,
  * and the table is bounded by DISC_HOSTS_MAX.
  */
+#include <netdb.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -309,4 +311,27 @@ disc_hosts_find(const struct disc_hosts *t, enum disc_kind kind,
 	long	 idx = find_index(t, kind, name);
 
 	return idx < 0 ? NULL : &t->e[idx]->host;
+}
+
+int
+disc_addr_sockaddr(const char *text, uint16_t port, struct sockaddr_storage *ss,
+    socklen_t *sslen)
+{
+	struct addrinfo	 hints, *res;
+	char		 serv[8];
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
+	hints.ai_socktype = SOCK_STREAM;
+	snprintf(serv, sizeof(serv), "%u", port);
+	if (getaddrinfo(text, serv, &hints, &res) != 0)
+		return -1;
+	if (res->ai_addrlen > sizeof(*ss)) {
+		freeaddrinfo(res);
+		return -1;
+	}
+	memcpy(ss, res->ai_addr, res->ai_addrlen);
+	*sslen = res->ai_addrlen;
+	freeaddrinfo(res);
+	return 0;
 }

@@ -12,6 +12,7 @@
 #define CCPOOL_DISC_HOSTS_H
 
 #include <netinet/in.h>
+#include <sys/socket.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -111,5 +112,14 @@ const struct disc_host *disc_hosts_find(const struct disc_hosts *t,
 		    enum disc_kind kind, const char *name);
 
 const char	*disc_kind_name(enum disc_kind kind);
+
+struct sockaddr_storage;
+/*
+ * A numeric address as in struct disc_addr (with an optional %scope) and
+ * a port, as a sockaddr for connect().  Returns 0, or -1 if text is not a
+ * numeric address.  No name lookup ever happens.
+ */
+int		 disc_addr_sockaddr(const char *text, uint16_t port,
+		    struct sockaddr_storage *ss, socklen_t *sslen);
 
 #endif

@@ -76,19 +76,26 @@ now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+/* An Avahi string list of TXT rdata (len < 0: encoding failed), or NULL. */
+static AvahiStringList *
+rdata_list(const uint8_t *rdata, int len)
+{
+	AvahiStringList	*l = NULL;
+
+	if (len < 0 || avahi_string_list_parse(rdata, (size_t)len, &l) < 0)
+		return NULL;
+	return l;
+}
+
 /* The TXT list of info, or NULL (invalid info or out of memory). */
 static AvahiStringList *
 txt_list(const struct disc_info *info)
 {
 	uint8_t		 rdata[DISC_TXT_MAX];
 	char		 err[128];
-	AvahiStringList	*l = NULL;
-	int		 len;
 
-	len = disc_txt_encode(info, rdata, sizeof(rdata), err, sizeof(err));
-	if (len < 0 || avahi_string_list_parse(rdata, (size_t)len, &l) < 0)
-		return NULL;
-	return l;
+	return rdata_list(rdata, disc_txt_encode(info, rdata, sizeof(rdata),
+	    err, sizeof(err)));
 }
 
 static AvahiStringList *
@@ -96,14 +103,9 @@ distcc_list(const struct disc_distcc_info *info)
 {
 	uint8_t		 rdata[DISC_TXT_MAX];
 	char		 err[128];
-	AvahiStringList	*l = NULL;
-	int		 len;
 
-	len = disc_txt_encode_distcc(info, rdata, sizeof(rdata), err,
-	    sizeof(err));
-	if (len < 0 || avahi_string_list_parse(rdata, (size_t)len, &l) < 0)
-		return NULL;
-	return l;
+	return rdata_list(rdata, disc_txt_encode_distcc(info, rdata,
+	    sizeof(rdata), err, sizeof(err)));
 }
 
 static void	create_services(struct disc_publisher *, AvahiClient *);

@@ -52,26 +52,6 @@ probe_event(struct bufferevent *bev, short what, void *arg)
 	probe_done(arg, (what & BEV_EVENT_CONNECTED) != 0);
 }
 
-/* Resolve a numeric address (with an optional %scope) and port. */
-static int
-numeric_addr(const char *addr, uint16_t port, struct sockaddr_storage *ss,
-    int *sslen)
-{
-	struct addrinfo	 hints, *res;
-	char		 serv[8];
-
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
-	hints.ai_socktype = SOCK_STREAM;
-	snprintf(serv, sizeof(serv), "%u", port);
-	if (getaddrinfo(addr, serv, &hints, &res) != 0)
-		return -1;
-	memcpy(ss, res->ai_addr, res->ai_addrlen);
-	*sslen = (int)res->ai_addrlen;
-	freeaddrinfo(res);
-	return 0;
-}
-
 int
 ls_probe(struct event_base *base, struct ls_row *rows, size_t n,
     int timeout_ms)
@@ -88,11 +68,12 @@ ls_probe(struct event_base *base, struct ls_row *rows, size_t n,
 		return -1;
 	for (i = 0; i < n; i++) {
 		struct sockaddr_storage ss;
-		int	 sslen;
+		socklen_t sslen;
 
 		rows[i].probed = 1;
 		rows[i].up = 0;
-		if (numeric_addr(rows[i].addr, rows[i].port, &ss, &sslen) == -1)
+		if (disc_addr_sockaddr(rows[i].addr, rows[i].port, &ss,
+		    &sslen) == -1)
 			continue;
 		probes[i].row = &rows[i];
 		probes[i].pending = &pending;
@@ -107,7 +88,7 @@ ls_probe(struct event_base *base, struct ls_row *rows, size_t n,
 		clock_gettime(CLOCK_MONOTONIC, &probes[i].start);
 		pending++;
 		if (bufferevent_socket_connect(probes[i].bev,
-		    (struct sockaddr *)&ss, sslen) == -1) {
+		    (struct sockaddr *)&ss, (int)sslen) == -1) {
 			bufferevent_free(probes[i].bev);
 			probes[i].bev = NULL;
 			pending--;
