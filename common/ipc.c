@@ -98,21 +98,31 @@ ipc_parse(const struct ipc_rules *r, const uint8_t *buf, size_t len,
 	return (ssize_t)*need;
 }
 
+/* The header of a message about to be sent; -1 (EINVAL) if it is bad. */
+static int
+hdr_make(struct ipc_hdr *hdr, enum ipc_type type, uint32_t id,
+    const void *p, size_t len)
+{
+	if (type <= IPC_NONE || type >= IPC_TYPE_COUNT || len > UINT32_MAX ||
+	    (len > 0 && p == NULL)) {
+		errno = EINVAL;
+		return -1;
+	}
+	memset(hdr, 0, sizeof(*hdr));
+	hdr->type = type;
+	hdr->len = (uint32_t)len;
+	hdr->id = id;
+	return 0;
+}
+
 int
 ipc_compose(struct proto_buf *out, enum ipc_type type, uint32_t id,
     const void *p, size_t len)
 {
 	struct ipc_hdr	 hdr;
 
-	if (type <= IPC_NONE || type >= IPC_TYPE_COUNT || len > UINT32_MAX ||
-	    (len > 0 && p == NULL)) {
-		errno = EINVAL;
+	if (hdr_make(&hdr, type, id, p, len) == -1)
 		return -1;
-	}
-	memset(&hdr, 0, sizeof(hdr));
-	hdr.type = type;
-	hdr.len = (uint32_t)len;
-	hdr.id = id;
 	if (proto_buf_reserve(out, IPC_HDRLEN + len) == -1)
 		return -1;
 	(void)proto_buf_append(out, &hdr, IPC_HDRLEN);
@@ -249,15 +259,8 @@ ipc_send(struct ipc_chan *c, enum ipc_type type, uint32_t id, const void *p,
 	struct evbuffer	*out = bufferevent_get_output(c->bev);
 	struct ipc_hdr	 hdr;
 
-	if (type <= IPC_NONE || type >= IPC_TYPE_COUNT || len > UINT32_MAX ||
-	    (len > 0 && p == NULL)) {
-		errno = EINVAL;
+	if (hdr_make(&hdr, type, id, p, len) == -1)
 		return -1;
-	}
-	memset(&hdr, 0, sizeof(hdr));
-	hdr.type = type;
-	hdr.len = (uint32_t)len;
-	hdr.id = id;
 	if (evbuffer_expand(out, IPC_HDRLEN + len) == -1 ||
 	    evbuffer_add(out, &hdr, IPC_HDRLEN) == -1 ||
 	    (len > 0 && evbuffer_add(out, p, len) == -1)) {
