@@ -94,8 +94,8 @@ echo "ok: build survives kill -9 of a server"
 
 # 4. a server started mid-build receives jobs
 lab_kill 2 ccpoold TERM
-# -j2: a build long enough (about 10 s here) for the joiner to matter
-cbuild build-c3 2 CFLAGS="$PROJ_NOG_CFLAGS" &
+# -j1: a build long enough (15 s and more here) for the joiner to matter
+cbuild build-c3 1 CFLAGS="$PROJ_NOG_CFLAGS" &
 mk=$!
 sleep 1
 lab_spawn 1 ccpoold2 "$B/ccpoold" -d -f "$S/ccpoold.conf" >/dev/null
