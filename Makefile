@@ -9,20 +9,24 @@ B = build$(if $(SAN),-san)
 
 # libccpool.a: code shared by every program
 COMMON = common/log.c common/err.c common/proto_frame.c common/proto_zstd.c \
-	common/proto_msg.c common/toolchain.c common/ipc.c
+	common/proto_msg.c common/toolchain.c common/ipc.c common/ident.c \
+	common/tls.c common/ca.c
 DISC = discovery/disc_poll.c discovery/disc_txt.c discovery/disc_hosts.c \
 	discovery/disc_browse.c discovery/disc_publish.c
-CLIENTLIB = client/hostspec.c client/sockdir.c client/spawn.c
+CLIENTLIB = client/hostspec.c client/sockdir.c client/spawn.c client/pin.c
 SERVERLIB = server/srvconf.c
 LIBSRC = $(COMMON) $(DISC) $(CLIENTLIB) $(CLIENT) $(SERVERLIB)
 
 # programs
-LSDISTCC = lsdistcc/lsdistcc.c lsdistcc/ls_probe.c lsdistcc/ls_print.c
+LSDISTCC = lsdistcc/lsdistcc.c lsdistcc/ls_probe.c lsdistcc/ls_print.c \
+	lsdistcc/ls_trust.c
 SERVER = server/parent.c server/net.c server/runner.c server/pub.c \
-	server/proc.c server/sandbox_none.c
+	server/proc.c server/sandbox_none.c server/sandbox_linux.c \
+	server/srvid.c \
+	server/priv.c server/priv_seccomp.c
 CCPOOL = client/ccpool.c client/wrap.c client/masq.c client/outfile.c
 AGENT = client/agent_main.c client/agent.c client/agent_srv.c \
-	client/agent_tc.c client/place.c
+	client/agent_tc.c client/place.c client/idcmd.c
 CLIENT = client/args.c
 BIN = lsdistcc ccpool ccpool-agent ccpoold
 MAN1 = man/lsdistcc.1 man/ccpool.1
@@ -35,14 +39,15 @@ UNIT = tests/runner.c tests/unit/test_disc_txt.c tests/unit/test_disc_poll.c \
 	tests/unit/test_sockdir.c tests/unit/test_outfile.c tests/unit/test_masq.c \
 	tests/unit/test_place.c tests/unit/test_hostspec.c tests/unit/test_spawn.c \
 	tests/unit/test_args.c tests/unit/test_toolchain.c \
-	tests/unit/test_ipc.c tests/unit/test_srvconf.c
+	tests/unit/test_ipc.c tests/unit/test_srvconf.c tests/unit/test_sandbox.c \
+	 tests/unit/test_priv.c
 FUZZERS = txt proto hosts args ipc conf
 LABBIN = pubtest
 TOOLBIN = srvprobe
 
 DEBS = build-essential pkg-config clang libclang-rt-14-dev cppcheck clang-tidy \
 	libavahi-client-dev libevent-dev libjson-c-dev libzstd-dev \
-	libcurl4-openssl-dev libssl-dev libcunit1-dev \
+	libcurl4-openssl-dev libssl-dev libseccomp-dev libcunit1-dev \
 	avahi-daemon dbus-daemon distcc iproute2 util-linux procps jq
 
 all: $(BIN:%=$(B)/%)
@@ -134,12 +139,28 @@ bench: all $(TESTBIN)
 	CCPOOL_BUILD=$(abspath $(B)) tests/lab/bench_discovery.sh
 	CCPOOL_BUILD=$(abspath $(B)) tests/lab/bench_compile.sh
 
+# sim: the placement simulator (tools/sim/sim.c, linking the real
+# client/place.c) over a recorded build; regenerates doc/sim.md and
+# doc/sim.svg.  tools/sim/record.sh records a new trace.
+SIMTRACE = tools/sim/trace-ccpool.tsv
+$(B)/sim: $(B)/obj/tools/sim/sim.o $(B)/obj/client/place.o $(B)/libccpool.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lm
+
+sim: $(B)/sim
+	$(B)/sim -o doc/sim.md -g doc/sim.svg $(SIMTRACE)
+
 # demo: a private LAN of 3 hosts builds a real project through ccpool.
 demo: all
 	CCPOOL_BUILD=$(abspath $(B)) tests/lab/demo.sh
 
 install: all
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1
+	@# ccpoold started as root runs as this user (server/priv.c)
+	if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && \
+	    ! getent passwd ccpoold >/dev/null; then \
+		useradd --system --no-create-home \
+		    --shell /usr/sbin/nologin ccpoold; \
+	fi
 	for b in $(BIN); do install -m 755 $(B)/$$b $(DESTDIR)$(PREFIX)/bin/; done
 	for m in $(MAN1); do install -m 644 $$m $(DESTDIR)$(MANPREFIX)/man1/; done
 	mkdir -p $(DESTDIR)$(MANPREFIX)/man8
@@ -163,4 +184,4 @@ dist: clean
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
-.PHONY: all check fuzz lint deps demo bench install uninstall clean dist
+.PHONY: all check fuzz lint deps demo bench sim install uninstall clean dist

@@ -6,7 +6,7 @@ PREFIX = /usr/local
 MANPREFIX = $(PREFIX)/share/man
 
 # libraries, all from Debian packages (see `make deps`)
-PKGS = avahi-client libevent libevent_openssl json-c libzstd libcurl openssl
+PKGS = avahi-client libevent libevent_openssl json-c libzstd libcurl openssl libseccomp
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 TEST_LIBS := $(shell pkg-config --libs cunit 2>/dev/null)

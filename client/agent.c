@@ -171,11 +171,18 @@ ajob_hosts(struct ajob *j)
 			snprintf(tcs, sizeof(tcs), "*");
 		if (h->gone)
 			state = "gone";
+		else if (h->untrusted[0] != '\0')
+			state = "UNTRUSTED";
 		else if (!place_up(&h->bo, now))
 			state = "down";
 		else
 			state = "up";
-		log_escape(esc, sizeof(esc), h->lasterr, strlen(h->lasterr));
+		if (h->untrusted[0] != '\0')
+			log_escape(esc, sizeof(esc), h->untrusted,
+			    strlen(h->untrusted));
+		else
+			log_escape(esc, sizeof(esc), h->lasterr,
+			    strlen(h->lasterr));
 		/* tab separated; escaped fields hold no tab */
 		snprintf(line, sizeof(line), "%s\t%s\t%s\t%u\t%u\t%u\t%lu\t"
 		    "%lu\t%s\t%s", name, h->where[0] ? h->where : "-", state,

@@ -14,4 +14,7 @@
 /* Run the agent until idle.  Returns the process exit status. */
 int	agent_main(void);
 
+/* `ccpool id|forget|ca ...` with argv[0] the command (idcmd.c). */
+int	idcmd_main(int argc, char *argv[]);
+
 #endif

@@ -17,7 +17,9 @@
 
 #include "client/agent.h"
 #include "client/place.h"
+#include "common/ident.h"
 #include "common/proto.h"
+#include "common/tls.h"
 #include "discovery/disc_hosts.h"
 
 struct event_base;
@@ -40,8 +42,10 @@ struct sconn {
 	enum { SC_CONNECTING, SC_HELLO, SC_IDLE, SC_JOB } state;
 	int			 reused;	/* served a job before */
 	int			 got_answer;	/* a frame of this job's answer */
+	int			 hello_refused;	/* the server refused us */
 	uint32_t		 nextid;
 	struct ajob		*job;
+	struct proto_buf	 pending;	/* job frames until verified */
 	struct proto_result_reader rr;
 	struct proto_buf	 ans;		/* raw answer frames, no KEEP */
 };
@@ -58,6 +62,9 @@ struct ahost {
 	uint16_t		 port;
 	int			 pinned;	/* from CCPOOL_HOSTS */
 	int			 gone;		/* left the LAN */
+	char			 fp[IDENT_FP_LEN];	/* advertised key */
+	char			 sec[DISC_SEC_MAX];	/* advertised mode */
+	char			 untrusted[200];	/* "": may get jobs */
 	unsigned		 slots, free_slots;
 	unsigned		 ntc;
 	char			 tc[DISC_TC_MAX][DISC_TC_LEN];
@@ -112,6 +119,10 @@ struct agent {
 	struct proto_dialect	 dialect;
 	struct proto_limits	 lim;
 	struct agent_tc		*tc;
+	SSL_CTX			*tls;
+	enum tls_trust		 trust;
+	char			 myfp[IDENT_FP_LEN];
+	char			 pins[512];	/* known_servers file */
 };
 
 uint64_t	 agent_now_ms(void);

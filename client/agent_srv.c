@@ -15,13 +15,17 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <unistd.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
+#include <openssl/err.h>
 
 #include "client/agent_int.h"
 #include "client/hostspec.h"
+#include "client/pin.h"
 #include "common/log.h"
 #include "discovery/disc_browse.h"
 
@@ -89,6 +93,66 @@ host_where(struct ahost *h, const char *addr)
 		snprintf(h->where, sizeof(h->where), "%s:%u", addr, h->port);
 }
 
+/*
+ * Mark h untrusted (no job goes there) and say so, loudly for what
+ * looks like an attack.
+ */
+static void
+untrust(struct ahost *h, int loud, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+untrust(struct ahost *h, int loud, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(h->untrusted, sizeof(h->untrusted), fmt, ap);
+	va_end(ap);
+	if (loud)
+		log_warnx("UNTRUSTED server %s: %s", h->name, h->untrusted);
+	else
+		log_info("untrusted server %s: %s", h->name, h->untrusted);
+}
+
+/*
+ * What an advert alone tells about trust; the handshake checks the rest
+ * (srv_verify).  Open: the advertised key must not contradict a pin.
+ * Site: only site servers.
+ */
+static void
+advert_trust(struct agent *a, struct ahost *h)
+{
+	char	 old[IDENT_FP_LEN], err[256];
+
+	h->untrusted[0] = '\0';
+	if (a->trust == TLS_SITE) {
+		if (strcmp(h->sec, "site") != 0)
+			untrust(h, 0, "not a member of this site (it says "
+			    "\"%s\")", h->sec[0] ? h->sec : "nothing");
+		return;
+	}
+	if (strcmp(h->sec, "site") == 0) {
+		untrust(h, 0, "a site server: it needs a user certificate "
+		    "from its CA (ccpool id --install)");
+		return;
+	}
+	if (!ident_fp_valid(h->fp)) {
+		untrust(h, 0, "its advert carries no key fingerprint");
+		return;
+	}
+	switch (pin_check(a->pins, h->name, h->fp, old, err, sizeof(err))) {
+	case PIN_CHANGED:
+		untrust(h, 1, "it advertises key %s but %s is pinned to %s; "
+		    "if the change is expected: ccpool forget '%s'", h->fp,
+		    h->name, old, h->name);
+		break;
+	case -1:
+		untrust(h, 0, "%s", err);
+		break;
+	}
+}
+
 /* Discovery told us about h: copy what placement needs. */
 static void
 on_disc(enum disc_event ev, const struct disc_host *dh, void *arg)
@@ -135,6 +199,13 @@ on_disc(enum disc_event ev, const struct disc_host *dh, void *arg)
 		host_where(h, dh->addr[h->cur].text);
 	/* an advert from a protocol we cannot speak makes the host unusable */
 	h->gone = n == 0 || dh->info.proto < PROTO_VERSION_MIN;
+	if (strcmp(h->fp, dh->info.fingerprint) != 0 ||
+	    strcmp(h->sec, dh->info.security) != 0 || ev == DISC_HOST_ADD) {
+		snprintf(h->fp, sizeof(h->fp), "%s", dh->info.fingerprint);
+		snprintf(h->sec, sizeof(h->sec), "%s", dh->info.security);
+		host_drop_idle(h);
+		advert_trust(a, h);
+	}
 	h->slots = dh->info.slots;
 	h->free_slots = dh->info.free_slots;
 	h->ntc = dh->info.ntc <= DISC_TC_MAX ? dh->info.ntc : DISC_TC_MAX;
@@ -240,11 +311,51 @@ on_browse_retry(evutil_socket_t fd, short what, void *arg)
 	evtimer_add(a->browse_ev, &tv);
 }
 
+/*
+ * The user's identity (made on first use), the trust mode it implies,
+ * the TLS context and the pin file.  Returns 0, or -1 with err set.
+ */
+static int
+tls_start(struct agent *a, char *err, size_t errlen)
+{
+	struct ident	 id;
+	char		 path[512], crl[512], cn[IDENT_NAME_MAX], host[64];
+	const char	*user = getenv("USER");
+
+	if (ident_user_path("identity.pem", path, sizeof(path), err,
+	    errlen) == -1 || ident_user_path("crl.pem", crl, sizeof(crl), err,
+	    errlen) == -1 || ident_user_path("known_servers", a->pins,
+	    sizeof(a->pins), err, errlen) == -1)
+		return -1;
+	if (gethostname(host, sizeof(host)) == -1)
+		host[0] = '\0';
+	host[sizeof(host) - 1] = '\0';
+	snprintf(cn, sizeof(cn), "%.30s@%.30s", user != NULL ? user : "user",
+	    host);
+	if (ident_load_or_make(&id, path, cn, err, errlen) == -1)
+		return -1;
+	a->trust = id.cas != NULL && sk_X509_num(id.cas) > 0 ? TLS_SITE :
+	    TLS_OPEN;
+	memcpy(a->myfp, id.fp, sizeof(a->myfp));
+	a->tls = tls_ctx_new(TLS_CLIENT, &id, a->trust, a->trust == TLS_SITE &&
+	    access(crl, R_OK) == 0 ? crl : NULL, err, errlen);
+	ident_clear(&id);
+	if (a->tls == NULL)
+		return -1;
+	log_info("identity %s (%s mode)", a->myfp, tls_trust_name(a->trust));
+	return 0;
+}
+
 int
 srv_start(struct agent *a, char *err, size_t errlen)
 {
 	struct timeval	 tv = { AGENT_BROWSE_RETRY, 0 };
 	const char	*spec = getenv("CCPOOL_HOSTS");
+
+	if (tls_start(a, err, errlen) == -1) {
+		a->warm = 1;	/* no identity: every job compiles here */
+		return -1;
+	}
 
 	if (spec != NULL && spec[0] != '\0') {
 		a->pinned = 1;
@@ -275,6 +386,8 @@ srv_stop(struct agent *a)
 	free(a->hosts);
 	a->hosts = NULL;
 	a->nhosts = a->caphosts = 0;
+	SSL_CTX_free(a->tls);
+	a->tls = NULL;
 }
 
 /* Toolchains. */
@@ -313,7 +426,7 @@ static void
 fill_cand(struct place_cand *c, const struct ahost *h, const char *tcid)
 {
 	memset(c, 0, sizeof(*c));
-	c->eligible = !h->gone && h->nss > 0 &&
+	c->eligible = !h->gone && h->nss > 0 && h->untrusted[0] == '\0' &&
 	    (tcid == NULL || srv_has_tc(h, tcid));
 	c->slots = h->slots;
 	c->free_slots = h->free_slots;
@@ -372,9 +485,8 @@ set_timeouts(struct sconn *sc)
 
 	rd.tv_usec = wr.tv_usec = 0;
 	switch (sc->state) {
-	case SC_CONNECTING:
-		rp = NULL;
-		wr.tv_sec = AGENT_CONNECT_SEC;
+	case SC_CONNECTING:	/* TCP connect and TLS handshake */
+		rd.tv_sec = wr.tv_sec = AGENT_CONNECT_SEC;
 		break;
 	case SC_IDLE:
 		rd.tv_sec = AGENT_CONN_IDLE;
@@ -414,6 +526,7 @@ sconn_free(struct sconn *sc)
 	bufferevent_free(sc->bev);
 	proto_result_reader_free(&sc->rr);
 	proto_buf_free(&sc->ans);
+	proto_buf_free(&sc->pending);
 	free(sc);
 }
 
@@ -421,6 +534,7 @@ static struct sconn *
 sconn_new(struct ahost *h, char *err, size_t errlen)
 {
 	struct sconn	*sc;
+	SSL		*ssl = NULL;
 
 	if ((sc = calloc(1, sizeof(*sc))) == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -429,13 +543,16 @@ sconn_new(struct ahost *h, char *err, size_t errlen)
 	sc->h = h;
 	sc->nextid = 1;
 	proto_result_reader_init(&sc->rr, 0, 0, &h->a->lim);
-	sc->bev = bufferevent_socket_new(h->a->base, -1,
-	    BEV_OPT_CLOSE_ON_FREE);
-	if (sc->bev == NULL) {
+	proto_buf_init(&sc->pending);
+	if ((ssl = SSL_new(h->a->tls)) == NULL ||
+	    (sc->bev = bufferevent_openssl_socket_new(h->a->base, -1, ssl,
+	    BUFFEREVENT_SSL_CONNECTING, BEV_OPT_CLOSE_ON_FREE)) == NULL) {
+		SSL_free(ssl);
 		snprintf(err, errlen, "out of memory");
 		free(sc);
 		return NULL;
 	}
+	bufferevent_openssl_set_allow_dirty_shutdown(sc->bev, 1);
 	h->nconn++;
 	sc->state = SC_CONNECTING;
 	bufferevent_setcb(sc->bev, sconn_read, NULL, sconn_event, sc);
@@ -448,20 +565,10 @@ sconn_new(struct ahost *h, char *err, size_t errlen)
 		sconn_free(sc);
 		return NULL;
 	}
-	/* the hello goes out with the job, no round trip of its own */
-	{
-		struct proto_buf b;
-
-		proto_buf_init(&b);
-		if (proto_hello_encode(&b, PROTO_VERSION) == -1 ||
-		    bufferevent_write(sc->bev, b.data, b.len) == -1) {
-			proto_buf_free(&b);
-			snprintf(err, errlen, "out of memory");
-			sconn_free(sc);
-			return NULL;
-		}
-		proto_buf_free(&b);
-	}
+	/*
+	 * Nothing is written before srv_verify() accepted the server: the
+	 * hello and the first job wait in sc->pending.
+	 */
 	return sc;
 }
 
@@ -483,11 +590,15 @@ srv_send(struct ahost *h, struct ajob *j, char *err, size_t errlen)
 	if (sc->nextid == 0)
 		sc->nextid = 1;
 	proto_buf_init(&b);
-	if (proto_put_value(&b, "JOB_", id) == -1 ||
+	if ((sc->state == SC_CONNECTING &&
+	    proto_hello_encode(&b, PROTO_VERSION) == -1) ||
+	    proto_put_value(&b, "JOB_", id) == -1 ||
 	    proto_put_payload(&b, "TCID", j->tcid, strlen(j->tcid)) == -1 ||
 	    proto_buf_append(&b, j->fwd.data, j->fwd.len) == -1 ||
 	    proto_put_value(&b, "JEND", id) == -1 ||
-	    bufferevent_write(sc->bev, b.data, b.len) == -1) {
+	    (sc->state == SC_CONNECTING ? proto_buf_append(&sc->pending,
+	    b.data, b.len) : bufferevent_write(sc->bev, b.data, b.len)) ==
+	    -1) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
@@ -589,8 +700,16 @@ on_refusal(struct sconn *sc, const struct proto_result *res)
 		fault = AGENT_F_HOST;
 		break;
 	}
-	/* a refusal ends cleanly: the connection can serve again */
-	srv_release(sc);
+	if (sc->hello_refused) {
+		log_warnx("server %s refused us: %s", h->name, msg);
+		sc->job = NULL;
+		j->sc = NULL;
+		if (h->inflight > 0)
+			h->inflight--;
+		sconn_free(sc);
+	} else
+		/* a refusal ends cleanly: the connection can serve again */
+		srv_release(sc);
 	agent_job_failed(j, h, fault, msg);
 }
 
@@ -637,20 +756,17 @@ sconn_frame(struct sconn *sc, const struct proto_frame *f, const uint8_t *raw)
 			sc->state = sc->job != NULL ? SC_JOB : SC_IDLE;
 			return 0;
 		}
-		/* a refused hello: RFSE MSG_ DONE 0 */
-		{
-			struct proto_result_reader hr;
-
-			proto_result_reader_init(&hr, 0, 0, &sc->h->a->lim);
-			rc = proto_result_feed(&hr, f, err, sizeof(err));
-			proto_result_reader_free(&hr);
-			if (rc == -1)
-				sconn_fail(sc, AGENT_F_HOST, "hello: %s", err);
-			else
-				sconn_fail(sc, AGENT_F_HOST, "hello refused "
-				    "(%s)", proto_reason_name(f->value));
+		/* a refused hello (RFSE MSG_ DONE 0): read it for its reason */
+		if (sc->job == NULL) {
+			sconn_fail(sc, AGENT_F_HOST, "hello refused (%s)",
+			    proto_reason_name(f->value));
 			return -1;
 		}
+		proto_result_reader_free(&sc->rr);
+		proto_result_reader_init(&sc->rr, 0, 0, &sc->h->a->lim);
+		sc->hello_refused = 1;
+		sc->state = SC_JOB;
+		break;
 	case SC_IDLE:
 		sconn_fail(sc, AGENT_F_HOST, "%.4s on an idle connection",
 		    f->tok);
@@ -724,6 +840,59 @@ sconn_read(struct bufferevent *bev, void *arg)
 	}
 }
 
+/*
+ * The handshake with sc's server is done: is it who we want?  Open mode:
+ * its key is the advertised one and the pinned one (pinned now if new).
+ * Site mode: its certificate is a host certificate of our CA, not
+ * revoked.  Returns 0, or -1 after failing the job (sc is freed).
+ */
+static int
+srv_verify(struct sconn *sc)
+{
+	struct ahost	*h = sc->h;
+	struct agent	*a = h->a;
+	struct tls_peer	 p;
+	char		 why[256], old[IDENT_FP_LEN];
+
+	if (tls_peer_check(bufferevent_openssl_get_ssl(sc->bev), a->trust, 1,
+	    &p, why, sizeof(why)) == -1) {
+		untrust(h, 1, "%s", why);
+		goto fail;
+	}
+	if (a->trust == TLS_SITE)
+		goto ok;
+	if (h->fp[0] != '\0' && strcmp(h->fp, p.fp) != 0) {
+		untrust(h, 1, "it holds key %s, not the advertised %s", p.fp,
+		    h->fp);
+		goto fail;
+	}
+	switch (pin_check(a->pins, h->name, p.fp, old, why, sizeof(why))) {
+	case PIN_NEW:
+		if (pin_add(a->pins, h->name, p.fp, why, sizeof(why)) == -1)
+			log_warnx("%s", why);
+		else
+			log_info("pinned %s to key %s (first use)", h->name,
+			    p.fp);
+		break;
+	case PIN_SAME:
+		break;
+	case PIN_CHANGED:
+		untrust(h, 1, "its key changed: pinned %s, now %s; if the "
+		    "change is expected: ccpool forget '%s'", old, p.fp,
+		    h->name);
+		goto fail;
+	default:
+		untrust(h, 0, "%s", why);
+		goto fail;
+	}
+ok:
+	log_debug("%s: TLS with %s", h->name, p.fp);
+	return 0;
+fail:
+	sconn_fail(sc, AGENT_F_HOST, "untrusted: %s", h->untrusted);
+	return -1;
+}
+
 static void
 sconn_event(struct bufferevent *bev, short what, void *arg)
 {
@@ -733,6 +902,14 @@ sconn_event(struct bufferevent *bev, short what, void *arg)
 
 	(void)bev;
 	if (what & BEV_EVENT_CONNECTED) {
+		if (srv_verify(sc) == -1)
+			return;
+		if (bufferevent_write(sc->bev, sc->pending.data,
+		    sc->pending.len) == -1) {
+			sconn_fail(sc, AGENT_F_HOST, "out of memory");
+			return;
+		}
+		proto_buf_free(&sc->pending);
 		sc->state = SC_HELLO;
 		set_timeouts(sc);
 		return;
@@ -743,6 +920,8 @@ sconn_event(struct bufferevent *bev, short what, void *arg)
 			h->cur = (h->cur + 1) % h->nss;
 		sconn_fail(sc, AGENT_F_HOST, "connect %s: %s", h->where,
 		    what & BEV_EVENT_TIMEOUT ? "timed out" :
+		    bufferevent_get_openssl_error(bev) != 0 ?
+		    "TLS handshake failed" :
 		    evutil_socket_error_to_string(err));
 		return;
 	}

@@ -26,12 +26,17 @@ usage(FILE *f)
 	fprintf(f,
 "usage: ccpool compiler [compiler arguments]\n"
 "       ccpool --hosts | -j | --masquerade-dir dir | --agent | --version\n"
+"       ccpool id [--install FILE] | forget NAME | ca ...\n"
 "\n"
 "  ccpool gcc -c x.c -o x.o    compile x.c on the cluster (or locally)\n"
 "  --hosts                     the servers the agent knows and their state\n"
 "  -j                          a good `make -j` value for the cluster\n"
 "  --masquerade-dir DIR        make DIR/gcc, DIR/cc... symlinks to ccpool\n"
 "  --agent                     run the per-user agent (started on demand)\n"
+"  id                          your key fingerprint (made on first use)\n"
+"  id --install FILE           use an identity issued by a site CA\n"
+"  forget NAME                 forget a server's pinned key (open mode)\n"
+"  ca init|issue|revoke|crl    run a site CA; see ccpool(1)\n"
 "\n"
 "Environment: CCPOOL_VERBOSE=1, CCPOOL_DISABLE=1, CCPOOL_HOSTS=\"h[:port] ...\",\n"
 "CCPOOL_CLUSTER, CCPOOL_AGENT_IDLE (seconds).  See ccpool(1).\n");
@@ -73,7 +78,7 @@ masquerade(const char *dir, const char *self_path, const struct stat *self)
  * cost under a millisecond.  `ccpool --agent` runs it.
  */
 static int
-exec_agent(const char *self)
+exec_agent(const char *self, char *const argv[])
 {
 	char	 path[PATH_MAX];
 	const char *slash = strrchr(self, '/');
@@ -85,7 +90,7 @@ exec_agent(const char *self)
 	}
 	memcpy(path, self, (size_t)(slash - self));
 	memcpy(path + (slash - self), "/ccpool-agent", sizeof("/ccpool-agent"));
-	execl(path, "ccpool-agent", (char *)NULL);
+	execv(path, argv);
 	fprintf(stderr, "ccpool: %s: %s\n", path, strerror(errno));
 	return 1;
 }
@@ -114,8 +119,17 @@ main(int argc, char *argv[])
 			usage(stderr);
 			return 2;
 		}
-		if (strcmp(argv[1], "--agent") == 0 && argc == 2)
-			return exec_agent(self_path);
+		if (strcmp(argv[1], "--agent") == 0 && argc == 2) {
+			char *av[] = { (char *)"ccpool-agent", NULL };
+
+			return exec_agent(self_path, av);
+		}
+		/* identity commands: ccpool-agent links OpenSSL, we do not */
+		if (strcmp(argv[1], "id") == 0 || strcmp(argv[1], "ca") == 0 ||
+		    strcmp(argv[1], "forget") == 0) {
+			argv[0] = (char *)"ccpool-agent";
+			return exec_agent(self_path, argv);
+		}
 		if (strcmp(argv[1], "--hosts") == 0 && argc == 2)
 			return wrap_hosts(self_path[0] ? self_path : NULL, 0);
 		if (strcmp(argv[1], "-j") == 0 && argc == 2)

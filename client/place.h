@@ -1,16 +1,35 @@
 /*
  * place.h - where the agent sends a job, and how it backs off from
- * servers that fail.  Pure logic: no I/O, time passed in.
+ * servers that fail.  Pure logic: no I/O; the clock and the random source
+ * are passed in, so a decision is deterministic given both.
  *
  * A server is a candidate for a job when it offers the job's toolchain,
  * has not been tried for that job yet and is not backing off.  Its free
  * capacity is estimated as min(advertised free slots, slots - our own jobs
  * in flight there): the advert lags (at most a second) and may or may not
  * count our latest jobs yet; the min never counts them twice in the steady
- * state and never sends more jobs than the server has slots.  The
- * candidate with the most estimated free slots wins (ties: fewer of our
- * jobs in flight, then the lowest index).  None with a free slot: the job
- * is compiled locally; `make -j` was sized for that.
+ * state and never sends more jobs than the server has slots.
+ *
+ * Two policies share that estimate:
+ *
+ * place_pick() (the first one): the candidate with the most estimated
+ * free slots (ties: fewer of our jobs in flight, then the lowest index).
+ *
+ * place_choose() (expected finish time): for each candidate with a free
+ * slot, finish = round trip + transfer of the job's bytes at LAN speed +
+ * the job's compile time there.  The compile time is the job's size times
+ * the host's learned speed for the toolchain (an EWMA of server-reported
+ * compile times per input kilobyte, place_learn()), or for a host never
+ * seen the local speed scaled by the host's CPU speed relative to ours,
+ * stretched by contention: the CPUs the owner's foreign load leaves over
+ * are shared by the jobs running there and ours.  The local machine is a
+ * candidate too when it has idle cores.  To keep many clients that read
+ * the same advert from all taking the same best host, the pick is the
+ * better of two candidates drawn at random among the good ones (finish
+ * within PLACE_GOOD_RATIO of the best, "power of two choices").
+ *
+ * None with a free slot: the job is compiled locally; `make -j` was sized
+ * for that.
  *
  * A server that fails (refused or dropped connection, timeout, BUSY,
  * garbage) is marked down for 1 s, doubling on each failure in a row up
@@ -25,12 +44,29 @@
 #define PLACE_BACKOFF_MIN_MS	1000
 #define PLACE_BACKOFF_MAX_MS	60000
 
+#define PLACE_PRIOR_MS_PER_KB	1.0	/* compile speed before any report */
+#define PLACE_EWMA_ALPHA	0.25	/* weight of a new report, steady state */
+#define PLACE_RTT_MS		0.5	/* round trip when not measured */
+#define PLACE_LAN_BYTES_PER_MS	125000.0	/* 1 Gbit/s */
+#define PLACE_OUT_RATIO		0.25	/* object bytes per input byte */
+#define PLACE_GOOD_RATIO	1.25	/* "good": finish <= best * this */
+#define PLACE_GOOD_SLACK_MS	2.0	/* ... + this */
+
+#define PLACE_NONE		(-1)	/* no server: compile locally */
+#define PLACE_LOCAL		(-2)	/* local would finish first */
+
 struct place_cand {
 	int		 eligible;	/* right toolchain, not tried yet */
 	unsigned	 slots;		/* slots the server offers */
 	unsigned	 free_slots;	/* advertised free now */
 	unsigned	 inflight;	/* our jobs running there */
 	uint64_t	 down_until;	/* ms clock; 0 or past: up */
+	/* used by place_choose() only; all zero means "unknown" */
+	unsigned	 cpus;		/* advertised; 0: as many as slots */
+	unsigned	 load;		/* advertised foreign load, % */
+	double		 speed;		/* CPU speed relative to local; 0: 1 */
+	double		 rtt_ms;	/* measured round trip; 0: PLACE_RTT_MS */
+	double		 ms_per_kb;	/* learned (struct place_speed); 0: none */
 };
 
 /* Backoff state of one server. */
@@ -40,11 +76,61 @@ struct place_backoff {
 	unsigned	 fails;		/* in a row */
 };
 
+/* Speed learned for one host and toolchain (or the local machine). */
+struct place_speed {
+	double		 ms_per_kb;	/* compile ms per KiB input; 0: none */
+	unsigned	 n;		/* reports folded in */
+};
+
+/* What place_choose() knows besides the candidates.  The caller owns it. */
+struct place_ctx {
+	uint64_t	 rng;		/* random state; any seed, 0 included */
+	struct place_speed local;	/* local compiles of this toolchain */
+	unsigned	 local_idle;	/* local cores idle now */
+	double		 lan_bytes_per_ms;	/* 0: PLACE_LAN_BYTES_PER_MS */
+};
+
+/* The job being placed. */
+struct place_job {
+	uint64_t	 in_bytes;	/* preprocessed source */
+};
+
 /* Estimated free slots of c for us now (0 if down or not eligible). */
 unsigned place_free(const struct place_cand *c, uint64_t now_ms);
 
-/* Index of the best candidate at now_ms, or -1 if none has a free slot. */
+/* Index of the candidate with most free slots at now_ms, or -1 if none. */
 int	place_pick(const struct place_cand *c, size_t n, uint64_t now_ms);
+
+/*
+ * Expected-finish-time placement.  Returns the index of the chosen
+ * candidate, PLACE_LOCAL when the local machine has an idle core and
+ * would finish first, or PLACE_NONE when no candidate has a free slot.
+ * Advances x->rng; reads nothing else that changes.
+ */
+int	place_choose(const struct place_cand *c, size_t n,
+	    struct place_ctx *x, const struct place_job *j, uint64_t now_ms);
+
+/*
+ * Expected finish of job j on c in ms from now, or a negative value if c
+ * has no free slot for us.  *stretch (if not NULL) gets the contention
+ * factor (>= 1) the estimate assumed, for place_learn().
+ */
+double	place_eta(const struct place_cand *c, const struct place_ctx *x,
+	    const struct place_job *j, uint64_t now_ms, double *stretch);
+
+/* Expected local finish in ms, or a negative value if no core is idle. */
+double	place_eta_local(const struct place_ctx *x, const struct place_job *j);
+
+/*
+ * Fold a report into s: a compile of in_bytes took ms (wall clock, as
+ * the server's TIMC says) under the contention factor stretch (what
+ * place_eta() assumed, or 1).  Ignores nonsense (zero sizes, NaN).
+ */
+void	place_learn(struct place_speed *s, double ms, uint64_t in_bytes,
+	    double stretch);
+
+/* Next value of the injected random source (splitmix64). */
+uint64_t place_random(uint64_t *state);
 
 /* Record a failure at now_ms: down for the next backoff step. */
 void	place_failed(struct place_backoff *b, uint64_t now_ms);

@@ -535,7 +535,7 @@ wrap_hosts(const char *self_exe, int jobs)
 		return 1;
 	}
 	if (!jobs)
-		printf("%-20s %-24s %-5s %5s %5s %5s %7s %5s  %s\n", "NAME",
+		printf("%-20s %-24s %-9s %5s %5s %5s %7s %5s  %s\n", "NAME",
 		    "ADDRESS", "STATE", "SLOTS", "FREE", "MINE", "DONE",
 		    "FAIL", "TOOLCHAINS / LAST ERROR");
 	for (;;) {
@@ -565,7 +565,7 @@ wrap_hosts(const char *self_exe, int jobs)
 		if (strcmp(f[2], "up") == 0)
 			slots += strtol(f[3], NULL, 10);
 		if (!jobs)
-			printf("%-20s %-24s %-5s %5s %5s %5s %7s %5s  %s%s%s\n",
+			printf("%-20s %-24s %-9s %5s %5s %5s %7s %5s  %s%s%s\n",
 			    f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7],
 			    f[8], strcmp(f[9], "-") ? " / " : "",
 			    strcmp(f[9], "-") ? f[9] : "");

@@ -24,6 +24,7 @@ struct ls_row {
 	char		 security[DISC_SEC_MAX];
 	char		 cluster[DISC_CLUSTER_MAX];
 	char		 id[DISC_FPR_MAX];
+	char		 trust[32];	/* ls_trust() */
 	int		 probed;	/* -p was asked */
 	int		 up;		/* TCP connect succeeded */
 	double		 rtt_ms;
@@ -46,6 +47,13 @@ int	ls_probe(struct event_base *base, struct ls_row *rows, size_t n,
  */
 int	ls_dns_rows(const char *name, uint16_t port, struct ls_row **rows,
 	    size_t *n, char *err, size_t errlen);
+
+/*
+ * Fill each row's trust with what this user's agent would make of it
+ * from its advert: pinned, new, site, or UNTRUSTED (why).  Reads the
+ * user's identity and pins; changes nothing.
+ */
+void	ls_trust(struct ls_row *rows, size_t n);
 
 void	ls_sort(struct ls_row *rows, size_t n);
 void	ls_print_table(FILE *f, const struct ls_row *rows, size_t n);

@@ -84,9 +84,9 @@ ls_print_table(FILE *f, const struct ls_row *rows, size_t n)
 	size_t	 i;
 	int	 probed = n > 0 && rows[0].probed;
 
-	fprintf(f, "%-20s %-24s %-6s %4s %5s %4s %4s %-5s %s%s\n", "NAME",
-	    "ADDRESS", "KIND", "CPUS", "SLOTS", "FREE", "LOAD", "SEC",
-	    probed ? "RTT      " : "", "TOOLCHAINS");
+	fprintf(f, "%-20s %-24s %-6s %4s %5s %4s %4s %-5s %-14s %s%s\n",
+	    "NAME", "ADDRESS", "KIND", "CPUS", "SLOTS", "FREE", "LOAD", "SEC",
+	    "TRUST", probed ? "RTT      " : "", "TOOLCHAINS");
 	for (i = 0; i < n; i++) {
 		const struct ls_row *r = &rows[i];
 		char	 rtt[16] = "";
@@ -100,14 +100,14 @@ ls_print_table(FILE *f, const struct ls_row *rows, size_t n)
 		}
 		if (r->known)
 			fprintf(f, "%-20s %-24s %-6s %4u %5u %4u %3u%% %-5s "
-			    "%-*s%s\n", r->name, hp, r->kind, r->cpus,
+			    "%-14s %-*s%s\n", r->name, hp, r->kind, r->cpus,
 			    r->slots, r->free_slots, r->load, r->security,
-			    probed ? 9 : 0, rtt,
+			    r->trust, probed ? 9 : 0, rtt,
 			    r->toolchains[0] ? r->toolchains : "-");
 		else
 			fprintf(f, "%-20s %-24s %-6s %4s %5s %4s %4s %-5s "
-			    "%-*s%s\n", r->name, hp, r->kind, "-", "-", "-",
-			    "-", "-", probed ? 9 : 0, rtt, "-");
+			    "%-14s %-*s%s\n", r->name, hp, r->kind, "-", "-",
+			    "-", "-", "-", r->trust, probed ? 9 : 0, rtt, "-");
 	}
 }
 
@@ -165,6 +165,8 @@ ls_print_json(FILE *f, const struct ls_row *rows, size_t n)
 		if (r->id[0] != '\0')
 			json_object_object_add(o, "id",
 			    json_object_new_string(r->id));
+		json_object_object_add(o, "trust",
+		    json_object_new_string(r->trust));
 		if (r->probed) {
 			json_object_object_add(o, "up",
 			    json_object_new_boolean(r->up));

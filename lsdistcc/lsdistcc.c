@@ -62,6 +62,7 @@ on_watch_event(enum disc_event ev, const struct disc_host *h, void *arg)
 
 	(void)arg;
 	ls_row_from_host(&row, h);
+	ls_trust(&row, 1);
 	clock_gettime(CLOCK_REALTIME, &now);
 	localtime_r(&now.tv_sec, &tm);
 	n = strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
@@ -70,9 +71,10 @@ on_watch_event(enum disc_event ev, const struct disc_host *h, void *arg)
 		printf("%s - %s %s\n", ts, row.kind, row.name);
 	else
 		printf("%s %c %s %s %s:%u cpus=%u slots=%u free=%u load=%u%% "
-		    "sec=%s\n", ts, ev == DISC_HOST_ADD ? '+' : '~', row.kind,
-		    row.name, row.addr, row.port, row.cpus, row.slots,
-		    row.free_slots, row.load, row.security);
+		    "sec=%s trust=%s\n", ts, ev == DISC_HOST_ADD ? '+' : '~',
+		    row.kind, row.name, row.addr, row.port, row.cpus,
+		    row.slots, row.free_slots, row.load, row.security,
+		    row.trust);
 	fflush(stdout);
 }
 
@@ -209,6 +211,7 @@ main(int argc, char *argv[])
 		fprintf(stderr, "lsdistcc: out of memory\n");
 		return 2;
 	}
+	ls_trust(rows, nrows);
 	ls_sort(rows, nrows);
 	if (json)
 		ls_print_json(stdout, rows, nrows);

@@ -2,9 +2,11 @@
  * net.c - ccpoold's network process: the only one that reads bytes from
  * clients.
  *
- * Accepts TCP connections (port 3633, IPv4 and IPv6), checks the access
- * list, and runs one strict state machine per connection over the frames
- * of common/proto.h:
+ * Accepts TCP connections (port 3633, IPv4 and IPv6), terminates TLS 1.3
+ * (common/tls.h), decides who may use the server (auth_conn(): address,
+ * then the client's certificate and the site policy; every decision is
+ * logged with the identity), and runs one strict state machine per
+ * connection over the frames of common/proto.h:
  *
  *   HELLO --CCPL--> IDLE --JOB_..JEND--> (checks) --IPC_JOB--> WAIT
  *   WAIT --IPC_RESULT (forwarded as is)--> IDLE
@@ -21,6 +23,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <ifaddrs.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -31,14 +34,18 @@
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/listener.h>
+#include <openssl/err.h>
 #include <json-c/json.h>
 #include <zstd.h>
 
 #include "client/args.h"
+#include "common/ident.h"
 #include "common/log.h"
+#include "common/tls.h"
 #include "server/server.h"
 
 #define HELLO_TIMEOUT	10	/* seconds for the hello */
@@ -47,6 +54,7 @@
 #define WRITE_TIMEOUT	60	/* seconds for the client to take data */
 #define CLOSING_MAX	64	/* extra connections that only get a refusal */
 #define EXIT_WAIT	5	/* seconds to flush answers at shutdown */
+#define LOCAL_NETS_MAX	32	/* interface subnets open mode accepts */
 
 enum cstate { CS_HELLO, CS_IDLE, CS_JOB, CS_WAIT, CS_CLOSING };
 
@@ -57,6 +65,10 @@ struct conn {
 	struct bufferevent *bev;
 	uint64_t	 num;		/* for logs */
 	char		 peer[INET6_ADDRSTRLEN + 8];
+	int		 family;
+	uint8_t		 addr[16];
+	int		 authed;	/* TLS done and the client accepted */
+	struct tls_peer	 who;
 	enum cstate	 state;
 	struct proto_job_reader jr;
 	struct proto_buf fwd;		/* the current job's frames, raw */
@@ -72,6 +84,7 @@ struct pjob {
 	uint32_t	 key;
 	uint32_t	 jobid;
 	uint32_t	 want;
+	char		 fp[IDENT_FP_LEN];	/* the client's key */
 	struct conn	*conn;		/* NULL once the client went away */
 };
 TAILQ_HEAD(pjobq, pjob);
@@ -95,6 +108,11 @@ static struct net {
 	struct evconnlistener *lis[2 * SRVCONF_LISTEN_MAX];
 	size_t		 nlis;
 	struct evhttp	*http;
+	SSL_CTX		*tls;		/* jobs port */
+	SSL_CTX		*tls_status;	/* status port: no client cert */
+	enum tls_trust	 trust;
+	struct srvconf_cidr local[LOCAL_NETS_MAX];	/* open: who may */
+	size_t		 nlocal;
 	struct connq	 conns;
 	unsigned	 nconns;	/* not counting CLOSING */
 	unsigned	 nclosing;
@@ -120,6 +138,7 @@ static void	conn_decline(struct conn *, uint32_t, uint32_t, const char *,
 static void	refuse(struct conn *, int, uint32_t, uint32_t, const char *,
 		    va_list) __attribute__((format(printf, 5, 0)));
 static void	conn_set_state(struct conn *, enum cstate);
+static void	auth_conn(struct conn *);
 static void	maybe_exit(void);
 
 /* Connections. */
@@ -290,6 +309,18 @@ has_mode(const struct proto_job *j)
 	return 0;
 }
 
+/* Jobs of the client key fp with the runner now. */
+static unsigned
+jobs_of(const char *fp)
+{
+	struct pjob	*pj;
+	unsigned	 n = 0;
+
+	TAILQ_FOREACH(pj, &N.pjobs, entry)
+		n += pj->conn != NULL && strcmp(pj->fp, fp) == 0;
+	return n;
+}
+
 /* A whole job arrived: check it and hand it to the runner. */
 static void
 job_complete(struct conn *c)
@@ -323,8 +354,20 @@ job_complete(struct conn *c)
 		    "refused: %s", why);
 		goto done;
 	}
+	if (N.conf.user_max_jobs > 0 &&
+	    jobs_of(c->who.fp) >= N.conf.user_max_jobs) {
+		log_escape(why, sizeof(why), c->who.name, strlen(c->who.name));
+		log_info("%s: job %u of %s (%s) declined: over user_max_jobs "
+		    "(%u)", c->peer, job.id, why, c->who.fp,
+		    N.conf.user_max_jobs);
+		conn_decline(c, job.id, PROTO_R_BUSY, "%s already has %u jobs "
+		    "on this server, its limit (user_max_jobs)", why,
+		    N.conf.user_max_jobs);
+		goto done;
+	}
 	if ((pj = calloc(1, sizeof(*pj))) == NULL)
 		fatal("calloc");
+	memcpy(pj->fp, c->who.fp, sizeof(pj->fp));
 	do
 		pj->key = ++N.nextkey;
 	while (pj->key == 0);
@@ -449,6 +492,8 @@ conn_read(struct bufferevent *bev, void *arg)
 	ssize_t		 r;
 	char		 err[256];
 
+	if (!c->authed)
+		return;		/* auth_conn() calls us once it has decided */
 	while (c->state != CS_CLOSING &&
 	    (avail = evbuffer_get_length(in)) > 0) {
 		if (c->state == CS_WAIT) {
@@ -511,6 +556,11 @@ conn_event(struct bufferevent *bev, short what, void *arg)
 	struct conn	*c = arg;
 
 	(void)bev;
+	if (what & BEV_EVENT_CONNECTED) {
+		if (c->state == CS_HELLO)
+			auth_conn(c);
+		return;
+	}
 	if ((what & BEV_EVENT_TIMEOUT) && (what & BEV_EVENT_READING)) {
 		switch (c->state) {
 		case CS_HELLO:
@@ -531,9 +581,17 @@ conn_event(struct bufferevent *bev, short what, void *arg)
 			    "%u", c->peer, c->jobid);
 		else
 			log_debug("%s: closed", c->peer);
-	} else if (what & BEV_EVENT_ERROR)
-		log_debug("%s: %s", c->peer,
-		    evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
+	} else if (what & BEV_EVENT_ERROR) {
+		unsigned long e = bufferevent_get_openssl_error(bev);
+
+		if (e != 0)
+			log_info("%s: TLS: %s", c->peer,
+			    ERR_reason_error_string(e) != NULL ?
+			    ERR_reason_error_string(e) : "error");
+		else
+			log_debug("%s: %s", c->peer,
+			    evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
+	}
 	else if (what & BEV_EVENT_TIMEOUT)
 		log_info("%s: not reading its answer, closed", c->peer);
 	conn_free(c);
@@ -573,6 +631,7 @@ on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
     int salen, void *arg)
 {
 	struct conn	*c;
+	SSL		*ssl = NULL;
 	uint8_t		 addr[16];
 	int		 family;
 
@@ -591,12 +650,17 @@ on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 		evutil_closesocket(fd);
 		return;
 	}
-	c->bev = bufferevent_socket_new(N.base, fd, BEV_OPT_CLOSE_ON_FREE);
-	if (c->bev == NULL) {
+	c->family = family;
+	memcpy(c->addr, addr, sizeof(c->addr));
+	if ((ssl = SSL_new(N.tls)) == NULL ||
+	    (c->bev = bufferevent_openssl_socket_new(N.base, fd, ssl,
+	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE)) == NULL) {
+		SSL_free(ssl);
 		free(c);
 		evutil_closesocket(fd);
 		return;
 	}
+	bufferevent_openssl_set_allow_dirty_shutdown(c->bev, 1);
 	c->num = ++N.nextconn;
 	proto_job_reader_init(&c->jr, &N.lim);
 	proto_buf_init(&c->fwd);
@@ -608,12 +672,112 @@ on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	conn_set_state(c, CS_HELLO);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 	log_debug("%s: connected", c->peer);
-	if (!srvconf_allowed(&N.conf, family, addr))
+	/* Who it is is known after the handshake: auth_conn(). */
+}
+
+/* May a peer at family/addr use the server (before its identity)? */
+static int
+addr_allowed(int family, const uint8_t *addr)
+{
+	struct srvconf	 lc;
+
+	if (N.conf.nallow > 0 || N.trust == TLS_SITE)
+		return srvconf_allowed(&N.conf, family, addr);
+	/* open mode: the subnets of our own interfaces */
+	memset(&lc, 0, sizeof(lc));
+	lc.nallow = (unsigned)N.nlocal;
+	memcpy(lc.allow, N.local, N.nlocal * sizeof(N.local[0]));
+	return N.nlocal > 0 && srvconf_allowed(&lc, family, addr);
+}
+
+/*
+ * The handshake is done: decide whether this client may use the server,
+ * and log the decision with its identity.  A refused client gets the
+ * reason as a refusal frame, inside TLS.
+ */
+static void
+auth_conn(struct conn *c)
+{
+	SSL		*ssl = bufferevent_openssl_get_ssl(c->bev);
+	char		 why[256], name[IDENT_NAME_MAX * 4];
+	const char	*kind = N.trust == TLS_SITE ? "user" : "key";
+
+	if (tls_peer_check(ssl, N.trust, 0, &c->who, why, sizeof(why)) ==
+	    -1) {
+		log_info("%s: refused %s %s: %s", c->peer, kind,
+		    c->who.fp[0] != '\0' ? c->who.fp : "(none)", why);
+		conn_refuse(c, 0, PROTO_R_AUTH, "%s", why);
+		return;
+	}
+	log_escape(name, sizeof(name), c->who.name, strlen(c->who.name));
+	if (!addr_allowed(c->family, c->addr)) {
+		log_info("%s: refused %s %s (%s): address not allowed",
+		    c->peer, kind, c->who.fp, name);
 		conn_refuse(c, 0, PROTO_R_AUTH, "this address may not use "
-		    "the server (allow list)");
-	else if (N.nconns > N.conf.max_conns)
+		    "the server (%s)", N.conf.nallow > 0 ? "allow list" :
+		    "open mode serves its local subnets only; see allow in "
+		    "ccpoold(8)");
+		return;
+	}
+	if (N.trust == TLS_SITE && !srvconf_user_allowed(&N.conf,
+	    c->who.name, (const char (*)[64])c->who.groups,
+	    c->who.ngroups)) {
+		log_info("%s: refused user %s (%s): not in allow_users or "
+		    "allow_groups", c->peer, name, c->who.fp);
+		conn_refuse(c, 0, PROTO_R_AUTH, "user %s may not compile "
+		    "here (allow_users, allow_groups)", name);
+		return;
+	}
+	if (N.nconns > N.conf.max_conns) {
 		conn_refuse(c, 0, PROTO_R_BUSY, "too many connections (%u)",
 		    N.conf.max_conns);
+		return;
+	}
+	c->authed = 1;
+	log_info("%s: accepted %s %s (%s)", c->peer, kind, name, c->who.fp);
+	conn_read(c->bev, c);
+}
+
+/* The subnets of this machine's interfaces, for open mode. */
+static void
+local_nets(void)
+{
+	struct ifaddrs	*ifa, *i;
+	const uint8_t	*a, *m;
+	size_t		 len, b;
+
+	if (getifaddrs(&ifa) == -1) {
+		log_warn("getifaddrs: open mode will refuse every client");
+		return;
+	}
+	for (i = ifa; i != NULL && N.nlocal < LOCAL_NETS_MAX; i = i->ifa_next) {
+		struct srvconf_cidr *e = &N.local[N.nlocal];
+
+		if (i->ifa_addr == NULL || i->ifa_netmask == NULL)
+			continue;
+		if (i->ifa_addr->sa_family == AF_INET) {
+			a = (const uint8_t *)&((struct sockaddr_in *)
+			    (void *)i->ifa_addr)->sin_addr;
+			m = (const uint8_t *)&((struct sockaddr_in *)
+			    (void *)i->ifa_netmask)->sin_addr;
+			len = 4;
+		} else if (i->ifa_addr->sa_family == AF_INET6) {
+			a = ((struct sockaddr_in6 *)(void *)
+			    i->ifa_addr)->sin6_addr.s6_addr;
+			m = ((struct sockaddr_in6 *)(void *)
+			    i->ifa_netmask)->sin6_addr.s6_addr;
+			len = 16;
+		} else
+			continue;
+		memset(e, 0, sizeof(*e));
+		e->family = i->ifa_addr->sa_family;
+		for (b = 0; b < len; b++) {
+			e->addr[b] = a[b] & m[b];
+			e->prefix += (unsigned)__builtin_popcount(m[b]);
+		}
+		N.nlocal++;
+	}
+	freeifaddrs(ifa);
 }
 
 /* The runner's answers. */
@@ -842,7 +1006,7 @@ on_http(struct evhttp_request *req, void *arg)
 		family = AF_INET;
 	else if (host != NULL && inet_pton(AF_INET6, host, addr) == 1)
 		family = AF_INET6;
-	if (family == AF_UNSPEC || !srvconf_allowed(&N.conf, family, addr)) {
+	if (family == AF_UNSPEC || !addr_allowed(family, addr)) {
 		evhttp_send_error(req, 403, "Forbidden");
 		return;
 	}
@@ -955,6 +1119,22 @@ add_job_listener(int fd, void *arg)
 	N.nlis++;
 }
 
+/* evhttp's connections are TLS too (no client certificate asked). */
+static struct bufferevent *
+status_bev(struct event_base *base, void *arg)
+{
+	SSL	*ssl;
+	struct bufferevent *bev;
+
+	(void)arg;
+	if ((ssl = SSL_new(N.tls_status)) == NULL)
+		return NULL;
+	if ((bev = bufferevent_openssl_socket_new(base, -1, ssl,
+	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE)) == NULL)
+		SSL_free(ssl);
+	return bev;
+}
+
 static void
 add_http_listener(int fd, void *arg)
 {
@@ -1025,8 +1205,10 @@ void
 net_main(const struct srvconf *conf, struct srv_fds *fds)
 {
 	struct ipc_rules rules;
+	struct ident	 id;
 	char		 err[256];
 	size_t		 i;
+	int		 trust;
 
 	log_procinit("net");
 	memset(&N, 0, sizeof(N));
@@ -1061,6 +1243,18 @@ net_main(const struct srvconf *conf, struct srv_fds *fds)
 	    on_runner_fail, NULL, err, sizeof(err))) == NULL)
 		fatalx("%s", err);
 
+	/* The key is read here, before the sandbox; only SSL_CTX keeps it. */
+	if (ident_load(&id, N.conf.identity, err, sizeof(err)) == -1)
+		fatalx("identity: %s", err);
+	if ((trust = tls_trust_parse(N.conf.trust)) == -1)
+		fatalx("trust mode %s", N.conf.trust);
+	N.trust = (enum tls_trust)trust;
+	if ((N.tls = tls_ctx_new(TLS_SERVER, &id, N.trust, N.conf.crl, err,
+	    sizeof(err))) == NULL || (N.tls_status = tls_ctx_new(
+	    TLS_SERVER_ANON, &id, N.trust, NULL, err, sizeof(err))) == NULL)
+		fatalx("TLS: %s", err);
+	ident_clear(&id);
+	local_nets();
 	if (each_address(N.conf.port, "jobs", add_job_listener, NULL) == 0)
 		fatalx("cannot listen on port %u", N.conf.port);
 	if (N.conf.status_port != 0) {
@@ -1072,6 +1266,7 @@ net_main(const struct srvconf *conf, struct srv_fds *fds)
 		evhttp_set_max_body_size(N.http, 0);
 		evhttp_set_timeout(N.http, 10);
 		evhttp_set_gencb(N.http, on_http, NULL);
+		evhttp_set_bevcb(N.http, status_bev, NULL);
 		if (each_address(N.conf.status_port, "status",
 		    add_http_listener, NULL) == 0)
 			fatalx("cannot listen on status port %u",

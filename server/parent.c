@@ -10,6 +10,7 @@
  * byte from the network.  If a child dies unexpectedly the parent stops
  * the others and exits 1: fail closed.
  */
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 
@@ -25,6 +26,7 @@
 #include <event2/event.h>
 
 #include "common/log.h"
+#include "server/priv.h"
 #include "server/sandbox.h"
 #include "server/server.h"
 
@@ -40,6 +42,9 @@ static struct parent {
 	int		 conf_must_exist;
 	unsigned	 cli_port;	/* -p, 0: from the configuration */
 	int		 cli_nopublish;	/* -P */
+	const char	*cli_user;	/* -u, NULL: from the configuration */
+	int		 root;		/* started as root: switch to user */
+	struct priv_user user;
 	pid_t		 pid[P_COUNT];
 	struct ipc_chan	*chan[P_COUNT];
 	int		 stopping;
@@ -49,7 +54,8 @@ static struct parent {
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: ccpoold [-dnPv] [-f file] [-p port]\n");
+	fprintf(stderr, "usage: ccpoold [-dnPv] [-f file] [-p port] "
+	    "[-u user]\n");
 	exit(2);
 }
 
@@ -73,11 +79,13 @@ load_conf(struct srvconf *c, char *err, size_t errlen)
 		c->port = PP.cli_port;
 	if (PP.cli_nopublish)
 		c->publish = 0;
+	if (PP.cli_user != NULL)
+		snprintf(c->user, sizeof(c->user), "%s", PP.cli_user);
 	if (sbx_lookup(c->sandbox) == NULL) {
 		snprintf(err, errlen, "no sandbox \"%s\"", c->sandbox);
 		return -1;
 	}
-	return 0;
+	return srvid_resolve(c, err, errlen);
 }
 
 static void
@@ -137,6 +145,9 @@ reload(void)
 	KEEP(name, "name");
 	KEEP(workdir, "workdir");
 	KEEP(sandbox, "sandbox");
+	KEEP(user, "user");
+	KEEP(identity, "identity");
+	KEEP(trust, "trust");
 #undef KEEP
 	PP.conf = nc;
 	send_all(IPC_CONF, &PP.conf, sizeof(PP.conf));
@@ -148,6 +159,7 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 {
 	int	 st, i, alive = 0;
 	pid_t	 pid;
+	char	 why[256];
 
 	(void)what;
 	(void)arg;
@@ -168,11 +180,10 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 				PP.pid[i] = 0;
 				if (!PP.stopping || !WIFEXITED(st) ||
 				    WEXITSTATUS(st) != 0) {
-					log_warnx("%s process %s %d%s",
-					    pnames[i], WIFSIGNALED(st) ?
-					    "killed by signal" : "exited",
-					    WIFSIGNALED(st) ? WTERMSIG(st) :
-					    WEXITSTATUS(st), PP.stopping ? "" :
+					log_warnx("%s process (pid %ld) %s%s",
+					    pnames[i], (long)pid,
+					    priv_exit_reason(st, why,
+					    sizeof(why)), PP.stopping ? "" :
 					    "; stopping");
 					PP.failed = 1;
 				}
@@ -241,6 +252,29 @@ on_chan_fail(struct ipc_chan *ch, const char *why, void *arg)
 }
 
 /*
+ * The children are forked: the parent switches to the user too.  It
+ * keeps no privilege: what it does from now on (relay messages, signal
+ * and reap its children, which have the same uid, re-read the
+ * configuration file on SIGHUP, which must therefore be readable by the
+ * user) needs none; settings that would need root again (ports, the
+ * work directory, the user) only change on a restart.  Not dumpable, so
+ * a child of the same uid cannot ptrace it, and no_new_privs.
+ */
+static void
+drop_parent(void)
+{
+	char	 err[256];
+
+	if (PP.root && priv_drop(&PP.user, err, sizeof(err)) == -1)
+		fatalx("parent: cannot switch to user %s: %s", PP.user.name,
+		    err);
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1)
+		fatal("PR_SET_DUMPABLE");
+	if (priv_no_new_privs(err, sizeof(err)) == -1)
+		fatalx("%s", err);
+}
+
+/*
  * Fork one child running fn with fds; it first closes every descriptor
  * of all[] (n entries, -1 for none) that is not one of its own.
  */
@@ -259,6 +293,15 @@ spawn(int idx, void (*fn)(const struct srvconf *, struct srv_fds *),
 			if (all[i] != -1 && all[i] != fds->parent &&
 			    all[i] != fds->peer)
 				close(all[i]);
+		/*
+		 * The runner and pub need no root at all: they switch to
+		 * the user at once (the runner detects compilers and makes
+		 * its work directory as that user).  net binds its ports
+		 * and loads its keys first, and switches in
+		 * proc_enter_sandbox, still before its first client byte.
+		 */
+		if (idx != P_NET)
+			proc_drop_user(pnames[idx]);
 		fn(&PP.conf, fds);
 		/* NOTREACHED */
 	default:
@@ -283,7 +326,7 @@ main(int argc, char *argv[])
 	const char	*arg;
 
 	PP.conf_path = SRVCONF_PATH;
-	while ((ch = getopt(argc, argv, "df:np:Pv")) != -1) {
+	while ((ch = getopt(argc, argv, "df:np:Pu:v")) != -1) {
 		switch (ch) {
 		case 'd':
 			debug = 1;
@@ -309,6 +352,11 @@ main(int argc, char *argv[])
 		case 'P':
 			PP.cli_nopublish = 1;
 			break;
+		case 'u':
+			if (!priv_user_name_ok(optarg))
+				usage();
+			PP.cli_user = optarg;
+			break;
 		case 'v':
 			verbose = 1;
 			break;
@@ -326,8 +374,18 @@ main(int argc, char *argv[])
 	log_setverbose(verbose);
 	if (load_conf(&PP.conf, err, sizeof(err)) == -1)
 		fatalx("%s", err);
+	PP.root = geteuid() == 0;
+	if (PP.root) {
+		if (priv_user_lookup(PP.conf.user, &PP.user, err,
+		    sizeof(err)) == -1)
+			fatalx("%s", err);
+	} else {
+		PP.user.uid = getuid();
+		PP.user.gid = getgid();
+	}
 	if (check) {
-		fprintf(stderr, "configuration OK\n");
+		fprintf(stderr, "configuration OK\nidentity %s (%s mode): %s\n",
+		    PP.conf.identity, PP.conf.trust, PP.conf.fingerprint);
 		return 0;
 	}
 	if (!debug) {
@@ -338,6 +396,17 @@ main(int argc, char *argv[])
 	}
 	log_procinit("parent");
 	signal(SIGPIPE, SIG_IGN);
+	/* Privileged set-up: the work directory, owned by the user. */
+	if (priv_workdir(PP.conf.workdir, PP.user.uid, PP.user.gid, err,
+	    sizeof(err)) == -1)
+		fatalx("%s", err);
+	proc_priv_init(PP.root, &PP.user);
+	if (PP.root)
+		log_info("processes run as user %s (uid %lu)", PP.user.name,
+		    (unsigned long)PP.user.uid);
+	else
+		log_info("not started as root: no user switch, processes "
+		    "run as uid %lu", (unsigned long)PP.user.uid);
 
 	for (i = 0; i < P_COUNT; i++) {
 		ctl[i][0] = ctl[i][1] = -1;
@@ -370,6 +439,7 @@ main(int argc, char *argv[])
 	} else
 		log_info("not advertising (publish = no)");
 
+	drop_parent();
 	if ((PP.base = event_base_new()) == NULL)
 		fatalx("event_base_new");
 	close(peer[0]);
@@ -394,8 +464,9 @@ main(int argc, char *argv[])
 			fatalx("evsignal");
 	}
 	on_signal(SIGCHLD, 0, NULL);	/* a child that died already */
-	log_info("ccpoold %s started: %u slots, queue %u, sandbox %s",
-	    VERSION, PP.conf.slots, PP.conf.queue, PP.conf.sandbox);
+	log_info("ccpoold %s started: %u slots, queue %u, sandbox %s, "
+	    "trust %s, key %s", VERSION, PP.conf.slots, PP.conf.queue,
+	    PP.conf.sandbox, PP.conf.trust, PP.conf.fingerprint);
 	for (i = 0, n = 0; i < P_COUNT; i++)
 		n += PP.pid[i] > 0;
 	if (n > 0)

@@ -1,13 +1,16 @@
 /*
  * proc.c - helpers every ccpoold process uses: the IPC rules of each
- * channel (who may send what, how long), the sandbox seam, the clock.
- * See server.h.
+ * channel (who may send what, how long), privilege separation (which
+ * layers of priv.h each process gets), the clock.  See server.h.
  */
+#include <sys/prctl.h>
+
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "common/log.h"
+#include "server/priv.h"
 #include "server/server.h"
 
 /* Frame overhead of a job beyond ZDTI and the ARGV bytes. */
@@ -72,17 +75,76 @@ srv_ipc_rules(struct ipc_rules *r, enum srv_chan ch,
 	}
 }
 
+/* What the parent decided before forking; the children inherit it. */
+static struct proc_priv {
+	int		 drop;		/* started as root: switch to user */
+	struct priv_user user;
+} PV;
+
+void
+proc_priv_init(int drop, const struct priv_user *u)
+{
+	memset(&PV, 0, sizeof(PV));
+	PV.drop = drop;
+	if (u != NULL)
+		PV.user = *u;
+}
+
+void
+proc_drop_user(const char *proc)
+{
+	char	 err[256];
+
+	if (!PV.drop || getuid() == PV.user.uid)
+		return;
+	if (priv_drop(&PV.user, err, sizeof(err)) == -1)
+		fatalx("%s: cannot switch to user %s: %s", proc, PV.user.name,
+		    err);
+}
+
 void
 proc_enter_sandbox(const char *proc)
 {
+	enum priv_filter f;
+	char		 err[256];
+	int		 isnet = strcmp(proc, "net") == 0;
+
+	if (isnet) {
+		/*
+		 * As root the mount namespace needs no user namespace, so
+		 * do it before the switch; as anyone else a user namespace
+		 * comes first (priv_empty_root chooses).
+		 */
+		if (priv_empty_root(0, err, sizeof(err)) == -1)
+			fatalx("%s: cannot leave the filesystem: %s", proc,
+			    err);
+		f = PRIV_FILTER_NET;
+	} else if (strcmp(proc, "pub") == 0)
+		f = PRIV_FILTER_PUB;
+	else if (strcmp(proc, "runner") == 0)
+		f = PRIV_FILTER_RUNNER;
+	else
+		fatalx("no sandbox for a %s process", proc);
+	proc_drop_user(proc);
 	/*
-	 * Nothing is dropped yet.  The security issue puts here: chroot to
-	 * an empty directory (net, pub) or the work directory (runner),
-	 * setgroups/setresgid/setresuid to the _ccpool user, no_new_privs,
-	 * and a seccomp filter per process.
+	 * net and pub are not dumpable: no process of the same uid may
+	 * ptrace them or open their /proc/PID/mem (the kernel did this on
+	 * the switch from root; say it for the non-root case too).  The
+	 * runner must stay dumpable: a job's child (sandbox_linux.c)
+	 * writes its own /proc/self/uid_map, which the kernel gives to
+	 * root when the process is not dumpable.  What could reach the
+	 * runner through that is pub, whose filter has no ptrace or
+	 * process_vm_*, and only /proc/PID/mem where Yama allows it.
 	 */
-	log_debug("%s process runs as uid %ld: no privilege separation yet "
-	    "(no chroot, no user switch, no seccomp)", proc, (long)getuid());
+	if (prctl(PR_SET_DUMPABLE, f == PRIV_FILTER_RUNNER, 0, 0, 0) == -1)
+		fatal("%s: PR_SET_DUMPABLE", proc);
+	if (priv_no_new_privs(err, sizeof(err)) == -1 ||
+	    priv_seccomp(f, err, sizeof(err)) == -1)
+		fatalx("%s: %s", proc, err);
+	log_debug("%s process sandboxed: uid %ld, %s, no_new_privs, seccomp "
+	    "%s", proc, (long)getuid(), isnet ? "empty read-only root" :
+	    "filesystem kept", priv_seccomp_is_allow(f) ? "allow-list" :
+	    "deny-list");
 }
 
 uint64_t

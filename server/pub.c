@@ -245,7 +245,9 @@ pub_main(const struct srvconf *c, struct srv_fds *fds)
 	P.info.cpus = ncpu < 1 ? 1 : ncpu > DISC_LIMIT_CPUS ?
 	    DISC_LIMIT_CPUS : (unsigned)ncpu;
 	P.info.slots = P.info.free_slots = c->slots;
-	snprintf(P.info.security, sizeof(P.info.security), "open");
+	snprintf(P.info.security, sizeof(P.info.security), "%s", c->trust);
+	snprintf(P.info.fingerprint, sizeof(P.info.fingerprint), "%s",
+	    c->fingerprint);
 	P.info.status_port = c->status_port;
 	P.info.mem_free_mb = mem_free_mb();
 	(void)cpu_load();

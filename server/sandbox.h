@@ -9,8 +9,11 @@
  * file size, address space, no core files), a fresh private directory as
  * its working directory and TMPDIR, stdin from /dev/null, no inherited
  * descriptors, and a minimal environment.  It runs the compiler as the
- * daemon's own user.  The security issue adds a Linux implementation
- * (namespaces, seccomp, Landlock, no_new_privs) behind the same ops.
+ * daemon's own user.  "linux" (sandbox_linux.c, the default) adds user,
+ * mount, pid, net, ipc and uts namespaces, a minimal read-only root,
+ * no_new_privs, no capabilities, a seccomp filter, Landlock where the
+ * kernel has it, and process and descriptor limits; doc/server.md says
+ * what each layer stops.
  */
 #ifndef CCPOOL_SANDBOX_H
 #define CCPOOL_SANDBOX_H
@@ -29,6 +32,8 @@ struct sbx_spec {
 	uint64_t	 cpu_sec;	/* RLIMIT_CPU; 0: none */
 	uint64_t	 fsize;		/* RLIMIT_FSIZE, bytes; 0: none */
 	uint64_t	 as_bytes;	/* RLIMIT_AS; 0: none */
+	uint64_t	 nproc;		/* RLIMIT_NPROC (linux); 0: default */
+	uint64_t	 nofile;	/* RLIMIT_NOFILE (linux); 0: default */
 };
 
 struct sandbox_ops {
@@ -56,5 +61,6 @@ struct sandbox_ops {
 const struct sandbox_ops *sbx_lookup(const char *name);
 
 extern const struct sandbox_ops sbx_none;
+extern const struct sandbox_ops sbx_linux;
 
 #endif

@@ -160,5 +160,7 @@ sbx_lookup(const char *name)
 {
 	if (strcmp(name, sbx_none.name) == 0)
 		return &sbx_none;
+	if (strcmp(name, sbx_linux.name) == 0)
+		return &sbx_linux;
 	return NULL;
 }

@@ -60,13 +60,33 @@ void	srv_ipc_rules(struct ipc_rules *r, enum srv_chan ch,
 uint32_t srv_job_msg_max(const struct proto_limits *lim);
 uint32_t srv_result_msg_max(const struct proto_limits *lim);
 
+struct priv_user;
+
 /*
- * The seam for privilege separation: each child calls it before it
- * handles its first untrusted byte.  For now it only logs what the
- * security issue will do here (chroot, drop to a dedicated user,
- * seccomp); it drops nothing.
+ * Privilege separation (doc/server.md).  The parent calls proc_priv_init
+ * before forking: drop is 1 when it runs as root and the children must
+ * switch to u.  proc_drop_user switches the calling process to u now
+ * (a no-op when drop is 0 or done); fatal if it cannot.
+ */
+void	proc_priv_init(int drop, const struct priv_user *u);
+void	proc_drop_user(const char *proc);
+
+/*
+ * Each child calls this before it handles its first untrusted byte,
+ * with proc "net", "runner" or "pub": net leaves the filesystem (an
+ * empty read-only root in its own mount namespace); every one switches
+ * to the user (if not done yet), becomes non-dumpable, sets
+ * no_new_privs and loads its seccomp filter (priv_seccomp.c).  Fatal on
+ * any failure: a child never runs with less isolation than intended.
  */
 void	proc_enter_sandbox(const char *proc);
+
+/*
+ * Settle the identity for c (srvid.c): fill the default identity path,
+ * make the key pair on first start, set c->fingerprint, and turn trust
+ * "auto" into "open" or "site" by who issued it.  -1 with err set.
+ */
+int	srvid_resolve(struct srvconf *c, char *err, size_t errlen);
 
 /* Process entry points; they do not return. */
 void	net_main(const struct srvconf *c, struct srv_fds *fds)

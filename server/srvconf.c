@@ -37,6 +37,10 @@ struct key {
 static int	check_workdir(const char *, char *, size_t);
 static int	check_sandbox(const char *, char *, size_t);
 static int	check_distcc(const char *, char *, size_t);
+static int	check_user(const char *, char *, size_t);
+static int	check_trust(const char *, char *, size_t);
+static int	check_path(const char *, char *, size_t);
+static int	check_names(const char *, char *, size_t);
 
 #define U(n, lo, hi)	{ #n, K_UINT, lo, hi, offsetof(struct srvconf, n), 0, NULL }
 #define B(n, chk)	{ #n, K_BOOL, 0, 1, offsetof(struct srvconf, n), 0, chk }
@@ -60,6 +64,13 @@ static const struct key keys[] = {
 	S(name, NULL),
 	S(workdir, check_workdir),
 	S(sandbox, check_sandbox),
+	S(user, check_user),
+	S(trust, check_trust),
+	S(identity, check_path),
+	S(crl, check_path),
+	S(allow_users, check_names),
+	S(allow_groups, check_names),
+	U(user_max_jobs, 0, 65536),
 	{ "listen", K_LISTEN, 0, 0, 0, 0, NULL },
 	{ "allow", K_ALLOW, 0, 0, 0, 0, NULL },
 };
@@ -93,6 +104,76 @@ srvconf_defaults(struct srvconf *c, unsigned ncpu)
 		tmp = "/tmp";
 	snprintf(c->workdir, sizeof(c->workdir), "%s", tmp);
 	snprintf(c->sandbox, sizeof(c->sandbox), "none");
+	snprintf(c->user, sizeof(c->user), "ccpoold");
+	snprintf(c->trust, sizeof(c->trust), "auto");
+}
+
+static int
+check_trust(const char *v, char *err, size_t errlen)
+{
+	if (strcmp(v, "auto") == 0 || strcmp(v, "open") == 0 ||
+	    strcmp(v, "site") == 0)
+		return 0;
+	if (err != NULL)
+		snprintf(err, errlen, "must be auto, open or site");
+	return -1;
+}
+
+static int
+check_path(const char *v, char *err, size_t errlen)
+{
+	if (v[0] == '/' || v[0] == '\0')
+		return 0;
+	if (err != NULL)
+		snprintf(err, errlen, "must be an absolute path");
+	return -1;
+}
+
+static int
+check_names(const char *v, char *err, size_t errlen)
+{
+	for (; *v != '\0'; v++)
+		if (!((*v >= 'a' && *v <= 'z') || (*v >= 'A' && *v <= 'Z') ||
+		    (*v >= '0' && *v <= '9') || strchr("._-, ", *v) != NULL)) {
+			if (err != NULL)
+				snprintf(err, errlen, "names are made of "
+				    "A-Z a-z 0-9 . _ - and separated by commas "
+				    "or spaces");
+			return -1;
+		}
+	return 0;
+}
+
+/* Is name one of the comma- or space-separated words of list? */
+static int
+in_list(const char *list, const char *name)
+{
+	size_t	 n = strlen(name), w;
+
+	while (*list != '\0') {
+		list += strspn(list, ", ");
+		w = strcspn(list, ", ");
+		if (w == n && n > 0 && strncmp(list, name, n) == 0)
+			return 1;
+		list += w;
+	}
+	return 0;
+}
+
+int
+srvconf_user_allowed(const struct srvconf *c, const char *name,
+    const char (*groups)[64], size_t ngroups)
+{
+	size_t	 i;
+
+	if (c->allow_users[0] == '\0' && c->allow_groups[0] == '\0')
+		return 1;
+	if (in_list(c->allow_users, name))
+		return 1;
+	for (i = 0; i < ngroups; i++)
+		if (in_list(c->allow_groups, groups[i]))
+			return 1;
+	return 0;
 }
 
 static int
@@ -126,6 +207,25 @@ check_sandbox(const char *v, char *err, size_t errlen)
 		return 0;
 	snprintf(err, errlen, "only \"none\" exists so far (process group, "
 	    "rlimits, private directory)");
+	return -1;
+}
+
+/* A user name: [A-Za-z0-9_.-], not starting with '-' or '.'. */
+static int
+check_user(const char *v, char *err, size_t errlen)
+{
+	const char	*p;
+
+	if (v[0] == '\0' || v[0] == '-' || v[0] == '.')
+		goto bad;
+	for (p = v; *p != '\0'; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '_' || *p == '.' ||
+		    *p == '-'))
+			goto bad;
+	return 0;
+bad:
+	snprintf(err, errlen, "not a user name");
 	return -1;
 }
 

@@ -59,6 +59,14 @@ struct srvconf {
 	char		 name[SRVCONF_NAME_MAX];	/* "": host name */
 	char		 workdir[256];	/* parent of the private job dir */
 	char		 sandbox[16];	/* job sandbox: "none" */
+	char		 user[32];	/* the user to run as when started as root */
+	char		 trust[8];	/* "auto", "open", "site" */
+	char		 identity[256];	/* key file; "": the default */
+	char		 crl[256];	/* site: revocation list; "": none */
+	char		 allow_users[512];	/* site: "" or names */
+	char		 allow_groups[512];	/* site: "" or names */
+	unsigned	 user_max_jobs;	/* per client identity; 0: no cap */
+	char		 fingerprint[72];	/* set by the parent */
 	unsigned	 nlisten;	/* 0: all addresses */
 	struct srvconf_addr listen[SRVCONF_LISTEN_MAX];
 	unsigned	 nallow;	/* 0: everyone */
@@ -92,6 +100,15 @@ int	srvconf_load(struct srvconf *c, const char *path, int must_exist,
  */
 int	srvconf_allowed(const struct srvconf *c, int family,
 	    const uint8_t *addr);
+
+/*
+ * Whether a site user called name with groups may compile: 1 if neither
+ * allow_users nor allow_groups is set, or name is in allow_users, or one
+ * of groups is in allow_groups (lists of names separated by commas or
+ * spaces); else 0.
+ */
+int	srvconf_user_allowed(const struct srvconf *c, const char *name,
+	    const char (*groups)[64], size_t ngroups);
 
 /* The protocol limits the configuration implies. */
 void	srvconf_limits(const struct srvconf *c, struct proto_limits *lim);

@@ -20,7 +20,7 @@ S=$(lab_state_dir)
 A1=$(lab_addr 1)
 RUN=$S/h2/run
 mkdir -p -m 700 "$RUN" "$S/home"
-lab_spawn 1 ccpoold "$B/ccpoold" -d >/dev/null
+lab_spawn 1 ccpoold "$B/ccpoold" -d -u nobody >/dev/null
 lab_spawn 1 distccd distccd --no-detach --daemon --user nobody \
     --allow 198.18.0.0/15 --listen "$A1" --log-stderr >/dev/null
 h2() { lab_exec 2 env XDG_RUNTIME_DIR="$RUN" HOME="$S/home" \

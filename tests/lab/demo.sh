@@ -13,7 +13,7 @@ say() { printf '\n== %s\n' "$*"; }
 lab_up 3 || exit $?
 S=$(lab_state_dir)
 for i in 1 2; do
-	lab_spawn $i ccpoold "$B/ccpoold" -d >/dev/null
+	lab_spawn $i ccpoold "$B/ccpoold" -d -u nobody >/dev/null
 done
 
 say "the LAN as h3 sees it (lsdistcc)"
@@ -38,7 +38,7 @@ grep '^ccpool: ' "$S/cluster.log" | head -5
 
 say "jobs per host"
 for i in 1 2; do
-	n=$(lab_exec 3 curl -s "http://$(lab_addr $i):3634/status" |
+	n=$(lab_exec 3 curl -sk "https://$(lab_addr $i):3634/status" |
 	    jq '.counters.jobs_done // .jobs_done // 0')
 	echo "h$i ($(lab_addr $i)): $n jobs"
 done

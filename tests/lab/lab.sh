@@ -157,7 +157,8 @@ lab_hostname() { lab__host_ok "${1:-}" && echo "${LAB_PREFIX_HOST:-h}$1"; }
 # --- interface: running things on a host ----------------------------------------
 
 # lab_exec I CMD...: run CMD in the foreground on host I (its network, mount
-# and UTS namespaces, DBUS_SYSTEM_BUS_ADDRESS set to its bus, same cwd);
+# and UTS namespaces, DBUS_SYSTEM_BUS_ADDRESS set to its bus, HOME hI/home
+# and STATE_DIRECTORY hI/state so keys and pins stay in the lab, same cwd);
 # returns CMD's exit status.
 lab_exec() {
 	local i=${1:-} hold
@@ -165,7 +166,9 @@ lab_exec() {
 	shift
 	hold=$(lab__holder "$i") || return 2
 	nsenter -t "$hold" -n -m -u --wd="$PWD" -- \
-	    env DBUS_SYSTEM_BUS_ADDRESS="unix:path=$LAB__DIR/h$i/bus" "$@"
+	    env DBUS_SYSTEM_BUS_ADDRESS="unix:path=$LAB__DIR/h$i/bus" \
+	    HOME="$LAB__DIR/h$i/home" XDG_CONFIG_HOME= \
+	    STATE_DIRECTORY="$LAB__DIR/h$i/state" "$@"
 }
 
 # lab__launch I PIDFILE LOG CMD...: start CMD in the background on host I,
@@ -183,6 +186,8 @@ lab__launch() {
 		setsid nsenter -t "$hold" -n -m -u --wd="$PWD" -- \
 		    env --default-signal \
 		    DBUS_SYSTEM_BUS_ADDRESS="unix:path=$LAB__DIR/h$i/bus" \
+		    HOME="$LAB__DIR/h$i/home" XDG_CONFIG_HOME= \
+		    STATE_DIRECTORY="$LAB__DIR/h$i/state" \
 		    sh -c 'echo $$ >"$0.new" && mv -f "$0.new" "$0" && exec "$@"' \
 		    "$pidf" "$@" </dev/null >>"$log" 2>&1 &
 	)
@@ -465,7 +470,8 @@ EOF
 # All of it lives exactly as long as the holder's namespaces.
 lab__holder_start() {
 	local i=$1 d=$LAB__DIR/h$1
-	mkdir -p "$d/services"
+	mkdir -p "$d/services" "$d/home" "$d/state"
+	chmod 700 "$d/home" "$d/state"
 	(
 		lab__closefds
 		setsid ip netns exec "$LAB__ID-h$i" \

@@ -13,7 +13,7 @@ fail() { echo "FAIL: $*"; exit 1; }
 lab_up 2 || exit $?
 S=$(lab_state_dir)
 A1=$(lab_addr 1)
-lab_spawn 1 ccpoold "$B/ccpoold" -d >/dev/null
+lab_spawn 1 ccpoold "$B/ccpoold" -d -u nobody >/dev/null
 for n in $(seq 50); do
 	lab_exec 2 "$B/srvprobe" -H "$A1" -q /dev/null --garbage \
 	    >/dev/null 2>&1 && break
@@ -53,7 +53,7 @@ done
 # toolchain id with argv[0] /bin/sh.  The server runs only its detected
 # compilers by absolute path, so argv[0] names nothing it would run, and
 # "-c id" is no compile of one input.
-tc=$(lab_exec 2 curl -s --max-time 5 "http://$A1:3634/status" |
+tc=$(lab_exec 2 curl -sk --max-time 5 "https://$A1:3634/status" |
     jq -r '.toolchains[0].id')
 for argv in "/bin/sh -c id" "/bin/sh -c -c x.c"; do
 	# shellcheck disable=SC2086
@@ -73,6 +73,6 @@ lab_exec 2 "$B/srvprobe" -H "$A1" -t "$tc" -o "$S/x.o" "$S/ok.i" -- \
     /usr/bin/id -c -O2 >"$S/probe.out" 2>&1 || fail "id -c: $(cat "$S/probe.out")"
 cmp -s "$S/x.o" "$S/ok.local.o" || fail "argv[0] /usr/bin/id: not gcc's object"
 echo "ok: argv[0] /usr/bin/id ran the server's gcc, not id"
-st=$(lab_exec 2 curl -s --max-time 5 "http://$A1:3634/status")
+st=$(lab_exec 2 curl -sk --max-time 5 "https://$A1:3634/status")
 jq -e '.counters.jobs_done >= 1' <<<"$st" >/dev/null || fail "status: $st"
 echo PASS

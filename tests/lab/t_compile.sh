@@ -24,7 +24,7 @@ mkdir -p -m 700 "$RUN"
 # on h3, with the agent's private directory inside the lab
 h3() { lab_exec 3 env XDG_RUNTIME_DIR="$RUN" "$@"; }
 jobs_on() {	# jobs_on I: jobs ccpoold on hI finished
-	h3 curl -s --max-time 5 "http://$(lab_addr "$1"):3634/status" |
+	h3 curl -sk --max-time 5 "https://$(lab_addr "$1"):3634/status" |
 	    jq -r '.counters.jobs_done'
 }
 wait_hosts() {	# wait_hosts N: h3 sees at least N ccpool hosts
@@ -37,8 +37,9 @@ wait_hosts() {	# wait_hosts N: h3 sees at least N ccpool hosts
 	return 1
 }
 
-# job directories inside the lab: a kill -9 below leaves its own behind
-printf 'workdir = %s\n' "$S" >"$S/ccpoold.conf"
+# job directories inside the lab: a kill -9 below leaves its own behind;
+# started as root, ccpoold runs as nobody (and makes $S/work for it)
+printf 'workdir = %s/work\nuser = nobody\n' "$S" >"$S/ccpoold.conf"
 lab_spawn 1 ccpoold "$B/ccpoold" -d -f "$S/ccpoold.conf" >/dev/null
 lab_spawn 2 ccpoold "$B/ccpoold" -d -f "$S/ccpoold.conf" >/dev/null
 wait_hosts 2 || fail "servers not discovered"

@@ -3,7 +3,8 @@
  * and from the lab tests.
  *
  *   srvprobe [-H host] [-p port] [-t tcid] [-l lang] [-o obj] [-d deps]
- *            [-n count] [-q] [mode] file.i [-- compiler args...]
+ *            [-n count] [-i identity | --no-cert] [-k fingerprint] [-q]
+ *            [mode] file.i [-- compiler args...]
  *
  * Sends file.i (preprocessed source) as one job (or count jobs on one
  * connection) and prints what came back: the refusal, or the status and
@@ -12,6 +13,11 @@
  * names the compiler, and the toolchain id is that compiler's
  * (common/toolchain.h) unless -t gives one.  With -n, per-job wall times
  * and their median are printed.
+ *
+ * The connection is TLS 1.3 like the agent's, with the identity file
+ * given by -i (default: the user's, made on first use) or, with
+ * --no-cert, no client certificate at all.  The server's key
+ * fingerprint is printed (not with -q); -k makes any other key fail.
  *
  * Modes send a deliberately bad stream and check that the server answers
  * as it must; the exit status is 0 if it did:
@@ -27,6 +33,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netdb.h>
 #include <poll.h>
 #include <stdio.h>
@@ -35,7 +42,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include "common/ident.h"
 #include "common/proto.h"
+#include "common/tls.h"
 #include "common/toolchain.h"
 
 #define TIMEOUT_MS	30000
@@ -45,6 +57,7 @@ enum mode { M_NORMAL, M_GARBAGE, M_TRUNCATE, M_HUGE, M_UNKNOWN_TC,
 
 struct conn {
 	int		 fd;
+	SSL		*ssl;
 	struct proto_dialect d;
 	struct proto_buf in;
 };
@@ -54,6 +67,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: srvprobe [-H host] [-p port] [-t tcid] "
 	    "[-l lang] [-o obj] [-d deps] [-n count] [-q]\n"
+	    "                [-i identity | --no-cert] [-k fingerprint]\n"
 	    "                [--garbage | --truncate | --huge-length | "
 	    "--unknown-toolchain |\n                 --not-compile] file.i "
 	    "[-- compiler args...]\n");
@@ -97,18 +111,76 @@ dial(const char *host, const char *port)
 	return fd;
 }
 
+/*
+ * TLS over the connected fd: identity idpath ("" for the user's, NULL
+ * for none).  Prints the server's key; with want set, any other key is
+ * an error.  Returns 0 or -1 (printed).
+ */
 static int
-send_all(int fd, const void *p, size_t len)
+tls_open(struct conn *c, const char *idpath, const char *want, int quiet)
+{
+	struct ident	 id;
+	struct tls_peer	 p;
+	SSL_CTX		*ctx = NULL;
+	char		 path[512], err[256];
+
+	memset(&id, 0, sizeof(id));
+	if (idpath == NULL) {
+		if ((ctx = SSL_CTX_new(TLS_client_method())) != NULL) {
+			SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION);
+			SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+		}
+	} else {
+		if (idpath[0] == '\0') {
+			if (ident_user_path("identity.pem", path, sizeof(path),
+			    err, sizeof(err)) == -1)
+				goto fail;
+			idpath = path;
+		}
+		if (ident_load_or_make(&id, idpath, "srvprobe", err,
+		    sizeof(err)) == -1 || (ctx = tls_ctx_new(TLS_CLIENT, &id,
+		    TLS_OPEN, NULL, err, sizeof(err))) == NULL)
+			goto fail;
+	}
+	if (ctx == NULL || (c->ssl = SSL_new(ctx)) == NULL ||
+	    SSL_set_fd(c->ssl, c->fd) != 1) {
+		snprintf(err, sizeof(err), "out of memory");
+		goto fail;
+	}
+	if (SSL_connect(c->ssl) != 1) {
+		snprintf(err, sizeof(err), "TLS handshake failed: %s",
+		    ERR_reason_error_string(ERR_get_error()) != NULL ?
+		    ERR_reason_error_string(ERR_peek_last_error()) : "closed");
+		goto fail;
+	}
+	(void)tls_peer_check(c->ssl, TLS_OPEN, 1, &p, err, sizeof(err));
+	if (!quiet)
+		fprintf(stderr, "srvprobe: server key %s\n", p.fp);
+	if (want != NULL && strcmp(want, p.fp) != 0) {
+		snprintf(err, sizeof(err), "server key %s is not %s", p.fp,
+		    want);
+		goto fail;
+	}
+	SSL_CTX_free(ctx);
+	ident_clear(&id);
+	return 0;
+fail:
+	fprintf(stderr, "srvprobe: %s\n", err);
+	SSL_CTX_free(ctx);
+	ident_clear(&id);
+	return -1;
+}
+
+static int
+send_all(struct conn *c, const void *p, size_t len)
 {
 	const uint8_t	*b = p;
-	ssize_t		 n;
+	int		 n;
 
 	while (len > 0) {
-		if ((n = send(fd, b, len, MSG_NOSIGNAL)) == -1) {
-			if (errno == EINTR)
-				continue;
+		if ((n = SSL_write(c->ssl, b, len > INT_MAX ? INT_MAX :
+		    (int)len)) <= 0)
 			return -1;
-		}
 		b += n;
 		len -= (size_t)n;
 	}
@@ -143,19 +215,23 @@ read_frame(struct conn *c, struct proto_frame *f, size_t *used)
 		}
 		pfd.fd = c->fd;
 		pfd.events = POLLIN;
-		if ((n = poll(&pfd, 1, TIMEOUT_MS)) == 0) {
+		if (SSL_pending(c->ssl) == 0 &&
+		    (n = poll(&pfd, 1, TIMEOUT_MS)) == 0) {
 			fprintf(stderr, "srvprobe: no answer for %d s\n",
 			    TIMEOUT_MS / 1000);
 			return -1;
 		}
-		if (n == -1 && errno == EINTR)
-			continue;
-		if ((n = recv(c->fd, buf, sizeof(buf), 0)) == -1) {
-			if (errno == EINTR)
+		if ((n = SSL_read(c->ssl, buf, sizeof(buf))) <= 0) {
+			int e = SSL_get_error(c->ssl, (int)n);
+
+			if (e == SSL_ERROR_WANT_READ)
 				continue;
-			fprintf(stderr, "srvprobe: recv: %s\n",
-			    strerror(errno));
-			return -1;
+			if (e != SSL_ERROR_ZERO_RETURN &&
+			    e != SSL_ERROR_SYSCALL) {
+				fprintf(stderr, "srvprobe: TLS read failed\n");
+				return -1;
+			}
+			n = 0;
 		}
 		if (n == 0) {
 			if (c->in.len > 0) {
@@ -222,7 +298,7 @@ hello(struct conn *c)
 
 	proto_buf_init(&b);
 	if (proto_hello_encode(&b, PROTO_VERSION) == -1 ||
-	    send_all(c->fd, b.data, b.len) == -1) {
+	    send_all(c, b.data, b.len) == -1) {
 		proto_buf_free(&b);
 		fprintf(stderr, "srvprobe: sending the hello failed\n");
 		return -1;
@@ -362,7 +438,7 @@ main(int argc, char *argv[])
 	struct tc_info	 ti;
 	const char	*host = "127.0.0.1", *port = "3633", *tcid = NULL;
 	const char	*langname = NULL, *objpath = NULL, *depspath = NULL;
-	const char	*src;
+	const char	*src, *idpath = "", *wantkey = NULL;
 	char		**cargv = defargs, cwd[PROTO_PATH_MAX], err[256];
 	char		 tcbuf[PROTO_TCID_MAX + 1];
 	double		*times = NULL, t0;
@@ -386,7 +462,9 @@ main(int argc, char *argv[])
 			mode = M_NOT_COMPILE;
 		else if (strcmp(o, "-q") == 0)
 			quiet = 1;
-		else if (strlen(o) == 2 && strchr("HptlodN", o[1]) != NULL &&
+		else if (strcmp(o, "--no-cert") == 0)
+			idpath = NULL;
+		else if (strlen(o) == 2 && strchr("Hptlodik", o[1]) != NULL &&
 		    a + 1 < argc) {
 			const char *v = argv[++a];
 
@@ -397,6 +475,8 @@ main(int argc, char *argv[])
 			case 'l': langname = v; break;
 			case 'o': objpath = v; break;
 			case 'd': depspath = v; break;
+			case 'i': idpath = v; break;
+			case 'k': wantkey = v; break;
 			}
 		} else if (strcmp(o, "-n") == 0 && a + 1 < argc) {
 			count = (unsigned)strtoul(argv[++a], NULL, 10);
@@ -454,7 +534,8 @@ main(int argc, char *argv[])
 
 	rc = 4;
 	if (proto_dialect_init(&c.d, PROTO_DIALECT_CCPOOL1, NULL, err,
-	    sizeof(err)) == -1 || (c.fd = dial(host, port)) == -1)
+	    sizeof(err)) == -1 || (c.fd = dial(host, port)) == -1 ||
+	    tls_open(&c, idpath, wantkey, quiet) == -1)
 		goto out;
 	if ((r = hello(&c)) != 0) {
 		rc = r == 1 ? 3 : 4;
@@ -476,20 +557,21 @@ main(int argc, char *argv[])
 		case M_GARBAGE:
 			for (r = 0; r < (int)sizeof(junk); r++)
 				junk[r] = (uint8_t)(r * 37 + 1);
-			r = send_all(c.fd, junk, sizeof(junk));
+			r = send_all(&c, junk, sizeof(junk));
 			break;
 		case M_TRUNCATE:
-			r = send_all(c.fd, enc.data, enc.len / 2);
+			r = send_all(&c, enc.data, enc.len / 2);
 			if (r == 0)
-				r = shutdown(c.fd, SHUT_WR);
+				r = SSL_shutdown(c.ssl) < 0 ? -1 :
+				    shutdown(c.fd, SHUT_WR);
 			break;
 		case M_HUGE:
-			r = send_all(c.fd, enc.data, zdti_offset(&c.d, &enc));
+			r = send_all(&c, enc.data, zdti_offset(&c.d, &enc));
 			if (r == 0)
-				r = send_all(c.fd, "ZDTIffffffff", 12);
+				r = send_all(&c, "ZDTIffffffff", 12);
 			break;
 		default:
-			r = send_all(c.fd, enc.data, enc.len);
+			r = send_all(&c, enc.data, enc.len);
 			break;
 		}
 		if (r == -1) {
@@ -565,6 +647,7 @@ out:
 	proto_buf_free(&enc);
 	proto_buf_free(&job.src);
 	proto_buf_free(&c.in);
+	SSL_free(c.ssl);
 	if (c.fd != -1)
 		close(c.fd);
 	return rc;

@@ -20,7 +20,9 @@
 	X(args) \
 	X(toolchain) \
 	X(ipc) \
-	X(srvconf)
+	X(srvconf) \
+	X(sandbox) \
+	X(priv)
 
 #define X(m) int init_##m##_tests(void);
 UNIT_SUITES

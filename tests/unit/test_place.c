@@ -1,7 +1,11 @@
 /*
  * test_place.c - job placement (estimated free slots, ties, toolchain and
- * exclusion, down servers) and the 1 s .. 60 s doubling backoff.
+ * exclusion, down servers), the 1 s .. 60 s doubling backoff, and the
+ * expected-finish-time policy: faster and idler hosts win, speed is
+ * learned from reports, the local machine competes, power of two choices
+ * spreads many clients over equal hosts, decisions repeat with a seed.
  */
+#include <math.h>
 #include <string.h>
 
 #include <CUnit/CUnit.h>
@@ -101,6 +105,257 @@ test_backoff(void)
 	CU_ASSERT_EQUAL(b.backoff_ms, 1000);	/* starts over */
 }
 
+static struct place_cand
+ecand(unsigned cpus, unsigned freeslots, unsigned load, double ms_per_kb)
+{
+	struct place_cand c;
+
+	c = cand(cpus, freeslots, 0);
+	c.cpus = cpus;
+	c.load = load;
+	c.ms_per_kb = ms_per_kb;
+	return c;
+}
+
+static struct place_ctx
+ctx(uint64_t seed, unsigned local_idle)
+{
+	struct place_ctx x;
+
+	memset(&x, 0, sizeof(x));
+	x.rng = seed;
+	x.local_idle = local_idle;
+	x.local.ms_per_kb = 1.0;
+	x.local.n = 10;
+	return x;
+}
+
+static const struct place_job job100k = { 100 * 1024 };
+
+/* Choose often with different seeds; count picks per index. */
+static void
+choose_many(const struct place_cand *c, size_t n, unsigned local_idle,
+    unsigned tries, unsigned *count, unsigned *nlocal)
+{
+	struct place_ctx x;
+	unsigned	 t;
+	int		 r;
+
+	*nlocal = 0;
+	for (t = 0; t < tries; t++) {
+		x = ctx(1000 + t, local_idle);
+		r = place_choose(c, n, &x, &job100k, 0);
+		if (r >= 0)
+			count[r]++;
+		else if (r == PLACE_LOCAL)
+			(*nlocal)++;
+	}
+}
+
+static void
+test_eta(void)
+{
+	struct place_cand c;
+	struct place_ctx x = ctx(1, 0);
+	double		 e, st;
+
+	c = ecand(8, 8, 0, 0.5);	/* idle, twice our speed */
+	e = place_eta(&c, &x, &job100k, 0, &st);
+	CU_ASSERT_DOUBLE_EQUAL(st, 1.0, 1e-9);
+	/* 0.5 RTT + 125 KiB at 1 Gbit/s + 50 ms */
+	CU_ASSERT_DOUBLE_EQUAL(e, 0.5 + 128000.0 / 125000.0 + 50.0, 1e-6);
+	c = ecand(8, 8, 50, 0.5);	/* owner uses half: still a core */
+	e = place_eta(&c, &x, &job100k, 0, &st);
+	CU_ASSERT_DOUBLE_EQUAL(st, 1.0, 1e-9);
+	c = ecand(4, 1, 50, 0.5);	/* 3 jobs + ours on 2 cores */
+	e = place_eta(&c, &x, &job100k, 0, &st);
+	CU_ASSERT_DOUBLE_EQUAL(st, 2.0, 1e-9);
+	CU_ASSERT(e > 100.0);
+	c = ecand(4, 0, 0, 0.5);	/* full */
+	CU_ASSERT(place_eta(&c, &x, &job100k, 0, NULL) < 0);
+	c = ecand(4, 4, 0, 0);		/* never seen: prior / speed */
+	c.speed = 2.0;
+	e = place_eta(&c, &x, &job100k, 0, NULL);
+	CU_ASSERT(e > 50.0 && e < 53.0);
+	CU_ASSERT(place_eta_local(&x, &job100k) < 0);	/* no idle core */
+	x.local_idle = 1;
+	CU_ASSERT_DOUBLE_EQUAL(place_eta_local(&x, &job100k), 100.0, 1e-9);
+}
+
+static void
+test_prefers_fast_idle(void)
+{
+	struct place_cand c[3];
+	unsigned	 cnt[3] = { 0 }, nl;
+
+	c[0] = ecand(8, 8, 0, 1.0);
+	c[1] = ecand(8, 8, 0, 0.4);	/* 2.5x faster */
+	c[2] = ecand(8, 8, 0, 1.0);
+	choose_many(c, 3, 0, 200, cnt, &nl);
+	CU_ASSERT_EQUAL(cnt[1], 200);	/* alone among the good ones */
+	/* the fast one is a busy desktop: its owner takes 7 of 8 cores */
+	memset(cnt, 0, sizeof(cnt));
+	c[1] = ecand(8, 6, 90, 0.4);
+	choose_many(c, 3, 0, 200, cnt, &nl);
+	CU_ASSERT_EQUAL(cnt[1], 0);
+	CU_ASSERT_EQUAL(cnt[0] + cnt[2], 200);
+	/* full or backing off: never */
+	memset(cnt, 0, sizeof(cnt));
+	c[0] = ecand(8, 0, 0, 0.1);
+	c[2] = ecand(8, 8, 0, 0.1);
+	c[2].down_until = 10;
+	choose_many(c, 3, 0, 50, cnt, &nl);
+	CU_ASSERT_EQUAL(cnt[1], 50);
+}
+
+static void
+test_learn(void)
+{
+	struct place_speed s;
+	struct place_cand c[2];
+	struct place_ctx x;
+	int		 i;
+
+	memset(&s, 0, sizeof(s));
+	place_learn(&s, 200, 100 * 1024, 1.0);
+	CU_ASSERT_DOUBLE_EQUAL(s.ms_per_kb, 2.0, 1e-9);
+	place_learn(&s, 100, 100 * 1024, 1.0);
+	CU_ASSERT_DOUBLE_EQUAL(s.ms_per_kb, 1.5, 1e-9);	/* mean of 2 */
+	place_learn(&s, 400, 100 * 1024, 2.0);	/* slowed by contention */
+	CU_ASSERT_DOUBLE_EQUAL(s.ms_per_kb, 1.0 / 3 * 2 + 1.5 * 2 / 3, 1e-9);
+	CU_ASSERT_EQUAL(s.n, 3);
+	place_learn(&s, 100, 0, 1.0);		/* nonsense: ignored */
+	place_learn(&s, NAN, 1024, 1.0);
+	place_learn(&s, 100, 1024, 0.0);
+	CU_ASSERT_EQUAL(s.n, 3);
+	/* converges on a host that became 3x faster */
+	for (i = 0; i < 40; i++)
+		place_learn(&s, 50, 100 * 1024, 1.0);
+	CU_ASSERT_DOUBLE_EQUAL(s.ms_per_kb, 0.5, 0.01);
+
+	/* two hosts never seen look alike; reports tell them apart */
+	c[0] = ecand(4, 4, 0, 0);
+	c[1] = ecand(4, 4, 0, 0);
+	memset(&s, 0, sizeof(s));
+	for (i = 0; i < 5; i++)
+		place_learn(&s, 33, 100 * 1024, 1.0);	/* 3x local */
+	c[1].ms_per_kb = s.ms_per_kb;
+	for (i = 0; i < 20; i++) {
+		x = ctx((uint64_t)i, 0);
+		CU_ASSERT_EQUAL(place_choose(c, 2, &x, &job100k, 0), 1);
+	}
+}
+
+static void
+test_local(void)
+{
+	struct place_cand c[2];
+	unsigned	 cnt[2] = { 0 }, nl;
+
+	c[0] = ecand(8, 8, 0, 2.0);	/* slower than us */
+	c[1] = ecand(8, 8, 0, 2.0);
+	choose_many(c, 2, 2, 100, cnt, &nl);
+	CU_ASSERT_EQUAL(nl, 100);	/* idle and faster: local */
+	memset(cnt, 0, sizeof(cnt));
+	choose_many(c, 2, 0, 100, cnt, &nl);
+	CU_ASSERT_EQUAL(nl, 0);		/* no idle core: remote */
+	CU_ASSERT_EQUAL(cnt[0] + cnt[1], 100);
+	memset(cnt, 0, sizeof(cnt));
+	c[1] = ecand(8, 8, 0, 0.3);	/* a fast server beats local */
+	choose_many(c, 2, 2, 100, cnt, &nl);
+	CU_ASSERT_EQUAL(nl, 0);
+	CU_ASSERT_EQUAL(cnt[1], 100);
+	/* none free: PLACE_NONE, even with idle local cores */
+	{
+		struct place_ctx x = ctx(3, 2);
+
+		c[0].free_slots = c[1].free_slots = 0;
+		CU_ASSERT_EQUAL(place_choose(c, 2, &x, &job100k, 0),
+		    PLACE_NONE);
+		CU_ASSERT_EQUAL(place_choose(c, 0, &x, &job100k, 0),
+		    PLACE_NONE);
+	}
+}
+
+/*
+ * 100 clients read the same advert of 10 equal idle hosts with 8 free
+ * slots each and each place one job: always taking the best would send
+ * all 100 to one host; the better of two random ones spreads them.
+ */
+static void
+test_herd(void)
+{
+	struct place_cand c[10];
+	unsigned	 cnt[10] = { 0 }, nl, i, max = 0, used = 0;
+
+	for (i = 0; i < 10; i++)
+		c[i] = ecand(8, 8, 0, 1.0);
+	choose_many(c, 10, 0, 100, cnt, &nl);
+	for (i = 0; i < 10; i++) {
+		if (cnt[i] > max)
+			max = cnt[i];
+		if (cnt[i])
+			used++;
+	}
+	CU_ASSERT(max <= 25);		/* no host gets more than 25% */
+	CU_ASSERT(used >= 8);
+	/* and good beats bad: a 3x slower host is not in the draw */
+	memset(cnt, 0, sizeof(cnt));
+	c[3].ms_per_kb = 3.0;
+	choose_many(c, 10, 0, 100, cnt, &nl);
+	CU_ASSERT_EQUAL(cnt[3], 0);
+}
+
+static void
+test_backoff_respected(void)
+{
+	struct place_cand c[2];
+	struct place_backoff b;
+	struct place_ctx x = ctx(7, 0);
+	int		 i;
+
+	memset(&b, 0, sizeof(b));
+	c[0] = ecand(8, 8, 0, 0.2);	/* best, but fails */
+	c[1] = ecand(8, 8, 0, 1.0);
+	place_failed(&b, 1000);
+	c[0].down_until = b.down_until;
+	for (i = 0; i < 20; i++)
+		CU_ASSERT_EQUAL(place_choose(c, 2, &x, &job100k, 1500), 1);
+	CU_ASSERT_EQUAL(place_choose(c, 2, &x, &job100k, 2000), 0);
+	c[1].eligible = 0;		/* tried already */
+	CU_ASSERT_EQUAL(place_choose(c, 2, &x, &job100k, 1999), PLACE_NONE);
+}
+
+static void
+test_deterministic(void)
+{
+	struct place_cand c[16];
+	struct place_ctx x, y;
+	uint64_t	 r1 = 42, r2 = 42;
+	int		 i, a[200], same = 1;
+
+	for (i = 0; i < 16; i++)
+		c[i] = ecand(4 + (unsigned)i % 3, 1 + (unsigned)i % 4,
+		    (unsigned)i * 5, 1.0 + (i % 5) * 0.01);
+	x = ctx(99, 0);
+	y = ctx(99, 0);
+	for (i = 0; i < 200; i++)
+		a[i] = place_choose(c, 16, &x, &job100k, 0);
+	for (i = 0; i < 200; i++)
+		if (place_choose(c, 16, &y, &job100k, 0) != a[i])
+			same = 0;
+	CU_ASSERT(same);
+	CU_ASSERT_EQUAL(x.rng, y.rng);
+	CU_ASSERT_EQUAL(place_random(&r1), place_random(&r2));
+	/* another seed, other choices somewhere */
+	y = ctx(100, 0);
+	same = 1;
+	for (i = 0; i < 200; i++)
+		if (place_choose(c, 16, &y, &job100k, 0) != a[i])
+			same = 0;
+	CU_ASSERT(!same);
+}
+
 int
 init_place_tests(void)
 {
@@ -109,7 +364,14 @@ init_place_tests(void)
 	if (s == NULL ||
 	    !CU_add_test(s, "free slot estimate", test_free_estimate) ||
 	    !CU_add_test(s, "pick", test_pick) ||
-	    !CU_add_test(s, "backoff", test_backoff))
+	    !CU_add_test(s, "backoff", test_backoff) ||
+	    !CU_add_test(s, "finish time estimate", test_eta) ||
+	    !CU_add_test(s, "prefers fast and idle", test_prefers_fast_idle) ||
+	    !CU_add_test(s, "learns speed", test_learn) ||
+	    !CU_add_test(s, "local competes", test_local) ||
+	    !CU_add_test(s, "no herding", test_herd) ||
+	    !CU_add_test(s, "backoff respected", test_backoff_respected) ||
+	    !CU_add_test(s, "deterministic", test_deterministic))
 		return -1;
 	return 0;
 }

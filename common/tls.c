@@ -1,0 +1,190 @@
+/*
+ * tls.c - TLS contexts and the peer check; see tls.h.  The handshake's
+ * own verification is told to accept (accept_any) so that the checks in
+ * tls_peer_check() are the single place where trust is decided.
+ */
+#include <string.h>
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
+
+#include "common/err.h"
+#include "common/tls.h"
+
+static int
+accept_any(int ok, X509_STORE_CTX *ctx)
+{
+	(void)ok;
+	(void)ctx;
+	return 1;
+}
+
+int
+tls_trust_parse(const char *s)
+{
+	if (strcmp(s, "open") == 0)
+		return TLS_OPEN;
+	if (strcmp(s, "site") == 0)
+		return TLS_SITE;
+	return -1;
+}
+
+const char *
+tls_trust_name(enum tls_trust t)
+{
+	return t == TLS_SITE ? "site" : "open";
+}
+
+/* Load every CRL in the PEM file path into store. */
+static int
+load_crl(X509_STORE *store, const char *path, char *err, size_t errlen)
+{
+	BIO		*b;
+	X509_CRL	*crl;
+	int		 n = 0;
+
+	if ((b = BIO_new_file(path, "r")) == NULL) {
+		err_set(err, errlen, "revocation list %s: cannot open", path);
+		ERR_clear_error();
+		return -1;
+	}
+	while ((crl = PEM_read_bio_X509_CRL(b, NULL, NULL, NULL)) != NULL) {
+		if (X509_STORE_add_crl(store, crl) != 1) {
+			X509_CRL_free(crl);
+			BIO_free(b);
+			err_set(err, errlen, "revocation list %s: cannot use "
+			    "it", path);
+			return -1;
+		}
+		X509_CRL_free(crl);
+		n++;
+	}
+	ERR_clear_error();
+	BIO_free(b);
+	if (n == 0) {
+		err_set(err, errlen, "revocation list %s: no CRL in it", path);
+		return -1;
+	}
+	return 0;
+}
+
+SSL_CTX *
+tls_ctx_new(enum tls_side side, const struct ident *id, enum tls_trust trust,
+    const char *crl, char *err, size_t errlen)
+{
+	SSL_CTX		*ctx;
+	X509_STORE	*store;
+	int		 i, mode;
+
+	ctx = SSL_CTX_new(side == TLS_CLIENT ? TLS_client_method() :
+	    TLS_server_method());
+	if (ctx == NULL) {
+		err_set(err, errlen, "SSL_CTX_new failed");
+		return NULL;
+	}
+	if (SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION) != 1 ||
+	    SSL_CTX_use_certificate(ctx, id->cert) != 1 ||
+	    SSL_CTX_use_PrivateKey(ctx, id->key) != 1 ||
+	    SSL_CTX_check_private_key(ctx) != 1) {
+		err_set(err, errlen, "cannot use the identity for TLS");
+		goto fail;
+	}
+	for (i = 0; id->cas != NULL && i < sk_X509_num(id->cas); i++)
+		if (SSL_CTX_add1_chain_cert(ctx, sk_X509_value(id->cas, i)) !=
+		    1) {
+			err_set(err, errlen, "cannot add the CA certificate");
+			goto fail;
+		}
+	store = SSL_CTX_get_cert_store(ctx);
+	if (trust == TLS_SITE) {
+		if (id->cas == NULL || sk_X509_num(id->cas) == 0) {
+			err_set(err, errlen, "site mode needs an identity "
+			    "issued by the cluster CA (with the CA "
+			    "certificate in it)");
+			goto fail;
+		}
+		for (i = 0; i < sk_X509_num(id->cas); i++)
+			if (X509_STORE_add_cert(store,
+			    sk_X509_value(id->cas, i)) != 1) {
+				err_set(err, errlen, "cannot trust the CA");
+				goto fail;
+			}
+		if (crl != NULL && crl[0] != '\0') {
+			if (load_crl(store, crl, err, errlen) == -1)
+				goto fail;
+			X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK);
+		}
+	}
+	mode = side == TLS_SERVER_ANON ? SSL_VERIFY_NONE : SSL_VERIFY_PEER;
+	SSL_CTX_set_verify(ctx, mode, accept_any);
+	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+	SSL_CTX_set_num_tickets(ctx, 0);
+	/* a peer that closes without close_notify has simply gone */
+	SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION |
+	    SSL_OP_IGNORE_UNEXPECTED_EOF);
+	ERR_clear_error();
+	return ctx;
+fail:
+	ERR_clear_error();
+	SSL_CTX_free(ctx);
+	return NULL;
+}
+
+/* Verify cert (with the peer's chain) against the context's store. */
+static int
+verify_site(SSL *ssl, X509 *cert, int peer_is_server, char *err,
+    size_t errlen)
+{
+	X509_STORE_CTX	*vc;
+	X509_STORE	*store = SSL_CTX_get_cert_store(SSL_get_SSL_CTX(ssl));
+	STACK_OF(X509)	*chain = SSL_get_peer_cert_chain(ssl);
+	int		 ok, e;
+
+	if ((vc = X509_STORE_CTX_new()) == NULL ||
+	    X509_STORE_CTX_init(vc, store, cert, chain) != 1) {
+		X509_STORE_CTX_free(vc);
+		err_set(err, errlen, "out of memory");
+		return -1;
+	}
+	X509_STORE_CTX_set_default(vc, peer_is_server ? "ssl_server" :
+	    "ssl_client");
+	ok = X509_verify_cert(vc);
+	e = X509_STORE_CTX_get_error(vc);
+	X509_STORE_CTX_free(vc);
+	ERR_clear_error();
+	if (ok == 1)
+		return 0;
+	err_set(err, errlen, "%s certificate not accepted by the cluster "
+	    "CA: %s", peer_is_server ? "server" : "client",
+	    X509_verify_cert_error_string(e));
+	return -1;
+}
+
+int
+tls_peer_check(SSL *ssl, enum tls_trust trust, int peer_is_server,
+    struct tls_peer *p, char *err, size_t errlen)
+{
+	X509	*cert;
+	int	 rc = 0;
+
+	memset(p, 0, sizeof(*p));
+	if ((cert = SSL_get1_peer_certificate(ssl)) == NULL) {
+		err_set(err, errlen, "no %s certificate was presented",
+		    peer_is_server ? "server" : "client");
+		return -1;
+	}
+	if (ident_fp(cert, p->fp) == -1) {
+		err_set(err, errlen, "cannot hash the peer's key");
+		rc = -1;
+	} else {
+		ident_cn(cert, p->name);
+		p->ngroups = ident_groups(cert, p->groups);
+		if (trust == TLS_SITE)
+			rc = verify_site(ssl, cert, peer_is_server, err,
+			    errlen);
+	}
+	X509_free(cert);
+	return rc;
+}
