@@ -21,6 +21,7 @@
 	X(toolchain) \
 	X(ipc) \
 	X(srvconf) \
+	X(ident) \
 	X(sandbox) \
 	X(priv)
 
