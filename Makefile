@@ -42,8 +42,8 @@ UNIT = tests/runner.c tests/unit/test_disc_txt.c tests/unit/test_disc_poll.c \
 	tests/unit/test_ipc.c tests/unit/test_srvconf.c tests/unit/test_ident.c tests/unit/test_sandbox.c \
 	 tests/unit/test_priv.c
 FUZZERS = txt proto hosts args ipc conf
-LABBIN = pubtest
-TOOLBIN = srvprobe
+LABBIN = pubtest relay evilcc
+TOOLBIN = srvprobe sbxbench
 
 DEBS = build-essential pkg-config clang libclang-rt-14-dev cppcheck clang-tidy \
 	libavahi-client-dev libevent-dev libjson-c-dev libzstd-dev \
@@ -78,10 +78,14 @@ $(B)/runner: $(UNIT:%.c=$(B)/obj/%.o) $(B)/libccpool.a
 $(B)/fuzz_%: $(B)/obj/tests/fuzz/fuzz_%.o $(B)/obj/tests/fuzz/standalone.o $(B)/libccpool.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(B)/pubtest: $(B)/obj/tests/lab/pubtest.o $(B)/libccpool.a
+$(LABBIN:%=$(B)/%): $(B)/%: $(B)/obj/tests/lab/%.o $(B)/libccpool.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/srvprobe: $(B)/obj/tests/tools/srvprobe.o $(B)/libccpool.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/sbxbench: $(B)/obj/tests/tools/sbxbench.o $(B)/obj/server/sandbox_none.o \
+	    $(B)/obj/server/sandbox_linux.o $(B)/libccpool.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 TESTBIN = $(B)/runner $(FUZZERS:%=$(B)/fuzz_%) $(LABBIN:%=$(B)/%) \
