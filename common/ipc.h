@@ -39,7 +39,8 @@ enum ipc_type {
 	IPC_TC,			/* runner -> parent -> net, pub: ipc_tc */
 	IPC_TC_END,		/* same path: empty, the list is complete */
 	IPC_LOAD,		/* runner -> parent -> net, pub: ipc_load */
-	IPC_JOB,		/* net -> runner: JOB_..JEND frames; id: job */
+	IPC_JOB,		/* net -> runner: struct ipc_job, then the
+				 * JOB_..JEND frames; id: job */
 	IPC_CANCEL,		/* net -> runner: empty; id: job to kill */
 	IPC_RESULT,		/* runner -> net: RFSE or STAT..DONE; id: job */
 	IPC_DRAINED,		/* runner -> parent: empty, all jobs ended */
@@ -57,6 +58,11 @@ struct ipc_hdr {
 struct ipc_tc {
 	char		 id[PROTO_TCID_MAX + 1];	/* NUL-terminated */
 	char		 name[64];	/* e.g. "gcc", for the status page */
+};
+
+/* What precedes a job's frames in IPC_JOB: who sent it (fair share). */
+struct ipc_job {
+	char		 client[72];	/* key fingerprint, NUL-terminated */
 };
 
 /* The runner's occupancy (IPC_LOAD), sent on every change. */

@@ -527,8 +527,17 @@ conn_read(struct bufferevent *bev, void *arg)
 		if (r <= 0)
 			fatalx("frame parse changed its mind");
 		if (c->state == CS_IDLE || c->state == CS_JOB) {
-			/* Keep the raw frame: the runner decodes it again. */
-			if (proto_buf_append(&c->fwd, p, f.need) == -1)
+			struct ipc_job	 ij;
+
+			/*
+			 * Keep the raw frames (the runner decodes them again)
+			 * after who sent them (struct ipc_job).
+			 */
+			memset(&ij, 0, sizeof(ij));
+			memcpy(ij.client, c->who.fp, sizeof(ij.client));
+			if ((c->state == CS_IDLE && proto_buf_append(&c->fwd,
+			    &ij, sizeof(ij)) == -1) ||
+			    proto_buf_append(&c->fwd, p, f.need) == -1)
 				fatalx("out of memory");
 		}
 		conn_frame(c, &f);

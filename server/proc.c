@@ -9,8 +9,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "common/log.h"
 #include "server/priv.h"
+#ifdef PRIV_SANITIZED
+#include <sanitizer/lsan_interface.h>
+#endif
+
+#include "common/log.h"
 #include "server/server.h"
 
 /* Frame overhead of a job beyond ZDTI and the ARGV bytes. */
@@ -27,7 +31,8 @@ uint32_t
 srv_job_msg_max(const struct proto_limits *lim)
 {
 	return clamp32((uint64_t)lim->max_input_z + lim->max_args_total +
-	    (uint64_t)lim->max_argc * PROTO_HDRLEN + JOB_FIXED);
+	    (uint64_t)lim->max_argc * PROTO_HDRLEN + JOB_FIXED +
+	    sizeof(struct ipc_job));
 }
 
 uint32_t
@@ -100,6 +105,10 @@ proc_drop_user(const char *proc)
 	if (priv_drop(&PV.user, err, sizeof(err)) == -1)
 		fatalx("%s: cannot switch to user %s: %s", proc, PV.user.name,
 		    err);
+	/* The switch made us not dumpable: the runner must be (below). */
+	if (strcmp(proc, "runner") == 0 &&
+	    prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) == -1)
+		fatal("%s: PR_SET_DUMPABLE", proc);
 }
 
 void
@@ -109,6 +118,15 @@ proc_enter_sandbox(const char *proc)
 	char		 err[256];
 	int		 isnet = strcmp(proc, "net") == 0;
 
+#ifdef PRIV_SANITIZED
+	/*
+	 * LeakSanitizer's exit check needs /proc and ptrace, which the
+	 * allow-lists do not give: net and pub check once, now, and not
+	 * at exit (the runner keeps its exit check).
+	 */
+	if (strcmp(proc, "runner") != 0)
+		__lsan_do_leak_check();
+#endif
 	if (isnet) {
 		/*
 		 * As root the mount namespace needs no user namespace, so

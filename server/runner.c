@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -56,9 +57,12 @@ struct rtc {
 
 enum jend { JE_NONE, JE_CANCEL, JE_TIMEOUT, JE_SHUTDOWN };
 
+#define SHARE_MAX	64	/* clients whose last start fair share recalls */
+
 struct rjob {
 	TAILQ_ENTRY(rjob) entry;
 	uint32_t	 key;		/* IPC id, chosen by net */
+	char		 client[72];	/* its key fingerprint: fair share */
 	struct proto_job job;
 	const struct rtc *tc;
 	uint64_t	 t_queued;
@@ -86,6 +90,10 @@ static struct runner {
 	struct rjobq	 queue;
 	struct rjobq	 running;
 	unsigned	 nqueued;
+	struct share {
+		char	 client[72];
+		uint64_t last;		/* ms its last job started */
+	}		 share[SHARE_MAX];
 	unsigned	 nrunning;
 	int		 stopping;
 	struct event	*grace;
@@ -93,6 +101,7 @@ static struct runner {
 } R;
 
 static void	job_start(struct rjob *);
+static struct share *share_of(const char *, int);
 static void	job_free(struct rjob *);
 static void	send_load(void);
 static void	maybe_drained(void);
@@ -485,6 +494,7 @@ job_start(struct rjob *j)
 	if (j->timer == NULL || evtimer_add(j->timer, &tv) == -1)
 		fatalx("evtimer");
 	TAILQ_INSERT_TAIL(&R.running, j, entry);
+	share_of(j->client, 1)->last = j->t_start;
 	R.nrunning++;
 	log_debug("job %u: started pid %ld in %s (queued %llu ms)", j->key,
 	    (long)j->pid, j->dir,
@@ -498,6 +508,64 @@ fail:
 	job_free(j);
 }
 
+/* Jobs of client running now. */
+static unsigned
+running_of(const char *client)
+{
+	struct rjob	*j;
+	unsigned	 n = 0;
+
+	TAILQ_FOREACH(j, &R.running, entry)
+		n += strcmp(j->client, client) == 0;
+	return n;
+}
+
+/* The fair share entry of client; with make, the least recent is reused. */
+static struct share *
+share_of(const char *client, int make)
+{
+	struct share	*e, *old = &R.share[0];
+
+	for (e = R.share; e < R.share + SHARE_MAX; e++) {
+		if (strcmp(e->client, client) == 0)
+			return e;
+		if (e->last < old->last)
+			old = e;
+	}
+	if (!make)
+		return NULL;
+	memset(old, 0, sizeof(*old));
+	snprintf(old->client, sizeof(old->client), "%s", client);
+	return old;
+}
+
+/*
+ * Fair share between clients: the next job is the oldest queued job of
+ * the client with the fewest jobs running and, among those, the one
+ * served least recently (round robin), so one user's make -j64 does not
+ * starve another's make -j4.
+ */
+static struct rjob *
+fair_next(void)
+{
+	struct rjob	*j, *best = NULL;
+	struct share	*e;
+	unsigned	 n, bestn = 0;
+	uint64_t	 last, bestlast = 0;
+
+	TAILQ_FOREACH(j, &R.queue, entry) {
+		n = running_of(j->client);
+		last = (e = share_of(j->client, 0)) != NULL ? e->last : 0;
+		if (best == NULL || n < bestn ||
+		    (n == bestn && last < bestlast)) {
+			best = j;
+			bestn = n;
+			bestlast = last;
+		}
+	}
+	return best;
+}
+
 /* Start queued jobs while slots are free. */
 static void
 schedule(void)
@@ -505,7 +573,7 @@ schedule(void)
 	struct rjob	*j;
 
 	while (!R.stopping && R.nrunning < R.conf.slots &&
-	    (j = TAILQ_FIRST(&R.queue)) != NULL) {
+	    (j = fair_next()) != NULL) {
 		TAILQ_REMOVE(&R.queue, j, entry);
 		R.nqueued--;
 		job_start(j);
@@ -520,6 +588,85 @@ ms_between(uint64_t a, uint64_t b)
 	    (uint32_t)(b - a));
 }
 
+/* Whether a file in dir is at least limit bytes long. */
+static int
+file_at_limit(const char *dir, uint64_t limit)
+{
+	struct dirent	*de;
+	struct stat	 st;
+	DIR		*d;
+	int		 found = 0;
+
+	if ((d = opendir(dir)) == NULL)
+		return 0;
+	while (!found && (de = readdir(d)) != NULL)
+		found = fstatat(dirfd(d), de->d_name, &st,
+		    AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+		    (uint64_t)st.st_size >= limit;
+	closedir(d);
+	return found;
+}
+
+/*
+ * Did a failed compile (wait status st) hit one of the job's limits?
+ * Returns the refusal reason with the client's message in why, or 0 for
+ * an ordinary failure.  errout is the compiler's stderr, NULL when not
+ * read yet (then only the signal that ended the compiler counts; in a
+ * sandbox the compiler is pid 1 and ignores SIGXCPU and SIGXFSZ, so the
+ * files it left and what its children said count too).
+ */
+static uint32_t
+limit_reason(struct rjob *j, int st, const struct proto_buf *errout,
+    char *why, size_t len)
+{
+	uint64_t	 fsize = (R.lim.max_stderr > R.lim.max_output ?
+			    R.lim.max_stderr : R.lim.max_output) + 1;
+	const char	*e = errout != NULL ? (const char *)errout->data : "";
+	size_t		 n = errout != NULL ? errout->len : 0;
+	unsigned	 cpu = R.conf.job_timeout + 5;
+
+#define SAID(s)	(n > 0 && memmem(e, n, s, strlen(s)) != NULL)
+	if (st == 0)
+		return 0;
+	if (WIFSIGNALED(st) && WTERMSIG(st) == SIGXCPU)
+		goto cpu;
+	if (WIFSIGNALED(st) && WTERMSIG(st) == SIGXFSZ)
+		goto fsize;
+	if (WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS) {
+		snprintf(why, len, "the compiler made a system call this "
+		    "server's sandbox forbids (killed by SIGSYS)");
+		return PROTO_R_POLICY;
+	}
+	if (WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL) {
+		snprintf(why, len, "the compiler was killed (SIGKILL): it "
+		    "exceeded the CPU time limit (%u s) or ran out of memory",
+		    cpu);
+		return PROTO_R_TOOLARGE;
+	}
+	if (errout == NULL)
+		return 0;
+	if (file_at_limit(j->dir, fsize) || SAID("File size limit exceeded"))
+		goto fsize;
+	if (SAID("CPU time limit exceeded"))
+		goto cpu;
+	if (SAID("out of memory") || SAID("memory exhausted") ||
+	    SAID("Cannot allocate memory")) {
+		snprintf(why, len, "the compile ran out of memory (this "
+		    "server's limit: max_mem_mb %u)", R.conf.max_mem_mb);
+		return PROTO_R_TOOLARGE;
+	}
+	return 0;
+cpu:
+	snprintf(why, len, "the compile exceeded the CPU time limit (%u s)",
+	    cpu);
+	return PROTO_R_TOOLARGE;
+fsize:
+	snprintf(why, len, "the compile exceeded the file size limit "
+	    "(%llu bytes)", (unsigned long long)fsize);
+	return PROTO_R_TOOLARGE;
+#undef SAID
+}
+
 /*
  * The compiler exited with wait status st: collect its outputs, answer
  * net, clean up.
@@ -531,6 +678,7 @@ job_finish(struct rjob *j, int st)
 	struct proto_buf enc;
 	char		 err[256];
 	uint64_t	 now = srv_now_ms();
+	uint32_t	 why;
 	int		 rc;
 
 	TAILQ_REMOVE(&R.running, j, entry);
@@ -555,11 +703,8 @@ job_finish(struct rjob *j, int st)
 	case JE_NONE:
 		break;
 	}
-	if (WIFSIGNALED(st) && (WTERMSIG(st) == SIGXFSZ ||
-	    WTERMSIG(st) == SIGXCPU)) {
-		send_refusal(j->key, j->job.id, PROTO_R_TOOLARGE, "the compile "
-		    "went over this server's %s limit", WTERMSIG(st) ==
-		    SIGXFSZ ? "output size" : "CPU time");
+	if ((why = limit_reason(j, st, NULL, err, sizeof(err))) != 0) {
+		send_refusal(j->key, j->job.id, why, "%s", err);
 		goto done;
 	}
 	if ((rc = read_file(j->dir, SERR_FILE, R.lim.max_stderr,
@@ -571,6 +716,10 @@ job_finish(struct rjob *j, int st)
 		else
 			send_refusal(j->key, j->job.id, PROTO_R_INTERNAL,
 			    "server: the compiler's stderr is missing");
+		goto done;
+	}
+	if ((why = limit_reason(j, st, &res.errout, err, sizeof(err))) != 0) {
+		send_refusal(j->key, j->job.id, why, "%s", err);
 		goto done;
 	}
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 127 && res.errout.len > 8 &&
@@ -702,7 +851,12 @@ on_job(uint32_t key, const uint8_t *p, size_t len)
 		fatal("calloc");
 	j->key = key;
 	proto_job_init(&j->job);
-	decode_job(p, len, &j->job);
+	if (len < sizeof(struct ipc_job) ||
+	    memchr(p, '\0', sizeof(struct ipc_job)) == NULL)
+		fatalx("net sent a job without its client");
+	memcpy(j->client, p, sizeof(j->client));
+	decode_job(p + sizeof(struct ipc_job), len - sizeof(struct ipc_job),
+	    &j->job);
 	j->t_queued = srv_now_ms();
 	if (R.stopping) {
 		send_refusal(key, j->job.id, PROTO_R_SHUTDOWN, "the server is "
@@ -928,7 +1082,13 @@ runner_main(const struct srvconf *c, struct srv_fds *fds)
 	if ((R.sbx = sbx_lookup(R.conf.sandbox)) == NULL)
 		fatalx("no sandbox %s", R.conf.sandbox);
 	if (R.sbx->check(err, sizeof(err)) == -1)
-		fatalx("sandbox %s: %s", R.sbx->name, err);
+		fatalx("sandbox %s does not work here, no job will run: %s "
+		    "(sandbox = none in the configuration runs jobs without "
+		    "isolation)", R.sbx->name, err);
+	if (R.sbx == &sbx_none)
+		log_warnx("*** sandbox = none: compile jobs run WITHOUT "
+		    "isolation, with this daemon's rights; any client can "
+		    "read and write what this user can ***");
 	snprintf(R.workdir, sizeof(R.workdir), "%s/ccpoold.XXXXXX",
 	    R.conf.workdir);
 	if (mkdtemp(R.workdir) == NULL) {

@@ -8,14 +8,16 @@
 #      it is refused (loudly), the compile still succeeds locally, and
 #      `ccpool forget` lets the new key in;
 #   3. an allow rule refuses other addresses, with a reason;
+#   4. fair share: a client that queues one job behind another client's
+#      four waits for one of them, not for all;
 #  site mode (ccpool ca init/issue/revoke)
-#   4. a user of an allowed group compiles; a revoked user, a user of no
+#   5. a user of an allowed group compiles; a revoked user, a user of no
 #      allowed group, and a user over user_max_jobs are refused with the
 #      right message; every decision is in the server's log;
-#   5. a server whose certificate comes from another CA, and a
+#   6. a server whose certificate comes from another CA, and a
 #      self-signed open server, get no job from a site user;
 #  on the path
-#   6. a relay in the middle sees no job text and cannot alter a job: a
+#   7. a relay in the middle sees no job text and cannot alter a job: a
 #      flipped bit fails the connection, and the server keeps serving.
 set -u
 . "$(dirname "$0")/lab.sh"
@@ -128,6 +130,22 @@ out=$(probe 3 "$S/src/a.i")
 [ $? = 3 ] && echo "$out" | grep -q 'refused auth: this address may not use the server (allow list)' ||
     fail "allow list: $out"
 echo "ok: allow list"
+
+conf fair "slots = 1" "queue = 8"
+start 1 fair
+for i in 1 2 3 4; do
+	probe 2 -i "$S/ka.pem" "$S/src/slow.i" -- gcc -O2 -c >"$S/fa$i.log" &
+done
+sleep 0.4
+probe 2 -i "$S/kb.pem" "$S/src/slow.i" -- gcc -O2 -c >"$S/fb.log"
+wait
+qb=$(grep -o 'queue [0-9]* ms' "$S/fb.log" | awk '{print $2}')
+qa=$(cat "$S"/fa?.log | grep -o 'queue [0-9]* ms' | awk '{print $2}' |
+    sort -n | tail -1)
+echo "fair share: the second client waited $qb ms, the first's last job $qa ms"
+[ -n "$qb" ] && [ -n "$qa" ] && [ "$qb" -lt "$qa" ] ||
+    fail "no fair share: $(cat "$S/fb.log" "$S"/fa?.log)"
+echo "ok: fair share between clients"
 
 # --- site mode -----------------------------------------------------------
 h3 "$B/ccpool" ca init --name labsite >/dev/null || fail "ca init"
