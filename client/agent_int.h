@@ -31,6 +31,7 @@ struct disc_browser;
 #define AGENT_BADTC_MAX		8	/* toolchains a pinned host refused */
 #define AGENT_CONNECT_SEC	3	/* TCP connect timeout */
 #define AGENT_BROWSE_RETRY	10	/* s between tries to start discovery */
+#define AGENT_WARM_MAX		16	/* connections opened ahead of jobs */
 
 struct ajob;
 

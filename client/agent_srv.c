@@ -30,6 +30,7 @@
 #include "discovery/disc_browse.h"
 
 static void	sconn_free(struct sconn *sc);
+static struct sconn *sconn_new(struct ahost *h, char *err, size_t errlen);
 
 /* Host table. */
 
@@ -153,6 +154,34 @@ advert_trust(struct agent *a, struct ahost *h)
 	}
 }
 
+/*
+ * Open a connection to h ahead of its first job (TCP, TLS, the checks of
+ * srv_verify and the hello), so that no compile waits for a handshake.
+ * At most AGENT_WARM_MAX connections are opened this way in all.
+ */
+static void
+srv_warm(struct ahost *h)
+{
+	struct sconn	*sc;
+	size_t		 i;
+	unsigned	 total = 0;
+	char		 err[256];
+
+	if (h->gone || h->untrusted[0] != '\0' || h->nss == 0 ||
+	    h->nconn > 0 || !place_up(&h->bo, agent_now_ms()))
+		return;
+	for (i = 0; i < h->a->nhosts; i++)
+		total += h->a->hosts[i]->nconn;
+	if (total >= AGENT_WARM_MAX)
+		return;
+	if ((sc = sconn_new(h, err, sizeof(err))) == NULL) {
+		log_debug("%s: %s", h->name, err);
+		return;
+	}
+	if (proto_hello_encode(&sc->pending, PROTO_VERSION) == -1)
+		sconn_free(sc);
+}
+
 /* Discovery told us about h: copy what placement needs. */
 static void
 on_disc(enum disc_event ev, const struct disc_host *dh, void *arg)
@@ -211,6 +240,7 @@ on_disc(enum disc_event ev, const struct disc_host *dh, void *arg)
 	h->ntc = dh->info.ntc <= DISC_TC_MAX ? dh->info.ntc : DISC_TC_MAX;
 	for (i = 0; i < h->ntc; i++)
 		memcpy(h->tc[i], dh->info.tc[i], DISC_TC_LEN);
+	srv_warm(h);
 	agent_hosts_changed(a);
 }
 
@@ -271,6 +301,7 @@ pin_hosts(struct agent *a, const char *spec, char *err, size_t errlen)
 			continue;
 		}
 		host_where(h, num);
+		srv_warm(h);
 	}
 	return 0;
 }
@@ -732,7 +763,8 @@ sconn_done(struct sconn *sc)
 
 /*
  * One frame from the server on sc.  Returns 0 to go on, 1 when the
- * answer is complete, -1 if sc was freed.
+ * answer is complete, 2 when a warm-up hello was answered, -1 if sc was
+ * freed.
  */
 static int
 sconn_frame(struct sconn *sc, const struct proto_frame *f, const uint8_t *raw)
@@ -753,7 +785,9 @@ sconn_frame(struct sconn *sc, const struct proto_frame *f, const uint8_t *raw)
 				    "chose version %u", (unsigned)f->value);
 				return -1;
 			}
-			sc->state = sc->job != NULL ? SC_JOB : SC_IDLE;
+			if (sc->job == NULL)
+				return 2;	/* warmed up: sconn_read idles it */
+			sc->state = SC_JOB;
 			return 0;
 		}
 		/* a refused hello (RFSE MSG_ DONE 0): read it for its reason */
@@ -834,6 +868,10 @@ sconn_read(struct bufferevent *bev, void *arg)
 		case 1:
 			evbuffer_drain(in, need);
 			sconn_done(sc);
+			return;
+		case 2:
+			evbuffer_drain(in, need);
+			srv_release(sc);
 			return;
 		}
 		evbuffer_drain(in, need);

@@ -47,7 +47,7 @@ gcc -E "$S/src/slow.c" -o "$S/src/slow.i"
 conf() {	# conf NAME [lines...]: $S/NAME.conf
 	local n=$1
 	shift
-	{ printf 'workdir = %s/work\nuser = nobody\nsandbox = none\n' "$S"; printf '%s\n' "$@"; } \
+	{ printf 'workdir = %s/work\nuser = nobody\n' "$S"; printf '%s\n' "$@"; } \
 	    >"$S/$n.conf"
 }
 start() {	# start I CONF: (re)start ccpoold on hI, wait for its port
