@@ -81,6 +81,9 @@ $(B)/fuzz_%: $(B)/obj/tests/fuzz/fuzz_%.o $(B)/obj/tests/fuzz/standalone.o $(B)/
 $(LABBIN:%=$(B)/%): $(B)/%: $(B)/obj/tests/lab/%.o $(B)/libccpool.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# evilcc runs as a job, under its rlimits, where no sanitizer runtime starts
+$(B)/evilcc $(B)/obj/tests/lab/evilcc.o: private SANFLAGS =
+
 $(B)/srvprobe: $(B)/obj/tests/tools/srvprobe.o $(B)/libccpool.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -140,6 +143,7 @@ deps:
 
 # bench: performance figures, in the lab (root); never part of check.
 bench: all $(TESTBIN)
+	$(B)/sbxbench -n 200
 	CCPOOL_BUILD=$(abspath $(B)) tests/lab/bench_discovery.sh
 	CCPOOL_BUILD=$(abspath $(B)) tests/lab/bench_compile.sh
 
@@ -186,6 +190,6 @@ dist: clean
 
 .SECONDARY:
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+-include $(shell find $(B) -name '*.d' -type f 2>/dev/null)
 
 .PHONY: all check fuzz lint deps demo bench sim install uninstall clean dist

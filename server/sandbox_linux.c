@@ -31,8 +31,10 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
@@ -54,7 +56,13 @@
 #define LX_OPS_MAX	48	/* steps of the static mount plan */
 #define LX_JOB_OPS	16	/* steps of one job's own plan */
 #define LX_BPF_MAX	1024	/* seccomp instructions */
-#define LX_ROOT_OPTS	"size=1m,nr_inodes=512,mode=0755"
+#define LX_ROOT_OPTS	"size=1m,nr_inodes=512,mode=0755,uid=%ld,gid=%ld"
+/*
+ * A runner that is root does not run jobs as root: the kernel exempts
+ * real uid 0 from RLIMIT_NPROC, and root-owned files would stay within
+ * reach.  Its jobs get this uid and gid (nobody), mapped by the parent.
+ */
+#define LX_JOB_ID	65534
 
 #ifndef LANDLOCK_ACCESS_FS_TRUNCATE
 #define LANDLOCK_ACCESS_FS_TRUNCATE	(1ULL << 14)
@@ -94,6 +102,9 @@ struct lx_job {
 	char		 rel_dir[PATH_MAX];	/* s->dir without the '/' */
 	unsigned long	 dir_flags;		/* its remount flags */
 	char		 uid_map[64], gid_map[64];
+	char		 root_opts[128];	/* tmpfs options of the root */
+	int		 priv;			/* runner is root */
+	int		 sync[2];		/* priv: "maps written" */
 	char		*envp[5];
 	char		 tmpdir[PATH_MAX + 8];
 	int		 errfd, outfd, nullfd;
@@ -640,9 +651,27 @@ lx_child(const struct lx_job *J)
 	/* the runner gone: pid 1 dies, and the kernel kills the rest */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == -1)
 		lx_fail("prctl PDEATHSIG");
-	lx_write_proc("/proc/self/setgroups", "deny");
-	lx_write_proc("/proc/self/uid_map", J->uid_map);
-	lx_write_proc("/proc/self/gid_map", J->gid_map);
+	if (J->priv) {
+		/* the parent maps LX_JOB_ID; become it, with no groups */
+		char	 c;
+
+		(void)close(J->sync[1]);
+		if (read(J->sync[0], &c, 1) != 1)
+			lx_fail("user namespace: uid map");
+		(void)close(J->sync[0]);
+		if (setgroups(0, NULL) == -1)
+			lx_fail("user namespace: setgroups");
+	} else {
+		/*
+		 * A runner that switched users is not dumpable, so its
+		 * /proc files (ours too) belong to root: take them back.
+		 */
+		if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) == -1)
+			lx_fail("prctl DUMPABLE");
+		lx_write_proc("/proc/self/setgroups", "deny");
+		lx_write_proc("/proc/self/uid_map", J->uid_map);
+		lx_write_proc("/proc/self/gid_map", J->gid_map);
+	}
 	if (setsid() == -1)
 		lx_fail("setsid");
 	(void)sethostname("ccpool-job", 10);
@@ -651,10 +680,19 @@ lx_child(const struct lx_job *J)
 	if ((dirfd = open(s->dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
 		lx_fail("job directory");
 	if (mount("ccpool-job", s->dir, "tmpfs", MS_NOSUID | MS_NODEV |
-	    MS_NOEXEC, LX_ROOT_OPTS) == -1)
+	    MS_NOEXEC, J->root_opts) == -1)
 		lx_fail("mount namespace: tmpfs root");
 	if (chdir(s->dir) == -1)
 		lx_fail("chdir root");
+	/*
+	 * A root runner's child was kuid 0 (unmapped) so far, which let it
+	 * through the runner's 0700 directories; from here on it is
+	 * LX_JOB_ID and keeps its capabilities in the namespace (uid 0 is
+	 * not mapped, so the kernel sees no root losing its rights).
+	 */
+	if (J->priv && (setresgid(LX_JOB_ID, LX_JOB_ID, LX_JOB_ID) == -1 ||
+	    setresuid(LX_JOB_ID, LX_JOB_ID, LX_JOB_ID) == -1))
+		lx_fail("user namespace: setresuid");
 	lx_ops(L.op, L.nop);
 	lx_ops(J->op, J->nop);
 	v = (uint64_t)dirfd;
@@ -722,6 +760,73 @@ lx_child(const struct lx_job *J)
 
 /* The ops. */
 
+/*
+ * Root runner: hand the job directory and what is in it (the input) to
+ * LX_JOB_ID, the only id the job has.  The runner, root, still reads and
+ * removes it all.
+ */
+static int
+give_dir(const char *dir, char *err, size_t errlen)
+{
+	struct dirent	*de;
+	DIR		*d;
+	int		 fd;
+
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1 || (d = fdopendir(fd)) == NULL) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		(void)fchownat(fd, de->d_name, LX_JOB_ID, LX_JOB_ID,
+		    AT_SYMLINK_NOFOLLOW);
+	}
+	if (fchown(fd, LX_JOB_ID, LX_JOB_ID) == -1) {
+		snprintf(err, errlen, "chown %s: %s", dir, strerror(errno));
+		closedir(d);
+		return -1;
+	}
+	closedir(d);
+	return 0;
+}
+
+/* Root runner: write the child's id maps, then let it go on. */
+static int
+map_child(pid_t pid, struct lx_job *J, char *err, size_t errlen)
+{
+	static const char *const files[] = { "uid_map", "gid_map" };
+	char		 path[64];
+	const char	*text;
+	size_t		 i;
+	int		 fd;
+
+	for (i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "/proc/%ld/%s", (long)pid,
+		    files[i]);
+		text = i == 0 ? J->uid_map : J->gid_map;
+		if ((fd = open(path, O_WRONLY | O_CLOEXEC)) == -1 ||
+		    write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
+			snprintf(err, errlen, "user namespace: writing %s: %s",
+			    path, strerror(errno));
+			if (fd != -1)
+				close(fd);
+			return -1;
+		}
+		close(fd);
+	}
+	if (write(J->sync[1], "x", 1) != 1) {
+		snprintf(err, errlen, "user namespace: sync: %s",
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 static pid_t
 lx_spawn(const struct sbx_spec *s, char *err, size_t errlen)
 {
@@ -739,10 +844,26 @@ lx_spawn(const struct sbx_spec *s, char *err, size_t errlen)
 	J->errfd = J->outfd = J->nullfd = -1;
 	if (plan_job(J, err, errlen) == -1)
 		goto done;
-	snprintf(J->uid_map, sizeof(J->uid_map), "%ld %ld 1\n",
-	    (long)geteuid(), (long)geteuid());
-	snprintf(J->gid_map, sizeof(J->gid_map), "%ld %ld 1\n",
-	    (long)getegid(), (long)getegid());
+	J->sync[0] = J->sync[1] = -1;
+	if ((J->priv = geteuid() == 0)) {
+		snprintf(J->uid_map, sizeof(J->uid_map), "%d %d 1\n",
+		    LX_JOB_ID, LX_JOB_ID);
+		memcpy(J->gid_map, J->uid_map, sizeof(J->gid_map));
+		if (give_dir(s->dir, err, errlen) == -1)
+			goto done;
+		if (pipe2(J->sync, O_CLOEXEC) == -1) {
+			snprintf(err, errlen, "pipe: %s", strerror(errno));
+			goto done;
+		}
+	} else {
+		snprintf(J->uid_map, sizeof(J->uid_map), "%ld %ld 1\n",
+		    (long)geteuid(), (long)geteuid());
+		snprintf(J->gid_map, sizeof(J->gid_map), "%ld %ld 1\n",
+		    (long)getegid(), (long)getegid());
+	}
+	snprintf(J->root_opts, sizeof(J->root_opts), LX_ROOT_OPTS,
+	    J->priv ? (long)LX_JOB_ID : (long)geteuid(),
+	    J->priv ? (long)LX_JOB_ID : (long)getegid());
 	if ((size_t)snprintf(J->tmpdir, sizeof(J->tmpdir), "TMPDIR=%s",
 	    s->dir) >= sizeof(J->tmpdir)) {
 		snprintf(err, errlen, "job directory name too long");
@@ -776,8 +897,17 @@ lx_spawn(const struct sbx_spec *s, char *err, size_t errlen)
 		    "user namespaces disabled? see user.max_user_namespaces, "
 		    "kernel.unprivileged_userns_clone, "
 		    "kernel.apparmor_restrict_unprivileged_userns)" : "");
+	} else if (J->priv && map_child(pid, J, err, errlen) == -1) {
+		(void)kill(pid, SIGKILL);
+		while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
+			;
+		pid = -1;
 	}
 done:
+	if (J->sync[0] != -1)
+		close(J->sync[0]);
+	if (J->sync[1] != -1)
+		close(J->sync[1]);
 	if (dfd != -1)
 		close(dfd);
 	if (J->errfd != -1)

@@ -103,7 +103,7 @@ srvconf_defaults(struct srvconf *c, unsigned ncpu)
 	if (tmp == NULL || tmp[0] != '/' || check_workdir(tmp, NULL, 0) == -1)
 		tmp = "/tmp";
 	snprintf(c->workdir, sizeof(c->workdir), "%s", tmp);
-	snprintf(c->sandbox, sizeof(c->sandbox), "none");
+	snprintf(c->sandbox, sizeof(c->sandbox), "linux");
 	snprintf(c->user, sizeof(c->user), "ccpoold");
 	snprintf(c->trust, sizeof(c->trust), "auto");
 }
@@ -203,10 +203,11 @@ check_workdir(const char *v, char *err, size_t errlen)
 static int
 check_sandbox(const char *v, char *err, size_t errlen)
 {
-	if (strcmp(v, "none") == 0)
+	if (strcmp(v, "linux") == 0 || strcmp(v, "none") == 0)
 		return 0;
-	snprintf(err, errlen, "only \"none\" exists so far (process group, "
-	    "rlimits, private directory)");
+	snprintf(err, errlen, "must be \"linux\" (namespaces, seccomp, "
+	    "Landlock, rlimits) or \"none\" (process group, rlimits, "
+	    "private directory)");
 	return -1;
 }
 

@@ -58,7 +58,7 @@ struct srvconf {
 	char		 cluster[DISC_CLUSTER_MAX];
 	char		 name[SRVCONF_NAME_MAX];	/* "": host name */
 	char		 workdir[256];	/* parent of the private job dir */
-	char		 sandbox[16];	/* job sandbox: "none" */
+	char		 sandbox[16];	/* job sandbox: "linux" or "none" */
 	char		 user[32];	/* the user to run as when started as root */
 	char		 trust[8];	/* "auto", "open", "site" */
 	char		 identity[256];	/* key file; "": the default */

@@ -32,7 +32,7 @@ test_defaults(void)
 	CU_ASSERT(c.slots == 6 && c.queue == 6);
 	CU_ASSERT(c.publish == 1 && c.distcc_compat == 0);
 	CU_ASSERT(strcmp(c.cluster, "default") == 0);
-	CU_ASSERT(strcmp(c.sandbox, "none") == 0);
+	CU_ASSERT(strcmp(c.sandbox, "linux") == 0);
 	CU_ASSERT(c.name[0] == '\0' && c.nlisten == 0 && c.nallow == 0);
 	CU_ASSERT(c.job_timeout == 300 && c.grace == 30);
 	CU_ASSERT(c.workdir[0] == '/');
@@ -119,7 +119,7 @@ static const struct bad bads[] = {
 	{ "duplicate", "port = 1\nport = 2\n", "given twice" },
 	{ "bad bool", "publish = maybe\n", "yes or no" },
 	{ "distcc not yet", "distcc_compat = yes\n", "not implemented" },
-	{ "sandbox unknown", "sandbox = linux\n", "only \"none\"" },
+	{ "sandbox unknown", "sandbox = jail\n", "must be \"linux\"" },
 	{ "workdir relative", "workdir = tmp\n", "absolute" },
 	{ "workdir dotdot", "workdir = /tmp/../etc\n", ".." },
 	{ "listen bad", "listen = 1.2.3\n", "listen" },

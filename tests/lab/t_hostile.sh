@@ -1,0 +1,118 @@
+#!/bin/bash
+# t_hostile.sh - hostile compile jobs against a real ccpoold (sandbox
+# linux, the default) in the lab.  A fake cross compiler (evilcc, as
+# x86_64-evil-linux-gnu-gcc first on the server's PATH, so the server
+# detects and offers it) reads /etc/shadow and the server user's home,
+# writes outside its directory, connects to another lab host, fork-bombs,
+# allocates 100 GiB, loops forever and writes a 10 GiB file.  Each job
+# must fail with a reason for the client, leak nothing (no secret in the
+# answer, no file outside, no connection, no process left), and after
+# each a good gcc job still compiles.  job_timeout is 3 s.
+set -u
+. "$(dirname "$0")/lab.sh"
+B=${CCPOOL_BUILD:?}
+fail() { echo "FAIL: $*"; exit 1; }
+
+lab_up 2 || exit $?
+S=$(lab_state_dir)
+A1=$(lab_addr 1)
+A2=$(lab_addr 2)
+EVIL=x86_64-evil-linux-gnu-gcc
+mkdir -m 755 "$S/evil" "$S/srvstate"
+cp "$B/evilcc" "$S/evil/$EVIL"
+# the server user's "home", with a secret in it
+mkdir -m 700 "$S/home"
+secret="secret-$RANDOM$RANDOM"
+echo "$secret" >"$S/home/secret.txt"
+cat >"$S/ccpoold.conf" <<EOF
+job_timeout = 3
+max_output_mb = 4
+max_mem_mb = 1024
+slots = 2
+user = nobody
+EOF
+lab_spawn 1 ccpoold env PATH="$S/evil:$PATH" HOME="$S/home" \
+    STATE_DIRECTORY="$S/srvstate" "$B/ccpoold" -d -f "$S/ccpoold.conf" \
+    >/dev/null
+for n in $(seq 50); do
+	lab_exec 2 "$B/srvprobe" -H "$A1" -q /dev/null --garbage \
+	    >/dev/null 2>&1 && break
+	sleep 0.1
+done
+st=$(lab_exec 2 curl -sk --max-time 5 "https://$A1:3634/status")
+tc=$(jq -r '.toolchains[].id | select(contains("evil"))' <<<"$st" | head -1)
+[ -n "$tc" ] || fail "the server did not offer evilcc: $st"
+grep -q "sandbox linux" "$S/h1/ccpoold.log" ||
+    fail "ccpoold does not say it uses sandbox linux: $(tail -5 "$S/h1/ccpoold.log")"
+echo "ok: server offers $tc with sandbox linux"
+
+echo 'int f(int x) { return x + 1; }' >"$S/ok.c"
+gcc -E "$S/ok.c" -o "$S/ok.i"
+(cd "$S" && gcc -O2 -x cpp-output -c ok.i -o ok.local.o)
+good() {
+	rm -f "$S/ok.o"
+	lab_exec 2 "$B/srvprobe" -H "$A1" -o "$S/ok.o" "$S/ok.i" -- gcc -c -O2 \
+	    >"$S/good.out" 2>&1 || fail "good job after $1: $(cat "$S/good.out")"
+	cmp -s "$S/ok.o" "$S/ok.local.o" || fail "object differs after $1"
+}
+good start
+
+# a listener on h2 that notes any connection
+lab_spawn 2 listener python3 -c '
+import socket, sys
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], 4444)); s.listen(5); s.settimeout(120)
+c, a = s.accept(); open(sys.argv[2], "w").write("CONNECTED\n")
+' "$A2" "$S/connected" >/dev/null
+
+shadow=$(head -1 /etc/shadow | cut -d: -f1-2)
+# run ACT WANT_RE: send a job whose input names ACT; it must fail with a
+# reason matching WANT_RE, within LIMIT seconds
+hostile() {
+	local act=$1 want=$2 limit=$3 t0 t1 rc
+	printf '%s\n' "$act" >"$S/act.i"
+	rm -f "$S/x.o"
+	t0=$(date +%s)
+	lab_exec 2 "$B/srvprobe" -H "$A1" -t "$tc" -o "$S/x.o" "$S/act.i" -- \
+	    "$EVIL" -c >"$S/probe.out" 2>&1
+	rc=$?
+	t1=$(date +%s)
+	[ $rc -ne 0 ] || fail "$act: succeeded: $(cat "$S/probe.out")"
+	[ $rc -ne 4 ] || fail "$act: connection failure: $(cat "$S/probe.out")"
+	grep -q "STOLEN\|DONE\|CONNECTED" "$S/probe.out" &&
+	    fail "$act: it worked: $(cat "$S/probe.out")"
+	grep -qF "$secret" "$S/probe.out" && fail "$act: leaked the secret"
+	[ -n "$shadow" ] && grep -qF "$shadow" "$S/probe.out" &&
+	    fail "$act: leaked /etc/shadow"
+	grep -Eq "$want" "$S/probe.out" ||
+	    fail "$act: no reason matching '$want': $(cat "$S/probe.out")"
+	[ $((t1 - t0)) -le "$limit" ] ||
+	    fail "$act: took $((t1 - t0)) s (limit $limit)"
+	[ -e "$S/x.o" ] && fail "$act: produced an object"
+	echo "ok: $act: exit $rc in $((t1 - t0)) s: $(grep -E "$want" "$S/probe.out" | head -1)"
+	# nothing of the job is left running
+	for n in $(seq 30); do
+		pgrep -f "$EVIL" >/dev/null || break
+		sleep 0.1
+	done
+	pgrep -af "$EVIL" && fail "$act: processes left behind"
+	good "$act"
+}
+
+hostile "read /etc/shadow /root /root/.bash_history $S/home/secret.txt $S/home /etc/passwd /var/lib /home" \
+    "read /etc/shadow: No such file|exit 1" 5
+hostile "write $S/pwned /tmp/pwned-$LAB_ID /usr/pwned /pwned ../pwned /dev/pwned" \
+    "write .*(Read-only|Permission denied|No such file)" 5
+for f in "$S/pwned" "/tmp/pwned-${LAB_ID:-x}" /usr/pwned /pwned /dev/pwned; do
+	[ -e "$f" ] && fail "write: $f exists"
+done
+hostile "connect $A2 4444" "socket: Operation not permitted" 5
+[ -e "$S/connected" ] && fail "connect: the listener on h2 was reached"
+hostile "forkbomb" "job_timeout|limit" 8
+hostile "alloc" "out of memory|memory limit|max_mem_mb" 8
+hostile "loop" "job_timeout" 8
+hostile "bigfile" "file size limit \([0-9]+ bytes\)" 8
+ls "$S"/srvstate >/dev/null
+st=$(lab_exec 2 curl -sk --max-time 5 "https://$A1:3634/status")
+jq -e '.counters.jobs_done >= 8' <<<"$st" >/dev/null || fail "status: $st"
+echo PASS
