@@ -205,8 +205,8 @@ cmd_ca(int argc, char *argv[])
 		if ((n = ca_revoke(dir, argv[optind], err, sizeof(err))) <= 0)
 			goto fail;
 		printf("%d certificate%s revoked; copy %s/crl.pem to every "
-		    "server and restart ccpoold there\n", n, n == 1 ? "" : "s",
-		    dir);
+		    "server (its crl = file) and send ccpoold a SIGHUP\n", n,
+		    n == 1 ? "" : "s", dir);
 		return 0;
 	}
 	if (strcmp(sub, "crl") == 0 && optind == argc) {

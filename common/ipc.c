@@ -30,6 +30,7 @@ static const char *const ipc_names[IPC_TYPE_COUNT] = {
 	[IPC_CANCEL] = "cancel",
 	[IPC_RESULT] = "result",
 	[IPC_DRAINED] = "drained",
+	[IPC_CRL] = "crl",
 };
 
 const char *

@@ -44,6 +44,7 @@ enum ipc_type {
 	IPC_CANCEL,		/* net -> runner: empty; id: job to kill */
 	IPC_RESULT,		/* runner -> net: RFSE or STAT..DONE; id: job */
 	IPC_DRAINED,		/* runner -> parent: empty, all jobs ended */
+	IPC_CRL,		/* parent -> net: the revocation list, PEM */
 	IPC_TYPE_COUNT
 };
 
@@ -59,6 +60,8 @@ struct ipc_tc {
 	char		 id[PROTO_TCID_MAX + 1];	/* NUL-terminated */
 	char		 name[64];	/* e.g. "gcc", for the status page */
 };
+
+#define IPC_CRL_MAX	(4u << 20)	/* bytes of a revocation list */
 
 /* What precedes a job's frames in IPC_JOB: who sent it (fair share). */
 struct ipc_job {

@@ -3,6 +3,7 @@
  * own verification is told to accept (accept_any) so that the checks in
  * tls_peer_check() are the single place where trust is decided.
  */
+#include <limits.h>
 #include <string.h>
 
 #include <openssl/err.h>
@@ -37,19 +38,14 @@ tls_trust_name(enum tls_trust t)
 	return t == TLS_SITE ? "site" : "open";
 }
 
-/* Load every CRL in the PEM file path into store. */
+/* Load every CRL in b into store; what names the source in errors. */
 static int
-load_crl(X509_STORE *store, const char *path, char *err, size_t errlen)
+load_crl_bio(X509_STORE *store, BIO *b, const char *path, char *err,
+    size_t errlen)
 {
-	BIO		*b;
 	X509_CRL	*crl;
 	int		 n = 0;
 
-	if ((b = BIO_new_file(path, "r")) == NULL) {
-		err_set(err, errlen, "revocation list %s: cannot open", path);
-		ERR_clear_error();
-		return -1;
-	}
 	while ((crl = PEM_read_bio_X509_CRL(b, NULL, NULL, NULL)) != NULL) {
 		if (X509_STORE_add_crl(store, crl) != 1) {
 			X509_CRL_free(crl);
@@ -67,7 +63,54 @@ load_crl(X509_STORE *store, const char *path, char *err, size_t errlen)
 		err_set(err, errlen, "revocation list %s: no CRL in it", path);
 		return -1;
 	}
+	X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK);
 	return 0;
+}
+
+/* Load every CRL in the PEM file path into store. */
+static int
+load_crl(X509_STORE *store, const char *path, char *err, size_t errlen)
+{
+	BIO	*b;
+
+	if ((b = BIO_new_file(path, "r")) == NULL) {
+		err_set(err, errlen, "revocation list %s: cannot open", path);
+		ERR_clear_error();
+		return -1;
+	}
+	return load_crl_bio(store, b, path, err, errlen);
+}
+
+int
+tls_ctx_set_crl(SSL_CTX *ctx, const void *pem, size_t len, char *err,
+    size_t errlen)
+{
+	STACK_OF(X509_OBJECT) *objs;
+	X509_STORE	*store;
+	X509		*x;
+	BIO		*b;
+	int		 i;
+
+	if (len > INT_MAX || (store = X509_STORE_new()) == NULL) {
+		err_set(err, errlen, "out of memory");
+		return -1;
+	}
+	objs = X509_STORE_get0_objects(SSL_CTX_get_cert_store(ctx));
+	for (i = 0; i < sk_X509_OBJECT_num(objs); i++)
+		if ((x = X509_OBJECT_get0_X509(sk_X509_OBJECT_value(objs,
+		    i))) != NULL && X509_STORE_add_cert(store, x) != 1)
+			goto fail;
+	if ((b = BIO_new_mem_buf(pem, (int)len)) == NULL ||
+	    load_crl_bio(store, b, "(reloaded)", err, errlen) == -1)
+		goto fail;
+	SSL_CTX_set_cert_store(ctx, store);	/* frees the old one */
+	return 0;
+fail:
+	if (err != NULL && errlen > 0 && err[0] == '\0')
+		err_set(err, errlen, "cannot build the new store");
+	ERR_clear_error();
+	X509_STORE_free(store);
+	return -1;
 }
 
 SSL_CTX *
@@ -111,11 +154,9 @@ tls_ctx_new(enum tls_side side, const struct ident *id, enum tls_trust trust,
 				err_set(err, errlen, "cannot trust the CA");
 				goto fail;
 			}
-		if (crl != NULL && crl[0] != '\0') {
-			if (load_crl(store, crl, err, errlen) == -1)
-				goto fail;
-			X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK);
-		}
+		if (crl != NULL && crl[0] != '\0' &&
+		    load_crl(store, crl, err, errlen) == -1)
+			goto fail;
 	}
 	mode = side == TLS_SERVER_ANON ? SSL_VERIFY_NONE : SSL_VERIFY_PEER;
 	SSL_CTX_set_verify(ctx, mode, accept_any);

@@ -52,6 +52,15 @@ enum tls_side {
 SSL_CTX	*tls_ctx_new(enum tls_side side, const struct ident *id,
 	    enum tls_trust trust, const char *crl, char *err, size_t errlen);
 
+/*
+ * Replace the revocation list of a site context with the CRLs in pem
+ * (len bytes): a new store with the same trust anchors.  Later handshakes
+ * and tls_peer_check() use it.  Returns 0, or -1 with err set (the old
+ * list stays).
+ */
+int	 tls_ctx_set_crl(SSL_CTX *ctx, const void *pem, size_t len, char *err,
+	    size_t errlen);
+
 /* Parse a trust mode name ("open", "site"); -1 if neither. */
 int	 tls_trust_parse(const char *s);
 const char *tls_trust_name(enum tls_trust t);

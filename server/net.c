@@ -1154,6 +1154,36 @@ add_http_listener(int fd, void *arg)
 
 /* The parent. */
 
+/*
+ * A new revocation list (SIGHUP): use it for new connections and check
+ * every open one again, closing those of keys it revokes.
+ */
+static void
+new_crl(const uint8_t *pem, size_t len)
+{
+	struct conn	*c, *next;
+	struct tls_peer	 p;
+	char		 err[256];
+
+	if (N.trust != TLS_SITE)
+		return;
+	if (tls_ctx_set_crl(N.tls, pem, len, err, sizeof(err)) == -1) {
+		log_warnx("new revocation list not used: %s", err);
+		return;
+	}
+	log_info("revocation list reloaded");
+	for (c = TAILQ_FIRST(&N.conns); c != NULL; c = next) {
+		next = TAILQ_NEXT(c, entry);
+		if (!c->authed || c->state == CS_CLOSING ||
+		    tls_peer_check(bufferevent_openssl_get_ssl(c->bev),
+		    N.trust, 0, &p, err, sizeof(err)) == 0)
+			continue;
+		log_info("%s: dropped user %s (%s): %s", c->peer, c->who.name,
+		    c->who.fp, err);
+		conn_free(c);
+	}
+}
+
 static void
 on_parent(struct ipc_chan *ch, const struct ipc_hdr *h, const uint8_t *p,
     void *arg)
@@ -1196,6 +1226,9 @@ on_parent(struct ipc_chan *ch, const struct ipc_hdr *h, const uint8_t *p,
 		break;
 	case IPC_LOAD:
 		memcpy(&N.load, p, sizeof(N.load));
+		break;
+	case IPC_CRL:
+		new_crl(p, h->len);
 		break;
 	default:
 		fatalx("parent: unexpected %s", ipc_type_name(h->type));

@@ -45,6 +45,7 @@ static struct parent {
 	const char	*cli_user;	/* -u, NULL: from the configuration */
 	int		 root;		/* started as root: switch to user */
 	struct priv_user user;
+	struct srvconf	 raw;		/* as the file said at start */
 	pid_t		 pid[P_COUNT];
 	struct ipc_chan	*chan[P_COUNT];
 	int		 stopping;
@@ -85,7 +86,7 @@ load_conf(struct srvconf *c, char *err, size_t errlen)
 		snprintf(err, errlen, "no sandbox \"%s\"", c->sandbox);
 		return -1;
 	}
-	return srvid_resolve(c, err, errlen);
+	return 0;	/* srvid_resolve: at start only, see main() */
 }
 
 static void
@@ -118,6 +119,31 @@ stop(void)
 		fatal("ipc_send");
 }
 
+/*
+ * SIGHUP: the network process cannot open files, so the parent reads the
+ * revocation list (a file the administrator installed) and sends it over.
+ */
+static void
+send_crl(void)
+{
+	char	*pem = NULL;
+	size_t	 len = 0;
+	FILE	*f;
+
+	if (PP.conf.crl[0] == '\0' || PP.chan[P_NET] == NULL)
+		return;
+	if ((f = fopen(PP.conf.crl, "re")) == NULL ||
+	    (pem = malloc(IPC_CRL_MAX)) == NULL ||
+	    (len = fread(pem, 1, IPC_CRL_MAX, f)) == 0 || !feof(f))
+		log_warnx("reload: crl %s: cannot read it (or over %u bytes); "
+		    "the previous list stays", PP.conf.crl, IPC_CRL_MAX);
+	else if (ipc_send(PP.chan[P_NET], IPC_CRL, 0, pem, len) == -1)
+		fatal("ipc_send");
+	if (f != NULL)
+		fclose(f);
+	free(pem);
+}
+
 /* SIGHUP: settings that need new sockets or processes keep their value. */
 static void
 reload(void)
@@ -129,6 +155,24 @@ reload(void)
 		log_warnx("reload failed, configuration unchanged: %s", err);
 		return;
 	}
+	/*
+	 * The identity was resolved (its key read or made) at start, as
+	 * root; the parent may not read the key any more.  Compare what
+	 * the file says now with what it said then.
+	 */
+	if (strcmp(nc.identity, PP.raw.identity) != 0 ||
+	    strcmp(nc.trust, PP.raw.trust) != 0)
+		log_warnx("reload: identity or trust changed; restart "
+		    "ccpoold to apply it");
+	memcpy(nc.identity, PP.conf.identity, sizeof(nc.identity));
+	memcpy(nc.trust, PP.conf.trust, sizeof(nc.trust));
+	memcpy(nc.fingerprint, PP.conf.fingerprint, sizeof(nc.fingerprint));
+	/* settled at start by srvid_resolve: "" and auto mean the same */
+	if (nc.identity[0] == '\0')
+		memcpy(nc.identity, PP.conf.identity, sizeof(nc.identity));
+	if (strcmp(nc.trust, "auto") == 0)
+		memcpy(nc.trust, PP.conf.trust, sizeof(nc.trust));
+	memcpy(nc.fingerprint, PP.conf.fingerprint, sizeof(nc.fingerprint));
 #define KEEP(f, what)							\
 	if (memcmp(&nc.f, &PP.conf.f, sizeof(nc.f)) != 0) {		\
 		log_warnx("reload: %s changed; restart ccpoold to apply "	\
@@ -151,6 +195,7 @@ reload(void)
 #undef KEEP
 	PP.conf = nc;
 	send_all(IPC_CONF, &PP.conf, sizeof(PP.conf));
+	send_crl();
 	log_info("configuration reloaded");
 }
 
@@ -373,6 +418,9 @@ main(int argc, char *argv[])
 	log_init(1, LOG_DAEMON);	/* stderr until we daemonize */
 	log_setverbose(verbose);
 	if (load_conf(&PP.conf, err, sizeof(err)) == -1)
+		fatalx("%s", err);
+	PP.raw = PP.conf;
+	if (srvid_resolve(&PP.conf, err, sizeof(err)) == -1)
 		fatalx("%s", err);
 	PP.root = geteuid() == 0;
 	if (PP.root) {

@@ -59,6 +59,8 @@ srv_ipc_rules(struct ipc_rules *r, enum srv_chan ch,
 	case SRV_PARENT_FROM_OTHER:
 		break;
 	case SRV_NET_FROM_PARENT:
+		ipc_rule_var(r, IPC_CRL, IPC_CRL_MAX);
+		/* FALLTHROUGH */
 	case SRV_PUB_FROM_PARENT:
 		ipc_rule_fixed(r, IPC_CONF, sizeof(struct srvconf));
 		ipc_rule_fixed(r, IPC_SHUTDOWN, 0);
@@ -111,6 +113,29 @@ proc_drop_user(const char *proc)
 		fatal("%s: PR_SET_DUMPABLE", proc);
 }
 
+/*
+ * pub keeps the filesystem for the D-Bus socket, but needs to read only
+ * these (libdbus may answer a peer's GetMachineId); Landlock takes the
+ * rest, above all the runner's /proc/PID/mem (the runner is dumpable).
+ * Connecting to the bus socket by path is not a Landlock right.
+ */
+static void
+pub_landlock(void)
+{
+	static const char *const paths[] = { "/proc/stat", "/proc/meminfo",
+	    "/etc/machine-id", "/var/lib/dbus/machine-id" };
+	char	 err[256];
+	int	 r;
+
+	r = priv_landlock_read(paths, sizeof(paths) / sizeof(paths[0]), err,
+	    sizeof(err));
+	if (r == -1)
+		fatalx("pub: %s", err);
+	if (r == 0)
+		log_info("pub: the kernel has no Landlock: pub may read "
+		    "whatever its user may (seccomp still applies)");
+}
+
 void
 proc_enter_sandbox(const char *proc)
 {
@@ -156,13 +181,17 @@ proc_enter_sandbox(const char *proc)
 	 */
 	if (prctl(PR_SET_DUMPABLE, f == PRIV_FILTER_RUNNER, 0, 0, 0) == -1)
 		fatal("%s: PR_SET_DUMPABLE", proc);
-	if (priv_no_new_privs(err, sizeof(err)) == -1 ||
-	    priv_seccomp(f, err, sizeof(err)) == -1)
+	if (priv_no_new_privs(err, sizeof(err)) == -1)
+		fatalx("%s: %s", proc, err);
+	if (f == PRIV_FILTER_PUB)
+		pub_landlock();
+	if (priv_seccomp(f, err, sizeof(err)) == -1)
 		fatalx("%s: %s", proc, err);
 	log_debug("%s process sandboxed: uid %ld, %s, no_new_privs, seccomp "
 	    "%s", proc, (long)getuid(), isnet ? "empty read-only root" :
-	    "filesystem kept", priv_seccomp_is_allow(f) ? "allow-list" :
-	    "deny-list");
+	    f == PRIV_FILTER_PUB ? "reads only /proc/stat, /proc/meminfo "
+	    "(Landlock)" : "filesystem kept", priv_seccomp_is_allow(f) ?
+	    "allow-list" : "deny-list");
 }
 
 uint64_t

@@ -22,7 +22,11 @@
 set -u
 . "$(dirname "$0")/lab.sh"
 B=${CCPOOL_BUILD:?}
-fail() { echo "FAIL: $*"; exit 1; }
+fail() {
+	echo "FAIL: $*"
+	tail -n 8 "${S:-/nonexistent}"/h[12]/ccpoold.log 2>/dev/null
+	exit 1
+}
 
 lab_up 3 || exit $?
 S=$(lab_state_dir)
@@ -156,11 +160,14 @@ for w in "--host h1" "--user alice --groups dev,ci" "--user bob --groups dev" \
 	h3 "$B/ccpool" ca issue $w -o "$S/$n.pem" >/dev/null || fail "issue $w"
 done
 h3 "$B/ccpool" ca revoke bob | grep -q '1 certificate revoked' || fail "revoke"
+chmod 755 "$S"
 # a rogue: a CA of its own, on h2
 lab_exec 2 "$B/ccpool" ca init --name rogue >/dev/null || fail "rogue ca"
 lab_exec 2 "$B/ccpool" ca issue --host h2 -o "$S/rogue.pem" >/dev/null ||
     fail "rogue issue"
-conf site "identity = $S/h1.pem" "crl = $CFG/ca/crl.pem" \
+# the list is public; the server (running as nobody) re-reads it on SIGHUP
+cp "$CFG/ca/crl.pem" "$S/crl.pem"
+conf site "identity = $S/h1.pem" "crl = $S/crl.pem" \
     "allow_groups = dev" "user_max_jobs = 1"
 conf rogue "identity = $S/rogue.pem"
 start 1 site
@@ -193,7 +200,19 @@ echo "$out" | grep -q 'refused busy: alice already has 1 jobs' ||
     fail "quota: $out"
 grep -q 'declined: over user_max_jobs' "$S/h1/ccpoold.log" ||
     fail "quota not logged"
-echo "ok: site users: accepted, revoked, not allowed, over quota"
+# revoked while connected: a reloaded list (SIGHUP) refuses at once
+h3 "$B/ccpool" ca issue --user dave --groups dev -o "$S/dave.pem" >/dev/null
+probe 3 -q -i "$S/dave.pem" "$S/src/a.i" >/dev/null || fail "dave refused"
+h3 "$B/ccpool" ca revoke dave >/dev/null || fail "revoke dave"
+cp "$CFG/ca/crl.pem" "$S/crl.pem"
+kill -HUP "$(cat "$S/h1/ccpoold.pid")"
+for _ in $(seq 20); do
+	grep -q 'revocation list reloaded' "$S/h1/ccpoold.log" && break
+	sleep 0.1
+done
+out=$(probe 3 -i "$S/dave.pem" "$S/src/a.i")
+echo "$out" | grep -q 'certificate revoked' || fail "dave after reload: $out"
+echo "ok: site users: accepted, revoked (also after a reload), not allowed, over quota"
 
 # the agent of a site user: jobs go to h1 only, never to the rogue
 for i in 1 2 3 4 5 6; do

@@ -206,6 +206,29 @@ test_site(void)
 	SSL_free(c);
 	SSL_free(s);
 
+	/* alice revoked later: a reloaded list refuses her at once */
+	{
+		FILE	*f;
+		char	 pem[8192];
+		size_t	 n;
+
+		CU_ASSERT_EQUAL(ca_revoke(ca, "alice", err, sizeof(err)), 1);
+		f = fopen(crl, "r");
+		CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+		n = fread(pem, 1, sizeof(pem), f);
+		fclose(f);
+		CU_ASSERT_EQUAL(tls_ctx_set_crl(host, "junk", 4, err,
+		    sizeof(err)), -1);
+		CU_ASSERT_EQUAL(tls_ctx_set_crl(host, pem, n, err,
+		    sizeof(err)), 0);
+		CU_ASSERT_EQUAL_FATAL(handshake(alice, host, &c, &s), 0);
+		CU_ASSERT_EQUAL(tls_peer_check(s, TLS_SITE, 0, &peer, err,
+		    sizeof(err)), -1);
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, "revoked"));
+		SSL_free(c);
+		SSL_free(s);
+	}
+
 	SSL_CTX_free(host);
 	SSL_CTX_free(alice);
 	SSL_CTX_free(bob);
