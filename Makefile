@@ -41,7 +41,7 @@ UNIT = tests/runner.c tests/unit/test_disc_txt.c tests/unit/test_disc_poll.c \
 	tests/unit/test_args.c tests/unit/test_toolchain.c \
 	tests/unit/test_ipc.c tests/unit/test_srvconf.c tests/unit/test_ident.c tests/unit/test_sandbox.c \
 	 tests/unit/test_priv.c
-FUZZERS = txt proto hosts args ipc conf
+FUZZERS = txt proto hosts args ipc conf cert
 LABBIN = pubtest relay evilcc
 TOOLBIN = srvprobe sbxbench
 
