@@ -161,6 +161,10 @@ cmd_ca(int argc, char *argv[])
 			groups = optarg;
 			break;
 		case 'D':
+			if (optarg == NULL) {
+				idcmd_usage();
+				return 2;
+			}
 			days = strtoul(optarg, &end, 10);
 			if (*end != '\0' || days == 0 || days > 36500) {
 				fprintf(stderr, "ccpool: --days: 1..36500\n");

@@ -148,6 +148,8 @@ place_choose(const struct place_cand *c, size_t n, struct place_ctx *x,
 		if (e >= 0 && e <= lim)
 			ngood++;
 	}
+	if (ngood == 0)
+		return PLACE_NONE;	/* cannot happen: best itself is good */
 	a = (size_t)(place_random(&x->rng) % ngood);
 	ia = nth_good(c, n, x, j, now_ms, lim, a, &ea);
 	if (ia >= n)

@@ -54,6 +54,7 @@ ident_clear(struct ident *id)
 int
 ident_fp(X509 *cert, char *out)
 {
+	static const char hex[] = "0123456789abcdef";
 	unsigned char	*der = NULL, md[32];
 	unsigned	 mdlen = 0;
 	int		 n;
@@ -69,8 +70,11 @@ ident_fp(X509 *cert, char *out)
 	}
 	OPENSSL_free(der);
 	memcpy(out, "sha256:", 7);
-	for (unsigned i = 0; i < mdlen; i++)
-		snprintf(out + 7 + 2 * i, 3, "%02x", md[i]);
+	for (size_t i = 0; i < mdlen; i++) {
+		out[7 + 2 * i] = hex[md[i] >> 4];
+		out[8 + 2 * i] = hex[md[i] & 0xf];
+	}
+	out[7 + 2 * (size_t)mdlen] = '\0';
 	return 0;
 }
 
@@ -85,6 +89,12 @@ ident_fp_valid(const char *s)
 	return 1;
 }
 
+static unsigned
+hexval(char c)
+{
+	return c <= '9' ? (unsigned)(c - '0') : (unsigned)(c - 'a' + 10);
+}
+
 int
 ident_fp_curlpin(const char *fp, char *out, size_t outlen)
 {
@@ -93,13 +103,10 @@ ident_fp_curlpin(const char *fp, char *out, size_t outlen)
 
 	if (!ident_fp_valid(fp) || outlen < 8 + 45)
 		return -1;
-	for (int i = 0; i < 32; i++) {
-		unsigned v;
-
-		if (sscanf(fp + 7 + 2 * i, "%2x", &v) != 1)
-			return -1;
-		md[i] = (unsigned char)v;
-	}
+	/* ident_fp_valid(): lower-case hex digits only */
+	for (size_t i = 0; i < 32; i++)
+		md[i] = (unsigned char)(hexval(fp[7 + 2 * i]) << 4 |
+		    hexval(fp[8 + 2 * i]));
 	if (EVP_EncodeBlock((unsigned char *)b64, md, 32) != 44)
 		return -1;
 	snprintf(out, outlen, "sha256//%s", b64);
@@ -242,7 +249,7 @@ mkdir_parent(const char *path, char *err, size_t errlen)
 		err_set(err, errlen, "%s: name too long", path);
 		return -1;
 	}
-	strcpy(d, path);
+	memcpy(d, path, strlen(path) + 1);
 	if ((p = strrchr(d, '/')) == NULL || p == d)
 		return 0;
 	*p = '\0';
