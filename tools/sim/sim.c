@@ -136,7 +136,7 @@ struct sim {
 };
 
 static unsigned	 desktop_pct = 25;	/* -d */
-static unsigned	 nseeds = 5;		/* -n: the table averages these */
+static unsigned	 nseeds = 20;		/* -n: the table averages these */
 
 static void	*xcalloc(size_t, size_t);
 
@@ -180,11 +180,13 @@ ev_push(struct sim *s, double t, int type, int a, uint64_t ver)
 
 	if (s->nheap == s->capheap) {
 		s->capheap = s->capheap ? s->capheap * 2 : 1024;
-		s->heap = realloc(s->heap, s->capheap * sizeof(*s->heap));
-		if (s->heap == NULL) {
+		struct ev *nh = realloc(s->heap, s->capheap * sizeof(*nh));
+
+		if (nh == NULL) {
 			perror("sim: realloc");
 			exit(2);
 		}
+		s->heap = nh;
 	}
 	e.t = t;
 	e.seq = s->seq++;
@@ -284,11 +286,13 @@ m_start(struct sim *s, struct mach *m, int id, double work)
 	m_advance(s, m);
 	if (m->nrun == m->caprun) {
 		m->caprun = m->caprun ? m->caprun * 2 : 16;
-		m->run = realloc(m->run, m->caprun * sizeof(*m->run));
-		if (m->run == NULL) {
+		int *nr = realloc(m->run, m->caprun * sizeof(*nr));
+
+		if (nr == NULL) {
 			perror("sim: realloc");
 			exit(2);
 		}
+		m->run = nr;
 	}
 	m->run[m->nrun++] = id;
 	s->j[id].rem = work;
@@ -817,6 +821,8 @@ run_one(const struct tfile *tf, unsigned nfiles, int pol, unsigned nhosts,
 			}
 		}
 	}
+	for (h = 0; h < nhosts; h++)
+		s.m[h].npub = 0;	/* the LAN saw the start state already */
 	s.now = 0;
 	for (i = 0; i < nusers; i++)
 		make_start(&s, &s.u[i]);
@@ -932,10 +938,13 @@ load_trace(const char *path, unsigned *n)
 		t.out = out;
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 64;
-			if ((tf = realloc(tf, cap * sizeof(*tf))) == NULL) {
+			struct tfile *ntf = realloc(tf, cap * sizeof(*tf));
+
+			if (ntf == NULL) {
 				perror("sim: realloc");
 				exit(2);
 			}
+			tf = ntf;
 		}
 		tf[(*n)++] = t;
 	}
@@ -1016,7 +1025,9 @@ svg_y(double ratio, double y0, double h)
 {
 	double	 v = log10(ratio < 1 ? 1 : ratio);
 
-	return y0 + h - h * v / 3;	/* 1 .. 1000 */
+	if (v > 4)
+		v = 4;
+	return y0 + h - h * v / 4;	/* 1 .. 10000 */
 }
 
 static int
@@ -1046,8 +1057,8 @@ write_svg(const char *path)
 		fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
 		    "height=\"%.1f\" fill=\"none\" stroke=\"#888\"/>\n",
 		    x0, y0, w, ht);
-		for (t = 0; t <= 3; t++) {
-			double y = y0 + ht - ht * t / 3;
+		for (t = 0; t <= 4; t++) {
+			double y = y0 + ht - ht * t / 4;
 
 			fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
 			    "y2=\"%.1f\" stroke=\"#ddd\"/>\n", x0, y, x0 + w, y);
@@ -1139,7 +1150,7 @@ write_md(const char *path, const char *trace, const struct tfile *tf,
 	    "%.1f MB out.  Speed 1 is the machine that recorded it.\n",
 	    trace, nfiles, comp / 1000, pre / 1000, maxc, in / 1e6, out / 1e6);
 	fprintf(fp, "* Hosts: speed 1, 1.5, 2, 2.5 or 3; 4, 4, 8, 8 or 16 "
-	    "CPUs, one slot per CPU.  %d%% are desktops whose owner comes "
+	    "CPUs, one slot per CPU.  %u%% are desktops whose owner comes "
 	    "and goes (busy %.0f s, idle %.0f s on average, exponential) "
 	    "and while busy takes 50..100%% of the CPUs before our jobs "
 	    "(which run at idle priority).  A machine shares its free CPUs "
