@@ -137,7 +137,7 @@ deps:
 		printf '#!/bin/sh\nexit 101\n' | $$SUDO tee /usr/sbin/policy-rc.d >/dev/null; \
 		$$SUDO chmod 755 /usr/sbin/policy-rc.d; fi; \
 	$$SUDO apt-get update -qq && \
-	DEBIAN_FRONTEND=noninteractive $$SUDO -E apt-get install -y -qq \
+	$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 		--no-install-recommends $$missing; rc=$$?; \
 	[ -z "$$prc" ] || $$SUDO rm -f /usr/sbin/policy-rc.d; exit $$rc
 
