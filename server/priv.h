@@ -1,17 +1,27 @@
 /*
  * priv.h - the Linux privilege-separation layers of ccpoold: switching
  * to the dedicated user, no_new_privs, an empty read-only filesystem for
- * the network process, the work directory, and one seccomp filter per
- * process (priv_seccomp.c).  Library code: every function returns 0 or
- * -1 with err set, and none exits or prints.  proc.c
- * (proc_enter_sandbox) decides which layer each process gets; the
- * "Privilege separation" section of doc/server.md has the picture.
+ * the network process, a read-only Landlock view for pub, the work
+ * directory, and one seccomp filter per process (priv_seccomp.c).
+ * Library code: every function returns 0 or -1 with err set, and none
+ * exits or prints.  proc.c (proc_enter_sandbox) decides which layer each
+ * process gets; the "Privilege separation" section of doc/server.md has
+ * the picture.
  */
 #ifndef CCPOOL_PRIV_H
 #define CCPOOL_PRIV_H
 
 #include <stddef.h>
 #include <sys/types.h>
+
+/* Built with AddressSanitizer (and so LeakSanitizer): see proc.c. */
+#if defined(__SANITIZE_ADDRESS__)
+#define PRIV_SANITIZED	1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PRIV_SANITIZED	1
+#endif
+#endif
 
 #define PRIV_USER_DEFAULT	"ccpoold"
 #define PRIV_USER_MAX		32	/* bytes of a user name, incl. NUL */
@@ -68,6 +78,16 @@ int	priv_no_new_privs(char *err, size_t errlen);
  * set, naming the step that failed.
  */
 int	priv_empty_root(int userns, char *err, size_t errlen);
+
+/*
+ * Landlock: from now on the calling process (and what it forks) may
+ * read only the n files or directories of paths (those that exist) and
+ * write, create or remove nothing anywhere; connecting to a UNIX socket
+ * by path stays possible.  Needs no_new_privs.  Returns 1 when applied,
+ * 0 when the kernel has no Landlock (nothing changed), -1 with err set.
+ */
+int	priv_landlock_read(const char *const *paths, size_t n, char *err,
+	    size_t errlen);
 
 /*
  * Make sure dir, the parent of the runner's private work directory,

@@ -55,7 +55,7 @@
 	"epoll_ctl", "poll", "ppoll", "select", "pselect6", "fcntl",	\
 	"accept", "accept4", "recvfrom", "recvmsg", "sendto", "sendmsg", \
 	"shutdown", "getsockname", "getpeername", "setsockopt",		\
-	"getsockopt"
+	"getsockopt", "uname"	/* gethostname() */
 
 /*
  * What the sanitizer runtimes call: LeakSanitizer stops the world at
@@ -65,7 +65,7 @@
 	"clone", "ptrace", "wait4", "prctl", "sched_yield", "getppid",	\
 	"readlink", "openat", "open", "getdents64", "pipe2", "dup2",	\
 	"sched_getaffinity", "setrlimit", "getrlimit", "prlimit64",	\
-	"uname", "msync", "mincore"
+	"msync", "mincore"
 
 static const char *const net_allow[] = {
 	BASE_ALLOW,
@@ -80,7 +80,7 @@ static const char *const pub_allow[] = {
 	"openat", "open", "statx", "access", "faccessat", "faccessat2",
 	"readlink", "readlinkat", "getdents64", "pread64",
 	/* the D-Bus connection (socket is AF_UNIX only, see below) */
-	"connect", "socketpair", "pipe2", "eventfd2", "uname", "getppid",
+	"connect", "socketpair", "pipe2", "eventfd2", "getppid",
 	"sched_getaffinity", "getresuid", "getresgid",
 #ifdef PRIV_SANITIZED
 	SAN_ALLOW,

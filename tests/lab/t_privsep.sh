@@ -6,9 +6,14 @@
 #     seccomp filter (Seccomp: 2), net and pub are not dumpable;
 #  2. net sees no filesystem: its root is an empty directory and its
 #     mount namespace holds one mount;
-#  3. the work directory was made for the user, and the server still
-#     compiles a job (object equal to a local compile);
-#  4. a child killed by SIGSYS (what a seccomp kill looks like) is
+#  3. the work directory was made for the user, the server still
+#     compiles a job (object equal to a local compile), and SIGHUP still
+#     reloads the configuration;
+#  4. SIGTERM stops every process cleanly inside its filters (under
+#     SAN=address,undefined too: LeakSanitizer runs at each exit);
+#  5. started as a normal user (no switch): the same layers, net's empty
+#     root through a user namespace, and a job;
+#  6. a child killed by SIGSYS (what a seccomp kill looks like) is
 #     logged by the parent with its name and the signal.
 set -u
 . "$(dirname "$0")/lab.sh"
@@ -21,22 +26,25 @@ A1=$(lab_addr 1)
 U=nobody
 uid=$(id -u "$U")
 printf 'workdir = %s/work\nuser = %s\n' "$S" "$U" >"$S/ccpoold.conf"
-lab_spawn 1 ccpoold "$B/ccpoold" -d -v -f "$S/ccpoold.conf" >/dev/null
-LOG=$S/h1/ccpoold.log
-for n in $(seq 50); do
-	lab_exec 2 curl -sk --max-time 1 "https://$A1:3634/status" >/dev/null &&
-	    break
-	sleep 0.1
-done
 # the pids from the parent's log ("X process is pid N", -v)
 pidof_proc() {
 	sed -n "s/.*\[parent\]: $1 process is pid \([0-9]*\).*/\1/p" "$LOG" |
 	    tail -1
 }
-net=$(pidof_proc net) runner=$(pidof_proc runner) pub=$(pidof_proc pub)
-[ -n "$net" ] && [ -n "$runner" ] && [ -n "$pub" ] ||
-    fail "no child pids in the log: $(tail "$LOG")"
-parent=$(awk '$1 == "PPid:" { print $2 }' "/proc/$net/status")
+start() {	# start NAME: a server on h1; sets LOG net runner pub parent
+	lab_spawn 1 "$1" "$B/ccpoold" -d -v -f "$S/ccpoold.conf" >/dev/null
+	LOG=$S/h1/$1.log
+	for n in $(seq 300); do
+		[ "$(grep -c 'process sandboxed' "$LOG")" -ge 3 ] &&
+		    grep -q 'pub process is pid' "$LOG" && break
+		sleep 0.1
+	done
+	net=$(pidof_proc net) runner=$(pidof_proc runner) pub=$(pidof_proc pub)
+	[ -n "$net" ] && [ -n "$runner" ] && [ -n "$pub" ] ||
+	    fail "no child pids in the log: $(tail "$LOG")"
+	parent=$(awk '$1 == "PPid:" { print $2 }' "/proc/$net/status")
+}
+start ccpoold
 field() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
 
 # 1. ids, no_new_privs, seccomp, dumpable
@@ -84,8 +92,64 @@ lab_exec 2 "$B/srvprobe" -H "$A1" -o "$S/ok.o" "$S/ok.i" -- gcc -c -O2 \
     >"$S/probe.out" 2>&1 || fail "job: $(cat "$S/probe.out")"
 cmp -s "$S/ok.o" "$S/ok.local.o" || fail "object differs"
 echo "ok: the sandboxed server compiled a job"
+for n in $(seq 50); do
+	grep -q 'advertising _ccpool._tcp' "$LOG" && break
+	sleep 0.1
+done
+grep -q 'advertising _ccpool._tcp' "$LOG" || fail "pub did not advertise"
+echo "ok: pub advertises from its sandbox"
+# SIGHUP: the parent, no longer root, re-reads the file (not the key)
+kill -HUP "$parent"
+for n in $(seq 50); do
+	grep -q 'reload' "$LOG" && break
+	sleep 0.1
+done
+grep -q '\[parent\]: configuration reloaded' "$LOG" ||
+    fail "SIGHUP: $(grep reload "$LOG")"
+echo "ok: SIGHUP reloads as $U"
 
-# 4. a seccomp kill is logged by name and signal (fail closed: all stop)
+# 4. a clean stop, every process inside its filter
+kill -TERM "$parent"
+for n in $(seq 100); do
+	kill -0 "$parent" 2>/dev/null || break
+	sleep 0.1
+done
+kill -0 "$parent" 2>/dev/null && fail "still running 10 s after SIGTERM"
+grep -q '\[parent\]: stopped$' "$LOG" || fail "no clean stop: $(tail "$LOG")"
+if grep -Eq 'killed by signal|exited [1-9]|Sanitizer|runtime error' "$LOG"; then
+	fail "unclean stop: $(grep -E 'killed by|exited|Sanitizer|runtime error' "$LOG")"
+fi
+echo "ok: SIGTERM: every process exited 0"
+
+# 5. started as a normal user: no switch, every other layer still there
+# (net's empty root through a user namespace)
+mkdir -p "$S/nb" && chown "$U" "$S/nb"
+printf 'workdir = %s/nb/work\nidentity = %s/nb/key\n' "$S" "$S" >"$S/nb.conf"
+chmod 644 "$S/nb.conf"
+lab_spawn 1 ccpoold-nr setpriv --reuid="$U" --regid="$(id -g "$U")" \
+    --clear-groups env HOME=/nonexistent "$B/ccpoold" -d -v -f "$S/nb.conf" \
+    >/dev/null
+LOG=$S/h1/ccpoold-nr.log
+for n in $(seq 300); do
+	[ "$(grep -c 'process sandboxed' "$LOG")" -ge 3 ] && break
+	sleep 0.1
+done
+net=$(pidof_proc net)
+[ -n "$net" ] || fail "non-root: no net pid: $(tail "$LOG")"
+[ "$(field "$net" Uid)" = "$uid" ] && [ "$(field "$net" Seccomp)" = 2 ] &&
+    [ "$(field "$net" NoNewPrivs)" = 1 ] || fail "non-root net: $(grep -E '^(Uid|Seccomp|NoNewPrivs):' "/proc/$net/status")"
+[ "$(wc -l <"/proc/$net/mountinfo")" -eq 1 ] ||
+    fail "non-root net sees mounts: $(cat "/proc/$net/mountinfo")"
+rm -f "$S/ok.o"
+lab_exec 2 "$B/srvprobe" -H "$A1" -o "$S/ok.o" "$S/ok.i" -- gcc -c -O2 \
+    >"$S/probe.out" 2>&1 || fail "non-root job: $(cat "$S/probe.out")"
+cmp -s "$S/ok.o" "$S/ok.local.o" || fail "non-root: object differs"
+lab_kill 1 ccpoold-nr TERM || fail "non-root server did not stop"
+grep -q '\[parent\]: stopped$' "$LOG" || fail "non-root: no clean stop: $(tail "$LOG")"
+echo "ok: started as $U: empty root through a user namespace, filters, a job"
+
+# 6. a seccomp kill is logged by name and signal (fail closed: all stop)
+start ccpoold2
 kill -SYS "$net"
 for n in $(seq 50); do
 	grep -q 'net process (pid [0-9]*) killed by signal 31 (SIGSYS)' \
