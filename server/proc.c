@@ -107,10 +107,6 @@ proc_drop_user(const char *proc)
 	if (priv_drop(&PV.user, err, sizeof(err)) == -1)
 		fatalx("%s: cannot switch to user %s: %s", proc, PV.user.name,
 		    err);
-	/* The switch made us not dumpable: the runner must be (below). */
-	if (strcmp(proc, "runner") == 0 &&
-	    prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) == -1)
-		fatal("%s: PR_SET_DUMPABLE", proc);
 }
 
 /*
@@ -170,16 +166,13 @@ proc_enter_sandbox(const char *proc)
 		fatalx("no sandbox for a %s process", proc);
 	proc_drop_user(proc);
 	/*
-	 * net and pub are not dumpable: no process of the same uid may
-	 * ptrace them or open their /proc/PID/mem (the kernel did this on
-	 * the switch from root; say it for the non-root case too).  The
-	 * runner must stay dumpable: a job's child (sandbox_linux.c)
-	 * writes its own /proc/self/uid_map, which the kernel gives to
-	 * root when the process is not dumpable.  What could reach the
-	 * runner through that is pub, whose filter has no ptrace or
-	 * process_vm_*, and only /proc/PID/mem where Yama allows it.
+	 * No process of the same uid may ptrace a child or open its
+	 * /proc/PID/mem (the kernel did this on the switch from root; say
+	 * it for the non-root case too).  A job's first process makes
+	 * itself dumpable again before it writes its own uid_map
+	 * (sandbox_linux.c), so the runner need not be.
 	 */
-	if (prctl(PR_SET_DUMPABLE, f == PRIV_FILTER_RUNNER, 0, 0, 0) == -1)
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1)
 		fatal("%s: PR_SET_DUMPABLE", proc);
 	if (priv_no_new_privs(err, sizeof(err)) == -1)
 		fatalx("%s: %s", proc, err);

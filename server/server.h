@@ -75,8 +75,8 @@ void	proc_drop_user(const char *proc);
  * Each child calls this before it handles its first untrusted byte,
  * with proc "net", "runner" or "pub": net leaves the filesystem (an
  * empty read-only root in its own mount namespace); every one switches
- * to the user (if not done yet), becomes non-dumpable (all but the
- * runner, see proc.c), sets no_new_privs, pub gets a read-only Landlock
+ * to the user (if not done yet), becomes non-dumpable, sets
+ * no_new_privs, pub gets a read-only Landlock
  * view, and each loads its seccomp filter (priv_seccomp.c).  Fatal on
  * any failure: a child never runs with less isolation than intended.
  */

@@ -101,7 +101,7 @@ hostile() {
 
 hostile "read /etc/shadow /root /root/.bash_history $S/home/secret.txt $S/home /etc/passwd /var/lib /home" \
     "read /etc/shadow: No such file|exit 1" 5
-hostile "write $S/pwned /tmp/pwned-$LAB_ID /usr/pwned /pwned ../pwned /dev/pwned" \
+hostile "write $S/pwned /tmp/pwned-${LAB_ID:-x} /usr/pwned /pwned ../pwned /dev/pwned" \
     "write .*(Read-only|Permission denied|No such file)" 5
 for f in "$S/pwned" "/tmp/pwned-${LAB_ID:-x}" /usr/pwned /pwned /dev/pwned; do
 	[ -e "$f" ] && fail "write: $f exists"
