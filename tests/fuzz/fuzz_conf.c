@@ -58,8 +58,23 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    !disc_utf8_valid(c.cluster, strlen(c.cluster)) ||
 	    !terminated(c.name, sizeof(c.name)) ||
 	    !terminated(c.workdir, sizeof(c.workdir)) || c.workdir[0] != '/' ||
-	    strcmp(c.sandbox, "none") != 0)
+	    (strcmp(c.sandbox, "none") != 0 &&
+	    strcmp(c.sandbox, "linux") != 0) ||
+	    (strcmp(c.trust, "auto") != 0 && strcmp(c.trust, "open") != 0 &&
+	    strcmp(c.trust, "site") != 0) ||
+	    !terminated(c.identity, sizeof(c.identity)) ||
+	    (c.identity[0] != '\0' && c.identity[0] != '/') ||
+	    !terminated(c.crl, sizeof(c.crl)) ||
+	    (c.crl[0] != '\0' && c.crl[0] != '/') ||
+	    !terminated(c.allow_users, sizeof(c.allow_users)) ||
+	    !terminated(c.allow_groups, sizeof(c.allow_groups)))
 		abort();
+	{
+		static const char g[2][64] = { "dev", "x" };
+
+		(void)srvconf_user_allowed(&c, "alice", g, 2);
+		(void)srvconf_user_allowed(&c, "", g, 0);
+	}
 	for (i = 0; i < c.nlisten; i++)
 		if ((c.listen[i].family != AF_INET &&
 		    c.listen[i].family != AF_INET6) ||
