@@ -13,7 +13,8 @@ COMMON = common/log.c common/err.c common/proto_frame.c common/proto_zstd.c \
 	common/tls.c common/ca.c
 DISC = discovery/disc_poll.c discovery/disc_txt.c discovery/disc_hosts.c \
 	discovery/disc_browse.c discovery/disc_publish.c
-CLIENTLIB = client/hostspec.c client/sockdir.c client/spawn.c client/pin.c
+CLIENTLIB = client/hostspec.c client/sockdir.c client/spawn.c client/pin.c \
+	client/ppslot.c
 SERVERLIB = server/srvconf.c
 LIBSRC = $(COMMON) $(DISC) $(CLIENTLIB) $(CLIENT) $(SERVERLIB)
 
@@ -22,11 +23,11 @@ LSDISTCC = lsdistcc/lsdistcc.c lsdistcc/ls_probe.c lsdistcc/ls_print.c \
 	lsdistcc/ls_trust.c
 SERVER = server/parent.c server/net.c server/runner.c server/pub.c \
 	server/proc.c server/sandbox_none.c server/sandbox_linux.c \
-	server/srvid.c \
+	server/srvid.c server/load.c server/loadmon.c server/cpuquota.c \
 	server/priv.c server/priv_seccomp.c
 CCPOOL = client/ccpool.c client/wrap.c client/masq.c client/outfile.c
 AGENT = client/agent_main.c client/agent.c client/agent_srv.c \
-	client/agent_tc.c client/place.c client/idcmd.c
+	client/agent_tc.c client/place.c client/aplace.c client/idcmd.c
 CLIENT = client/args.c
 BIN = lsdistcc ccpool ccpool-agent ccpoold
 MAN1 = man/lsdistcc.1 man/ccpool.1
@@ -40,7 +41,8 @@ UNIT = tests/runner.c tests/unit/test_disc_txt.c tests/unit/test_disc_poll.c \
 	tests/unit/test_place.c tests/unit/test_hostspec.c tests/unit/test_spawn.c \
 	tests/unit/test_args.c tests/unit/test_toolchain.c \
 	tests/unit/test_ipc.c tests/unit/test_srvconf.c tests/unit/test_ident.c tests/unit/test_sandbox.c \
-	 tests/unit/test_priv.c
+	 tests/unit/test_priv.c tests/unit/test_aplace.c tests/unit/test_ppslot.c \
+	tests/unit/test_load.c tests/unit/test_cpuquota.c
 FUZZERS = txt proto hosts args ipc conf cert
 LABBIN = pubtest relay evilcc
 TOOLBIN = srvprobe sbxbench
@@ -146,6 +148,7 @@ bench: all $(TESTBIN)
 	$(B)/sbxbench -n 200
 	CCPOOL_BUILD=$(abspath $(B)) tests/lab/bench_discovery.sh
 	CCPOOL_BUILD=$(abspath $(B)) tests/lab/bench_compile.sh
+	CCPOOL_BUILD=$(abspath $(B)) tests/lab/bench_office.sh
 
 # sim: the placement simulator (tools/sim/sim.c, linking the real
 # client/place.c) over a recorded build; regenerates doc/sim.md and

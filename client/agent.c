@@ -262,6 +262,7 @@ ajob_ready(struct ajob *j)
 	char	 err[512];
 
 	proto_job_reader_take(&j->jr, &j->job);
+	j->in_bytes = j->job.src.len;
 	proto_buf_free(&j->job.src);	/* the server gets j->fwd as it came */
 	j->t0 = agent_now_ms();
 	if (j->job.argv[0][0] != '/') {
@@ -284,21 +285,25 @@ ajob_place(struct ajob *j)
 {
 	struct ahost	*h;
 	char		 err[256];
+	int		 local = 0;
 
 	while (j->ntried < AGENT_MAX_TRIES) {
-		if ((h = srv_pick(j->a, j)) == NULL)
+		if ((h = srv_pick(j->a, j, &local)) == NULL)
 			break;
 		j->tried[j->ntried++] = h;
 		if (srv_send(h, j, err, sizeof(err)) == 0) {
-			log_debug("%s -> %s (%s)", j->job.srcname, h->name,
-			    h->where);
+			log_debug("%s -> %s (%s)%s", j->job.srcname, h->name,
+			    h->where, j->ntried > 1 ? " (resent)" : "");
 			return;
 		}
 		place_failed(&h->bo, agent_now_ms());
 		h->nfail++;
 		snprintf(h->lasterr, sizeof(h->lasterr), "%.150s", err);
 	}
-	if (j->ntried == 0)
+	if (local)
+		ajob_refuse(j, PROTO_R_BUSY, "idle cores here: would finish "
+		    "first%s", j->ntried > 0 ? " (after a failed server)" : "");
+	else if (j->ntried == 0)
 		ajob_refuse(j, PROTO_R_BUSY, "no server with a free slot for "
 		    "%s", j->tcid);
 	else
@@ -311,8 +316,9 @@ ajob_place(struct ajob *j)
 void
 agent_job_failed(struct ajob *j, struct ahost *h, int fault, const char *why)
 {
-	log_info("%s on %s (%s): %s", j->job.srcname, h->name, h->where,
-	    why);
+	log_info("%s on %s (%s): %s, %llu ms after it was sent",
+	    j->job.srcname, h->name, h->where, why,
+	    (unsigned long long)(agent_now_ms() - j->t_sent));
 	snprintf(h->lasterr, sizeof(h->lasterr), "%s", why);
 	switch (fault) {
 	case AGENT_F_JOB:
@@ -628,6 +634,11 @@ agent_main(void)
 		fatalx("%s", err);
 	a.idle_sec = idle_seconds();
 	a.start_ms = agent_now_ms();
+	a.cpu.ncpu = sysconf(_SC_NPROCESSORS_ONLN) > 0 ?
+	    (unsigned)sysconf(_SC_NPROCESSORS_ONLN) : 1;
+	a.px.rng = (uint64_t)getpid() << 32 ^ a.start_ms;
+	a.local_ok = getenv("CCPOOL_PLACE_LOCAL") == NULL ||
+	    strcmp(getenv("CCPOOL_PLACE_LOCAL"), "0") != 0;
 	if ((a.base = event_base_new()) == NULL || (a.tc = agent_tc_new()) ==
 	    NULL)
 		fatalx("out of memory");

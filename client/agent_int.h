@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "client/agent.h"
+#include "client/aplace.h"
 #include "client/place.h"
 #include "common/ident.h"
 #include "common/proto.h"
@@ -32,6 +33,16 @@ struct disc_browser;
 #define AGENT_CONNECT_SEC	3	/* TCP connect timeout */
 #define AGENT_BROWSE_RETRY	10	/* s between tries to start discovery */
 #define AGENT_WARM_MAX		16	/* connections opened ahead of jobs */
+/*
+ * TCP on server connections: unacknowledged data fails the connection
+ * after AGENT_TCP_USER_TIMEOUT_MS (a write to a vanished host), and an
+ * idle connection is probed after AGENT_TCP_KEEPIDLE s, every
+ * AGENT_TCP_KEEPINTVL s, AGENT_TCP_KEEPCNT times.
+ */
+#define AGENT_TCP_USER_TIMEOUT_MS	1500
+#define AGENT_TCP_KEEPIDLE	5
+#define AGENT_TCP_KEEPINTVL	2
+#define AGENT_TCP_KEEPCNT	2
 
 struct ajob;
 
@@ -49,6 +60,7 @@ struct sconn {
 	struct proto_buf	 pending;	/* job frames until verified */
 	struct proto_result_reader rr;
 	struct proto_buf	 ans;		/* raw answer frames, no KEEP */
+	uint64_t		 t_hello_us;	/* hello sent (RTT sample) */
 };
 
 /* One server. */
@@ -67,6 +79,15 @@ struct ahost {
 	char			 sec[DISC_SEC_MAX];	/* advertised mode */
 	char			 untrusted[200];	/* "": may get jobs */
 	unsigned		 slots, free_slots;
+	unsigned		 cpus, load;	/* advertised */
+	double			 srtt_ms;	/* smoothed RTT; 0: unmeasured */
+	struct aplace_speeds	 spd;		/* learned, per toolchain */
+	/*
+	 * The connection died (timeout, reset, refused): no job goes there
+	 * until a probe (a warm-up connection's hello) has come back.
+	 */
+	int			 needprobe;
+	struct event		*probe_ev;
 	unsigned		 ntc;
 	char			 tc[DISC_TC_MAX][DISC_TC_LEN];
 	unsigned		 nbadtc;
@@ -97,6 +118,9 @@ struct ajob {
 	int			 stale_retry;	/* a reused conn died: once */
 	struct sconn		*sc;
 	uint64_t		 t0;		/* ms, job received */
+	uint64_t		 t_sent;	/* ms, sent to its current server */
+	uint64_t		 in_bytes;	/* preprocessed source */
+	double			 stretch;	/* contention placement assumed */
 };
 
 struct agent {
@@ -124,6 +148,9 @@ struct agent {
 	enum tls_trust		 trust;
 	char			 myfp[IDENT_FP_LEN];
 	char			 pins[512];	/* known_servers file */
+	struct aplace_cpu	 cpu;		/* local idle cores */
+	struct place_ctx	 px;		/* placement's random state... */
+	int			 local_ok;	/* CCPOOL_LOCAL_FIRST not 0 */
 };
 
 uint64_t	 agent_now_ms(void);
@@ -150,7 +177,11 @@ void		 agent_job_failed(struct ajob *j, struct ahost *h, int fault,
 int		 srv_start(struct agent *a, char *err, size_t errlen);
 void		 srv_stop(struct agent *a);
 int		 srv_any_usable(struct agent *a);
-struct ahost	*srv_pick(struct agent *a, struct ajob *j);
+/*
+ * Where job j goes: a server, or NULL with *local set (here would finish
+ * first) or clear (no server with a free slot).
+ */
+struct ahost	*srv_pick(struct agent *a, struct ajob *j, int *local);
 int		 srv_send(struct ahost *h, struct ajob *j, char *err,
 		    size_t errlen);
 void		 srv_cancel(struct sconn *sc);

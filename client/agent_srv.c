@@ -8,13 +8,17 @@
  * closes the connection.  Start reading at srv_send().
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
@@ -31,6 +35,18 @@
 
 static void	sconn_free(struct sconn *sc);
 static struct sconn *sconn_new(struct ahost *h, char *err, size_t errlen);
+static void	srv_warm(struct ahost *h);
+static void	on_probe(evutil_socket_t, short, void *);
+static void	cpu_sample(struct agent *a, uint64_t now);
+
+static uint64_t
+now_us(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
 
 /* Host table. */
 
@@ -63,6 +79,10 @@ host_add(struct agent *a, const char *name)
 	}
 	if ((h = calloc(1, sizeof(*h))) == NULL)
 		return NULL;
+	if ((h->probe_ev = evtimer_new(a->base, on_probe, h)) == NULL) {
+		free(h);
+		return NULL;
+	}
 	h->a = a;
 	snprintf(h->name, sizeof(h->name), "%s", name);
 	a->hosts[a->nhosts++] = h;
@@ -155,9 +175,55 @@ advert_trust(struct agent *a, struct ahost *h)
 }
 
 /*
+ * The connection to h died without a word (timeout, reset, refused):
+ * no job goes there until a probe, a warm-up connection's hello, comes
+ * back.  The probe starts once h's backoff (set by the caller's
+ * place_failed) is over.
+ */
+static void
+host_lost(struct ahost *h)
+{
+	struct timeval	 tv = { 0, 100 * 1000 };
+
+	if (!h->needprobe)
+		log_info("%s: no job goes there until it answers again",
+		    h->name);
+	h->needprobe = 1;
+	host_drop_idle(h);	/* as dead as the one that failed */
+	evtimer_add(h->probe_ev, &tv);
+}
+
+/* Probe timer of h: probe once its backoff is over and nothing hangs. */
+static void
+on_probe(evutil_socket_t fd, short what, void *arg)
+{
+	struct ahost	*h = arg;
+	struct timeval	 tv = { 0, 200 * 1000 };
+	uint64_t	 now = agent_now_ms();
+
+	(void)fd;
+	(void)what;
+	if (!h->needprobe || h->gone || h->untrusted[0] != '\0')
+		return;
+	if (place_up(&h->bo, now) && h->nconn == 0) {
+		srv_warm(h);
+		if (h->nconn > 0)
+			return;		/* its end re-arms us if it fails */
+		place_failed(&h->bo, now);	/* not even a connect */
+	}
+	if (!place_up(&h->bo, now)) {
+		tv.tv_sec = (time_t)((h->bo.down_until - now) / 1000);
+		tv.tv_usec = (suseconds_t)((h->bo.down_until - now) % 1000) *
+		    1000;
+	}
+	evtimer_add(h->probe_ev, &tv);
+}
+
+/*
  * Open a connection to h ahead of its first job (TCP, TLS, the checks of
  * srv_verify and the hello), so that no compile waits for a handshake.
- * At most AGENT_WARM_MAX connections are opened this way in all.
+ * At most AGENT_WARM_MAX connections are opened this way in all; a
+ * probe of a host that failed (host_lost) is one too, over the limit.
  */
 static void
 srv_warm(struct ahost *h)
@@ -172,7 +238,7 @@ srv_warm(struct ahost *h)
 		return;
 	for (i = 0; i < h->a->nhosts; i++)
 		total += h->a->hosts[i]->nconn;
-	if (total >= AGENT_WARM_MAX)
+	if (total >= AGENT_WARM_MAX && !h->needprobe)
 		return;
 	if ((sc = sconn_new(h, err, sizeof(err))) == NULL) {
 		log_debug("%s: %s", h->name, err);
@@ -237,6 +303,8 @@ on_disc(enum disc_event ev, const struct disc_host *dh, void *arg)
 	}
 	h->slots = dh->info.slots;
 	h->free_slots = dh->info.free_slots;
+	h->cpus = dh->info.cpus;
+	h->load = dh->info.load;
 	h->ntc = dh->info.ntc <= DISC_TC_MAX ? dh->info.ntc : DISC_TC_MAX;
 	for (i = 0; i < h->ntc; i++)
 		memcpy(h->tc[i], dh->info.tc[i], DISC_TC_LEN);
@@ -383,6 +451,7 @@ srv_start(struct agent *a, char *err, size_t errlen)
 	struct timeval	 tv = { AGENT_BROWSE_RETRY, 0 };
 	const char	*spec = getenv("CCPOOL_HOSTS");
 
+	cpu_sample(a, agent_now_ms());
 	if (tls_start(a, err, errlen) == -1) {
 		a->warm = 1;	/* no identity: every job compiles here */
 		return -1;
@@ -412,6 +481,7 @@ srv_stop(struct agent *a)
 	a->browse_ev = NULL;
 	for (i = 0; i < a->nhosts; i++) {
 		host_drop_idle(a->hosts[i]);
+		event_free(a->hosts[i]->probe_ev);
 		free(a->hosts[i]);
 	}
 	free(a->hosts);
@@ -458,7 +528,7 @@ fill_cand(struct place_cand *c, const struct ahost *h, const char *tcid)
 {
 	memset(c, 0, sizeof(*c));
 	c->eligible = !h->gone && h->nss > 0 && h->untrusted[0] == '\0' &&
-	    (tcid == NULL || srv_has_tc(h, tcid));
+	    !h->needprobe && (tcid == NULL || srv_has_tc(h, tcid));
 	c->slots = h->slots;
 	c->free_slots = h->free_slots;
 	c->inflight = h->inflight;
@@ -480,28 +550,88 @@ srv_any_usable(struct agent *a)
 	return 0;
 }
 
+/*
+ * A new /proc/stat sample for the local idle cores, when one is due
+ * (srv_start takes the first, so the first job sees a measured window).
+ */
+static void
+cpu_sample(struct agent *a, uint64_t now)
+{
+	char		 buf[512];
+	uint64_t	 busy, total;
+	ssize_t		 n;
+	int		 fd;
+
+	if (!aplace_cpu_due(&a->cpu, now))
+		return;
+	if ((fd = open("/proc/stat", O_RDONLY | O_CLOEXEC)) == -1)
+		return;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';		/* the "cpu " line comes first */
+	if (aplace_cpu_parse(buf, &busy, &total) == 0)
+		aplace_cpu_update(&a->cpu, busy, total, now);
+}
+
 struct ahost *
-srv_pick(struct agent *a, struct ajob *j)
+srv_pick(struct agent *a, struct ajob *j, int *local)
 {
 	struct place_cand *c;
+	struct place_speed *sp;
+	struct place_job pj;
+	struct aplace_speeds **t;
 	uint64_t	 now = agent_now_ms();
+	double		 base;
 	size_t		 i;
 	unsigned	 k;
 	int		 pick;
 
+	*local = 0;
 	if (a->nhosts == 0)
 		return NULL;
-	if ((c = calloc(a->nhosts, sizeof(*c))) == NULL)
+	c = calloc(a->nhosts, sizeof(*c));
+	t = calloc(a->nhosts, sizeof(*t));
+	if (c == NULL || t == NULL) {
+		free(c);
+		free(t);
 		return NULL;
-	for (i = 0; i < a->nhosts; i++) {
-		fill_cand(&c[i], a->hosts[i], j->tcid);
-		for (k = 0; k < j->ntried; k++)
-			if (j->tried[k] == a->hosts[i])
-				c[i].eligible = 0;
 	}
-	pick = place_pick(c, a->nhosts, now);
+	for (i = 0; i < a->nhosts; i++)
+		t[i] = &a->hosts[i]->spd;
+	/* a host never measured is taken as fast as the others */
+	base = aplace_base_rate(t, a->nhosts, j->tcid);
+	free(t);
+	for (i = 0; i < a->nhosts; i++) {
+		struct ahost *h = a->hosts[i];
+
+		fill_cand(&c[i], h, j->tcid);
+		for (k = 0; k < j->ntried; k++)
+			if (j->tried[k] == h)
+				c[i].eligible = 0;
+		c[i].cpus = h->cpus;
+		c[i].load = h->load;
+		c[i].rtt_ms = h->srtt_ms;
+		sp = aplace_speed(&h->spd, j->tcid, 0);
+		c[i].ms_per_kb = sp != NULL && sp->n > 0 ? sp->ms_per_kb :
+		    base;
+	}
+	cpu_sample(a, now);
+	aplace_ctx_fill(&a->px, base, a->local_ok ?
+	    aplace_cpu_idle(&a->cpu) : 0);
+	pj.in_bytes = j->in_bytes;
+	pick = place_choose(c, a->nhosts, &a->px, &pj, now);
+	j->stretch = 1;
+	if (pick >= 0)
+		(void)place_eta(&c[pick], &a->px, &pj, now, &j->stretch);
 	free(c);
-	return pick == -1 ? NULL : a->hosts[pick];
+	if (pick == PLACE_LOCAL) {
+		a->cpu.granted++;
+		*local = 1;
+		return NULL;
+	}
+	return pick < 0 ? NULL : a->hosts[pick];
 }
 
 /* Connections. */
@@ -517,6 +647,7 @@ set_timeouts(struct sconn *sc)
 	rd.tv_usec = wr.tv_usec = 0;
 	switch (sc->state) {
 	case SC_CONNECTING:	/* TCP connect and TLS handshake */
+	case SC_HELLO:		/* the hello's answer, just after it */
 		rd.tv_sec = wr.tv_sec = AGENT_CONNECT_SEC;
 		break;
 	case SC_IDLE:
@@ -524,8 +655,10 @@ set_timeouts(struct sconn *sc)
 		wp = NULL;
 		break;
 	default:
-		rd.tv_sec = wr.tv_sec = (time_t)PROTO_KEEPALIVE_SEC *
-		    PROTO_KEEPALIVE_MISSES;
+		/* the server sends KEEP while the job waits: silence is death */
+		rd.tv_sec = wr.tv_sec = PROTO_KEEPALIVE_TIMEOUT_MS / 1000;
+		rd.tv_usec = wr.tv_usec = (suseconds_t)
+		    (PROTO_KEEPALIVE_TIMEOUT_MS % 1000) * 1000;
 		break;
 	}
 	bufferevent_set_timeouts(sc->bev, rp, wp);
@@ -559,6 +692,49 @@ sconn_free(struct sconn *sc)
 	proto_buf_free(&sc->ans);
 	proto_buf_free(&sc->pending);
 	free(sc);
+}
+
+/*
+ * Options of a new server socket: close-on-exec (libevent made it), no
+ * Nagle delay, data unacknowledged for AGENT_TCP_USER_TIMEOUT_MS fails
+ * the connection, and an idle one is probed (AGENT_TCP_KEEP*).  A
+ * failure only costs failover speed, so it is not fatal.
+ */
+static void
+sock_opts(int fd)
+{
+	int	 one = 1, ut = AGENT_TCP_USER_TIMEOUT_MS;
+	int	 idle = AGENT_TCP_KEEPIDLE, intvl = AGENT_TCP_KEEPINTVL;
+	int	 cnt = AGENT_TCP_KEEPCNT, fl;
+
+	if (fd == -1)
+		return;
+	if ((fl = fcntl(fd, F_GETFD)) == -1 ||
+	    fcntl(fd, F_SETFD, fl | FD_CLOEXEC) == -1 ||
+	    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) ==
+	    -1 ||
+	    setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &ut, sizeof(ut)) ==
+	    -1 ||
+	    setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one)) == -1 ||
+	    setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle)) ==
+	    -1 ||
+	    setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl,
+	    sizeof(intvl)) == -1 ||
+	    setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof(cnt)) == -1)
+		log_debug("socket options: %s", strerror(errno));
+}
+
+/* Fold the kernel's smoothed RTT of sc's socket into its host's. */
+static void
+sock_rtt(struct sconn *sc)
+{
+	struct tcp_info	 ti;
+	socklen_t	 len = sizeof(ti);
+	int		 fd = bufferevent_getfd(sc->bev);
+
+	if (fd != -1 && getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) ==
+	    0 && len >= sizeof(ti) && ti.tcpi_rtt > 0)
+		aplace_rtt(&sc->h->srtt_ms, ti.tcpi_rtt / 1000.0);
 }
 
 static struct sconn *
@@ -596,6 +772,7 @@ sconn_new(struct ahost *h, char *err, size_t errlen)
 		sconn_free(sc);
 		return NULL;
 	}
+	sock_opts(bufferevent_getfd(sc->bev));
 	/*
 	 * Nothing is written before srv_verify() accepted the server: the
 	 * hello and the first job wait in sc->pending.
@@ -639,6 +816,7 @@ srv_send(struct ahost *h, struct ajob *j, char *err, size_t errlen)
 	sc->got_answer = 0;
 	sc->job = j;
 	j->sc = sc;
+	j->t_sent = agent_now_ms();
 	h->inflight++;
 	set_timeouts(sc);
 	rc = 0;
@@ -703,7 +881,11 @@ sconn_fail(struct sconn *sc, int fault, const char *fmt, ...)
 	sconn_free(sc);
 	if (j != NULL)
 		agent_job_failed(j, h, fault, why);
-	else
+	else if (h->needprobe) {
+		log_info("%s: probe failed: %s", h->name, why);
+		place_failed(&h->bo, agent_now_ms());
+		host_lost(h);
+	} else
 		log_debug("%s: idle connection: %s", h->name, why);
 }
 
@@ -750,12 +932,26 @@ sconn_done(struct sconn *sc)
 {
 	struct proto_result res;
 
+	struct ajob	*j = sc->job;
+	struct place_speed *sp;
+
 	proto_result_init(&res);
 	proto_result_reader_take(&sc->rr, &res);
+	if (sc->h->needprobe && !sc->hello_refused) {
+		/* an answer is as good a sign of life as a probe's */
+		log_info("%s answers again", sc->h->name);
+		sc->h->needprobe = 0;
+	}
 	if (res.refused)
 		on_refusal(sc, &res);
 	else {
-		agent_job_answered(sc->job, sc);
+		/* a clean compile teaches the host's speed for the toolchain */
+		if (res.status == 0 && !sc->hello_refused &&
+		    (sp = aplace_speed(&sc->h->spd, j->tcid, 1)) != NULL)
+			place_learn(sp, (double)res.compile_ms, j->in_bytes,
+			    j->stretch);
+		sock_rtt(sc);
+		agent_job_answered(j, sc);
 		srv_release(sc);
 	}
 	proto_result_free(&res);
@@ -785,9 +981,13 @@ sconn_frame(struct sconn *sc, const struct proto_frame *f, const uint8_t *raw)
 				    "chose version %u", (unsigned)f->value);
 				return -1;
 			}
+			if (sc->t_hello_us != 0)
+				aplace_rtt(&sc->h->srtt_ms, (double)(now_us() -
+				    sc->t_hello_us) / 1000.0);
 			if (sc->job == NULL)
 				return 2;	/* warmed up: sconn_read idles it */
 			sc->state = SC_JOB;
+			set_timeouts(sc);
 			return 0;
 		}
 		/* a refused hello (RFSE MSG_ DONE 0): read it for its reason */
@@ -831,6 +1031,7 @@ static void
 sconn_read(struct bufferevent *bev, void *arg)
 {
 	struct sconn	*sc = arg;
+	struct ahost	*h;
 	struct evbuffer	*in = bufferevent_get_input(bev);
 	struct proto_frame f;
 	const uint8_t	*p;
@@ -871,7 +1072,15 @@ sconn_read(struct bufferevent *bev, void *arg)
 			return;
 		case 2:
 			evbuffer_drain(in, need);
-			srv_release(sc);
+			h = sc->h;
+			if (h->needprobe) {
+				log_info("%s answers again", h->name);
+				h->needprobe = 0;
+				place_succeeded(&h->bo);
+			}
+			srv_release(sc);	/* may free sc */
+			/* verified: held jobs may go there now */
+			agent_hosts_changed(h->a);
 			return;
 		}
 		evbuffer_drain(in, need);
@@ -949,6 +1158,7 @@ sconn_event(struct bufferevent *bev, short what, void *arg)
 		}
 		proto_buf_free(&sc->pending);
 		sc->state = SC_HELLO;
+		sc->t_hello_us = now_us();
 		set_timeouts(sc);
 		return;
 	}
@@ -956,6 +1166,8 @@ sconn_event(struct bufferevent *bev, short what, void *arg)
 		/* next time, try the host's next address */
 		if (h->nss > 0)
 			h->cur = (h->cur + 1) % h->nss;
+		if (sc->job != NULL)
+			host_lost(h);
 		sconn_fail(sc, AGENT_F_HOST, "connect %s: %s", h->where,
 		    what & BEV_EVENT_TIMEOUT ? "timed out" :
 		    bufferevent_get_openssl_error(bev) != 0 ?
@@ -964,18 +1176,37 @@ sconn_event(struct bufferevent *bev, short what, void *arg)
 		return;
 	}
 	if (sc->job == NULL) {
+		if (sc->state == SC_HELLO && h->needprobe) {
+			sconn_fail(sc, AGENT_F_HOST, "hello: %s",
+			    what & BEV_EVENT_TIMEOUT ? "timed out" :
+			    evutil_socket_error_to_string(err));
+			return;
+		}
+		if (sc->state == SC_IDLE && (what & BEV_EVENT_ERROR) &&
+		    err == ETIMEDOUT) {
+			/* TCP keepalive: the host vanished while we idled */
+			log_info("%s: idle connection timed out", h->name);
+			sconn_free(sc);
+			place_failed(&h->bo, agent_now_ms());
+			host_lost(h);
+			return;
+		}
 		sconn_free(sc);		/* an idle connection closed or aged */
 		return;
 	}
-	if (what & BEV_EVENT_TIMEOUT) {
-		sconn_fail(sc, AGENT_F_HOST, "no answer for %d s",
-		    PROTO_KEEPALIVE_SEC * PROTO_KEEPALIVE_MISSES);
+	if ((what & BEV_EVENT_TIMEOUT) || err == ETIMEDOUT) {
+		/* silent: a frozen process, a dead link, a vanished host */
+		host_lost(h);
+		sconn_fail(sc, AGENT_F_HOST, "no answer for %d ms",
+		    PROTO_KEEPALIVE_TIMEOUT_MS);
 		return;
 	}
 	/*
 	 * A reused connection that dies before any answer most likely
 	 * timed out idle on the server's side: not the server's fault.
 	 */
+	if (!(sc->reused && !sc->got_answer))
+		host_lost(h);
 	sconn_fail(sc, sc->reused && !sc->got_answer ? AGENT_F_STALE :
 	    AGENT_F_HOST, "%s", what & BEV_EVENT_EOF ? "connection closed" :
 	    evutil_socket_error_to_string(err));

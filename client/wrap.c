@@ -34,6 +34,7 @@
 #include "client/args.h"
 #include "client/masq.h"
 #include "client/outfile.h"
+#include "client/ppslot.h"
 #include "client/sockdir.h"
 #include "client/spawn.h"
 #include "client/wrap.h"
@@ -268,6 +269,7 @@ struct wjob {
 /* The agent connection of one job. */
 struct wconn {
 	int		 fd;
+	char		 dir[256];	/* the agent's private directory */
 	struct proto_dialect d;
 	struct proto_limits lim;
 	struct proto_buf in;
@@ -294,7 +296,8 @@ wconn_open(struct wconn *c, const struct wrap_ctx *w, uint32_t version,
 {
 	struct proto_result_reader rr;
 	struct proto_buf hello;
-	char		 dir[256], tag[SPAWN_TAG_MAX], err[256];
+	char		 tag[SPAWN_TAG_MAX], err[256];
+	char		*dir = c->dir;
 	uint32_t	 v;
 	int		 rc;
 
@@ -305,7 +308,7 @@ wconn_open(struct wconn *c, const struct wrap_ctx *w, uint32_t version,
 	    whylen) == -1)
 		return -1;
 	if (sockdir_prepare(getenv("XDG_RUNTIME_DIR"), "/tmp", getuid(), dir,
-	    sizeof(dir), err, sizeof(err)) == -1) {
+	    sizeof(c->dir), err, sizeof(err)) == -1) {
 		snprintf(why, whylen, "agent directory: %s", err);
 		return -1;
 	}
@@ -414,6 +417,31 @@ exchange(struct wconn *c, struct proto_job *job, struct proto_result *res,
 	return 0;
 }
 
+/*
+ * Take a preprocessing slot (ppslot.h) in the agent's directory.
+ * Returns its descriptor, or -1 when unbounded or on any error: the
+ * bound must never fail a build.
+ */
+static int
+pp_take(const struct wrap_ctx *w, const struct wconn *c)
+{
+	char		 err[256];
+	unsigned	 n;
+	uint64_t	 t0 = now_ms();
+	int		 fd, waited;
+
+	n = ppslot_limit(getenv("CCPOOL_PREPROCESS_MAX"),
+	    sysconf(_SC_NPROCESSORS_ONLN));
+	if (n == 0)
+		return -1;
+	if ((fd = ppslot_take(c->dir, n, &waited, err, sizeof(err))) == -1)
+		vsay(w, "preprocessing slot: %s (going on without)", err);
+	else if (waited)
+		vsay(w, "%s waited %llu ms for one of %u preprocessing slots",
+		    w->src, (unsigned long long)(now_ms() - t0), n);
+	return fd;
+}
+
 /* Drop everything and compile here with the original argv. */
 static void
 go_local(struct wrap_ctx *w, struct wconn *c, struct proto_buf *src,
@@ -435,7 +463,7 @@ remote(struct wrap_ctx *w, struct wjob *wj)
 	struct outfile	*o;
 	char		 why[1024], err[512], cwd[PATH_MAX], where[300];
 	uint64_t	 t0 = now_ms();
-	int		 status;
+	int		 status, pp;
 
 	if (wconn_open(&c, w, PROTO_VERSION, why, sizeof(why)) == -1)
 		wrap_local(w, why);
@@ -443,8 +471,10 @@ remote(struct wrap_ctx *w, struct wjob *wj)
 	/* preprocess here, where the headers are; its stderr held back */
 	proto_buf_init(&src);
 	proto_buf_init(&cpperr);
+	pp = pp_take(w, &c);
 	status = run_capture(w->real, wj->aj.cpp_argv, &src, &cpperr,
 	    c.lim.max_input, err, sizeof(err));
+	ppslot_release(pp);
 	if (status == -1) {
 		snprintf(why, sizeof(why), "preprocessing: %s", err);
 		go_local(w, &c, &src, &cpperr, why);

@@ -68,12 +68,21 @@ struct ipc_job {
 	char		 client[72];	/* key fingerprint, NUL-terminated */
 };
 
-/* The runner's occupancy (IPC_LOAD), sent on every change. */
+/*
+ * The runner's occupancy and what it offers (IPC_LOAD), sent on every
+ * change.  offered and queue_max are what admission uses now: the
+ * configured slots shrink while the machine's owner is busy or memory
+ * is short (server/load.h).
+ */
 struct ipc_load {
-	uint32_t	 slots;
+	uint32_t	 slots;		/* configured */
+	uint32_t	 offered;	/* on offer now, <= slots */
 	uint32_t	 running;
 	uint32_t	 queued;
-	uint32_t	 queue_max;
+	uint32_t	 queue_max;	/* for offered */
+	uint32_t	 foreign;	/* foreign CPU load, % of the machine */
+	uint32_t	 mem_psi;	/* memory PSI some avg10, 1/100 % */
+	uint32_t	 mem_avail_mb;	/* MemAvailable; 0: unknown */
 };
 
 /*

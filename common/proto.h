@@ -22,8 +22,11 @@
 #define PROTO_VERSION		1	/* ccpool protocol version we speak */
 #define PROTO_VERSION_MIN	1	/* oldest one we still accept */
 #define PROTO_HDRLEN		12	/* 4 token chars + 8 hex digits */
-#define PROTO_KEEPALIVE_SEC	5	/* server sends KEEP this often */
+#define PROTO_KEEPALIVE_MS	200	/* server sends KEEP this often */
 #define PROTO_KEEPALIVE_MISSES	3	/* client gives up after this many */
+/* silence after which a client gives a server up: 3 misses + slack */
+#define PROTO_KEEPALIVE_TIMEOUT_MS \
+	(PROTO_KEEPALIVE_MS * PROTO_KEEPALIVE_MISSES + PROTO_KEEPALIVE_MS / 4)
 #define PROTO_TCID_MAX		95	/* toolchain id bytes, as disc_txt */
 #define PROTO_PATH_MAX		4096	/* CWD_, SRCN bytes */
 #define PROTO_LANG_MAX		16	/* LANG payload bytes */

@@ -13,7 +13,8 @@
  *
  * Anything else ends the connection, with a refusal whenever one can be
  * sent (CLOSING: the refusal is flushed, then the socket closed).  While a
- * job waits or compiles the client gets a KEEP every PROTO_KEEPALIVE_SEC.
+ * job waits or compiles the client gets a KEEP at once and then every
+ * PROTO_KEEPALIVE_MS, so it notices a vanished server within a second.
  * If the client goes away mid-job, the runner is told to kill it
  * (IPC_CANCEL).  Also serves the HTTP status page (GET /status, JSON).
  * Start reading at conn_read() and conn_frame().
@@ -327,7 +328,7 @@ job_complete(struct conn *c)
 {
 	struct proto_job job;
 	struct pjob	*pj;
-	struct timeval	 tv = { PROTO_KEEPALIVE_SEC, 0 };
+	struct timeval	 tv = { 0, (suseconds_t)PROTO_KEEPALIVE_MS * 1000 };
 	char		 why[256];
 
 	proto_job_init(&job);
@@ -386,6 +387,7 @@ job_complete(struct conn *c)
 	    (c->keep = event_new(N.base, -1, EV_PERSIST, on_keep, c)) == NULL)
 		fatalx("event_new");
 	evtimer_add(c->keep, &tv);
+	on_keep(-1, 0, c);	/* "arrived": the client's timer starts over */
 done:
 	proto_buf_free(&c->fwd);
 	proto_job_free(&job);
@@ -956,6 +958,10 @@ status_json(void)
 	json_object_object_add(o, "stopping",
 	    json_object_new_boolean(N.stopping));
 	json_object_object_add(o, "slots", json_object_new_int64(N.load.slots));
+	json_object_object_add(o, "offered",
+	    json_object_new_int64(N.load.offered));
+	json_object_object_add(o, "foreign_load",
+	    json_object_new_int64(N.load.foreign));
 	json_object_object_add(o, "running",
 	    json_object_new_int64(N.load.running));
 	json_object_object_add(o, "queued",

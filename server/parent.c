@@ -26,7 +26,9 @@
 #include <event2/event.h>
 
 #include "common/log.h"
+#include "server/loadmon.h"
 #include "server/priv.h"
+#include "server/cpuquota.h"
 #include "server/sandbox.h"
 #include "server/server.h"
 
@@ -60,12 +62,11 @@ usage(void)
 	exit(2);
 }
 
+/* CPUs for the defaults: a CPU quota on our cgroup counts (cpuquota.h). */
 static unsigned
 ncpu(void)
 {
-	long	 n = sysconf(_SC_NPROCESSORS_ONLN);
-
-	return n < 1 ? 1 : (unsigned)n;
+	return cpuquota_ncpu();
 }
 
 /* Defaults, then the file, then the command line.  -1 with err set. */
@@ -345,6 +346,8 @@ spawn(int idx, void (*fn)(const struct srvconf *, struct srv_fds *),
 		 * and loads its keys first, and switches in
 		 * proc_enter_sandbox, still before its first client byte.
 		 */
+		if (idx == P_RUNNER)
+			loadmon_cgroup_enter();	/* may need root */
 		if (idx != P_NET)
 			proc_drop_user(pnames[idx]);
 		fn(&PP.conf, fds);

@@ -4,10 +4,10 @@
  * Advertises the server (discovery/disc_publish.h) once the runner's
  * toolchain list is complete, and keeps the advert's live figures fresh:
  * slots and free slots from the runner's load (relayed by the parent),
- * and once a second the machine's CPU utilisation and free memory.
- * "load" is, for now, the whole machine's CPU utilisation over the last
- * second from /proc/stat (busy / total jiffies, in percent), our own
- * compiles included; subtracting our jobs' CPU time comes later.  If
+ * and once a second free memory.  The runner measures the load: "slots"
+ * in the advert is what it offers now (fewer than configured while the
+ * desktop's owner is busy, see server/load.h), "load" the foreign CPU
+ * load (everything but our jobs) in percent of the machine.  If
  * the publisher cannot even be created (no D-Bus system bus), the server
  * keeps serving and the publisher is tried again every 10 s.  On
  * IPC_SHUTDOWN it frees the publisher, which withdraws the adverts at
@@ -24,6 +24,7 @@
 
 #include "common/log.h"
 #include "discovery/disc_publish.h"
+#include "server/cpuquota.h"
 #include "server/server.h"
 
 #define PUB_RETRY_SEC	10	/* when even D-Bus is missing */
@@ -37,67 +38,8 @@ static struct pub {
 	int		 tc_complete;
 	int		 warned;	/* said once that we cannot advertise */
 	uint64_t	 retry_at;	/* next disc_publisher_new attempt */
-	unsigned long long prev_busy, prev_total;
 	struct event	*tick;
 } P;
-
-/*
- * Up to max unsigned numbers from s (space-separated decimal) into v;
- * returns how many were read.
- */
-static int
-numbers(const char *s, unsigned long long *v, int max)
-{
-	char	*end;
-	int	 n = 0;
-
-	while (n < max) {
-		while (*s == ' ')
-			s++;
-		if (*s < '0' || *s > '9')
-			break;
-		v[n++] = strtoull(s, &end, 10);
-		s = end;
-	}
-	return n;
-}
-
-/*
- * Machine CPU utilisation in percent since the previous call, from the
- * "cpu" line of /proc/stat; 0 on the first call or on error.
- */
-static unsigned
-cpu_load(void)
-{
-	unsigned long long v[10], busy, total, db, dt;
-	char		 line[512];
-	FILE		*f;
-	int		 n, i, ok;
-
-	memset(v, 0, sizeof(v));
-	if ((f = fopen("/proc/stat", "re")) == NULL)
-		return 0;
-	if (fgets(line, sizeof(line), f) == NULL) {
-		fclose(f);
-		return 0;
-	}
-	fclose(f);
-	if (strncmp(line, "cpu ", 4) != 0 ||
-	    (n = numbers(line + 4, v, 10)) < 4)
-		return 0;
-	/* user nice system idle iowait irq softirq steal (guest in user) */
-	for (total = 0, i = 0; i < 8 && i < n; i++)
-		total += v[i];
-	busy = total - v[3] - v[4];
-	db = busy - P.prev_busy;
-	dt = total - P.prev_total;
-	ok = P.prev_total != 0 && total > P.prev_total && busy >= P.prev_busy;
-	P.prev_busy = busy;
-	P.prev_total = total;
-	if (!ok || dt == 0)
-		return 0;
-	return (unsigned)(db * 100 / dt > 100 ? 100 : db * 100 / dt);
-}
 
 /* MemAvailable in MiB, 0 if unknown. */
 static unsigned
@@ -111,7 +53,7 @@ mem_free_mb(void)
 		return 0;
 	while (fgets(line, sizeof(line), f) != NULL)
 		if (strncmp(line, "MemAvailable:", 13) == 0) {
-			(void)numbers(line + 13, &kb, 1);
+			kb = strtoull(line + 13, NULL, 10);
 			break;
 		}
 	fclose(f);
@@ -165,7 +107,6 @@ on_tick(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	(void)arg;
-	P.info.load = cpu_load();
 	P.info.mem_free_mb = mem_free_mb();
 	publish();
 }
@@ -208,9 +149,10 @@ on_parent(struct ipc_chan *ch, const struct ipc_hdr *h, const uint8_t *p,
 		break;
 	case IPC_LOAD:
 		memcpy(&l, p, sizeof(l));
-		P.info.slots = l.slots;
-		P.info.free_slots = l.running >= l.slots ? 0 :
-		    l.slots - l.running;
+		P.info.slots = l.offered;
+		P.info.free_slots = l.running >= l.offered ? 0 :
+		    l.offered - l.running;
+		P.info.load = l.foreign > 100 ? 100 : l.foreign;
 		publish();
 		break;
 	default:
@@ -233,7 +175,7 @@ pub_main(const struct srvconf *c, struct srv_fds *fds)
 	struct ipc_rules rules;
 	struct timeval	 tv = { 1, 0 };
 	struct proto_limits lim;
-	long		 ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned	 ncpu = cpuquota_ncpu();	/* before Landlock */
 	char		 err[256];
 
 	log_procinit("pub");
@@ -242,15 +184,13 @@ pub_main(const struct srvconf *c, struct srv_fds *fds)
 	P.info.schema = DISC_TXT_SCHEMA;
 	P.info.proto = PROTO_VERSION;
 	snprintf(P.info.cluster, sizeof(P.info.cluster), "%s", c->cluster);
-	P.info.cpus = ncpu < 1 ? 1 : ncpu > DISC_LIMIT_CPUS ?
-	    DISC_LIMIT_CPUS : (unsigned)ncpu;
+	P.info.cpus = ncpu > DISC_LIMIT_CPUS ? DISC_LIMIT_CPUS : ncpu;
 	P.info.slots = P.info.free_slots = c->slots;
 	snprintf(P.info.security, sizeof(P.info.security), "%s", c->trust);
 	snprintf(P.info.fingerprint, sizeof(P.info.fingerprint), "%s",
 	    c->fingerprint);
 	P.info.status_port = c->status_port;
 	P.info.mem_free_mb = mem_free_mb();
-	(void)cpu_load();
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);
 	signal(SIGINT, SIG_IGN);

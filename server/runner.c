@@ -9,6 +9,12 @@
  * encoded here).  Owns the slots and the queue; reports its load to the
  * parent on every change.  Start reading at on_net() and job_start().
  *
+ * Slots on offer: once a second the runner samples the machine and its
+ * own CPU time (loadmon.h) and load_update() (load.h) says how many of
+ * the configured slots the desktop's owner leaves us; admission uses
+ * that figure (eff_slots), the advert shows it.  Running jobs are never
+ * killed for it; jobs queued beyond the smaller queue are refused busy.
+ *
  * A job is queued, then running, then finished (job_finish); it can be
  * cancelled (the client went away) or time out at any point, and its
  * process group is killed then.  Job directories are removed in every
@@ -35,6 +41,9 @@
 #include "client/args.h"
 #include "common/log.h"
 #include "common/toolchain.h"
+#include "server/load.h"
+#include "server/cpuquota.h"
+#include "server/loadmon.h"
 #include "server/sandbox.h"
 #include "server/server.h"
 
@@ -95,6 +104,9 @@ static struct runner {
 		uint64_t last;		/* ms its last job started */
 	}		 share[SHARE_MAX];
 	unsigned	 nrunning;
+	struct load_state ld;		/* foreign load, offered slots */
+	struct event	*loadtick;
+	int		 sample_warned;
 	int		 stopping;
 	struct event	*grace;
 	struct event	*sigchld;
@@ -566,13 +578,53 @@ fair_next(void)
 	return best;
 }
 
+/* The slots admission uses now: the configured ones the load leaves. */
+static unsigned
+eff_slots(void)
+{
+	return R.ld.offered < R.conf.slots ? R.ld.offered : R.conf.slots;
+}
+
+/* The queue for eff_slots(): the configured one, shrunk in proportion. */
+static unsigned
+eff_queue(void)
+{
+	unsigned	 s = eff_slots();
+
+	if (s >= R.conf.slots || R.conf.slots == 0)
+		return R.conf.queue;
+	return (unsigned)(((uint64_t)R.conf.queue * s + R.conf.slots - 1) /
+	    R.conf.slots);
+}
+
+/*
+ * Refuse, as busy, the most recent queued jobs beyond eff_queue(): the
+ * offer shrank, and they would wait for the owner to finish.
+ */
+static void
+trim_queue(void)
+{
+	struct rjob	*j;
+
+	while (R.nqueued > eff_queue() &&
+	    (j = TAILQ_LAST(&R.queue, rjobq)) != NULL) {
+		TAILQ_REMOVE(&R.queue, j, entry);
+		R.nqueued--;
+		send_refusal(j->key, j->job.id, PROTO_R_BUSY, "this server's "
+		    "owner needs its CPUs now: %u of %u slots on offer",
+		    eff_slots(), R.conf.slots);
+		job_free(j);
+	}
+}
+
 /* Start queued jobs while slots are free. */
 static void
 schedule(void)
 {
 	struct rjob	*j;
 
-	while (!R.stopping && R.nrunning < R.conf.slots &&
+	trim_queue();
+	while (!R.stopping && R.nrunning < eff_slots() &&
 	    (j = fair_next()) != NULL) {
 		TAILQ_REMOVE(&R.queue, j, entry);
 		R.nqueued--;
@@ -877,15 +929,25 @@ on_job(uint32_t key, const uint8_t *p, size_t len)
 		job_free(j);
 		return;
 	}
-	if (R.nrunning < R.conf.slots) {
+	if (R.nrunning < eff_slots()) {
 		job_start(j);
 		send_load();
 		return;
 	}
-	if (R.nqueued >= R.conf.queue) {
-		send_refusal(key, j->job.id, PROTO_R_BUSY, "all %u slots are "
-		    "busy and the queue (%u) is full", R.conf.slots,
-		    R.conf.queue);
+	if (R.nqueued >= eff_queue()) {
+		if (eff_slots() == 0)
+			send_refusal(key, j->job.id, PROTO_R_BUSY, "no slot "
+			    "on offer: this server's owner needs its CPUs or "
+			    "memory now (%u slots configured)", R.conf.slots);
+		else if (eff_slots() < R.conf.slots)
+			send_refusal(key, j->job.id, PROTO_R_BUSY, "all %u "
+			    "slots on offer are busy (%u configured, fewer "
+			    "while the owner works) and the queue (%u) is "
+			    "full", eff_slots(), R.conf.slots, eff_queue());
+		else
+			send_refusal(key, j->job.id, PROTO_R_BUSY, "all %u "
+			    "slots are busy and the queue (%u) is full",
+			    R.conf.slots, R.conf.queue);
 		job_free(j);
 		return;
 	}
@@ -942,6 +1004,40 @@ on_net_fail(struct ipc_chan *c, const char *why, void *arg)
 	fatalx("channel to net: %s", why);
 }
 
+/* Load. */
+
+/*
+ * Once a second: sample, let load_update() decide the slots on offer,
+ * and act on a change (start queued jobs, or refuse those beyond the
+ * smaller queue).
+ */
+static void
+on_load_tick(evutil_socket_t fd, short what, void *arg)
+{
+	struct load_sample s;
+	unsigned	 before = eff_slots();
+	char		 err[256];
+
+	(void)fd;
+	(void)what;
+	(void)arg;
+	if (loadmon_sample(&s, err, sizeof(err)) == -1) {
+		if (!R.sample_warned)
+			log_warnx("load: %s; offering every slot", err);
+		R.sample_warned = 1;
+		return;
+	}
+	s.running = R.nrunning;
+	(void)load_update(&R.ld, &s);
+	if (eff_slots() != before)
+		log_info("load: %u of %u slots on offer (limited by: %s; "
+		    "foreign CPU load %u%%, memory PSI %u.%02u%%)",
+		    eff_slots(), R.conf.slots, R.ld.why[0] ? R.ld.why :
+		    "nothing", load_foreign_pct(&R.ld), s.psi_ok ?
+		    s.mem_some10 / 100 : 0, s.psi_ok ? s.mem_some10 % 100 : 0);
+	schedule();	/* and send_load() */
+}
+
 /* Messages from the parent. */
 
 static void
@@ -952,9 +1048,14 @@ send_load(void)
 
 	memset(&l, 0, sizeof(l));
 	l.slots = R.conf.slots;
+	l.offered = eff_slots();
 	l.running = R.nrunning;
 	l.queued = R.nqueued;
-	l.queue_max = R.conf.queue;
+	l.queue_max = eff_queue();
+	l.foreign = load_foreign_pct(&R.ld);
+	l.mem_psi = R.ld.prev.psi_ok ? R.ld.prev.mem_some10 : 0;
+	l.mem_avail_mb = R.ld.prev.avail_ok ? (R.ld.prev.avail_mb > UINT32_MAX ?
+	    UINT32_MAX : (uint32_t)R.ld.prev.avail_mb) : 0;
 	if (memcmp(&l, &last, sizeof(l)) == 0)
 		return;
 	last = l;
@@ -1039,6 +1140,8 @@ on_parent(struct ipc_chan *c, const struct ipc_hdr *h, const uint8_t *p,
 		R.conf.job_timeout = nc.job_timeout;
 		R.conf.grace = nc.grace;
 		R.conf.max_mem_mb = nc.max_mem_mb;
+		R.conf.load_tolerance = nc.load_tolerance;
+		load_configure(&R.ld, R.conf.slots, R.conf.load_tolerance);
 		log_debug("configuration reloaded: %u slots, queue %u",
 		    R.conf.slots, R.conf.queue);
 		schedule();
@@ -1067,6 +1170,9 @@ void
 runner_main(const struct srvconf *c, struct srv_fds *fds)
 {
 	struct ipc_rules rules;
+	struct timeval	 tick = { 1, 0 };
+	unsigned	 ncpu;
+	char		 mach[PATH_MAX + 64];
 	char		 err[256];
 
 	log_procinit("runner");
@@ -1118,6 +1224,16 @@ runner_main(const struct srvconf *c, struct srv_fds *fds)
 	signal(SIGTERM, SIG_IGN);	/* the parent tells us to stop */
 
 	detect_toolchains();
+	ncpu = cpuquota_ncpu();
+	load_init(&R.ld, R.conf.slots, ncpu, R.conf.load_tolerance);
+	log_info("load: measured against %s; our CPU time from the %s; "
+	    "foreign load above %u%% of a CPU costs slots",
+	    loadmon_machine(mach, sizeof(mach)), loadmon_method(),
+	    R.conf.load_tolerance);
+	R.loadtick = event_new(R.base, -1, EV_PERSIST, on_load_tick, NULL);
+	if (R.loadtick == NULL || evtimer_add(R.loadtick, &tick) == -1)
+		fatalx("evtimer");
+	on_load_tick(-1, 0, NULL);	/* the baseline */
 	send_load();
 	proc_enter_sandbox("runner");
 	event_base_dispatch(R.base);

@@ -747,6 +747,12 @@ lx_child(const struct lx_job *J)
 	lx_limit(RLIMIT_NPROC, v, v, "setrlimit NPROC");
 	v = s->nofile ? s->nofile : LX_NOFILE;
 	lx_limit(RLIMIT_NOFILE, v, v, "setrlimit NOFILE");
+	{
+		const char *what;
+
+		if (sbx_lowest_priority(&what) == -1)
+			lx_fail(what);
+	}
 
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
 		lx_fail("no_new_privs");

@@ -52,6 +52,7 @@ static const struct key keys[] = {
 	U(status_port, 0, 65535),
 	U(slots, 1, SRVCONF_SLOTS_MAX),
 	U(queue, 0, SRVCONF_QUEUE_MAX),
+	U(load_tolerance, 0, 100 * SRVCONF_SLOTS_MAX),
 	U(max_input_mb, 1, 2048),
 	U(max_output_mb, 1, 2048),
 	U(max_mem_mb, 0, 1u << 24),
@@ -90,6 +91,7 @@ srvconf_defaults(struct srvconf *c, unsigned ncpu)
 	c->status_port = SRVCONF_STATUS_PORT;
 	c->slots = ncpu;
 	c->queue = ncpu;
+	c->load_tolerance = 25;
 	c->max_input_mb = 256;
 	c->max_output_mb = 256;
 	c->max_mem_mb = 8192;

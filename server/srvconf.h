@@ -47,6 +47,8 @@ struct srvconf {
 	unsigned	 status_port;	/* HTTP status; 0: off */
 	unsigned	 slots;		/* concurrent compiles */
 	unsigned	 queue;		/* waiting jobs beyond the slots */
+	unsigned	 load_tolerance;	/* foreign CPU load that costs no
+					 * slot, % of one CPU (load.h) */
 	unsigned	 max_input_mb;	/* preprocessed source */
 	unsigned	 max_output_mb;	/* object (stdout, stderr, deps: 16 MiB) */
 	unsigned	 max_mem_mb;	/* RLIMIT_AS of a compile; 0: none */

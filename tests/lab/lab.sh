@@ -35,6 +35,11 @@ LAB__DIR=
 LAB__N=0
 LAB__OWNER=
 LAB__ONEXIT=()
+# sh snippet run first by every lab_exec/lab_spawn process, before it
+# enters the host's namespaces (ip netns exec hides /sys/fs/cgroup there):
+# join the cgroups whose cgroup.procs files are listed in $1
+# (lab__cg_procs), then shift.
+LAB__JOIN='for f in $1; do echo $$ >"$f" || exit 125; done; shift'
 
 # --- small helpers ----------------------------------------------------------
 
@@ -158,14 +163,16 @@ lab_hostname() { lab__host_ok "${1:-}" && echo "${LAB_PREFIX_HOST:-h}$1"; }
 
 # lab_exec I CMD...: run CMD in the foreground on host I (its network, mount
 # and UTS namespaces, DBUS_SYSTEM_BUS_ADDRESS set to its bus, HOME hI/home
-# and STATE_DIRECTORY hI/state so keys and pins stay in the lab, same cwd);
-# returns CMD's exit status.
+# and STATE_DIRECTORY hI/state so keys and pins stay in the lab, same cwd,
+# in host I's cgroups once lab_cgroup gave it a CPU quota); returns CMD's
+# exit status.
 lab_exec() {
 	local i=${1:-} hold
 	lab__host_ok "$i" || return 2
 	shift
 	hold=$(lab__holder "$i") || return 2
-	nsenter -t "$hold" -n -m -u --wd="$PWD" -- \
+	sh -c "$LAB__JOIN"'; exec "$@"' lab "$(lab__cg_procs "$i")" \
+	    nsenter -t "$hold" -n -m -u --wd="$PWD" -- \
 	    env DBUS_SYSTEM_BUS_ADDRESS="unix:path=$LAB__DIR/h$i/bus" \
 	    HOME="$LAB__DIR/h$i/home" XDG_CONFIG_HOME= \
 	    STATE_DIRECTORY="$LAB__DIR/h$i/state" "$@"
@@ -174,8 +181,9 @@ lab_exec() {
 # lab__launch I PIDFILE LOG CMD...: start CMD in the background on host I,
 # in a session (and process group) of its own, detached from the caller
 # (no job, no zombie), stdin /dev/null, output appended to LOG, signal
-# dispositions reset to default.  The process writes its own pid to
-# PIDFILE; returns once it has (bounded: 5 s).
+# dispositions reset to default, in host I's cgroups (lab_cgroup) if any.
+# The process writes its own pid to PIDFILE; returns once it has (bounded:
+# 5 s).
 lab__launch() {
 	local i=$1 pidf=$2 log=$3 hold
 	shift 3
@@ -183,7 +191,9 @@ lab__launch() {
 	rm -f "$pidf"
 	(
 		lab__closefds
-		setsid nsenter -t "$hold" -n -m -u --wd="$PWD" -- \
+		setsid sh -c "$LAB__JOIN"'; exec "$@"' lab \
+		    "$(lab__cg_procs "$i")" \
+		    nsenter -t "$hold" -n -m -u --wd="$PWD" -- \
 		    env --default-signal \
 		    DBUS_SYSTEM_BUS_ADDRESS="unix:path=$LAB__DIR/h$i/bus" \
 		    HOME="$LAB__DIR/h$i/home" XDG_CONFIG_HOME= \
@@ -260,6 +270,161 @@ lab_kill() {
 		fi
 	fi
 	rm -f "$pidf"
+	return 0
+}
+
+# --- interface: CPU quotas (cgroups) ---------------------------------------------
+
+# A host given a quota by lab_cgroup lives in cgroup ID/hI of the cpu
+# controller's hierarchy: cgroup v2 (cpu.max) where its cpu controller is
+# available, else cgroup v1 (cpu.cfs_quota_us, plus cpuacct for usage).
+# STATE/hI/cgroups lists the host's cgroup directories, one a line;
+# lab__destroy removes them all.
+
+# lab__cg_mounts: "v2 DIR" or "v1 DIR" for every mounted cgroup hierarchy
+# that may hold a lab's cgroups: cgroup2, and v1 ones with cpu or cpuacct.
+lab__cg_mounts() {
+	awk '$3 == "cgroup2" { print "v2", $2 }
+	    $3 == "cgroup" && $4 ~ /(^|,)(cpu|cpuacct)(,|$)/ { print "v1", $2 }' \
+	    /proc/self/mounts 2>/dev/null
+	return 0
+}
+
+# lab__cg_v2: the mount point of the cgroup2 hierarchy that has the cpu
+# controller, or fail.
+lab__cg_v2() {
+	local t m
+	while read -r t m; do
+		[ "$t" = v2 ] || continue
+		grep -qw cpu "$m/cgroup.controllers" 2>/dev/null || continue
+		echo "$m"
+		return 0
+	done < <(lab__cg_mounts)
+	return 1
+}
+
+# lab__cg_v1 FILE: the mount point of the v1 hierarchy whose root has FILE
+# (cpu.cfs_quota_us, cpuacct.usage), or fail.
+lab__cg_v1() {
+	local t m
+	while read -r t m; do
+		[ "$t" = v1 ] && [ -e "$m/$1" ] && { echo "$m"; return 0; }
+	done < <(lab__cg_mounts)
+	return 1
+}
+
+# lab_cgroup_avail: 0 when lab_cgroup can give hosts CPU quotas here,
+# else prints why on stdout and returns 77.
+lab_cgroup_avail() {
+	[ "$(id -u)" = 0 ] || { echo "CPU quotas need root"; return 77; }
+	lab__cg_v2 >/dev/null && return 0
+	lab__cg_v1 cpu.cfs_quota_us >/dev/null && return 0
+	echo "no cgroup v2 with the cpu controller (nor a v1 cpu hierarchy)"
+	return 77
+}
+
+# lab__cg_procs I: the cgroup.procs files of host I's cgroups, space
+# separated (nothing when it has none).
+lab__cg_procs() {
+	local d l=
+	[ -s "$LAB__DIR/h$1/cgroups" ] || return 0
+	while IFS= read -r d; do l+="${l:+ }$d/cgroup.procs"; done \
+	    <"$LAB__DIR/h$1/cgroups"
+	echo "$l"
+}
+
+# lab_cgroup I QUOTA [PERIOD_US]: give host I at most QUOTA CPUs (a
+# decimal such as 0.35) per period (default 10000 us: a short period, so
+# a throttled host stalls for milliseconds as a slower CPU would, not for
+# 100 ms at a time).  Moves the host's processes (holder, D-Bus,
+# avahi-daemon, spawned ones) into its cgroup; every later lab_exec and
+# lab_spawn on it joins it too.  Call again to change the quota.  Returns
+# 0, 77 when quotas are unavailable (lab_cgroup_avail says why), 1 on error.
+lab_cgroup() {
+	local i=${1:-} q=${2:-} per=${3:-10000} m d us dirs p f
+	lab__host_ok "$i" || return 2
+	case $q in
+	'' | *[!0-9.]* | *.*.* | .) lab__err "lab_cgroup: bad quota '$q'"; return 1 ;;
+	esac
+	case $per in
+	'' | *[!0-9]*) lab__err "lab_cgroup: bad period '$per'"; return 1 ;;
+	esac
+	us=$(awk -v q="$q" -v p="$per" 'BEGIN { printf "%d", q * p }')
+	if [ "$us" -lt 1000 ]; then
+		lab__err "lab_cgroup: quota $q of $per us is under 1000 us"
+		return 1
+	fi
+	lab_cgroup_avail >/dev/null || return 77
+	if m=$(lab__cg_v2); then
+		d=$m/$LAB__ID
+		grep -qw cpu "$m/cgroup.subtree_control" ||
+		    echo +cpu >"$m/cgroup.subtree_control" || return 1
+		[ -d "$d" ] || mkdir "$d" || return 1
+		grep -qw cpu "$d/cgroup.subtree_control" ||
+		    echo +cpu >"$d/cgroup.subtree_control" || return 1
+		[ -d "$d/h$i" ] || mkdir "$d/h$i" || return 1
+		echo "$us $per" >"$d/h$i/cpu.max" || return 1
+		dirs=$d/h$i
+	else
+		m=$(lab__cg_v1 cpu.cfs_quota_us) || return 77
+		d=$m/$LAB__ID
+		mkdir -p "$d/h$i" || return 1
+		# unlimited first: a quota may not exceed what the period allows
+		echo -1 >"$d/h$i/cpu.cfs_quota_us" &&
+		    echo "$per" >"$d/h$i/cpu.cfs_period_us" &&
+		    echo "$us" >"$d/h$i/cpu.cfs_quota_us" || return 1
+		dirs=$d/h$i
+		if [ ! -e "$d/h$i/cpuacct.usage" ] &&
+		    m=$(lab__cg_v1 cpuacct.usage); then
+			mkdir -p "$m/$LAB__ID/h$i" || return 1
+			dirs+=$'\n'$m/$LAB__ID/h$i
+		fi
+	fi
+	printf '%s\n' "$dirs" >"$LAB__DIR/h$i/cgroups"
+	for p in $(ip netns pids "$LAB__ID-h$i" 2>/dev/null); do
+		for f in $(lab__cg_procs "$i"); do
+			echo "$p" >"$f" 2>/dev/null || :	# it may have exited
+		done
+	done
+	return 0
+}
+
+# lab_cgroup_usage I: the CPU time host I's cgroup used so far, in
+# microseconds (fails when it has no cgroup or no accounting).
+lab_cgroup_usage() {
+	local d v
+	lab__host_ok "${1:-}" || return 2
+	[ -s "$LAB__DIR/h$1/cgroups" ] || return 1
+	while IFS= read -r d; do
+		if [ -e "$d/cpu.stat" ] && v=$(awk '$1 == "usage_usec" {
+		    print $2; f = 1 } END { exit !f }' "$d/cpu.stat"); then
+			echo "$v"
+			return 0
+		fi
+		if [ -e "$d/cpuacct.usage" ]; then
+			echo $(($(cat "$d/cpuacct.usage") / 1000))
+			return 0
+		fi
+	done <"$LAB__DIR/h$1/cgroups"
+	return 1
+}
+
+# lab__cg_destroy ID: remove lab ID's cgroups from every hierarchy (its
+# processes must be gone; waits at most 2 s for the kernel to let go).
+lab__cg_destroy() {
+	local id=$1 t m d h n
+	while read -r t m; do
+		d=$m/$id
+		[ -d "$d" ] || continue
+		for ((n = 0; n < 20; n++)); do
+			for h in "$d"/h*/; do
+				[ -d "$h" ] && rmdir "$h" 2>/dev/null
+			done
+			rmdir "$d" 2>/dev/null && break
+			sleep 0.1
+		done
+		[ ! -d "$d" ] || lab__err "cannot remove cgroup $d"
+	done < <(lab__cg_mounts)
 	return 0
 }
 
@@ -466,7 +631,9 @@ EOF
 # The holder of host I: enters a new mount and UTS namespace inside host
 # I's network namespace, mounts private tmpfs on /run/avahi-daemon and
 # /run/dbus (with system_bus_socket pointing at hI/bus), bind-mounts hI/services
-# over /etc/avahi/services, sets the hostname, writes its pid and sleeps.
+# over /etc/avahi/services, mounts the machine's cgroup hierarchies again
+# under /sys/fs/cgroup (ip netns exec hides them), sets the hostname,
+# writes its pid and sleeps.
 # All of it lives exactly as long as the holder's namespaces.
 lab__holder_start() {
 	local i=$1 d=$LAB__DIR/h$1
@@ -483,9 +650,24 @@ lab__holder_start() {
 				mount --bind "$2/services" /etc/avahi/services
 			fi
 			echo "$3" >/proc/sys/kernel/hostname
+			# ip netns exec gave us a /sys without cgroups: mount
+			# the machine'"'"'s hierarchies again, so that a daemon
+			# here can see its host'"'"'s CPU quota (lab_cgroup)
+			if [ -n "$4" ] && [ -d /sys/fs/cgroup ]; then
+				mount -t tmpfs -o mode=0755,size=64k lab-cg \
+				    /sys/fs/cgroup
+				printf "%s\n" "$4" | while IFS="|" read -r t o m; do
+					mkdir -p "$m" &&
+					    mount -t "$t" -o "$o" lab-cg "$m" ||
+					    true
+				done
+			fi
 			echo $$ >"$2/holder.pid.new"
 			mv -f "$2/holder.pid.new" "$2/holder.pid"
 			exec sleep infinity' sh "$i" "$d" "$(lab_hostname "$i")" \
+		    "$(awk '($3 == "cgroup" || $3 == "cgroup2") &&
+			$2 ~ /^\/sys\/fs\/cgroup\// { print $3 "|" $4 "|" $2 }' \
+			/proc/self/mounts 2>/dev/null)" \
 		    </dev/null >>"$d/holder.log" 2>&1 &
 	)
 }
@@ -637,6 +819,7 @@ lab__destroy() {
 	for ns in $nss; do
 		ip netns del "$ns" 2>/dev/null || lab__err "cannot delete netns $ns"
 	done
+	lab__cg_destroy "$id"
 	case $dir in
 	*/ccpool-lab."$id") rm -rf --one-file-system "$dir" ;;
 	esac
@@ -673,6 +856,11 @@ lab__ids() {
 		for d in "${LAB_TMPDIR:-/tmp}"/ccpool-lab."$LAB__PREFIX"*; do
 			[ -d "$d" ] && echo "${d##*/ccpool-lab.}"
 		done
+		lab__cg_mounts | while read -r _ m; do
+			for d in "$m/$LAB__PREFIX"*; do
+				[ -d "$d" ] && echo "${d##*/}"
+			done
+		done | grep -x "${LAB__PREFIX}[a-z0-9]\{0,9\}"
 	} | sort -u
 }
 

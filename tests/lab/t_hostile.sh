@@ -30,6 +30,7 @@ max_output_mb = 4
 max_mem_mb = 1024
 slots = 2
 user = nobody
+load_tolerance = 102400
 EOF
 lab_spawn 1 ccpoold env PATH="$S/evil:$PATH" HOME="$S/home" \
     STATE_DIRECTORY="$S/srvstate" "$B/ccpoold" -d -f "$S/ccpoold.conf" \

@@ -25,7 +25,8 @@ S=$(lab_state_dir)
 A1=$(lab_addr 1)
 U=nobody
 uid=$(id -u "$U")
-printf 'workdir = %s/work\nuser = %s\n' "$S" "$U" >"$S/ccpoold.conf"
+printf 'workdir = %s/work\nuser = %s\nload_tolerance = 102400\n' "$S" "$U" \
+    >"$S/ccpoold.conf"
 # the pids from the parent's log ("X process is pid N", -v)
 pidof_proc() {
 	sed -n "s/.*\[parent\]: $1 process is pid \([0-9]*\).*/\1/p" "$LOG" |
@@ -124,7 +125,8 @@ echo "ok: SIGTERM: every process exited 0"
 # 5. started as a normal user: no switch, every other layer still there
 # (net's empty root through a user namespace)
 mkdir -p "$S/nb" && chown "$U" "$S/nb"
-printf 'workdir = %s/nb/work\nidentity = %s/nb/key\n' "$S" "$S" >"$S/nb.conf"
+printf 'workdir = %s/nb/work\nidentity = %s/nb/key\nload_tolerance = 102400\n' \
+    "$S" "$S" >"$S/nb.conf"
 chmod 644 "$S/nb.conf"
 lab_spawn 1 ccpoold-nr setpriv --reuid="$U" --regid="$(id -g "$U")" \
     --clear-groups env HOME=/nonexistent "$B/ccpoold" -d -v -f "$S/nb.conf" \

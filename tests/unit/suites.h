@@ -23,7 +23,11 @@
 	X(srvconf) \
 	X(ident) \
 	X(sandbox) \
-	X(priv)
+	X(priv) \
+	X(aplace) \
+	X(ppslot) \
+	X(load) \
+	X(cpuquota)
 
 #define X(m) int init_##m##_tests(void);
 UNIT_SUITES

@@ -1,0 +1,148 @@
+/*
+ * aplace.c - the agent's placement inputs: speed tables, RTT smoothing,
+ * local idle cores.  See aplace.h.
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "client/aplace.h"
+
+struct place_speed *
+aplace_speed(struct aplace_speeds *t, const char *tc, int create)
+{
+	unsigned	 i, old = 0;
+
+	for (i = 0; i < t->n; i++)
+		if (strcmp(t->e[i].tc, tc) == 0) {
+			t->e[i].used = ++t->clock;
+			return &t->e[i].s;
+		}
+	if (!create || strlen(tc) >= APLACE_TC_LEN)
+		return NULL;
+	if (t->n < APLACE_TC_MAX)
+		i = t->n++;
+	else {
+		for (i = 1; i < APLACE_TC_MAX; i++)
+			if (t->e[i].used < t->e[old].used)
+				old = i;
+		i = old;
+	}
+	memset(&t->e[i], 0, sizeof(t->e[i]));
+	memcpy(t->e[i].tc, tc, strlen(tc) + 1);
+	t->e[i].used = ++t->clock;
+	return &t->e[i].s;
+}
+
+void
+aplace_rtt(double *srtt, double sample_ms)
+{
+	if (!isfinite(sample_ms) || sample_ms < 0 ||
+	    sample_ms > APLACE_RTT_MAX_MS)
+		return;
+	if (sample_ms == 0)
+		sample_ms = 0.001;	/* 0 means "not measured" to place.c */
+	if (*srtt <= 0)
+		*srtt = sample_ms;
+	else
+		*srtt += APLACE_RTT_GAIN * (sample_ms - *srtt);
+}
+
+int
+aplace_cpu_parse(const char *text, uint64_t *busy, uint64_t *total)
+{
+	uint64_t	 v[10];
+	const char	*p;
+	int		 n, i;
+
+	for (p = text; p != NULL && *p != '\0'; p = strchr(p, '\n'),
+	    p = p != NULL ? p + 1 : NULL)
+		if (strncmp(p, "cpu ", 4) == 0)
+			break;
+	if (p == NULL || *p == '\0')
+		return -1;
+	memset(v, 0, sizeof(v));
+	n = sscanf(p + 4, "%" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64
+	    " %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64, &v[0], &v[1],
+	    &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]);
+	if (n < 4)
+		return -1;
+	/* user nice system idle iowait irq softirq steal (guest in user) */
+	*total = 0;
+	for (i = 0; i < 8; i++)
+		*total += v[i];
+	*busy = *total - v[3] - v[4];
+	return 0;
+}
+
+void
+aplace_cpu_update(struct aplace_cpu *c, uint64_t busy, uint64_t total,
+    uint64_t now_ms)
+{
+	double		 idle;
+
+	if (c->ncpu == 0)
+		c->ncpu = 1;
+	if (c->have && total > c->total && busy >= c->busy &&
+	    busy - c->busy <= total - c->total) {
+		idle = 1.0 - (double)(busy - c->busy) /
+		    (double)(total - c->total);
+		c->idle_cores = idle * c->ncpu;
+	} else if (!c->have)
+		c->idle_cores = 0;	/* unmeasured: claim nothing */
+	/* else: no tick passed (or the counters went back): keep it */
+	c->busy = busy;
+	c->total = total;
+	c->t_ms = now_ms;
+	c->have = 1;
+	c->granted = 0;
+}
+
+int
+aplace_cpu_due(const struct aplace_cpu *c, uint64_t now_ms)
+{
+	return !c->have || now_ms < c->t_ms ||
+	    now_ms - c->t_ms >= APLACE_CPU_WINDOW_MS;
+}
+
+unsigned
+aplace_cpu_idle(const struct aplace_cpu *c)
+{
+	double		 f;
+
+	f = (c->have ? c->idle_cores : 0) - APLACE_LOCAL_RESERVE;
+	if (!(f >= 1.0))
+		return 0;
+	if (f > 4096)
+		f = 4096;
+	return (unsigned)f > c->granted ? (unsigned)f - c->granted : 0;
+}
+
+double
+aplace_base_rate(struct aplace_speeds *const *t, size_t n, const char *tc)
+{
+	struct place_speed *s;
+	double		 sum = 0;
+	size_t		 i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		if (t[i] == NULL ||
+		    (s = aplace_speed(t[i], tc, 0)) == NULL ||
+		    s->n == 0 || !(s->ms_per_kb > 0))
+			continue;
+		sum += s->ms_per_kb;
+		k++;
+	}
+	return k > 0 ? sum / (double)k : PLACE_PRIOR_MS_PER_KB;
+}
+
+void
+aplace_ctx_fill(struct place_ctx *x, double base_rate, unsigned local_idle)
+{
+	if (!(base_rate > 0) || !isfinite(base_rate))
+		base_rate = PLACE_PRIOR_MS_PER_KB;
+	x->local.ms_per_kb = base_rate * APLACE_LOCAL_PENALTY;
+	x->local.n = 1;
+	x->local_idle = local_idle;
+}

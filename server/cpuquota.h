@@ -1,0 +1,52 @@
+/*
+ * cpuquota.h - the CPUs this server really has when it runs under a CPU
+ * quota: a container, a systemd slice with CPUQuota=, or a lab host.
+ *
+ * When the cgroup ccpoold starts in (or one of its ancestors) carries a
+ * quota (cgroup v2 cpu.max, v1 cpu.cfs_quota_us), "the machine" is that
+ * cgroup: its quota is the capacity (CPUs advertised, default slots) and
+ * its CPU usage is the total from which the load monitor subtracts our
+ * jobs to get the owner's load.  Without a quota the machine is the
+ * machine (/proc/stat, all CPUs).  Library code: no logging.
+ */
+#ifndef CCPOOL_CPUQUOTA_H
+#define CCPOOL_CPUQUOTA_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct cpuquota {
+	double		 cpus;		/* quota / period */
+	int		 v2;		/* usage from cpu.stat, else cpuacct */
+	char		 usage[PATH_MAX];	/* the file to read usage from */
+	char		 where[PATH_MAX];	/* the cgroup directory, for logs */
+};
+
+/*
+ * Find the deepest cgroup of ours with a CPU quota, reading
+ * /proc/self/cgroup and /proc/self/mountinfo.  Returns 0 and fills *q,
+ * or -1 when there is none (or no cgroup filesystem is visible).
+ */
+int	cpuquota_find(struct cpuquota *q);
+
+/* The cgroup's CPU time so far, microseconds.  0 or -1. */
+int	cpuquota_usage_us(const struct cpuquota *q, uint64_t *us);
+
+/* The CPUs to plan with: ceil(quota) if there is one, else online CPUs. */
+unsigned cpuquota_ncpu(void);
+
+/* Parsers, exposed for the tests. */
+
+/*
+ * The path of controller's cgroup in the text of /proc/self/cgroup
+ * ("" controller: the v2 line "0::").  0 or -1.
+ */
+int	cpuquota_parse_cgroup(const char *text, const char *controller,
+	    char *path, size_t cap);
+
+/* cpu.max ("max 100000", "45000 100000") into *cpus; 0 (quota), 1 (no
+ * quota) or -1 (malformed). */
+int	cpuquota_parse_max(const char *text, double *cpus);
+
+#endif

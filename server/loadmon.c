@@ -1,0 +1,287 @@
+/*
+ * loadmon.c - the runner's load samples: reads /proc and, when it could
+ * make one, its own cgroup v2.  The arithmetic is in load.c; see
+ * loadmon.h.  Start reading at loadmon_sample().
+ */
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "server/cpuquota.h"
+#include "server/loadmon.h"
+#include "server/server.h"
+
+#define CG_PREFIX	"ccpoold-runner."
+#define PROCS_MAX	(1u << 20)	/* processes we look at, at most */
+
+static struct {
+	int		 cpufd;		/* our cgroup's cpu.stat, or -1 */
+	char		 method[PATH_MAX + 640];
+	long		 hz;
+	int		 quota;		/* 0: not looked, 1: none, 2: Q */
+	struct cpuquota	 Q;		/* the machine is this cgroup */
+	unsigned	 qcpus;		/* cpuquota_ncpu() then */
+} M = { .cpufd = -1 };
+
+/*
+ * Read the file at path (relative to dirfd, or absolute) into buf (cap
+ * bytes, NUL-terminated).  Returns the length, or -1 with errno set.
+ */
+static ssize_t
+read_text(int dirfd, const char *path, char *buf, size_t cap)
+{
+	ssize_t	 n, len = 0;
+	int	 fd;
+
+	if ((fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	while ((size_t)len + 1 < cap) {
+		n = read(fd, buf + len, cap - 1 - (size_t)len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += n;
+	}
+	close(fd);
+	buf[len] = '\0';
+	return len;
+}
+
+/* The mount point of cgroup v2 (whose root is "/") into mnt. */
+static int
+cgroup2_mount(char *mnt, size_t cap)
+{
+	char	 line[1024], root[512], mp[512], *dash;
+	FILE	*f;
+	int	 found = 0;
+
+	if ((f = fopen("/proc/self/mountinfo", "re")) == NULL)
+		return -1;
+	while (!found && fgets(line, sizeof(line), f) != NULL) {
+		/* id parent maj:min root mountpoint ... - fstype source */
+		if ((dash = strstr(line, " - cgroup2 ")) == NULL ||
+		    sscanf(line, "%*s %*s %*s %511s %511s", root, mp) != 2)
+			continue;
+		if (strcmp(root, "/") == 0 && strchr(mp, '\\') == NULL &&
+		    strlen(mp) < cap) {
+			snprintf(mnt, cap, "%s", mp);
+			found = 1;
+		}
+	}
+	fclose(f);
+	return found ? 0 : -1;
+}
+
+/* Our cgroup v2 path ("0::/a/b") into path. */
+static int
+cgroup2_self(char *path, size_t cap)
+{
+	char	 buf[4096], *s, *nl;
+
+	if (read_text(AT_FDCWD, "/proc/self/cgroup", buf, sizeof(buf)) <= 0)
+		return -1;
+	for (s = buf; s != NULL && *s != '\0'; s = nl != NULL ? nl + 1 : NULL) {
+		nl = strchr(s, '\n');
+		if (nl != NULL)
+			*nl = '\0';
+		if (strncmp(s, "0::/", 4) == 0 && strlen(s + 3) < cap) {
+			snprintf(path, cap, "%s", s + 3);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* Remove the empty cgroups earlier runners left in dir (busy: kept). */
+static void
+remove_stale(const char *dir)
+{
+	struct dirent	*de;
+	DIR		*d;
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL)
+		if (strncmp(de->d_name, CG_PREFIX, strlen(CG_PREFIX)) == 0)
+			(void)unlinkat(dirfd(d), de->d_name, AT_REMOVEDIR);
+	closedir(d);
+}
+
+void
+loadmon_cgroup_enter(void)
+{
+	char	 mnt[512], self[PATH_MAX], dir[PATH_MAX], now[PATH_MAX];
+	char	 why[512];
+	int	 fd = -1, made = 0;
+	size_t	 n;
+
+	M.cpufd = -1;
+	if (cgroup2_mount(mnt, sizeof(mnt)) == -1) {
+		snprintf(why, sizeof(why), "no cgroup v2 mounted");
+		goto fail;
+	}
+	if (cgroup2_self(self, sizeof(self)) == -1) {
+		snprintf(why, sizeof(why), "not in a cgroup v2");
+		goto fail;
+	}
+	if (strcmp(self, "/") == 0)
+		self[0] = '\0';
+	if ((size_t)snprintf(dir, sizeof(dir), "%s%s", mnt, self) >=
+	    sizeof(dir) - 32) {
+		snprintf(why, sizeof(why), "cgroup path too long");
+		goto fail;
+	}
+	remove_stale(dir);
+	n = strlen(dir);
+	snprintf(dir + n, sizeof(dir) - n, "/%s%ld", CG_PREFIX,
+	    (long)getpid());
+	if (mkdir(dir, 0755) == -1) {
+		snprintf(why, sizeof(why), "mkdir %.200s: %s", dir,
+		    strerror(errno));
+		goto fail;
+	}
+	made = 1;
+	snprintf(now, sizeof(now), "%s/cgroup.procs", dir);
+	if ((fd = open(now, O_WRONLY | O_CLOEXEC)) == -1 ||
+	    write(fd, "0\n", 2) != 2) {
+		snprintf(why, sizeof(why), "joining %.200s: %s", dir,
+		    strerror(errno));
+		goto fail;
+	}
+	close(fd);
+	snprintf(now, sizeof(now), "%s/cpu.stat", dir);
+	if ((M.cpufd = open(now, O_RDONLY | O_CLOEXEC)) == -1) {
+		snprintf(why, sizeof(why), "%.200s: %s", now,
+		    strerror(errno));
+		goto fail;
+	}
+	snprintf(M.method, sizeof(M.method), "cgroup %s", dir);
+	return;
+fail:
+	if (fd != -1)
+		close(fd);
+	if (made)	/* still empty: the join failed */
+		(void)rmdir(dir);
+	snprintf(M.method, sizeof(M.method), "/proc process tree (no cgroup: "
+	    "%s)", why);
+}
+
+const char *
+loadmon_method(void)
+{
+	if (M.method[0] == '\0')
+		snprintf(M.method, sizeof(M.method), "/proc process tree");
+	return M.method;
+}
+
+const char *
+loadmon_machine(char *buf, size_t len)
+{
+	struct cpuquota	 q;
+
+	if (cpuquota_find(&q) == 0)
+		snprintf(buf, len, "the cgroup %s (a CPU quota of %.2f CPUs)",
+		    q.where, q.cpus);
+	else
+		snprintf(buf, len, "the whole machine (/proc/stat)");
+	return buf;
+}
+
+/* Our CPU time from our cgroup's cpu.stat; -1 if unreadable. */
+static int
+ours_cgroup(uint64_t *us)
+{
+	char	 buf[1024];
+	ssize_t	 n;
+
+	if ((n = pread(M.cpufd, buf, sizeof(buf) - 1, 0)) <= 0)
+		return -1;
+	buf[n] = '\0';
+	return load_parse_cpustat(buf, us);
+}
+
+/* Our CPU time from /proc: this process and all below it. */
+static int
+ours_proc(uint64_t *us)
+{
+	struct load_proc *v = NULL, *nv;
+	struct dirent	*de;
+	size_t		 n = 0, cap = 0;
+	char		 path[300], buf[1024];
+	DIR		*d;
+	int		 pfd;
+	uint64_t	 ticks;
+
+	if (M.hz <= 0 && (M.hz = sysconf(_SC_CLK_TCK)) <= 0)
+		M.hz = 100;
+	if ((d = opendir("/proc")) == NULL)
+		return -1;
+	pfd = dirfd(d);
+	while ((de = readdir(d)) != NULL && n < PROCS_MAX) {
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			if ((nv = reallocarray(v, cap, sizeof(*v))) == NULL)
+				break;
+			v = nv;
+		}
+		snprintf(path, sizeof(path), "%s/stat", de->d_name);
+		/* gone since readdir, or unreadable: not ours to count */
+		if (read_text(pfd, path, buf, sizeof(buf)) > 0 &&
+		    load_parse_pidstat(buf, &v[n]) == 0)
+			n++;
+	}
+	closedir(d);
+	ticks = load_tree_ticks(v, n, getpid());
+	free(v);
+	*us = ticks * (1000000 / (uint64_t)M.hz);
+	return 0;
+}
+
+int
+loadmon_sample(struct load_sample *s, char *err, size_t errlen)
+{
+	char	 buf[4096];
+
+	memset(s, 0, sizeof(s[0]));
+	errno = 0;
+	s->t_ms = srv_now_ms();
+	if (M.quota == 0) {
+		M.quota = cpuquota_find(&M.Q) == 0 ? 2 : 1;
+		M.qcpus = cpuquota_ncpu();
+	}
+	if (M.quota == 2) {
+		/* under a CPU quota the machine is that cgroup */
+		if (cpuquota_usage_us(&M.Q, &s->busy) == -1) {
+			snprintf(err, errlen, "%s: %s", M.Q.usage,
+			    strerror(errno));
+			return -1;
+		}
+		s->total = s->t_ms * 1000 * M.qcpus;
+	} else if (read_text(AT_FDCWD, "/proc/stat", buf, sizeof(buf)) <= 0 ||
+	    load_parse_procstat(buf, &s->busy, &s->total) == -1) {
+		snprintf(err, errlen, "/proc/stat: %s", errno ? strerror(errno) :
+		    "unexpected contents");
+		return -1;
+	}
+	if ((M.cpufd != -1 ? ours_cgroup(&s->ours_us) :
+	    ours_proc(&s->ours_us)) == -1) {
+		snprintf(err, errlen, "our CPU time: %s", strerror(errno));
+		return -1;
+	}
+	s->psi_ok = read_text(AT_FDCWD, "/proc/pressure/memory", buf,
+	    sizeof(buf)) > 0 && load_parse_psi(buf, &s->mem_some10) == 0;
+	s->avail_ok = read_text(AT_FDCWD, "/proc/meminfo", buf,
+	    sizeof(buf)) > 0 && load_parse_meminfo(buf, &s->avail_mb) == 0;
+	return 0;
+}

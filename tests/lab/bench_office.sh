@@ -1,0 +1,298 @@
+#!/bin/bash
+# bench_office.sh - the office benchmark of `make bench`: ccpool against
+# stock distcc on an emulated office of 5 lab hosts with different CPU
+# quotas (cgroups, lab_cgroup), one of them a "busy desktop" whose owner
+# runs a CPU-bound task all the time.
+#
+#   h1  the developer's machine: runs make -jJOBS, nothing else  0.60 CPU
+#   h2  a fast server                                             0.45 CPU
+#   h3  a medium server                                           0.30 CPU
+#   h4  a slow server                                             0.15 CPU
+#   h5  the busy desktop: a server too, and its owner's task      0.30 CPU
+# (1.8 CPUs in all, so that this 2-CPU machine is not the bottleneck; the
+# client needs about 0.6 CPU to preprocess and send for the others.)
+#
+# Servers h2..h5 run both ccpoold (user = nobody) and `distccd --zeroconf`;
+# h1 builds COPIES copies of ccpool's own sources (one make, one jobserver)
+# with CC="ccpool gcc" and with distcc (DISTCC_HOSTS=+zeroconf: distcc's
+# own mDNS discovery; no localhost for distcc but its default fallback
+# to h1 after a failure, counted; ccpool left to its defaults,
+# which may compile on h1 when its agent decides so), alternating, BUILDS
+# builds each.  Printed (and written to $CCPOOL_BUILD/bench-office.txt):
+#  - makespan ratio ccpool / distcc (medians; target <= 0.75);
+#  - makespan over ideal: ideal = total compile CPU (per-compile user+sys
+#    of a local build, /usr/bin/time) / (sum of quotas - the owner's task's
+#    share of the desktop) (target <= 1.15);
+#  - slowdown of the owner's task during each build against the same task
+#    between builds (target <= 10%);
+#  - where the jobs went and how busy each host was.
+# Bounded: every loop has a count, each build a timeout, and the whole run
+# stops building after LIMIT seconds (default 420); the lab, its processes
+# and its cgroups go at exit, on failure and on Ctrl-C.
+# The generated Makefile's $(...) are make's, in single quotes on purpose.
+# shellcheck disable=SC2016
+set -u
+. "$(dirname "$0")/lab.sh"
+. "$(dirname "$0")/project.sh"
+B=${CCPOOL_BUILD:?}
+BUILDS=${BUILDS:-3}		# builds per mode
+COPIES=${COPIES:-6}		# copies of the project built by one make
+JOBS=${JOBS:-8}			# make -j, the same for both
+LIMIT=${LIMIT:-420}		# seconds: no build starts after this
+BUILD_TIMEOUT=${BUILD_TIMEOUT:-150}
+QUOTA=(0 0.60 0.45 0.30 0.15 0.30)	# CPUs of h1..h5
+CLIENT=1 DESK=5 SERVERS="2 3 4 5"
+FG_WORK=${FG_WORK:-6000000}	# the owner's task: awk loop iterations
+FG_THINK=${FG_THINK:-0.5}	# seconds between two runs of it
+CFL="-std=c11 -O2 -g -Wall"	# no -Werror: distcc drops comments (-C)
+T0=$(lab__now_ms)
+OUT=$B/bench-office.txt
+# every host's logs (daemons, builds in h1/) are kept there by lab_down
+export LAB_LOGDIR=${LAB_LOGDIR:-$B/bench-office-logs}
+rm -rf "$LAB_LOGDIR"
+
+for c in distcc distccd awk /usr/bin/time; do
+	command -v "$c" >/dev/null ||
+	    { echo "bench_office: SKIP: $c not installed (make deps)"; exit 77; }
+done
+if ! why=$(lab_cgroup_avail); then
+	echo "bench_office: SKIP: no CPU quotas: $why"
+	exit 77
+fi
+lab_up 5 || exit $?
+S=$(lab_state_dir)
+for i in 1 2 3 4 5; do
+	lab_cgroup "$i" "${QUOTA[$i]}" ||
+	    { echo "bench_office: cannot give h$i a CPU quota"; exit 1; }
+done
+fail() { echo "bench_office: FAIL: $*" >&2; exit 1; }
+left() { echo $((LIMIT - ($(lab__now_ms) - T0) / 1000)); }
+RUN=$S/h1/run
+DDIR=$S/h1/home/.distcc
+mkdir -p "$DDIR"
+mkdir -m 700 "$RUN"
+h1() { lab_exec $CLIENT env XDG_RUNTIME_DIR="$RUN" DISTCC_DIR="$DDIR" \
+	DISTCC_HOSTS=+zeroconf "$@"; }
+
+# --- the project: COPIES copies under one make (one jobserver) ----------------
+W=$S/proj
+mkdir -p "$W"
+proj_copy "$W/c1"
+for ((k = 2; k <= COPIES; k++)); do cp -a "$W/c1" "$W/c$k"; done
+{
+	echo "# $COPIES copies of ccpool's sources, built by one make"
+	printf 'C ='
+	for ((k = 1; k <= COPIES; k++)); do printf ' c%d' "$k"; done
+	printf '\nall: $(C)\n$(C):\n\t+$(MAKE) -C $@ B=$(OUT) all\n'
+	printf '.PHONY: all $(C)\n'
+} >"$W/Makefile"
+
+# --- total compile CPU: per-compile user+sys of a local build of one copy -------
+cat >"$S/cputime.sh" <<'EOF'
+#!/bin/sh
+# CC for the CPU measurement: times each compile (-c), runs the rest as is
+case " $* " in *" -c "*)
+	exec /usr/bin/time -a -o "$CPUFILE" -f '%U %S' gcc "$@" ;;
+esac
+exec gcc "$@"
+EOF
+chmod +x "$S/cputime.sh"
+CPUFILE=$S/cpu.txt make -C "$W/c1" -j2 B=out-cpu CC="$S/cputime.sh" \
+    CFLAGS="$CFL" all >"$S/cpu.log" 2>&1 ||
+    fail "local build: $(tail -3 "$S/cpu.log")"
+read -r NCOMP CPU1 < <(awk 'NF == 2 { n++; s += $1 + $2 }
+    END { printf "%d %.3f\n", n, s }' "$S/cpu.txt")
+CPUALL=$(awk -v c="$CPU1" -v k="$COPIES" 'BEGIN { printf "%.2f", c * k }')
+rm -rf "$W/c1/out-cpu"
+
+# --- servers ---------------------------------------------------------------------
+for i in $SERVERS; do
+	printf 'workdir = %s/h%d/work\nuser = nobody\n' "$S" "$i" >"$S/h$i/ccpoold.conf"
+	lab_spawn "$i" ccpoold "$B/ccpoold" -d -f "$S/h$i/ccpoold.conf" \
+	    >/dev/null || fail "ccpoold on h$i"
+	lab_spawn "$i" distccd distccd --no-detach --daemon --zeroconf \
+	    --user nobody --allow 198.18.0.0/15 --listen "$(lab_addr "$i")" \
+	    --log-stderr --log-level info >/dev/null || fail "distccd on h$i"
+done
+NS=$(echo "$SERVERS" | wc -w)
+mkdir -p "$S/t"
+echo 'int t(int x) { return x + 1; }' >"$S/t/t.c"
+ok=
+for _ in $(seq 40); do	# at most ~40 s: both see every server
+	c=$(h1 "$B/ccpool" --hosts 2>/dev/null | grep -c '198\.18\.0\.')
+	d=$(grep -c '198\.18\.0\.' "$DDIR/zeroconf/hosts" 2>/dev/null)
+	if [ "${c:-0}" -ge "$NS" ] && [ "${d:-0}" -ge "$NS" ]; then ok=1; break; fi
+	(cd "$S/t" && h1 distcc gcc -c t.c -o t.o) >/dev/null 2>&1
+	sleep 1
+done
+[ -n "$ok" ] || fail "not every server discovered: ccpool sees ${c:-0}," \
+    "distcc ${d:-0} of $NS"
+
+# --- the owner's task on the busy desktop ------------------------------------------
+cat >"$S/fg.sh" <<'EOF'
+# fg.sh LOG WORK THINK STOP: the desktop owner's task: a fixed amount of
+# CPU work (awk), then THINK seconds idle, again and again; one line
+# "start end" (seconds) per run in LOG; at most 2000 runs, until STOP exists.
+for ((k = 0; k < 2000; k++)); do
+	[ -e "$4" ] && break
+	t0=$EPOCHREALTIME
+	awk -v n="$2" 'BEGIN { for (i = 0; i < n; i++) s += i * i }'
+	echo "$t0 $EPOCHREALTIME" >>"$1"
+	sleep "$3"
+done
+EOF
+FG=$S/fg.txt
+lab_spawn $DESK owner bash "$S/fg.sh" "$FG" "$FG_WORK" "$FG_THINK" \
+    "$S/fg.stop" >/dev/null || fail "owner's task"
+lab_on_exit "touch '$S/fg.stop'"
+sleep 6			# the task alone, before any build
+
+# --- builds -------------------------------------------------------------------------
+WIN=$S/windows.txt	# mode k start end ms (s)
+: >"$WIN"
+usage() { local i; for i in 1 2 3 4 5; do printf '%s ' "$(lab_cgroup_usage "$i" || echo 0)"; done; }
+dok() { local i; for i in $SERVERS; do printf '%s ' "$(grep -c COMPILE_OK "$S/h$i/distccd.log")"; done; }
+build() {	# build MODE K
+	local m=$1 k=$2 cc t0 t1 u0 u1 d0 d1 to rc
+	case $m in
+	ccpool) cc="$B/ccpool gcc"; h1 "$B/ccpool" --hosts >/dev/null 2>&1 ;;
+	distcc)	# its zeroconf helper quits after 20 idle s; a new one
+		# starts with an empty host file: wait until it lists all
+		cc="distcc gcc"
+		for _ in $(seq 40); do
+			[ "$(h1 distcc --show-hosts 2>/dev/null |
+			    grep -c '198\.18\.0\.')" -ge "$NS" ] && break
+			sleep 0.25
+		done ;;
+	esac
+	rm -rf "$W"/c*/out-*
+	to=$(left)
+	[ "$to" -gt "$BUILD_TIMEOUT" ] && to=$BUILD_TIMEOUT
+	u0=$(usage) d0=$(dok)
+	t0=$EPOCHREALTIME
+	h1 env CCPOOL_VERBOSE=1 timeout -k 5 "$to" make -C "$W" -j"$JOBS" \
+	    OUT="out-$m" CC="$cc" CFLAGS="$CFL" all >"$S/h1/build-$m-$k.log" 2>&1
+	rc=$?
+	t1=$EPOCHREALTIME
+	u1=$(usage) d1=$(dok)
+	if [ $rc -ne 0 ]; then
+		cp "$S/h1/build-$m-$k.log" "$S/h1/failed-$m-$k-$EPOCHSECONDS.log"
+		echo "  $m build $k FAILED (rc $rc): $(tail -2 "$S/h1/build-$m-$k.log")" >&2
+		return 1
+	fi
+	echo "$m $k $t0 $t1 $u0 $u1 $d0 $d1" >>"$WIN"
+	awk -v a="$t0" -v b="$t1" -v m="$m" -v k="$k" \
+	    'BEGIN { printf "  %s build %d: %.1f s\n", m, k, b - a }' >&2
+}
+nb=0 nfail=0
+for ((k = 1; k <= BUILDS; k++)); do
+	for m in ccpool distcc; do
+		if [ "$(left)" -lt 30 ]; then
+			echo "bench_office: time limit: stopping after $nb builds" >&2
+			break 2
+		fi
+		if ! build "$m" "$k"; then
+			# one retry: a foreign process on this machine has been
+			# seen to SIGTERM lab processes (pkill by name...)
+			nfail=$((nfail + 1))
+			[ "$nfail" -le 2 ] || fail "$nfail failed builds (logs in $LAB_LOGDIR/h1)"
+			if [ "$(left)" -lt 30 ] || ! build "$m" "$k"; then
+				fail "$m build $k failed twice (logs in $LAB_LOGDIR/h1)"
+			fi
+		fi
+		nb=$((nb + 1))
+		sleep 3		# the owner's task alone again, between builds
+	done
+done
+touch "$S/fg.stop"
+[ "$nb" -ge 2 ] || fail "no pair of builds within ${LIMIT} s"
+
+# --- figures ------------------------------------------------------------------------
+# ccpool's jobs per host, from CCPOOL_VERBOSE ("ccpool: f.c -> h2 ...")
+cjobs=$(cat "$S"/h1/build-ccpool-*.log | awk '/^ccpool: .* -> / {
+    for (i = 1; i < NF; i++) if ($i == "->") n[$(i + 1)]++ }
+    /^ccpool: .* local: / { n["local"]++ }
+    END { for (h in n) printf "%s:%d ", h, n[h] }')
+# ccpool's servers by address or by name: map to hI
+awk -v fgs="$FG" -v q="${QUOTA[*]}" -v think="$FG_THINK" -v cpu="$CPUALL" \
+    -v ncomp="$NCOMP" -v copies="$COPIES" -v jobs="$JOBS" \
+    -v cjobs="$cjobs" -v servers="$SERVERS" -v desk="$DESK" \
+    -v dfall="$(cat "$S"/h1/build-distcc-*.log | grep -c 'running locally instead')" '
+function median(a, n,    i, j, t) {
+	for (i = 2; i <= n; i++)	# insertion sort: n is small
+		for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
+			t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+	return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+}
+BEGIN {
+	nq = split(q, Q, " ")	# Q[1] is h0 (unused)
+	while ((getline l < fgs) > 0) { split(l, f, " "); nf++; fs[nf] = f[1]; fe[nf] = f[2] }
+}
+{
+	m = $1; nb[m]++; k = nb[m]
+	st[m, k] = $3; en[m, k] = $4; span[m, k] = $4 - $3
+	for (i = 1; i <= 5; i++) used[m, i] += ($(9 + i) - $(4 + i)) / 1e6
+	ns = split(servers, sv, " ")
+	for (i = 1; i <= ns; i++) dj[m, sv[i]] += $(14 + ns + i) - $(14 + i)
+	nbw++; ws[nbw] = $3; we[nbw] = $4
+}
+END {
+	# the task alone: runs that overlap no build (1 s of margin after one)
+	na = 0
+	for (r = 1; r <= nf; r++) {
+		busy = 0
+		for (w = 1; w <= nbw; w++)
+			if (fs[r] < we[w] + 1 && fe[r] > ws[w]) busy = 1
+		if (!busy) { na++; al[na] = fe[r] - fs[r] }
+	}
+	alone = median(al, na)
+	share = Q[desk + 1] * alone / (alone + think)
+	capq = 0
+	for (i = 2; i <= nq; i++) capq += Q[i]
+	cap = capq - share
+	ideal = cpu / cap
+	printf "office: 5 hosts, quotas h1..h5 ="
+	for (i = 2; i <= nq; i++) printf " %.2f", Q[i]
+	printf " CPU (sum %.2f), h1 builds, h5 busy desktop\n", capq
+	printf "project: %d copies of ccpool (%d compiles each), make -j%d, -O2 -g\n",
+	    copies, ncomp, jobs
+	printf "total compile CPU %.1f s; capacity %.2f - owner %.2f = %.2f CPU;" \
+	    " ideal %.1f s\n", cpu, capq, share, cap, ideal
+	printf "owner task alone: %.3f s (median of %d runs)\n\n", alone, na
+	printf "%-7s %5s %9s %9s %10s %9s  %s\n", "mode", "build", "makespan",
+	    "/ideal", "owner-runs", "slowdown", "CPU s used h1..h5 (% of quota x makespan)"
+	for (mi = 1; mi <= 2; mi++) {
+		m = (mi == 1) ? "ccpool" : "distcc"
+		for (k = 1; k <= nb[m]; k++) {
+			n = 0; delete d
+			for (r = 1; r <= nf; r++)
+				if (fs[r] >= st[m, k] && fe[r] <= en[m, k]) { n++; d[n] = fe[r] - fs[r] }
+			sl = n ? median(d, n) / alone - 1 : 0
+			slows[m, k] = sl; sp[m, k] = span[m, k]
+			printf "%-7s %5d %8.1fs %9.2f %10d %8.1f%%\n", m, k, span[m, k],
+			    span[m, k] / ideal, n, 100 * sl
+		}
+		for (k = 1; k <= nb[m]; k++) { t1[k] = sp[m, k]; t2[k] = slows[m, k] }
+		med[m] = median(t1, nb[m]); mslow[m] = median(t2, nb[m])
+		printf "%-7s %5s %8.1fs %9.2f %10s %8.1f%% ", m, "med", med[m],
+		    med[m] / ideal, "", 100 * mslow[m]
+		for (i = 1; i <= 5; i++) {
+			u = used[m, i] / nb[m]
+			printf " %.1f(%.0f%%)", u, 100 * u / (Q[i + 1] * med[m])
+		}
+		printf "\n"
+	}
+	printf "\njobs per server, all builds: distcc"
+	for (i = 1; i <= ns; i++) printf " h%d:%d", sv[i], dj["distcc", sv[i]]
+	printf "; ccpool %s\n", cjobs
+	printf "distcc jobs run on h1 after a distcc failure (fallback): %d\n", dfall
+	ratio = med["ccpool"] / med["distcc"]
+	oi = med["ccpool"] / ideal
+	printf "\nSUMMARY makespan ccpool/distcc %.2f (target <= 0.75 %s)," \
+	    " ccpool/ideal %.2f (target <= 1.15 %s), owner slowdown %.1f%%" \
+	    " (target <= 10%% %s); distcc/ideal %.2f, distcc owner slowdown %.1f%%\n",
+	    ratio, ratio <= 0.75 ? "met" : "MISSED", oi, oi <= 1.15 ? "met" : "MISSED",
+	    100 * mslow["ccpool"], mslow["ccpool"] <= 0.10 ? "met" : "MISSED",
+	    med["distcc"] / ideal, 100 * mslow["distcc"]
+}' "$WIN" | tee "$OUT"
+echo "bench_office: $nb builds, $(( ($(lab__now_ms) - T0) / 1000 )) s; figures in $OUT"

@@ -1,0 +1,168 @@
+#!/bin/bash
+# t_failover.sh - failover and join timing on a 3-host lab: ccpoold on h1
+# and h2, builds on h3 through `ccpool gcc` (the agent's own log, with
+# CCPOOL_VERBOSE, says where each job went and when a server failed).
+#  a. a server frozen mid-build (SIGSTOP: it says nothing, closes
+#     nothing, like a host whose link went down): its jobs are re-sent
+#     elsewhere once its keepalives stop (target ~0.5 s, asserted < 2 s);
+#     the build succeeds and its objects equal a local build's;
+#  b. a server started mid-build gets its first job soon after it starts
+#     (discovery ~0.8 s; asserted < 4 s);
+#  c. as a, but the server's link goes down (ip link set down in its
+#     namespace) instead.
+# Prints the measured figures ("failover: ... ms", "join: ... ms").
+set -u
+. "$(dirname "$0")/lab.sh"
+B=${CCPOOL_BUILD:?}
+S=
+frozen=
+downlink=
+fail() {
+	echo "FAIL: $*"
+	[ -n "$S" ] && tail -n 15 "$S"/h3/run/ccpool/agent*.log "$S"/fo.log \
+	    "$S"/join.log 2>/dev/null
+	exit 1
+}
+cleanup() {	# a frozen server must not outlive the test frozen
+	[ -n "$frozen" ] && kill -CONT -- "-$frozen" 2>/dev/null
+	[ -n "$downlink" ] && ip -n "$(lab_ns 2)" link set "$(lab_ifname 2)" up
+	:
+}
+
+lab_up 3 || exit $?
+lab_on_exit cleanup
+S=$(lab_state_dir)
+RUN=$S/h3/run
+mkdir -p -m 700 "$RUN"
+h3() { lab_exec 3 env XDG_RUNTIME_DIR="$RUN" "$@"; }
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+alog() { cat "$RUN"/ccpool/agent*.log 2>/dev/null; }
+wait_hosts() {	# wait_hosts N: h3 sees at least N ccpool hosts
+	local n c
+	for n in $(seq 20); do
+		c=$(h3 "$B/lsdistcc" -t 0.5 --json 2>/dev/null |
+		    jq '[.[] | select(.kind == "ccpool")] | length')
+		[ "${c:-0}" -ge "$1" ] && return 0
+	done
+	return 1
+}
+# wait_log PATTERN COUNT TENTHS: the agent's log has more than COUNT lines
+# matching PATTERN, polled every 10 ms for at most TENTHS/10 s
+wait_log() {
+	local n
+	for n in $(seq $(($3 * 10))); do
+		[ "$(alog | grep -c -- "$1")" -gt "$2" ] && return 0
+		sleep 0.01
+	done
+	return 1
+}
+
+printf 'workdir = %s/work\nuser = nobody\n' "$S" >"$S/ccpoold.conf"
+# the lab's hosts share this machine's CPUs: the servers must not take the
+# client's preprocessing for their owners' load and shrink their slots
+# (where ccpoold knows load_tolerance)
+cp "$S/ccpoold.conf" "$S/lt.conf"
+echo 'load_tolerance = 6400' >>"$S/lt.conf"
+"$B/ccpoold" -n -f "$S/lt.conf" >/dev/null 2>&1 && mv "$S/lt.conf" "$S/ccpoold.conf"
+lab_spawn 1 ccpoold "$B/ccpoold" -d -f "$S/ccpoold.conf" >/dev/null
+lab_spawn 2 ccpoold "$B/ccpoold" -d -f "$S/ccpoold.conf" >/dev/null
+wait_hosts 2 || fail "servers not discovered"
+
+# a project of 24 sources of ~0.5 s each, and its local objects
+W=$S/proj
+mkdir -p "$W"
+for f in $(seq 24); do
+	for i in $(seq 160); do
+		printf 'int g%d_%d(int *p, int n) { int s = 0; ' "$f" "$i"
+		printf 'for (int i = 0; i < n; i++) s += p[i] * %d ^ (s >> 3); ' "$i"
+		printf 'return s; }\n'
+	done >"$W/s$f.c"
+done
+# shellcheck disable=SC2016
+printf 'SRC = $(wildcard s*.c)\nall: $(SRC:%%.c=$(O)/%%.o)\n$(O)/%%.o: %%.c\n\t@mkdir -p $(O)\n\t$(CC) -O2 -c $< -o $@\n' \
+    >"$W/Makefile"
+make -C "$W" -j2 O=local CC=gcc >"$S/local.log" 2>&1 ||
+    fail "local build: $(tail "$S/local.log")"
+same() {	# same DIR: every object of DIR equals the local one
+	local f
+	for f in "$W"/local/*.o; do
+		cmp -s "$f" "$W/$1/${f##*/}" || { echo "${f##*/} differs"; return 1; }
+	done
+}
+# remote placement only (no "idle cores here"), so the timing is the cluster's
+cbuild() {	# cbuild OUT JOBS: the project through ccpool on h3
+	h3 env CCPOOL_VERBOSE=1 CCPOOL_PLACE_LOCAL=0 make -C "$W" -j"$2" \
+	    O="$1" CC="$B/ccpool gcc" all >"$S/$1.log" 2>&1
+}
+
+# a. freeze h1 while it compiles
+PG1=$(cat "$S/h1/ccpoold.pid")
+cbuild fo 4 &
+mk=$!
+before=$(alog | grep -c -- ' -> h1 ')
+wait_log ' -> h1 ' "$before" 100 || fail "no job went to h1"
+sleep 0.3		# the job is compiling there now
+nfail=$(alog | grep -c 'on h1 .*no answer')
+t0=$(now_ms)
+kill -STOP -- "-$PG1"
+frozen=$PG1
+wait_log 'on h1 .*no answer' "$nfail" 50 || fail "the frozen server was not noticed in 5 s"
+t1=$(now_ms)
+wait $mk || fail "build failed with a frozen server: $(tail "$S/fo.log")"
+t2=$(now_ms)
+same fo || fail "objects differ after failover"
+# each failed job went to another server or, all full, was compiled here
+resent=$(alog | grep -c '(resent)')
+relocal=$(grep -c 'local: .*failed, last h1' "$S/fo.log")
+echo "failover: frozen h1 noticed after $((t1 - t0)) ms; its jobs: $resent re-sent, $relocal compiled locally; build done $((t2 - t0)) ms after the freeze"
+grep 'on h1 .*no answer' "$RUN"/ccpool/agent*.log | tail -n 3
+[ $((t1 - t0)) -lt 2000 ] || fail "failover took $((t1 - t0)) ms (bound 2000)"
+[ $((resent + relocal)) -gt 0 ] || fail "no job was re-placed"
+kill -CONT -- "-$PG1"
+frozen=
+lab_kill 1 ccpoold TERM || fail "h1: ccpoold did not stop"
+echo "ok: a frozen server's jobs are re-sent, the build succeeds"
+
+# b. a server that joins mid-build
+cbuild join 4 &
+mk=$!
+before=$(alog | grep -c -- ' -> h2 ')
+wait_log ' -> h2 ' "$before" 100 || fail "no job went to h2"
+before=$(alog | grep -c -- ' -> h1 ')
+t0=$(now_ms)
+lab_spawn 1 ccpoold2 "$B/ccpoold" -d -f "$S/ccpoold.conf" >/dev/null ||
+    fail "h1: ccpoold did not start"
+wait_log ' -> h1 ' "$before" 80 || fail "the new server got no job in 8 s"
+t1=$(now_ms)
+wait $mk || fail "build with a joining server failed: $(tail "$S/join.log")"
+same join || fail "objects differ (join)"
+echo "join: h1 started, first job $((t1 - t0)) ms later"
+[ $((t1 - t0)) -lt 4000 ] || fail "join took $((t1 - t0)) ms (bound 4000)"
+echo "ok: a server joining mid-build gets work"
+
+# c. h2's link goes down while it compiles
+cbuild ld 4 &
+mk=$!
+before=$(alog | grep -c -- ' -> h2 ')
+wait_log ' -> h2 ' "$before" 100 || fail "no job went to h2"
+sleep 0.3
+nfail=$(alog | grep -c 'on h2 .*no answer')
+t0=$(now_ms)
+ip -n "$(lab_ns 2)" link set "$(lab_ifname 2)" down
+downlink=1
+wait_log 'on h2 .*no answer' "$nfail" 50 || fail "the unreachable server was not noticed in 5 s"
+t1=$(now_ms)
+wait $mk || fail "build failed with a server unreachable: $(tail "$S/ld.log")"
+same ld || fail "objects differ after failover (link down)"
+echo "failover: h2's link down noticed after $((t1 - t0)) ms"
+[ $((t1 - t0)) -lt 2000 ] || fail "failover took $((t1 - t0)) ms (bound 2000)"
+ip -n "$(lab_ns 2)" link set "$(lab_ifname 2)" up
+downlink=
+echo "ok: an unreachable server's jobs are re-placed, the build succeeds"
+# a sanitizer build's agent or server must not have died quietly (a dead
+# agent only sends the jobs home, and the builds still succeed)
+if grep -l 'Sanitizer\|runtime error' "$RUN"/ccpool/agent*.log \
+    "$S"/h[12]/ccpoold*.log 2>/dev/null; then
+	fail "sanitizer reports above"
+fi
+echo PASS

@@ -1,0 +1,223 @@
+/*
+ * test_aplace.c - the agent's placement inputs: speed tables per host and
+ * toolchain (lookup, creation, LRU replacement, the base rate of unknown
+ * hosts), RTT smoothing, local idle cores from /proc/stat samples, and
+ * the local decision they lead place_choose() to.
+ */
+#include <math.h>
+#include <string.h>
+
+#include <CUnit/CUnit.h>
+
+#include "client/aplace.c"
+
+static void
+test_speed_table(void)
+{
+	struct aplace_speeds t;
+	struct place_speed *s, *s2;
+	char		 tc[32], big[APLACE_TC_LEN + 4];
+	unsigned	 i;
+
+	memset(&t, 0, sizeof(t));
+	CU_ASSERT_PTR_NULL(aplace_speed(&t, "gcc-12", 0));
+	s = aplace_speed(&t, "gcc-12", 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_EQUAL(s->n, 0);
+	place_learn(s, 100, 10 * 1024, 1);
+	CU_ASSERT_DOUBLE_EQUAL(s->ms_per_kb, 10.0, 1e-9);
+	s2 = aplace_speed(&t, "gcc-12", 0);
+	CU_ASSERT_PTR_EQUAL(s, s2);
+	CU_ASSERT_EQUAL(t.n, 1);
+	/* another toolchain learns apart */
+	s2 = aplace_speed(&t, "clang-14", 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s2);
+	CU_ASSERT_EQUAL(s2->n, 0);
+	/* full: the least recently used goes, gcc-12 (just used) stays */
+	for (i = 0; i < APLACE_TC_MAX; i++) {
+		CU_ASSERT_PTR_NOT_NULL(aplace_speed(&t, "gcc-12", 0));
+		snprintf(tc, sizeof(tc), "tc-%u", i);
+		CU_ASSERT_PTR_NOT_NULL(aplace_speed(&t, tc, 1));
+	}
+	CU_ASSERT_EQUAL(t.n, APLACE_TC_MAX);
+	CU_ASSERT_PTR_NOT_NULL(aplace_speed(&t, "gcc-12", 0));
+	CU_ASSERT_PTR_NULL(aplace_speed(&t, "clang-14", 0));
+	CU_ASSERT_PTR_NULL(aplace_speed(&t, "tc-0", 0));
+	/* an id too long for the table is refused, not cut */
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	CU_ASSERT_PTR_NULL(aplace_speed(&t, big, 1));
+}
+
+static void
+test_base_rate(void)
+{
+	struct aplace_speeds a, b, c;
+	struct aplace_speeds *t[4] = { &a, &b, &c, NULL };
+
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	memset(&c, 0, sizeof(c));
+	CU_ASSERT_DOUBLE_EQUAL(aplace_base_rate(t, 4, "gcc"),
+	    PLACE_PRIOR_MS_PER_KB, 1e-9);
+	place_learn(aplace_speed(&a, "gcc", 1), 40, 10 * 1024, 1);
+	place_learn(aplace_speed(&b, "gcc", 1), 20, 10 * 1024, 1);
+	place_learn(aplace_speed(&c, "clang", 1), 500, 10 * 1024, 1);
+	(void)aplace_speed(&c, "gcc", 1);	/* made, never learned */
+	CU_ASSERT_DOUBLE_EQUAL(aplace_base_rate(t, 4, "gcc"), 3.0, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(aplace_base_rate(t, 4, "clang"), 50.0, 1e-9);
+}
+
+static void
+test_rtt(void)
+{
+	double	 s = 0;
+	int	 i;
+
+	aplace_rtt(&s, NAN);
+	aplace_rtt(&s, -1);
+	aplace_rtt(&s, 1e9);
+	CU_ASSERT_EQUAL(s, 0);
+	aplace_rtt(&s, 0.8);
+	CU_ASSERT_DOUBLE_EQUAL(s, 0.8, 1e-12);
+	/* one outlier moves it by an eighth only */
+	aplace_rtt(&s, 8.8);
+	CU_ASSERT_DOUBLE_EQUAL(s, 1.8, 1e-12);
+	/* a lasting change is followed */
+	for (i = 0; i < 60; i++)
+		aplace_rtt(&s, 0.2);
+	CU_ASSERT(fabs(s - 0.2) < 0.01);
+	/* a 0 sample is "very small", never "unmeasured" */
+	s = 0;
+	aplace_rtt(&s, 0);
+	CU_ASSERT(s > 0);
+}
+
+static void
+test_cpu_parse(void)
+{
+	const char	*stat = "cpu  100 5 50 800 45 0 0 0 0 0\n"
+	    "cpu0 50 2 25 400 20 0 0 0 0 0\n";
+	uint64_t	 busy, total;
+
+	CU_ASSERT_EQUAL(aplace_cpu_parse(stat, &busy, &total), 0);
+	CU_ASSERT_EQUAL(total, 1000);
+	CU_ASSERT_EQUAL(busy, 155);
+	CU_ASSERT_EQUAL(aplace_cpu_parse("intr 1 2 3\ncpu  1 2 3 4\n", &busy,
+	    &total), 0);
+	CU_ASSERT_EQUAL(total, 10);
+	CU_ASSERT_EQUAL(busy, 6);
+	CU_ASSERT_EQUAL(aplace_cpu_parse("cpu0 1 2 3 4\n", &busy, &total),
+	    -1);
+	CU_ASSERT_EQUAL(aplace_cpu_parse("cpu  1 2\n", &busy, &total), -1);
+	CU_ASSERT_EQUAL(aplace_cpu_parse("", &busy, &total), -1);
+}
+
+static void
+test_cpu_idle(void)
+{
+	struct aplace_cpu c;
+
+	memset(&c, 0, sizeof(c));
+	c.ncpu = 4;
+	CU_ASSERT(aplace_cpu_due(&c, 0));
+	/* before a window is measured: nothing counts as idle */
+	CU_ASSERT_EQUAL(aplace_cpu_idle(&c), 0);
+	aplace_cpu_update(&c, 1000, 10000, 1000);
+	CU_ASSERT_EQUAL(aplace_cpu_idle(&c), 0);
+	CU_ASSERT(!aplace_cpu_due(&c, 1100));
+	CU_ASSERT(aplace_cpu_due(&c, 1000 + APLACE_CPU_WINDOW_MS));
+	/* 3 cores busy over the window: one idle, minus reserve: none */
+	aplace_cpu_update(&c, 1000 + 300, 10000 + 400, 1250);
+	CU_ASSERT_DOUBLE_EQUAL(c.idle_cores, 1.0, 1e-9);
+	CU_ASSERT_EQUAL(aplace_cpu_idle(&c), 0);
+	/* quiet window: 4 idle, 3 usable; each local job granted takes one */
+	aplace_cpu_update(&c, 1300, 10800, 1500);
+	CU_ASSERT_EQUAL(aplace_cpu_idle(&c), 3);
+	c.granted = 2;
+	CU_ASSERT_EQUAL(aplace_cpu_idle(&c), 1);
+	c.granted = 5;
+	CU_ASSERT_EQUAL(aplace_cpu_idle(&c), 0);
+	/* a new window forgets the grants; counters that went back: kept */
+	aplace_cpu_update(&c, 10, 20, 1800);
+	CU_ASSERT_EQUAL(c.granted, 0);
+	CU_ASSERT_DOUBLE_EQUAL(c.idle_cores, 4.0, 1e-9);
+}
+
+static struct place_cand
+srv(unsigned slots, unsigned freeslots, unsigned load, double ms_per_kb)
+{
+	struct place_cand c;
+
+	memset(&c, 0, sizeof(c));
+	c.eligible = 1;
+	c.slots = c.cpus = slots;
+	c.free_slots = freeslots;
+	c.load = load;
+	c.rtt_ms = 0.2;
+	c.ms_per_kb = ms_per_kb;
+	return c;
+}
+
+/* What the agent decides: remote unless local is clearly better. */
+static void
+test_local_decision(void)
+{
+	struct place_ctx x;
+	struct place_job j = { 100 * 1024 };
+	struct place_cand c[2];
+	int		 i, local;
+
+	memset(&x, 0, sizeof(x));
+	x.rng = 7;
+	/* idle servers as fast as we are: remote, even with idle cores */
+	c[0] = srv(4, 4, 0, 2.0);
+	c[1] = srv(4, 4, 0, 2.0);
+	aplace_ctx_fill(&x, 2.0, 2);
+	for (i = 0; i < 20; i++)
+		CU_ASSERT(place_choose(c, 2, &x, &j, 0) >= 0);
+	/* the owners of both are busy (90% foreign load): local */
+	c[0] = srv(4, 4, 90, 2.0);
+	c[1] = srv(4, 4, 90, 2.0);
+	CU_ASSERT_EQUAL(place_choose(c, 2, &x, &j, 0), PLACE_LOCAL);
+	/* ... but not without an idle core here */
+	aplace_ctx_fill(&x, 2.0, 0);
+	CU_ASSERT(place_choose(c, 2, &x, &j, 0) >= 0);
+	/* servers learned twice as slow as the base: local */
+	c[0] = srv(4, 4, 0, 4.0);
+	c[1] = srv(4, 4, 0, 4.0);
+	aplace_ctx_fill(&x, 2.0, 1);
+	CU_ASSERT_EQUAL(place_choose(c, 2, &x, &j, 0), PLACE_LOCAL);
+	/* no server with a free slot and no idle core: none */
+	c[0] = srv(4, 0, 0, 2.0);
+	c[1] = srv(4, 0, 0, 2.0);
+	aplace_ctx_fill(&x, 2.0, 0);
+	CU_ASSERT_EQUAL(place_choose(c, 2, &x, &j, 0), PLACE_NONE);
+	/* nonsense base rate: the prior */
+	aplace_ctx_fill(&x, NAN, 1);
+	CU_ASSERT_DOUBLE_EQUAL(x.local.ms_per_kb, PLACE_PRIOR_MS_PER_KB *
+	    APLACE_LOCAL_PENALTY, 1e-9);
+	/* over many draws with one loaded host, the fast one gets most */
+	c[0] = srv(4, 4, 0, 2.0);
+	c[1] = srv(4, 4, 90, 2.0);
+	aplace_ctx_fill(&x, 2.0, 0);
+	for (i = 0, local = 0; i < 100; i++)
+		local += place_choose(c, 2, &x, &j, 0) == 0;
+	CU_ASSERT(local == 100);
+}
+
+int
+init_aplace_tests(void)
+{
+	CU_pSuite s = CU_add_suite("aplace", NULL, NULL);
+
+	if (s == NULL ||
+	    !CU_add_test(s, "speed table", test_speed_table) ||
+	    !CU_add_test(s, "base rate", test_base_rate) ||
+	    !CU_add_test(s, "rtt smoothing", test_rtt) ||
+	    !CU_add_test(s, "/proc/stat parse", test_cpu_parse) ||
+	    !CU_add_test(s, "local idle cores", test_cpu_idle) ||
+	    !CU_add_test(s, "local decision", test_local_decision))
+		return -1;
+	return 0;
+}

@@ -1,0 +1,102 @@
+/*
+ * test_cpuquota.c - the parsers behind CPU quota detection (cpuquota.c):
+ * /proc/self/cgroup lines for v1 controllers and the v2 "0::" line,
+ * cpu.max, and the walk over a real (if absent, skipped) cgroup tree.
+ */
+#include <string.h>
+
+#include <CUnit/CUnit.h>
+
+#include "server/cpuquota.c"
+
+static void
+test_parse_cgroup(void)
+{
+	const char	*v1 = "9:name=systemd:/\n4:memory:/x/y\n2:cpuacct:/lab/h5\n"
+			    "1:cpu:/lab/h5\n0::/\n";
+	const char	*mixed = "3:cpu,cpuacct:/a/b\n0::/user.slice/u.scope";
+	char		 p[64];
+
+	CU_ASSERT_EQUAL(cpuquota_parse_cgroup(v1, "cpu", p, sizeof(p)), 0);
+	CU_ASSERT_STRING_EQUAL(p, "/lab/h5");
+	CU_ASSERT_EQUAL(cpuquota_parse_cgroup(v1, "cpuacct", p, sizeof(p)), 0);
+	CU_ASSERT_STRING_EQUAL(p, "/lab/h5");
+	CU_ASSERT_EQUAL(cpuquota_parse_cgroup(v1, "", p, sizeof(p)), 0);
+	CU_ASSERT_STRING_EQUAL(p, "/");
+	CU_ASSERT_EQUAL(cpuquota_parse_cgroup(v1, "cpuset", p, sizeof(p)), -1);
+	CU_ASSERT_EQUAL(cpuquota_parse_cgroup(mixed, "cpu", p, sizeof(p)), 0);
+	CU_ASSERT_STRING_EQUAL(p, "/a/b");
+	CU_ASSERT_EQUAL(cpuquota_parse_cgroup(mixed, "cpuacct", p, sizeof(p)),
+	    0);
+	CU_ASSERT_EQUAL(cpuquota_parse_cgroup(mixed, "", p, sizeof(p)), 0);
+	CU_ASSERT_STRING_EQUAL(p, "/user.slice/u.scope");
+	/* "cpu" is not "cpuacct" or "cpuset", and paths must be absolute */
+	CU_ASSERT_EQUAL(cpuquota_parse_cgroup("1:cpuset:/a\n", "cpu", p,
+	    sizeof(p)), -1);
+	CU_ASSERT_EQUAL(cpuquota_parse_cgroup("1:cpu:a\n", "cpu", p,
+	    sizeof(p)), -1);
+	CU_ASSERT_EQUAL(cpuquota_parse_cgroup("1:cpu:/long/path\n", "cpu", p,
+	    4), -1);
+	CU_ASSERT_EQUAL(cpuquota_parse_cgroup("", "cpu", p, sizeof(p)), -1);
+	CU_ASSERT_EQUAL(cpuquota_parse_cgroup("garbage\n::\n", "", p,
+	    sizeof(p)), -1);
+}
+
+static void
+test_parse_max(void)
+{
+	double	 c = 0;
+
+	CU_ASSERT_EQUAL(cpuquota_parse_max("max 100000\n", &c), 1);
+	CU_ASSERT_EQUAL(cpuquota_parse_max("45000 100000\n", &c), 0);
+	CU_ASSERT_DOUBLE_EQUAL(c, 0.45, 1e-9);
+	CU_ASSERT_EQUAL(cpuquota_parse_max("150000 100000", &c), 0);
+	CU_ASSERT_DOUBLE_EQUAL(c, 1.5, 1e-9);
+	CU_ASSERT_EQUAL(cpuquota_parse_max("0 100000\n", &c), -1);
+	CU_ASSERT_EQUAL(cpuquota_parse_max("x 100000\n", &c), -1);
+	CU_ASSERT_EQUAL(cpuquota_parse_max("100000\n", &c), -1);
+	CU_ASSERT_EQUAL(cpuquota_parse_max("", &c), -1);
+}
+
+static void
+test_path_up(void)
+{
+	char	 p[32] = "/a/b/c";
+
+	CU_ASSERT_EQUAL(path_up(p), 0);
+	CU_ASSERT_STRING_EQUAL(p, "/a/b");
+	CU_ASSERT_EQUAL(path_up(p), 0);
+	CU_ASSERT_EQUAL(path_up(p), 0);
+	CU_ASSERT_STRING_EQUAL(p, "/");
+	CU_ASSERT_EQUAL(path_up(p), -1);
+}
+
+static void
+test_find(void)
+{
+	struct cpuquota	 q;
+	uint64_t	 a, b;
+
+	/* Whatever this machine has: consistent answers, never a crash. */
+	if (cpuquota_find(&q) == 0) {
+		CU_ASSERT(q.cpus > 0);
+		CU_ASSERT_EQUAL(cpuquota_usage_us(&q, &a), 0);
+		CU_ASSERT_EQUAL(cpuquota_usage_us(&q, &b), 0);
+		CU_ASSERT(b >= a);
+	}
+	CU_ASSERT(cpuquota_ncpu() >= 1);
+}
+
+int
+init_cpuquota_tests(void)
+{
+	CU_pSuite s = CU_add_suite("cpuquota", NULL, NULL);
+
+	if (s == NULL ||
+	    !CU_add_test(s, "cgroup lines", test_parse_cgroup) ||
+	    !CU_add_test(s, "cpu.max", test_parse_max) ||
+	    !CU_add_test(s, "path up", test_path_up) ||
+	    !CU_add_test(s, "this machine", test_find))
+		return -1;
+	return 0;
+}
