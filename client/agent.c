@@ -208,6 +208,7 @@ ajob_hello(struct ajob *j, int query)
 {
 	struct agent	*a = j->a;
 	uint8_t		 hdr[PROTO_HDRLEN];
+	char		 note[200];
 
 	if (!a->warm && (query || !srv_any_usable(a))) {
 		j->state = AJ_HELD;	/* agent_hosts_changed lets it go */
@@ -221,8 +222,9 @@ ajob_hello(struct ajob *j, int query)
 	if (!srv_any_usable(a)) {
 		j->state = AJ_HELLO;
 		ajob_refuse(j, PROTO_R_BUSY, a->nhosts == 0 ?
-		    "no server found%s" : "no server with a free slot%s",
-		    a->pinned ? " in CCPOOL_HOSTS" : "");
+		    "no server found%s" : "no server with a free slot%s%s",
+		    a->pinned ? " in CCPOOL_HOSTS" : "",
+		    srv_untrusted_note(a, note, sizeof(note)));
 		return;
 	}
 	proto_header_write(hdr, "CCPL", PROTO_VERSION);
@@ -284,7 +286,7 @@ static void
 ajob_place(struct ajob *j)
 {
 	struct ahost	*h;
-	char		 err[256];
+	char		 err[256], note[200];
 	int		 local = 0;
 
 	while (j->ntried < AGENT_MAX_TRIES) {
@@ -305,7 +307,8 @@ ajob_place(struct ajob *j)
 		    "first%s", j->ntried > 0 ? " (after a failed server)" : "");
 	else if (j->ntried == 0)
 		ajob_refuse(j, PROTO_R_BUSY, "no server with a free slot for "
-		    "%s", j->tcid);
+		    "%s%s", j->tcid, srv_untrusted_note(j->a, note,
+		    sizeof(note)));
 	else
 		ajob_refuse(j, PROTO_R_BUSY, "%u server%s failed, last %s: %s",
 		    j->ntried, j->ntried > 1 ? "s" : "",

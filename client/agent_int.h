@@ -178,6 +178,12 @@ int		 srv_start(struct agent *a, char *err, size_t errlen);
 void		 srv_stop(struct agent *a);
 int		 srv_any_usable(struct agent *a);
 /*
+ * "" or " (untrusted: NAME: why[, and N more])" for a message saying why
+ * a job stays local, so CCPOOL_VERBOSE shows rogue or changed servers.
+ * Writes to buf (len bytes) and returns it.
+ */
+const char	*srv_untrusted_note(struct agent *a, char *buf, size_t len);
+/*
  * Where job j goes: a server, or NULL with *local set (here would finish
  * first) or clear (no server with a free slot).
  */

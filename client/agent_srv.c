@@ -535,6 +535,31 @@ fill_cand(struct place_cand *c, const struct ahost *h, const char *tcid)
 	c->down_until = h->bo.down_until;
 }
 
+const char *
+srv_untrusted_note(struct agent *a, char *buf, size_t len)
+{
+	struct ahost	*first = NULL;
+	size_t		 i, n = 0;
+	char		 name[DISC_NAME_MAX * 4], why[sizeof(first->untrusted) * 4];
+
+	buf[0] = '\0';
+	for (i = 0; i < a->nhosts; i++)
+		if (!a->hosts[i]->gone && a->hosts[i]->untrusted[0] != '\0' &&
+		    n++ == 0)
+			first = a->hosts[i];
+	if (first == NULL)
+		return buf;
+	log_escape(name, sizeof(name), first->name, strlen(first->name));
+	log_escape(why, sizeof(why), first->untrusted,
+	    strlen(first->untrusted));
+	if (n > 1)
+		snprintf(buf, len, " (untrusted: %s: %s, and %zu more)", name,
+		    why, n - 1);
+	else
+		snprintf(buf, len, " (untrusted: %s: %s)", name, why);
+	return buf;
+}
+
 int
 srv_any_usable(struct agent *a)
 {

@@ -91,7 +91,7 @@ quiet "before the test"
 a=$(wait_advert 15 '$1 == 2') || { quiet "at the start";
     fail "idle server does not offer 2 slots: $a"; }
 echo "idle advert (slots free load): $a"
-grep -q 'load: our CPU time from the ' "$S/h1/ccpoold.log" ||
+grep -q 'load: measured against .*; our CPU time from the ' "$S/h1/ccpoold.log" ||
     fail "the log does not say how our CPU time is measured"
 grep -o 'load: our CPU time from the [^;]*' "$S/h1/ccpoold.log" | head -1
 probe -q -o "$S/a.o" "$S/src/a.i" >/dev/null || fail "idle: a job failed"
@@ -136,8 +136,13 @@ probe -q -o "$S/slow.o" "$S/src/slow.i" >"$S/slow.log" 2>&1 &
 probe_pid=$!
 seen=
 for _ in $(seq 100); do
-	# every process below the runner: pid ppid class nice command
-	seen=$(ps -eo pid=,ppid=,cls=,ni=,comm= | awk -v r="$runner" '
+	# every process below the runner: class, nice, command (ps shows
+	# "-" as the nice of a SCHED_IDLE process: field 19 of
+	# /proc/PID/stat holds it)
+	seen=$(ps -eo pid=,ppid=,cls=,comm= | while read -r p pp c n; do
+		ni=$(awk '{ print $19 }' "/proc/$p/stat" 2>/dev/null)
+		echo "$p $pp $c ${ni:-?} $n"
+	    done | awk -v r="$runner" '
 	    { pp[$1] = $2; line[$1] = $3 " " $4 " " $5 }
 	    END { for (p in pp) { q = pp[p]; n = 0
 		while (q > 1 && q != r && n++ < 64) q = pp[q]

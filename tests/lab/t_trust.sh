@@ -121,6 +121,8 @@ wait_ls "any(.[]; .id == \"$fp1b\" and .trust == \"UNTRUSTED (key changed)\")" |
     fail "lsdistcc does not flag the changed key: $(ls3)"
 ccomp a || fail "compile with an untrusted server: $(cat "$S/ccomp.log")"
 grep -q -- '-> ' "$S/ccomp.log" && fail "job sent to a changed key"
+grep -q 'untrusted: .*key' "$S/ccomp.log" ||
+    fail "CCPOOL_VERBOSE does not name the untrusted server: $(cat "$S/ccomp.log")"
 [ "$(served "$A1")" = 0 ] || fail "the changed server got a job"
 h3 "$B/ccpool" --hosts | grep -q UNTRUSTED || fail "--hosts hides it"
 name=$(ls3 | jq -r ".[] | select(.id == \"$fp1b\") | .name")
