@@ -282,6 +282,52 @@ ajob_ready(struct ajob *j)
 	ajob_place(j);
 }
 
+/* Try the jobs waiting for a slot again in a moment. */
+static void
+wait_arm(struct agent *a)
+{
+	struct timeval	 tv = { 0, AGENT_SLOT_POLL_MS * 1000 };
+
+	if (a->wait_ev != NULL && !evtimer_pending(a->wait_ev, NULL))
+		evtimer_add(a->wait_ev, &tv);
+}
+
+static int
+waiting(const struct ajob *j, uint64_t round)
+{
+	return j->state == AJ_RUN && j->sc == NULL && j->wait_until != 0 &&
+	    j->wait_round != round;
+}
+
+/* The waiting jobs try again, the longest waiting first. */
+static void
+on_wait(evutil_socket_t fd, short what, void *arg)
+{
+	struct agent	*a = arg;
+	struct ajob	*j, *oldest;
+	static uint64_t	 round;
+
+	(void)fd;
+	(void)what;
+	round++;
+	for (;;) {
+		oldest = NULL;
+		for (j = a->jobs; j != NULL; j = j->next)
+			if (waiting(j, round) && (oldest == NULL ||
+			    j->wait_until < oldest->wait_until))
+				oldest = j;
+		if (oldest == NULL)
+			break;
+		oldest->wait_round = round;
+		ajob_place(oldest);	/* may free it */
+	}
+	for (j = a->jobs; j != NULL; j = j->next)
+		if (j->state == AJ_RUN && j->sc == NULL && j->wait_until != 0) {
+			wait_arm(a);
+			break;
+		}
+}
+
 static void
 ajob_place(struct ajob *j)
 {
@@ -293,6 +339,7 @@ ajob_place(struct ajob *j)
 		if ((h = srv_pick(j->a, j, &local)) == NULL)
 			break;
 		j->tried[j->ntried++] = h;
+		j->wait_until = 0;
 		if (srv_send(h, j, err, sizeof(err)) == 0) {
 			log_debug("%s -> %s (%s)%s", j->job.srcname, h->name,
 			    h->where, j->ntried > 1 ? " (resent)" : "");
@@ -302,6 +349,20 @@ ajob_place(struct ajob *j)
 		h->nfail++;
 		snprintf(h->lasterr, sizeof(h->lasterr), "%.150s", err);
 	}
+	/*
+	 * Every slot is taken and no local core is idle: compiling here
+	 * would only slow the preprocessing that feeds the servers, so the
+	 * job waits for a slot (bounded), as a server's queue would.
+	 */
+	if (!local && j->ntried == 0 && srv_any_for(j->a, j->tcid) &&
+	    (j->wait_until == 0 || agent_now_ms() < j->wait_until)) {
+		if (j->wait_until == 0) {
+			j->wait_until = agent_now_ms() + AGENT_SLOT_WAIT_MS;
+			wait_arm(j->a);
+		}
+		return;
+	}
+	j->wait_until = 0;
 	if (local)
 		ajob_refuse(j, PROTO_R_BUSY, "idle cores here: would finish "
 		    "first%s", j->ntried > 0 ? " (after a failed server)" : "");
@@ -649,9 +710,11 @@ agent_main(void)
 	    on_accept, &a);
 	a.idle_ev = evtimer_new(a.base, on_idle, &a);
 	a.cold_ev = evtimer_new(a.base, on_cold, &a);
+	a.wait_ev = evtimer_new(a.base, on_wait, &a);
 	a.sig_ev[0] = evsignal_new(a.base, SIGTERM, on_signal, &a);
 	a.sig_ev[1] = evsignal_new(a.base, SIGINT, on_signal, &a);
 	if (a.listen_ev == NULL || a.idle_ev == NULL || a.cold_ev == NULL ||
+	    a.wait_ev == NULL ||
 	    a.sig_ev[0] == NULL || a.sig_ev[1] == NULL)
 		fatalx("out of memory");
 	event_add(a.listen_ev, NULL);
@@ -685,6 +748,7 @@ agent_main(void)
 	agent_tc_free(a.tc);
 	event_free(a.idle_ev);
 	event_free(a.cold_ev);
+	event_free(a.wait_ev);
 	event_free(a.sig_ev[0]);
 	event_free(a.sig_ev[1]);
 	event_base_free(a.base);

@@ -33,6 +33,8 @@ struct disc_browser;
 #define AGENT_CONNECT_SEC	3	/* TCP connect timeout */
 #define AGENT_BROWSE_RETRY	10	/* s between tries to start discovery */
 #define AGENT_WARM_MAX		16	/* connections opened ahead of jobs */
+#define AGENT_SLOT_WAIT_MS	30000	/* a job waits this long for a slot */
+#define AGENT_SLOT_POLL_MS	50	/* how often waiting jobs try again */
 /*
  * TCP on server connections: unacknowledged data fails the connection
  * after AGENT_TCP_USER_TIMEOUT_MS (a write to a vanished host), and an
@@ -121,6 +123,8 @@ struct ajob {
 	uint64_t		 t_sent;	/* ms, sent to its current server */
 	uint64_t		 in_bytes;	/* preprocessed source */
 	double			 stretch;	/* contention placement assumed */
+	uint64_t		 wait_until;	/* ms: waiting for a slot; 0: no */
+	uint64_t		 wait_round;	/* last on_wait round that tried */
 };
 
 struct agent {
@@ -144,6 +148,7 @@ struct agent {
 	struct proto_dialect	 dialect;
 	struct proto_limits	 lim;
 	struct agent_tc		*tc;
+	struct event		*wait_ev;	/* jobs waiting for a slot */
 	SSL_CTX			*tls;
 	enum tls_trust		 trust;
 	char			 myfp[IDENT_FP_LEN];
@@ -177,6 +182,11 @@ void		 agent_job_failed(struct ajob *j, struct ahost *h, int fault,
 int		 srv_start(struct agent *a, char *err, size_t errlen);
 void		 srv_stop(struct agent *a);
 int		 srv_any_usable(struct agent *a);
+/*
+ * Is there a server that could take a job of toolchain tcid, once one of
+ * its slots is free (up, trusted, with the toolchain)?
+ */
+int		 srv_any_for(struct agent *a, const char *tcid);
 /*
  * "" or " (untrusted: NAME: why[, and N more])" for a message saying why
  * a job stays local, so CCPOOL_VERBOSE shows rogue or changed servers.

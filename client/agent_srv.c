@@ -561,6 +561,22 @@ srv_untrusted_note(struct agent *a, char *buf, size_t len)
 }
 
 int
+srv_any_for(struct agent *a, const char *tcid)
+{
+	struct place_cand c;
+	uint64_t	 now = agent_now_ms();
+	size_t		 i;
+
+	for (i = 0; i < a->nhosts; i++) {
+		fill_cand(&c, a->hosts[i], tcid);
+		if (c.eligible && c.slots > 0 && place_up(&a->hosts[i]->bo,
+		    now))
+			return 1;
+	}
+	return 0;
+}
+
+int
 srv_any_usable(struct agent *a)
 {
 	struct place_cand c;
