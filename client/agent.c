@@ -219,7 +219,8 @@ ajob_hello(struct ajob *j, int query)
 		ajob_hosts(j);
 		return;
 	}
-	if (!srv_any_usable(a)) {
+	/* no slot free now but a server to wait for: ajob_place waits */
+	if (!srv_any_usable(a) && !srv_any_for(a, NULL)) {
 		j->state = AJ_HELLO;
 		ajob_refuse(j, PROTO_R_BUSY, a->nhosts == 0 ?
 		    "no server found%s" : "no server with a free slot%s%s",

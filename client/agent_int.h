@@ -95,6 +95,7 @@ struct ahost {
 	unsigned		 nbadtc;
 	char			 badtc[AGENT_BADTC_MAX][PROTO_TCID_MAX + 1];
 	unsigned		 inflight;	/* our jobs there */
+	unsigned		 freed;		/* of ours ended since the advert */
 	struct place_backoff	 bo;
 	struct sconn		*idle;
 	unsigned		 nconn;
@@ -183,8 +184,8 @@ int		 srv_start(struct agent *a, char *err, size_t errlen);
 void		 srv_stop(struct agent *a);
 int		 srv_any_usable(struct agent *a);
 /*
- * Is there a server that could take a job of toolchain tcid, once one of
- * its slots is free (up, trusted, with the toolchain)?
+ * Is there a server that could take a job of toolchain tcid (NULL: of
+ * any), once one of its slots is free (up, trusted, with the toolchain)?
  */
 int		 srv_any_for(struct agent *a, const char *tcid);
 /*

@@ -50,6 +50,16 @@ now_us(void)
 
 /* Host table. */
 
+/* One of our jobs on h ended (answered, refused or failed). */
+static void
+host_job_ended(struct ahost *h)
+{
+	if (h->inflight > 0)
+		h->inflight--;
+	if (h->freed < h->slots)
+		h->freed++;
+}
+
 static struct ahost *
 host_find(struct agent *a, const char *name)
 {
@@ -303,6 +313,7 @@ on_disc(enum disc_event ev, const struct disc_host *dh, void *arg)
 	}
 	h->slots = dh->info.slots;
 	h->free_slots = dh->info.free_slots;
+	h->freed = 0;	/* the advert counts what ended before it */
 	h->cpus = dh->info.cpus;
 	h->load = dh->info.load;
 	h->ntc = dh->info.ntc <= DISC_TC_MAX ? dh->info.ntc : DISC_TC_MAX;
@@ -530,7 +541,13 @@ fill_cand(struct place_cand *c, const struct ahost *h, const char *tcid)
 	c->eligible = !h->gone && h->nss > 0 && h->untrusted[0] == '\0' &&
 	    !h->needprobe && (tcid == NULL || srv_has_tc(h, tcid));
 	c->slots = h->slots;
-	c->free_slots = h->free_slots;
+	/*
+	 * The advert lags a second or so: a slot one of our jobs freed since
+	 * is free already (without this, every slot turnover waits for the
+	 * next advert).
+	 */
+	c->free_slots = h->free_slots + h->freed < h->slots ?
+	    h->free_slots + h->freed : h->slots;
 	c->inflight = h->inflight;
 	c->down_until = h->bo.down_until;
 }
@@ -725,8 +742,8 @@ sconn_free(struct sconn *sc)
 		return;
 	if (sc->state == SC_IDLE)
 		idle_unlink(sc);
-	if (sc->job != NULL && sc->h->inflight > 0)
-		sc->h->inflight--;
+	if (sc->job != NULL)
+		host_job_ended(sc->h);
 	sc->h->nconn--;
 	bufferevent_free(sc->bev);
 	proto_result_reader_free(&sc->rr);
@@ -885,8 +902,7 @@ srv_release(struct sconn *sc)
 	if (sc->job != NULL) {
 		sc->job->sc = NULL;
 		sc->job = NULL;
-		if (h->inflight > 0)
-			h->inflight--;
+		host_job_ended(h);
 	}
 	if (h->gone || evbuffer_get_length(bufferevent_get_input(sc->bev))) {
 		sconn_free(sc);
@@ -958,8 +974,7 @@ on_refusal(struct sconn *sc, const struct proto_result *res)
 		log_warnx("server %s refused us: %s", h->name, msg);
 		sc->job = NULL;
 		j->sc = NULL;
-		if (h->inflight > 0)
-			h->inflight--;
+		host_job_ended(h);
 		sconn_free(sc);
 	} else
 		/* a refusal ends cleanly: the connection can serve again */
