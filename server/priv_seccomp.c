@@ -31,15 +31,7 @@
 
 #include <seccomp.h>
 
-#include "server/priv.h"
-
-#if defined(__SANITIZE_ADDRESS__)
-#define PRIV_SANITIZED	1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define PRIV_SANITIZED	1
-#endif
-#endif
+#include "server/priv.h"	/* PRIV_SANITIZED */
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 

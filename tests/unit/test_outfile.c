@@ -14,24 +14,10 @@
 #include <CUnit/CUnit.h>
 
 #include "client/outfile.c"
+#include "tests/unit/tmpdir.h"
 
 static char	 top[64];
 
-static void
-fresh_top(void)
-{
-	snprintf(top, sizeof(top), "/tmp/ccpool-test-outfile.XXXXXX");
-	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(top));
-}
-
-static void
-rm_top(void)
-{
-	char	 cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", top);
-	CU_ASSERT_EQUAL(system(cmd), 0);
-}
 
 static int
 nfiles(const char *dir)
@@ -83,7 +69,7 @@ test_commit(void)
 	struct stat	 st;
 	mode_t		 old;
 
-	fresh_top();
+	tmpdir_make(top, sizeof(top), "outfile");
 	snprintf(path, sizeof(path), "%s/x.o", top);
 	put(path, "old");
 	old = umask(022);
@@ -100,7 +86,7 @@ test_commit(void)
 	CU_ASSERT_EQUAL(stat(path, &st), 0);
 	CU_ASSERT_EQUAL(st.st_mode & 0777, 0644);
 	CU_ASSERT_EQUAL(nfiles(top), 1);
-	rm_top();
+	tmpdir_remove(top);
 }
 
 static void
@@ -109,7 +95,7 @@ test_abandon(void)
 	struct outfile	*o;
 	char		 path[128], err[256];
 
-	fresh_top();
+	tmpdir_make(top, sizeof(top), "outfile");
 	snprintf(path, sizeof(path), "%s/x.o", top);
 	put(path, "old");
 	o = outfile_new(path, err, sizeof(err));
@@ -119,7 +105,7 @@ test_abandon(void)
 	CU_ASSERT(content_is(path, "old"));
 	CU_ASSERT_EQUAL(nfiles(top), 1);
 	outfile_free(NULL);
-	rm_top();
+	tmpdir_remove(top);
 }
 
 static void
@@ -128,7 +114,7 @@ test_relative_and_errors(void)
 	struct outfile	*o;
 	char		 cwd[512], err[256], path[128];
 
-	fresh_top();
+	tmpdir_make(top, sizeof(top), "outfile");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(getcwd(cwd, sizeof(cwd)));
 	CU_ASSERT_EQUAL_FATAL(chdir(top), 0);
 	o = outfile_new("rel.o", err, sizeof(err));
@@ -149,7 +135,7 @@ test_relative_and_errors(void)
 	CU_ASSERT_EQUAL(outfile_commit(o, err, sizeof(err)), -1);
 	outfile_free(o);
 	CU_ASSERT_EQUAL(nfiles(top), 2);	/* rel.o and adir */
-	rm_top();
+	tmpdir_remove(top);
 }
 
 /* A kill mid-write (SIGTERM with the handler) leaves no litter. */
@@ -160,7 +146,7 @@ test_signal_cleanup(void)
 	pid_t	 pid;
 	int	 status;
 
-	fresh_top();
+	tmpdir_make(top, sizeof(top), "outfile");
 	snprintf(path, sizeof(path), "%s/x.o", top);
 	put(path, "old");
 	if ((pid = fork()) == 0) {
@@ -179,7 +165,7 @@ test_signal_cleanup(void)
 	CU_ASSERT(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
 	CU_ASSERT(content_is(path, "old"));
 	CU_ASSERT_EQUAL(nfiles(top), 1);
-	rm_top();
+	tmpdir_remove(top);
 }
 
 int

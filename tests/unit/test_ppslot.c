@@ -14,24 +14,10 @@
 #include <CUnit/CUnit.h>
 
 #include "client/ppslot.h"
+#include "tests/unit/tmpdir.h"
 
 static char	 top[64];
 
-static void
-fresh_top(void)
-{
-	snprintf(top, sizeof(top), "/tmp/ccpool-test-ppslot.XXXXXX");
-	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(top));
-}
-
-static void
-rm_top(void)
-{
-	char	 cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", top);
-	CU_ASSERT_EQUAL(system(cmd), 0);
-}
 
 static void
 test_limit(void)
@@ -75,7 +61,7 @@ test_bound(void)
 	char	 err[256];
 	int	 a, b, waited;
 
-	fresh_top();
+	tmpdir_make(top, sizeof(top), "ppslot");
 	a = ppslot_take(top, 2, &waited, err, sizeof(err));
 	CU_ASSERT(a >= 0);
 	CU_ASSERT_EQUAL(waited, 0);
@@ -93,7 +79,7 @@ test_bound(void)
 	CU_ASSERT_EQUAL(ppslot_take("/nonexistent/x", 2, NULL, err,
 	    sizeof(err)), -1);
 	CU_ASSERT(strstr(err, "/nonexistent/x") != NULL);
-	rm_top();
+	tmpdir_remove(top);
 }
 
 static void
@@ -105,7 +91,7 @@ test_wait_and_crash(void)
 	struct timespec	 t0, t1;
 	char		 c;
 
-	fresh_top();
+	tmpdir_make(top, sizeof(top), "ppslot");
 	/* a holder that dies (SIGKILL) frees its slot */
 	CU_ASSERT_EQUAL_FATAL(pipe(p), 0);
 	pid = fork();
@@ -148,7 +134,7 @@ test_wait_and_crash(void)
 	waitpid(pid, &st, 0);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	CU_ASSERT(t1.tv_sec - t0.tv_sec < 5);
-	rm_top();
+	tmpdir_remove(top);
 }
 
 int

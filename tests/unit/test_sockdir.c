@@ -12,24 +12,10 @@
 #include <CUnit/CUnit.h>
 
 #include "client/sockdir.c"
+#include "tests/unit/tmpdir.h"
 
 static char	 top[64];
 
-static void
-fresh_top(void)
-{
-	snprintf(top, sizeof(top), "/tmp/ccpool-test-sockdir.XXXXXX");
-	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(top));
-}
-
-static void
-rm_top(void)
-{
-	char	 cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", top);
-	CU_ASSERT_EQUAL(system(cmd), 0);
-}
 
 static void
 test_create_in_tmp(void)
@@ -38,7 +24,7 @@ test_create_in_tmp(void)
 	struct stat	 st;
 	mode_t		 old;
 
-	fresh_top();
+	tmpdir_make(top, sizeof(top), "sockdir");
 	old = umask(0277);	/* a hostile umask must not weaken or break it */
 	CU_ASSERT_EQUAL(sockdir_prepare(NULL, top, getuid(), dir, sizeof(dir),
 	    err, sizeof(err)), 0);
@@ -63,7 +49,7 @@ test_create_in_tmp(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "0755"));
 	CU_ASSERT_EQUAL(chmod(dir, 0711), 0);
 	CU_ASSERT_EQUAL(sockdir_check(dir, getuid(), err, sizeof(err)), -1);
-	rm_top();
+	tmpdir_remove(top);
 }
 
 static void
@@ -71,7 +57,7 @@ test_symlink_and_file_refused(void)
 {
 	char	 dir[256], err[256], real[256], name[256];
 
-	fresh_top();
+	tmpdir_make(top, sizeof(top), "sockdir");
 	snprintf(real, sizeof(real), "%s/elsewhere", top);
 	CU_ASSERT_EQUAL_FATAL(mkdir(real, 0700), 0);
 	snprintf(name, sizeof(name), "%s/ccpool-%lu", top,
@@ -91,7 +77,7 @@ test_symlink_and_file_refused(void)
 	}
 	CU_ASSERT_EQUAL(sockdir_prepare(NULL, top, getuid(), dir, sizeof(dir),
 	    err, sizeof(err)), -1);
-	rm_top();
+	tmpdir_remove(top);
 }
 
 static void
@@ -99,7 +85,7 @@ test_xdg(void)
 {
 	char	 dir[256], err[256], want[300], xdg[200];
 
-	fresh_top();
+	tmpdir_make(top, sizeof(top), "sockdir");
 	snprintf(xdg, sizeof(xdg), "%s/run", top);
 	CU_ASSERT_EQUAL_FATAL(mkdir(xdg, 0700), 0);
 	CU_ASSERT_EQUAL(sockdir_prepare(xdg, top, getuid(), dir, sizeof(dir),
@@ -127,7 +113,7 @@ test_xdg(void)
 	CU_ASSERT_EQUAL(sockdir_prepare(xdg, top, getuid(), dir, sizeof(dir),
 	    err, sizeof(err)), 0);
 	CU_ASSERT_STRING_EQUAL(dir, want);
-	rm_top();
+	tmpdir_remove(top);
 }
 
 static void
