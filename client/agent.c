@@ -287,7 +287,7 @@ ajob_ready(struct ajob *j)
 static void
 wait_arm(struct agent *a)
 {
-	struct timeval	 tv = { 0, AGENT_SLOT_POLL_MS * 1000 };
+	struct timeval	 tv = { 0, (suseconds_t)AGENT_SLOT_POLL_MS * 1000 };
 
 	if (a->wait_ev != NULL && !evtimer_pending(a->wait_ev, NULL))
 		evtimer_add(a->wait_ev, &tv);
@@ -668,6 +668,7 @@ agent_main(void)
 	struct agent	 a;
 	struct timeval	 tv;
 	char		 dir[256], tag[SPAWN_TAG_MAX], err[512];
+	const char	*pl;
 	int		 pidfd, busy, rc = 1;
 
 	memset(&a, 0, sizeof(a));
@@ -702,8 +703,8 @@ agent_main(void)
 	a.cpu.ncpu = sysconf(_SC_NPROCESSORS_ONLN) > 0 ?
 	    (unsigned)sysconf(_SC_NPROCESSORS_ONLN) : 1;
 	a.px.rng = (uint64_t)getpid() << 32 ^ a.start_ms;
-	a.local_ok = getenv("CCPOOL_PLACE_LOCAL") == NULL ||
-	    strcmp(getenv("CCPOOL_PLACE_LOCAL"), "0") != 0;
+	pl = getenv("CCPOOL_PLACE_LOCAL");
+	a.local_ok = pl == NULL || strcmp(pl, "0") != 0;
 	if ((a.base = event_base_new()) == NULL || (a.tc = agent_tc_new()) ==
 	    NULL)
 		fatalx("out of memory");

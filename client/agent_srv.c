@@ -193,7 +193,7 @@ advert_trust(struct agent *a, struct ahost *h)
 static void
 host_lost(struct ahost *h)
 {
-	struct timeval	 tv = { 0, 100 * 1000 };
+	struct timeval	 tv = { 0, (suseconds_t)100 * 1000 };
 
 	if (!h->needprobe)
 		log_info("%s: no job goes there until it answers again",
@@ -208,7 +208,7 @@ static void
 on_probe(evutil_socket_t fd, short what, void *arg)
 {
 	struct ahost	*h = arg;
-	struct timeval	 tv = { 0, 200 * 1000 };
+	struct timeval	 tv = { 0, (suseconds_t)200 * 1000 };
 	uint64_t	 now = agent_now_ms();
 
 	(void)fd;
@@ -650,7 +650,7 @@ srv_pick(struct agent *a, struct ajob *j, int *local)
 	if (a->nhosts == 0)
 		return NULL;
 	c = calloc(a->nhosts, sizeof(*c));
-	t = calloc(a->nhosts, sizeof(*t));
+	t = calloc(a->nhosts, sizeof(struct aplace_speeds *));
 	if (c == NULL || t == NULL) {
 		free(c);
 		free(t);

@@ -2,7 +2,7 @@
  * aplace.c - the agent's placement inputs: speed tables, RTT smoothing,
  * local idle cores.  See aplace.h.
  */
-#include <inttypes.h>
+#include <stdlib.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -63,9 +63,16 @@ aplace_cpu_parse(const char *text, uint64_t *busy, uint64_t *total)
 	if (p == NULL || *p == '\0')
 		return -1;
 	memset(v, 0, sizeof(v));
-	n = sscanf(p + 4, "%" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64
-	    " %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64, &v[0], &v[1],
-	    &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]);
+	for (p += 4, n = 0; n < 8; n++) {
+		char	*end;
+
+		while (*p == ' ')
+			p++;
+		if (*p < '0' || *p > '9')
+			break;
+		v[n] = strtoull(p, &end, 10);
+		p = end;
+	}
 	if (n < 4)
 		return -1;
 	/* user nice system idle iowait irq softirq steal (guest in user) */

@@ -297,11 +297,12 @@ wconn_open(struct wconn *c, const struct wrap_ctx *w, uint32_t version,
 	struct proto_result_reader rr;
 	struct proto_buf hello;
 	char		 tag[SPAWN_TAG_MAX], err[256];
-	char		*dir = c->dir;
+	char		*dir;
 	uint32_t	 v;
 	int		 rc;
 
 	memset(c, 0, sizeof(*c));
+	dir = c->dir;
 	c->fd = -1;
 	proto_limits_default(&c->lim);
 	if (proto_dialect_init(&c->d, PROTO_DIALECT_CCPOOL1, &c->lim, why,

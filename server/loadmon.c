@@ -60,7 +60,7 @@ read_text(int dirfd, const char *path, char *buf, size_t cap)
 static int
 cgroup2_mount(char *mnt, size_t cap)
 {
-	char	 line[1024], root[512], mp[512], *dash;
+	char	 line[1024], root[512], mp[512];
 	FILE	*f;
 	int	 found = 0;
 
@@ -68,7 +68,7 @@ cgroup2_mount(char *mnt, size_t cap)
 		return -1;
 	while (!found && fgets(line, sizeof(line), f) != NULL) {
 		/* id parent maj:min root mountpoint ... - fstype source */
-		if ((dash = strstr(line, " - cgroup2 ")) == NULL ||
+		if (strstr(line, " - cgroup2 ") == NULL ||
 		    sscanf(line, "%*s %*s %*s %511s %511s", root, mp) != 2)
 			continue;
 		if (strcmp(root, "/") == 0 && strchr(mp, '\\') == NULL &&
