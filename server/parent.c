@@ -62,18 +62,12 @@ usage(void)
 	exit(2);
 }
 
-/* CPUs for the defaults: a CPU quota on our cgroup counts (cpuquota.h). */
-static unsigned
-ncpu(void)
-{
-	return cpuquota_ncpu();
-}
-
 /* Defaults, then the file, then the command line.  -1 with err set. */
 static int
 load_conf(struct srvconf *c, char *err, size_t errlen)
 {
-	srvconf_defaults(c, ncpu());
+	/* a CPU quota on our cgroup counts (cpuquota.h) */
+	srvconf_defaults(c, cpuquota_ncpu());
 	if (srvconf_load(c, PP.conf_path, PP.conf_must_exist, err, errlen) ==
 	    -1)
 		return -1;

@@ -273,6 +273,18 @@ lab_kill() {
 	return 0
 }
 
+# lab_wait_ccpool I N LSDISTCC: until LSDISTCC on host I sees at least N
+# ccpool hosts; bounded (20 listens of 0.5 s).  Returns 0, or 1 if not.
+lab_wait_ccpool() {
+	local i=${1:-} want=${2:-} ls=${3:-} n c
+	for n in $(seq 20); do
+		c=$(lab_exec "$i" "$ls" -t 0.5 --json 2>/dev/null |
+		    jq '[.[] | select(.kind == "ccpool")] | length')
+		[ "${c:-0}" -ge "$want" ] && return 0
+	done
+	return 1
+}
+
 # --- interface: CPU quotas (cgroups) ---------------------------------------------
 
 # A host given a quota by lab_cgroup lives in cgroup ID/hI of the cpu

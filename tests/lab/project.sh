@@ -70,3 +70,16 @@ proj_compare_g() {
 	echo "$n -g objects compared (code, data, debug info but columns), $bad differ"
 	[ "$bad" -eq 0 ] && [ "$n" -gt 0 ]
 }
+
+# proj_slow_source DIR N: DIR/slow.c, N functions that take a while to
+# compile at -O2 (to see a job running, queued or over a quota), and its
+# preprocessed DIR/slow.i.
+proj_slow_source() {
+	local i
+	for i in $(seq "$2"); do
+		printf 'int g%d(int *p, int n) { int s = 0; ' "$i"
+		printf 'for (int i = 0; i < n; i++) s += p[i] * %d ^ (s >> 3); ' "$i"
+		printf 'return s; }\n'
+	done >"$1/slow.c"
+	gcc -E "$1/slow.c" -o "$1/slow.i"
+}

@@ -27,15 +27,7 @@ jobs_on() {	# jobs_on I: jobs ccpoold on hI finished
 	h3 curl -sk --max-time 5 "https://$(lab_addr "$1"):3634/status" |
 	    jq -r '.counters.jobs_done'
 }
-wait_hosts() {	# wait_hosts N: h3 sees at least N ccpool hosts
-	local n c
-	for n in $(seq 20); do
-		c=$(h3 "$B/lsdistcc" -t 0.5 --json 2>/dev/null |
-		    jq '[.[] | select(.kind == "ccpool")] | length')
-		[ "${c:-0}" -ge "$1" ] && return 0
-	done
-	return 1
-}
+wait_hosts() { lab_wait_ccpool 3 "$1" "$B/lsdistcc"; }
 
 # job directories inside the lab: a kill -9 below leaves its own behind;
 # started as root, ccpoold runs as nobody (and makes $S/work for it);

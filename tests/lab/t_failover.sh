@@ -37,15 +37,7 @@ mkdir -p -m 700 "$RUN"
 h3() { lab_exec 3 env XDG_RUNTIME_DIR="$RUN" "$@"; }
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 alog() { cat "$RUN"/ccpool/agent*.log 2>/dev/null; }
-wait_hosts() {	# wait_hosts N: h3 sees at least N ccpool hosts
-	local n c
-	for n in $(seq 20); do
-		c=$(h3 "$B/lsdistcc" -t 0.5 --json 2>/dev/null |
-		    jq '[.[] | select(.kind == "ccpool")] | length')
-		[ "${c:-0}" -ge "$1" ] && return 0
-	done
-	return 1
-}
+wait_hosts() { lab_wait_ccpool 3 "$1" "$B/lsdistcc"; }
 # wait_log PATTERN COUNT TENTHS: the agent's log has more than COUNT lines
 # matching PATTERN, polled every 10 ms for at most TENTHS/10 s
 wait_log() {

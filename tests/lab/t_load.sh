@@ -15,6 +15,7 @@
 # host's view; only h1 runs a server here.
 set -u
 . "$(dirname "$0")/lab.sh"
+. "$(dirname "$0")/project.sh"
 B=${CCPOOL_BUILD:?}
 fail() {
 	echo "FAIL: $*"
@@ -31,14 +32,7 @@ h2() { lab_exec 2 env XDG_RUNTIME_DIR="$RUN" "$@"; }
 printf 'int f(int x) { return x + 1; }\n' >"$S/src/a.c"
 gcc -E "$S/src/a.c" -o "$S/src/a.i"
 # a source that takes a few seconds to compile, to see a job running
-{
-	for i in $(seq 1500); do
-		printf 'int g%d(int *p, int n) { int s = 0; ' "$i"
-		printf 'for (int i = 0; i < n; i++) s += p[i] * %d ^ (s >> 3); ' "$i"
-		printf 'return s; }\n'
-	done
-} >"$S/src/slow.c"
-gcc -E "$S/src/slow.c" -o "$S/src/slow.i"
+proj_slow_source "$S/src" 1500
 
 # load_tolerance 60: the lab's own daemons (and a little of other work
 # on the machine) cost no slot; two hogs are 2 CPUs, 1.4 beyond it

@@ -21,6 +21,7 @@
 #      flipped bit fails the connection, and the server keeps serving.
 set -u
 . "$(dirname "$0")/lab.sh"
+. "$(dirname "$0")/project.sh"
 B=${CCPOOL_BUILD:?}
 fail() {
 	echo "FAIL: $*"
@@ -39,14 +40,7 @@ mkdir -p "$S/src"
 printf 'int f(int x) { return x + 1; }\n' >"$S/src/a.c"
 gcc -E "$S/src/a.c" -o "$S/src/a.i"
 # a source that takes a while to compile, for the quota test
-{
-	for i in $(seq 400); do
-		printf 'int g%d(int *p, int n) { int s = 0; ' "$i"
-		printf 'for (int i = 0; i < n; i++) s += p[i] * %d ^ (s >> 3); ' "$i"
-		printf 'return s; }\n'
-	done
-} >"$S/src/slow.c"
-gcc -E "$S/src/slow.c" -o "$S/src/slow.i"
+proj_slow_source "$S/src" 400
 
 # every lab host shares this machine's CPUs: the other hosts' work is not
 # this server's owner at work (bench_office.sh emulates owners), so the
