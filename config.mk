@@ -4,6 +4,8 @@ VERSION = 0.1.0
 # paths
 PREFIX = /usr/local
 MANPREFIX = $(PREFIX)/share/man
+# ccpoold.service and ccpool.slice (not enabled by make install)
+SYSTEMDUNITDIR = $(PREFIX)/lib/systemd/system
 
 # libraries, all from Debian packages (see `make deps`)
 PKGS = avahi-client libevent libevent_openssl json-c libzstd libcurl openssl libseccomp

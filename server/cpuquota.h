@@ -49,4 +49,25 @@ int	cpuquota_parse_cgroup(const char *text, const char *controller,
  * quota) or -1 (malformed). */
 int	cpuquota_parse_max(const char *text, double *cpus);
 
+/* Path helpers, shared with cgweight.c. */
+
+/*
+ * One line of /proc/self/mountinfo: if it mounts the v1 hierarchy holding
+ * controller (or cgroup2 for controller ""), copy its mount point to mnt
+ * and its root inside the hierarchy to root and return 0; else -1.
+ */
+int	cpuquota_parse_mount(const char *line, const char *controller,
+	    char *mnt, size_t mcap, char *root, size_t rcap);
+
+/*
+ * The directory of cgroup path (a path in the hierarchy) under a mount at
+ * mnt whose root is root.  0, or -1 when path is not under root (or out
+ * does not hold it).
+ */
+int	cpuquota_cg_dir(const char *mnt, const char *root, const char *path,
+	    char *out, size_t cap);
+
+/* Drop the last component of a hierarchy path in place; -1 at "/". */
+int	cpuquota_path_up(char *p);
+
 #endif

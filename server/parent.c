@@ -26,6 +26,7 @@
 #include <event2/event.h>
 
 #include "common/log.h"
+#include "server/cgweight.h"
 #include "server/loadmon.h"
 #include "server/priv.h"
 #include "server/cpuquota.h"
@@ -364,8 +365,9 @@ main(int argc, char *argv[])
 	int		 ch, debug = 0, verbose = 0, check = 0, i;
 	size_t		 n;
 	const int	 sigs[4] = { SIGHUP, SIGTERM, SIGINT, SIGCHLD };
-	char		 err[512], abspath[PATH_MAX];
+	char		 err[512], abspath[PATH_MAX], cgwhy[512];
 	const char	*arg;
+	int		 cgw;
 
 	PP.conf_path = SRVCONF_PATH;
 	while ((ch = getopt(argc, argv, "df:np:Pu:v")) != -1) {
@@ -452,6 +454,8 @@ main(int argc, char *argv[])
 	else
 		log_info("not started as root: no user switch, processes "
 		    "run as uid %lu", (unsigned long)PP.user.uid);
+	/* Our cgroup, as the jobs will have it: before any privilege goes. */
+	cgw = cgweight_check(cgwhy, sizeof(cgwhy));
 
 	for (i = 0; i < P_COUNT; i++) {
 		ctl[i][0] = ctl[i][1] = -1;
@@ -512,6 +516,15 @@ main(int argc, char *argv[])
 	log_info("ccpoold %s started: %u slots, queue %u, sandbox %s, "
 	    "trust %s, key %s", VERSION, PP.conf.slots, PP.conf.queue,
 	    PP.conf.sandbox, PP.conf.trust, PP.conf.fingerprint);
+	if (cgw == 0)
+		log_warnx("jobs run SCHED_IDLE but %s: run ccpoold from "
+		    "ccpoold.service (ccpool.slice, CPUWeight=1) to keep the "
+		    "owner's work first", cgwhy);
+	else if (cgw == 1)
+		log_info("jobs yield to the owner's work: %s", cgwhy);
+	else
+		log_info("cannot tell whether jobs yield to other cgroups: %s",
+		    cgwhy);
 	for (i = 0, n = 0; i < P_COUNT; i++)
 		n += PP.pid[i] > 0;
 	if (n > 0)

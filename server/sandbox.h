@@ -60,8 +60,9 @@ struct sandbox_ops {
 /*
  * In a job's child before exec (async-signal-safe, every sandbox): the
  * lowest priority there is, so the desktop's owner barely notices the
- * job: SCHED_IDLE, nice 19, the idle I/O class, and RLIMIT_NICE 0 so
- * the job cannot raise any of them again.  Returns 0, or -1 with errno
+ * job: SCHED_IDLE, nice 19, its autogroup (if any) at nice 19, the idle
+ * I/O class, and RLIMIT_NICE 0 so the job cannot raise any of them
+ * again.  Returns 0, or -1 with errno
  * set (what failed is in *what).
  */
 int	sbx_lowest_priority(const char **what);

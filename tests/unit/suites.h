@@ -27,7 +27,8 @@
 	X(aplace) \
 	X(ppslot) \
 	X(load) \
-	X(cpuquota)
+	X(cpuquota) \
+	X(cgweight)
 
 #define X(m) int init_##m##_tests(void);
 UNIT_SUITES

@@ -63,12 +63,12 @@ test_path_up(void)
 {
 	char	 p[32] = "/a/b/c";
 
-	CU_ASSERT_EQUAL(path_up(p), 0);
+	CU_ASSERT_EQUAL(cpuquota_path_up(p), 0);
 	CU_ASSERT_STRING_EQUAL(p, "/a/b");
-	CU_ASSERT_EQUAL(path_up(p), 0);
-	CU_ASSERT_EQUAL(path_up(p), 0);
+	CU_ASSERT_EQUAL(cpuquota_path_up(p), 0);
+	CU_ASSERT_EQUAL(cpuquota_path_up(p), 0);
 	CU_ASSERT_STRING_EQUAL(p, "/");
-	CU_ASSERT_EQUAL(path_up(p), -1);
+	CU_ASSERT_EQUAL(cpuquota_path_up(p), -1);
 }
 
 static void
