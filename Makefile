@@ -24,14 +24,16 @@ LSDISTCC = lsdistcc/lsdistcc.c lsdistcc/ls_probe.c lsdistcc/ls_print.c \
 SERVER = server/parent.c server/net.c server/runner.c server/pub.c \
 	server/proc.c server/sandbox_none.c server/sandbox_linux.c \
 	server/srvid.c server/load.c server/loadmon.c server/cpuquota.c \
-	server/priv.c server/priv_seccomp.c
+	server/priv.c server/priv_seccomp.c server/cgweight.c
 CCPOOL = client/ccpool.c client/wrap.c client/masq.c client/outfile.c
 AGENT = client/agent_main.c client/agent.c client/agent_srv.c \
-	client/agent_tc.c client/place.c client/aplace.c client/idcmd.c
+	client/agent_tc.c client/place.c client/aplace.c client/idcmd.c \
+	server/cpuquota.c
 CLIENT = client/args.c
 BIN = lsdistcc ccpool ccpool-agent ccpoold
 MAN1 = man/lsdistcc.1 man/ccpool.1
 MAN8 = man/ccpoold.8
+UNITS = server/ccpool.slice server/ccpoold.service
 
 # tests: one CUnit runner, fuzz harnesses, lab helpers
 UNIT = tests/runner.c tests/unit/test_disc_txt.c tests/unit/test_disc_poll.c \
@@ -42,7 +44,8 @@ UNIT = tests/runner.c tests/unit/test_disc_txt.c tests/unit/test_disc_poll.c \
 	tests/unit/test_args.c tests/unit/test_toolchain.c \
 	tests/unit/test_ipc.c tests/unit/test_srvconf.c tests/unit/test_ident.c tests/unit/test_sandbox.c \
 	 tests/unit/test_priv.c tests/unit/test_aplace.c tests/unit/test_ppslot.c \
-	tests/unit/test_load.c tests/unit/test_cpuquota.c
+	tests/unit/test_load.c tests/unit/test_cpuquota.c \
+	tests/unit/test_cgweight.c
 FUZZERS = txt proto hosts args ipc conf cert
 LABBIN = pubtest relay evilcc
 TOOLBIN = srvprobe sbxbench
@@ -100,6 +103,7 @@ TESTBIN = $(B)/runner $(FUZZERS:%=$(B)/fuzz_%) $(LABBIN:%=$(B)/%) \
 # inputs, then the lab tests (network namespaces; needs root).
 check: all $(TESTBIN)
 	$(B)/runner
+	tests/check_units.sh $(abspath $(B))
 	@for f in $(FUZZERS); do \
 		echo "fuzz_$$f: corpus + 20000 generated inputs"; \
 		$(B)/fuzz_$$f -n 20000 tests/fuzz/corpus/$$f/* || exit 1; \
@@ -176,11 +180,19 @@ install: all
 	for m in $(MAN1); do install -m 644 $$m $(DESTDIR)$(MANPREFIX)/man1/; done
 	mkdir -p $(DESTDIR)$(MANPREFIX)/man8
 	for m in $(MAN8); do install -m 644 $$m $(DESTDIR)$(MANPREFIX)/man8/; done
+	@# systemd units, ExecStart at the installed ccpoold; not enabled
+	mkdir -p $(DESTDIR)$(SYSTEMDUNITDIR)
+	for u in $(UNITS); do \
+		sed 's|@BINDIR@|$(PREFIX)/bin|g' $$u \
+		    >$(DESTDIR)$(SYSTEMDUNITDIR)/$${u##*/} && \
+		chmod 644 $(DESTDIR)$(SYSTEMDUNITDIR)/$${u##*/} || exit 1; \
+	done
 
 uninstall:
 	for b in $(BIN); do rm -f $(DESTDIR)$(PREFIX)/bin/$$b; done
 	for m in $(MAN1); do rm -f $(DESTDIR)$(MANPREFIX)/man1/$${m##*/}; done
 	for m in $(MAN8); do rm -f $(DESTDIR)$(MANPREFIX)/man8/$${m##*/}; done
+	for u in $(UNITS); do rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/$${u##*/}; done
 
 clean:
 	rm -rf build build-san build-fuzz

@@ -143,6 +143,39 @@ ajob_refuse(struct ajob *j, uint32_t reason, const char *fmt, ...)
 	proto_buf_free(&b);
 }
 
+/*
+ * Placed here: the wrapper compiles the job itself (at nice 19: behind
+ * the preprocessing that feeds the servers) and its compiler keeps the
+ * connection open until it exits: the agent counts the job as running
+ * here until then and learns the local speed from the time it took
+ * (wrapper_event).
+ */
+static void
+ajob_local(struct ajob *j, const char *note)
+{
+	struct proto_buf b;
+	char		 err[128];
+
+	log_info("%s: local: would finish first here%s", j->job.srcname,
+	    note);
+	proto_buf_init(&b);
+	if (proto_refusal_encode(j->job.id, PROTO_R_LOCAL, "placed here: "
+	    "would finish first", &j->a->lim, &b, err, sizeof(err)) == -1) {
+		log_warnx("refusal: %s", err);
+		proto_buf_free(&b);
+		ajob_free(j);
+		return;
+	}
+	if (ajob_write(j, b.data, b.len) == -1) {
+		proto_buf_free(&b);
+		return;		/* j is gone */
+	}
+	proto_buf_free(&b);
+	j->state = AJ_LOCAL;
+	j->t_sent = agent_now_ms();
+	j->a->local_running++;
+}
+
 /* Answer a host query: CCPL 1, one MSG_ per host, DONE 0. */
 static void
 ajob_hosts(struct ajob *j)
@@ -365,8 +398,7 @@ ajob_place(struct ajob *j)
 	}
 	j->wait_until = 0;
 	if (local)
-		ajob_refuse(j, PROTO_R_BUSY, "idle cores here: would finish "
-		    "first%s", j->ntried > 0 ? " (after a failed server)" : "");
+		ajob_local(j, j->ntried > 0 ? " (after a failed server)" : "");
 	else if (j->ntried == 0)
 		ajob_refuse(j, PROTO_R_BUSY, "no server with a free slot for "
 		    "%s%s", j->tcid, srv_untrusted_note(j->a, note,
@@ -499,6 +531,11 @@ wrapper_read(struct bufferevent *bev, void *arg)
 	size_t		 avail, need;
 	ssize_t		 n;
 
+	if (j->state == AJ_LOCAL) {
+		/* nothing more is expected: ignore it */
+		evbuffer_drain(in, evbuffer_get_length(in));
+		return;
+	}
 	while (j->state == AJ_HELLO || j->state == AJ_JOB) {
 		avail = evbuffer_get_length(in);
 		if (avail < PROTO_HDRLEN)
@@ -549,8 +586,12 @@ wrapper_event(struct bufferevent *bev, short what, void *arg)
 	struct ajob	*j = arg;
 
 	(void)bev;
-	(void)what;
-	/* the wrapper went away (Ctrl-C...): drop its job everywhere */
+	if (j->state == AJ_LOCAL && (what & BEV_EVENT_EOF))
+		/* the local compile ended: how fast was it? */
+		place_learn(aplace_speed(&j->a->local_spd, j->tcid, 1),
+		    (double)(agent_now_ms() - j->t_sent), j->in_bytes,
+		    j->stretch);
+	/* the wrapper went away (done, Ctrl-C...): drop its job everywhere */
 	ajob_free(j);
 }
 
@@ -584,6 +625,8 @@ ajob_free(struct ajob *j)
 	if (j == NULL || j->state == AJ_DEAD)
 		return;
 	a = j->a;
+	if (j->state == AJ_LOCAL && a->local_running > 0)
+		a->local_running--;
 	j->state = AJ_DEAD;
 	for (p = &a->jobs; *p != NULL; p = &(*p)->next)
 		if (*p == j) {
@@ -700,8 +743,9 @@ agent_main(void)
 		fatalx("%s", err);
 	a.idle_sec = idle_seconds();
 	a.start_ms = agent_now_ms();
-	a.cpu.ncpu = sysconf(_SC_NPROCESSORS_ONLN) > 0 ?
-	    (unsigned)sysconf(_SC_NPROCESSORS_ONLN) : 1;
+	/* under a CPU quota its CPUs are the machine (cpuquota.h) */
+	a.cpu.ncpu = cpuquota_ncpu();
+	a.have_quota = cpuquota_find(&a.quota) == 0 && a.quota.cpus > 0;
 	a.px.rng = (uint64_t)getpid() << 32 ^ a.start_ms;
 	pl = getenv("CCPOOL_PLACE_LOCAL");
 	a.local_ok = pl == NULL || strcmp(pl, "0") != 0;

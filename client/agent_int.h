@@ -22,6 +22,7 @@
 #include "common/proto.h"
 #include "common/tls.h"
 #include "discovery/disc_hosts.h"
+#include "server/cpuquota.h"
 
 struct event_base;
 struct event;
@@ -80,7 +81,7 @@ struct ahost {
 	char			 fp[IDENT_FP_LEN];	/* advertised key */
 	char			 sec[DISC_SEC_MAX];	/* advertised mode */
 	char			 untrusted[200];	/* "": may get jobs */
-	unsigned		 slots, free_slots;
+	unsigned		 slots, free_slots, queue;
 	unsigned		 cpus, load;	/* advertised */
 	double			 srtt_ms;	/* smoothed RTT; 0: unmeasured */
 	struct aplace_speeds	 spd;		/* learned, per toolchain */
@@ -108,8 +109,10 @@ struct ajob {
 	struct ajob		*next;
 	struct agent		*a;
 	struct bufferevent	*bev;
-	enum { AJ_HELLO, AJ_HELD, AJ_JOB, AJ_RUN, AJ_CLOSING, AJ_DEAD }
-				 state;
+	/* AJ_LOCAL: placed here; the wrapper's compiler holds the socket
+	 * open until it exits */
+	enum { AJ_HELLO, AJ_HELD, AJ_JOB, AJ_RUN, AJ_LOCAL, AJ_CLOSING,
+	    AJ_DEAD }		 state;
 	int			 query;		/* CCPL 0: --hosts, -j */
 	struct proto_job_reader	 jr;
 	struct proto_job	 job;
@@ -155,6 +158,10 @@ struct agent {
 	char			 myfp[IDENT_FP_LEN];
 	char			 pins[512];	/* known_servers file */
 	struct aplace_cpu	 cpu;		/* local idle cores */
+	struct cpuquota		 quota;		/* ... under this quota */
+	int			 have_quota;
+	struct aplace_speeds	 local_spd;	/* local compile speed */
+	unsigned		 local_running;	/* jobs in AJ_LOCAL */
 	struct place_ctx	 px;		/* placement's random state... */
 	int			 local_ok;	/* CCPOOL_LOCAL_FIRST not 0 */
 };

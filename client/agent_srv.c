@@ -313,6 +313,7 @@ on_disc(enum disc_event ev, const struct disc_host *dh, void *arg)
 	}
 	h->slots = dh->info.slots;
 	h->free_slots = dh->info.free_slots;
+	h->queue = dh->info.queue;
 	h->freed = 0;	/* the advert counts what ended before it */
 	h->cpus = dh->info.cpus;
 	h->load = dh->info.load;
@@ -548,6 +549,7 @@ fill_cand(struct place_cand *c, const struct ahost *h, const char *tcid)
 	 */
 	c->free_slots = h->free_slots + h->freed < h->slots ?
 	    h->free_slots + h->freed : h->slots;
+	c->queue = h->queue;
 	c->inflight = h->inflight;
 	c->down_until = h->bo.down_until;
 }
@@ -609,8 +611,10 @@ srv_any_usable(struct agent *a)
 }
 
 /*
- * A new /proc/stat sample for the local idle cores, when one is due
- * (srv_start takes the first, so the first job sees a measured window).
+ * A new sample for the local idle cores, when one is due (srv_start
+ * takes the first, so the first job sees a measured window): under a CPU
+ * quota (a container, a slice) the quota's usage, in microseconds of
+ * quota-sized CPUs; else /proc/stat.
  */
 static void
 cpu_sample(struct agent *a, uint64_t now)
@@ -622,6 +626,13 @@ cpu_sample(struct agent *a, uint64_t now)
 
 	if (!aplace_cpu_due(&a->cpu, now))
 		return;
+	if (a->have_quota && cpuquota_usage_us(&a->quota, &busy) == 0) {
+		busy = (uint64_t)((double)busy * a->cpu.ncpu /
+		    a->quota.cpus);
+		total = now * 1000 * a->cpu.ncpu;
+		aplace_cpu_update(&a->cpu, busy, total, now);
+		return;
+	}
 	if ((fd = open("/proc/stat", O_RDONLY | O_CLOEXEC)) == -1)
 		return;
 	n = read(fd, buf, sizeof(buf) - 1);
@@ -676,8 +687,9 @@ srv_pick(struct agent *a, struct ajob *j, int *local)
 		    base;
 	}
 	cpu_sample(a, now);
-	aplace_ctx_fill(&a->px, base, a->local_ok ?
-	    aplace_cpu_idle(&a->cpu) : 0);
+	aplace_ctx_fill(&a->px, base, aplace_speed(&a->local_spd, j->tcid, 0),
+	    a->local_ok ? aplace_local_free(&a->cpu, a->local_running) : 0,
+	    a->local_running, a->cpu.ncpu);
 	pj.in_bytes = j->in_bytes;
 	pick = place_choose(c, a->nhosts, &a->px, &pj, now);
 	j->stretch = 1;
@@ -685,7 +697,7 @@ srv_pick(struct agent *a, struct ajob *j, int *local)
 		(void)place_eta(&c[pick], &a->px, &pj, now, &j->stretch);
 	free(c);
 	if (pick == PLACE_LOCAL) {
-		a->cpu.granted++;
+		j->stretch = a->px.local_stretch;
 		*local = 1;
 		return NULL;
 	}

@@ -103,7 +103,6 @@ aplace_cpu_update(struct aplace_cpu *c, uint64_t busy, uint64_t total,
 	c->total = total;
 	c->t_ms = now_ms;
 	c->have = 1;
-	c->granted = 0;
 }
 
 int
@@ -114,16 +113,14 @@ aplace_cpu_due(const struct aplace_cpu *c, uint64_t now_ms)
 }
 
 unsigned
-aplace_cpu_idle(const struct aplace_cpu *c)
+aplace_local_free(const struct aplace_cpu *c, unsigned running)
 {
-	double		 f;
+	unsigned	 n = c->ncpu ? c->ncpu : 1;
 
-	f = (c->have ? c->idle_cores : 0) - APLACE_LOCAL_RESERVE;
-	if (!(f >= 1.0))
+	if (running >= n || !(c->have && c->idle_cores >=
+	    APLACE_LOCAL_MIN_IDLE))
 		return 0;
-	if (f > 4096)
-		f = 4096;
-	return (unsigned)f > c->granted ? (unsigned)f - c->granted : 0;
+	return n - running;
 }
 
 double
@@ -145,11 +142,20 @@ aplace_base_rate(struct aplace_speeds *const *t, size_t n, const char *tc)
 }
 
 void
-aplace_ctx_fill(struct place_ctx *x, double base_rate, unsigned local_idle)
+aplace_ctx_fill(struct place_ctx *x, double base_rate,
+    const struct place_speed *learned, unsigned local_free,
+    unsigned running, unsigned ncpu)
 {
 	if (!(base_rate > 0) || !isfinite(base_rate))
 		base_rate = PLACE_PRIOR_MS_PER_KB;
-	x->local.ms_per_kb = base_rate * APLACE_LOCAL_PENALTY;
-	x->local.n = 1;
-	x->local_idle = local_idle;
+	if (learned != NULL && learned->n > 0 && learned->ms_per_kb > 0)
+		x->local = *learned;
+	else {
+		x->local.ms_per_kb = base_rate * APLACE_LOCAL_PENALTY;
+		x->local.n = 1;
+	}
+	x->local_idle = local_free;
+	x->local_stretch = ((double)running + 1.0) / (ncpu ? ncpu : 1);
+	if (x->local_stretch < 1.0)
+		x->local_stretch = 1.0;
 }

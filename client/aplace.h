@@ -19,13 +19,13 @@
 #define APLACE_RTT_GAIN		0.125	/* weight of a new RTT sample */
 #define APLACE_RTT_MAX_MS	10000.0	/* larger samples are nonsense */
 /*
- * A local compile takes a core that preprocessing for the remote jobs,
- * linking and the user's own work need: it counts as this much slower
- * than the same compile on an idle server.  So the local machine wins
- * only against loaded or slower servers.
+ * Until a local compile has been timed, one counts as this much slower
+ * than the same compile on an average server (it runs at nice 19, behind
+ * the preprocessing that feeds the servers, and preprocesses again).
  */
 #define APLACE_LOCAL_PENALTY	1.5
-#define APLACE_LOCAL_RESERVE	0.5	/* idle cores kept for the rest */
+/* Idle cores needed to start a local job. */
+#define APLACE_LOCAL_MIN_IDLE	0.25
 #define APLACE_CPU_WINDOW_MS	250	/* /proc/stat sampling period */
 
 /* Learned speeds of one host (or of the local machine), by toolchain. */
@@ -54,14 +54,13 @@ struct place_speed *aplace_speed(struct aplace_speeds *t, const char *tc,
  */
 void	aplace_rtt(double *srtt, double sample_ms);
 
-/* Local CPU use from /proc/stat samples. */
+/* Local CPU use from /proc/stat (or CPU quota) samples. */
 struct aplace_cpu {
-	unsigned	 ncpu;		/* cores online, >= 1 */
+	unsigned	 ncpu;		/* cores to plan with, >= 1 */
 	int		 have;		/* a previous sample exists */
-	uint64_t	 busy, total;	/* previous sample, clock ticks */
+	uint64_t	 busy, total;	/* previous sample, any one unit */
 	uint64_t	 t_ms;		/* when it was taken */
 	double		 idle_cores;	/* over the last window */
-	unsigned	 granted;	/* local jobs given since then */
 };
 
 /*
@@ -75,8 +74,7 @@ int	aplace_cpu_parse(const char *text, uint64_t *busy, uint64_t *total);
  * A new sample at now_ms.  The idle cores of the window since the
  * previous sample replace the old estimate (the first sample only
  * records; until a window is measured no core counts as idle: the local
- * machine is never preferred blind), and the count of local jobs granted
- * starts over.
+ * machine is never preferred blind).
  */
 void	aplace_cpu_update(struct aplace_cpu *c, uint64_t busy, uint64_t total,
 	    uint64_t now_ms);
@@ -85,10 +83,12 @@ void	aplace_cpu_update(struct aplace_cpu *c, uint64_t busy, uint64_t total,
 int	aplace_cpu_due(const struct aplace_cpu *c, uint64_t now_ms);
 
 /*
- * Local cores free for one more job now: the idle cores of the last
- * window, less APLACE_LOCAL_RESERVE, less the local jobs granted since.
+ * Local places for one more job now, with running local jobs of ours:
+ * one per core not running one; none at all when the last window had
+ * less than APLACE_LOCAL_MIN_IDLE idle cores (the machine is busy,
+ * feeding the servers or with other work: they get the job).
  */
-unsigned aplace_cpu_idle(const struct aplace_cpu *c);
+unsigned aplace_local_free(const struct aplace_cpu *c, unsigned running);
 
 /*
  * The compile rate (ms per KiB) of toolchain tc when nothing better is
@@ -99,11 +99,13 @@ double	aplace_base_rate(struct aplace_speeds *const *t, size_t n,
 	    const char *tc);
 
 /*
- * Fill x's local side: idle cores, and a local rate of base_rate times
- * APLACE_LOCAL_PENALTY (the agent never sees a local compile, so local
- * speed is assumed equal to a server's).  x->rng is left alone.
+ * Fill x's local side: free local places, the rate of local compiles
+ * (learned, from their times, or else base_rate times
+ * APLACE_LOCAL_PENALTY) and the stretch a new one runs under: the
+ * running ones and it share ncpu cores.  x->rng is left alone.
  */
 void	aplace_ctx_fill(struct place_ctx *x, double base_rate,
-	    unsigned local_idle);
+	    const struct place_speed *learned, unsigned local_free,
+	    unsigned running, unsigned ncpu);
 
 #endif

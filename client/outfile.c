@@ -119,6 +119,12 @@ toolong:
 	return NULL;
 }
 
+const char *
+outfile_tmp_path(const struct outfile *o)
+{
+	return o->tmp;
+}
+
 int
 outfile_write(struct outfile *o, const void *buf, size_t len, char *err,
     size_t errlen)

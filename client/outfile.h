@@ -22,6 +22,12 @@ struct outfile;
  */
 struct outfile	*outfile_new(const char *path, char *err, size_t errlen);
 
+/*
+ * The temporary file's path, for a program that writes the output itself
+ * (a compiler's -o) before outfile_commit(); then do not outfile_write.
+ */
+const char	*outfile_tmp_path(const struct outfile *o);
+
 /* Append len bytes.  Returns 0, or -1 with err set (disk full...). */
 int		 outfile_write(struct outfile *o, const void *buf, size_t len,
 		    char *err, size_t errlen);

@@ -8,14 +8,15 @@
 unsigned
 place_free(const struct place_cand *c, uint64_t now_ms)
 {
-	unsigned	 cap;
+	uint64_t	 all, adv;
 
-	if (!c->eligible || now_ms < c->down_until)
+	if (!c->eligible || now_ms < c->down_until || c->slots == 0)
 		return 0;
-	if (c->inflight >= c->slots)
+	all = (uint64_t)c->slots + c->queue;
+	if (c->inflight >= all)
 		return 0;
-	cap = c->slots - c->inflight;
-	return c->free_slots < cap ? c->free_slots : cap;
+	adv = (uint64_t)c->free_slots + c->queue;
+	return (unsigned)(adv < all - c->inflight ? adv : all - c->inflight);
 }
 
 int
@@ -66,7 +67,7 @@ double
 place_eta(const struct place_cand *c, const struct place_ctx *x,
     const struct place_job *j, uint64_t now_ms, double *stretch)
 {
-	double		 rate, cpus, avail, busy, st, bw, rtt, bytes;
+	double		 rate, cpus, avail, busy, st, run, bw, rtt, bytes;
 	unsigned	 f;
 
 	if ((f = place_free(c, now_ms)) == 0)
@@ -84,12 +85,15 @@ place_eta(const struct place_cand *c, const struct place_ctx *x,
 	avail = cpus * (100.0 - (c->load > 100 ? 100 : c->load)) / 100.0;
 	if (avail < 0.25)
 		avail = 0.25;
-	busy = (double)(c->slots - f);
+	/* jobs ahead of ours, running or queued */
+	busy = (double)c->slots + (double)c->queue - (double)f;
+	if (stretch != NULL) {
+		run = busy + 1.0 < c->slots ? busy + 1.0 : (double)c->slots;
+		*stretch = run / avail < 1.0 ? 1.0 : run / avail;
+	}
 	st = (busy + 1.0) / avail;
 	if (st < 1.0)
 		st = 1.0;
-	if (stretch != NULL)
-		*stretch = st;
 	bw = x->lan_bytes_per_ms > 0 ? x->lan_bytes_per_ms :
 	    PLACE_LAN_BYTES_PER_MS;
 	rtt = c->rtt_ms > 0 ? c->rtt_ms : PLACE_RTT_MS;
@@ -102,72 +106,111 @@ place_eta_local(const struct place_ctx *x, const struct place_job *j)
 {
 	if (x->local_idle == 0)
 		return -1;
-	return local_rate(x) * job_kb(j);
+	return local_rate(x) * job_kb(j) *
+	    (x->local_stretch > 1.0 ? x->local_stretch : 1.0);
 }
 
-/* Candidate index of the k-th (from 0) good one. */
+/*
+ * Expected finish of j on c, or -1: no free place, or (with idle_only)
+ * no free slot: a queue place only.
+ */
+static double
+eta_if(const struct place_cand *c, const struct place_ctx *x,
+    const struct place_job *j, uint64_t now_ms, int idle_only)
+{
+	if (idle_only && place_free(c, now_ms) <= c->queue)
+		return -1;
+	return place_eta(c, x, j, now_ms, NULL);
+}
+
+/*
+ * The better of two candidates drawn at random among the good ones (eta
+ * at most lim), or n if none is good; *eta gets its finish time.
+ */
 static size_t
-nth_good(const struct place_cand *c, size_t n, const struct place_ctx *x,
-    const struct place_job *j, uint64_t now_ms, double lim, size_t k,
+two_choices(const struct place_cand *c, size_t n, struct place_ctx *x,
+    const struct place_job *j, uint64_t now_ms, int idle_only, double lim,
     double *eta)
 {
-	size_t		 i;
 	double		 e;
+	size_t		 i, ngood = 0, a, b, pick = n;
 
 	for (i = 0; i < n; i++) {
-		e = place_eta(&c[i], x, j, now_ms, NULL);
+		e = eta_if(&c[i], x, j, now_ms, idle_only);
+		if (e >= 0 && e <= lim)
+			ngood++;
+	}
+	if (ngood == 0)
+		return n;
+	a = (size_t)(place_random(&x->rng) % ngood);
+	b = a;
+	if (ngood > 1) {
+		b = (size_t)(place_random(&x->rng) % (ngood - 1));
+		if (b >= a)
+			b++;
+	}
+	for (i = 0, ngood = 0; i < n; i++) {
+		e = eta_if(&c[i], x, j, now_ms, idle_only);
 		if (e < 0 || e > lim)
 			continue;
-		if (k-- == 0) {
+		if ((ngood == a || ngood == b) && (pick == n || e < *eta)) {
+			pick = i;
 			*eta = e;
-			return i;
 		}
+		ngood++;
 	}
-	return n;	/* not reached when k < number of good ones */
+	return pick;
+}
+
+/* The best finish among candidates, -1 if none has a place. */
+static double
+best_eta(const struct place_cand *c, size_t n, const struct place_ctx *x,
+    const struct place_job *j, uint64_t now_ms, int idle_only)
+{
+	double		 e, best = -1;
+	size_t		 i;
+
+	for (i = 0; i < n; i++) {
+		e = eta_if(&c[i], x, j, now_ms, idle_only);
+		if (e >= 0 && (best < 0 || e < best))
+			best = e;
+	}
+	return best;
 }
 
 int
 place_choose(const struct place_cand *c, size_t n, struct place_ctx *x,
     const struct place_job *j, uint64_t now_ms)
 {
-	double		 e, best = -1, lim, ea = 0, eb = 0, loc;
-	size_t		 i, ngood = 0, a, b, ia, ib;
+	double		 best, bidle, loc, lim, e = 0;
+	size_t		 pick;
 
 	if (n > (size_t)INT32_MAX)
 		n = (size_t)INT32_MAX;
-	for (i = 0; i < n; i++) {
-		e = place_eta(&c[i], x, j, now_ms, NULL);
-		if (e >= 0 && (best < 0 || e < best))
-			best = e;
-	}
+	best = best_eta(c, n, x, j, now_ms, 0);
+	loc = place_eta_local(x, j);
+	if (loc >= 0 && (best < 0 || loc < best))
+		best = loc;
 	if (best < 0)
 		return PLACE_NONE;
-	lim = best * PLACE_GOOD_RATIO + PLACE_GOOD_SLACK_MS;
-	for (i = 0; i < n; i++) {
-		e = place_eta(&c[i], x, j, now_ms, NULL);
-		if (e >= 0 && e <= lim)
-			ngood++;
+	/*
+	 * A CPU that would idle first: a free slot, or a local core, unless
+	 * it is much slower than the best place (a queued one) at the end of
+	 * a build.  A queue place waits for a CPU that is busy anyway.
+	 */
+	lim = best * PLACE_IDLE_RATIO + PLACE_GOOD_SLACK_MS;
+	if ((bidle = best_eta(c, n, x, j, now_ms, 1)) >= 0 && bidle <= lim) {
+		pick = two_choices(c, n, x, j, now_ms, 1,
+		    bidle * PLACE_GOOD_RATIO + PLACE_GOOD_SLACK_MS, &e);
+		if (loc >= 0 && loc <= lim && (pick >= n || loc <= e))
+			return PLACE_LOCAL;
+		return pick < n ? (int)pick : PLACE_NONE;
 	}
-	if (ngood == 0)
-		return PLACE_NONE;	/* cannot happen: best itself is good */
-	a = (size_t)(place_random(&x->rng) % ngood);
-	ia = nth_good(c, n, x, j, now_ms, lim, a, &ea);
-	if (ia >= n)
-		return PLACE_NONE;	/* cannot happen: same sums twice */
-	if (ngood > 1) {
-		b = (size_t)(place_random(&x->rng) % (ngood - 1));
-		if (b >= a)
-			b++;
-		ib = nth_good(c, n, x, j, now_ms, lim, b, &eb);
-		if (ib < n && eb < ea) {
-			ia = ib;
-			ea = eb;
-		}
-	}
-	loc = place_eta_local(x, j);
-	if (loc >= 0 && loc <= ea)
+	if (loc >= 0 && loc <= lim)
 		return PLACE_LOCAL;
-	return (int)ia;
+	pick = two_choices(c, n, x, j, now_ms, 0,
+	    best * PLACE_GOOD_RATIO + PLACE_GOOD_SLACK_MS, &e);
+	return pick < n ? (int)pick : PLACE_NONE;
 }
 
 void

@@ -5,10 +5,13 @@
  *
  * A server is a candidate for a job when it offers the job's toolchain,
  * has not been tried for that job yet and is not backing off.  Its free
- * capacity is estimated as min(advertised free slots, slots - our own jobs
- * in flight there): the advert lags (at most a second) and may or may not
- * count our latest jobs yet; the min never counts them twice in the steady
- * state and never sends more jobs than the server has slots.
+ * places are its slots and its queue: estimated as min(advertised free
+ * slots + queue, slots + queue - our own jobs in flight there): the
+ * advert lags (at most a second) and may or may not count our latest jobs
+ * yet; the min never counts them twice in the steady state and never sends
+ * more jobs than the server can take.  A job in the queue starts the
+ * moment a slot frees, so a server's slots never idle while the next job
+ * crosses the network.
  *
  * Two policies share that estimate:
  *
@@ -16,20 +19,26 @@
  * free slots (ties: fewer of our jobs in flight, then the lowest index).
  *
  * place_choose() (expected finish time): for each candidate with a free
- * slot, finish = round trip + transfer of the job's bytes at LAN speed +
+ * place, finish = round trip + transfer of the job's bytes at LAN speed +
  * the job's compile time there.  The compile time is the job's size times
  * the host's learned speed for the toolchain (an EWMA of server-reported
  * compile times per input kilobyte, place_learn()), or for a host never
  * seen the local speed scaled by the host's CPU speed relative to ours,
- * stretched by contention: the CPUs the owner's foreign load leaves over
- * are shared by the jobs running there and ours.  The local machine is a
- * candidate too when it has idle cores.  To keep many clients that read
+ * stretched by the jobs ahead of ours: the CPUs the owner's foreign load
+ * leaves over work through the jobs running and queued there, then ours.
+ * The local machine is a candidate too while it has a free place (a core
+ * not compiling for us), at its own learned speed, stretched the same
+ * way by our local jobs.  A CPU that would idle otherwise (a free slot,
+ * a local core) comes first, as long as it finishes within
+ * PLACE_IDLE_RATIO of the best place: a queue place only waits for a
+ * CPU that is busy anyway, and taking it would leave the idle one idle.
+ * To keep many clients that read
  * the same advert from all taking the same best host, the pick is the
  * better of two candidates drawn at random among the good ones (finish
  * within PLACE_GOOD_RATIO of the best, "power of two choices").
  *
- * None with a free slot: the job is compiled locally; `make -j` was sized
- * for that.
+ * None with a free place: PLACE_NONE (the agent lets the job wait for
+ * one, or compiles it locally).
  *
  * A server that fails (refused or dropped connection, timeout, BUSY,
  * garbage) is marked down for 1 s, doubling on each failure in a row up
@@ -51,6 +60,7 @@
 #define PLACE_OUT_RATIO		0.25	/* object bytes per input byte */
 #define PLACE_GOOD_RATIO	1.25	/* "good": finish <= best * this */
 #define PLACE_GOOD_SLACK_MS	2.0	/* ... + this */
+#define PLACE_IDLE_RATIO	2.0	/* an idle CPU wins up to best * this */
 
 #define PLACE_NONE		(-1)	/* no server: compile locally */
 #define PLACE_LOCAL		(-2)	/* local would finish first */
@@ -59,6 +69,7 @@ struct place_cand {
 	int		 eligible;	/* right toolchain, not tried yet */
 	unsigned	 slots;		/* slots the server offers */
 	unsigned	 free_slots;	/* advertised free now */
+	unsigned	 queue;		/* advertised queue places */
 	unsigned	 inflight;	/* our jobs running there */
 	uint64_t	 down_until;	/* ms clock; 0 or past: up */
 	/* used by place_choose() only; all zero means "unknown" */
@@ -86,7 +97,8 @@ struct place_speed {
 struct place_ctx {
 	uint64_t	 rng;		/* random state; any seed, 0 included */
 	struct place_speed local;	/* local compiles of this toolchain */
-	unsigned	 local_idle;	/* local cores idle now */
+	unsigned	 local_idle;	/* local places free now; 0: none */
+	double		 local_stretch;	/* contention of a new local job; 0: 1 */
 	double		 lan_bytes_per_ms;	/* 0: PLACE_LAN_BYTES_PER_MS */
 };
 
@@ -95,7 +107,8 @@ struct place_job {
 	uint64_t	 in_bytes;	/* preprocessed source */
 };
 
-/* Estimated free slots of c for us now (0 if down or not eligible). */
+/* Estimated free places (slots and queue) of c for us now (0 if down
+ * or not eligible). */
 unsigned place_free(const struct place_cand *c, uint64_t now_ms);
 
 /* Index of the candidate with most free slots at now_ms, or -1 if none. */
@@ -112,13 +125,14 @@ int	place_choose(const struct place_cand *c, size_t n,
 
 /*
  * Expected finish of job j on c in ms from now, or a negative value if c
- * has no free slot for us.  *stretch (if not NULL) gets the contention
- * factor (>= 1) the estimate assumed, for place_learn().
+ * has no free place for us.  *stretch (if not NULL) gets the CPU
+ * contention factor (>= 1) the job will run under once started (queue
+ * waits excluded: the server reports them apart), for place_learn().
  */
 double	place_eta(const struct place_cand *c, const struct place_ctx *x,
 	    const struct place_job *j, uint64_t now_ms, double *stretch);
 
-/* Expected local finish in ms, or a negative value if no core is idle. */
+/* Expected local finish in ms, or a negative value if no place is free. */
 double	place_eta_local(const struct place_ctx *x, const struct place_job *j);
 
 /*

@@ -454,6 +454,114 @@ go_local(struct wrap_ctx *w, struct wconn *c, struct proto_buf *src,
 	wrap_local(w, why);
 }
 
+/*
+ * Compile the preprocessed text src here as a server would (the job's
+ * argv, -x LANG FILE -o OUTPUT), into wj's output; the compiler's stdout
+ * (at most max bytes) into *out.  Returns 0 when the object is in place and the compiler
+ * said nothing on stderr, else -1 (err says why, when it is not the
+ * compiler's own complaint): the caller compiles from the source then,
+ * for exact diagnostics, as after a remote compile.
+ */
+static int
+compile_here(const struct wrap_ctx *w, const struct wjob *wj,
+    char *const *argv, const struct proto_buf *src, size_t max,
+    struct proto_buf *out, char *err, size_t errlen)
+{
+	struct proto_buf eo;
+	struct outfile	*o = NULL;
+	const char	*tmp, *xlang;
+	char		 in[PATH_MAX], **av = NULL;
+	size_t		 n = 0, i;
+	int		 fd, status, rc = -1;
+
+	err[0] = '\0';
+	proto_buf_init(&eo);
+	if ((xlang = args_lang_cpp_output(wj->aj.lang)) == NULL)
+		return -1;
+	if ((tmp = getenv("TMPDIR")) == NULL || tmp[0] != '/')
+		tmp = "/tmp";
+	if ((size_t)snprintf(in, sizeof(in), "%s/ccpool-XXXXXX", tmp) >=
+	    sizeof(in) || (fd = mkostemp(in, O_CLOEXEC)) == -1) {
+		snprintf(err, errlen, "temporary file in %s: %s", tmp,
+		    strerror(errno));
+		return -1;
+	}
+	if (write_all(fd, src->data, src->len) == -1) {
+		snprintf(err, errlen, "temporary file: %s", strerror(errno));
+		(void)close(fd);
+		goto done;
+	}
+	(void)close(fd);
+	if ((o = outfile_new(wj->output, err, errlen)) == NULL)
+		goto done;
+	while (argv[n] != NULL)
+		n++;
+	if ((av = calloc(n + 6, sizeof(*av))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto done;
+	}
+	for (i = 0; i < n; i++)
+		av[i] = argv[i];
+	av[n++] = (char *)"-x";
+	av[n++] = (char *)xlang;
+	av[n++] = (char *)"-o";
+	av[n++] = (char *)outfile_tmp_path(o);
+	av[n++] = in;
+	status = run_capture(w->real, av, out, &eo, max,
+	    err, errlen);
+	if (status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
+	    eo.len == 0 && outfile_commit(o, err, errlen) == 0)
+		rc = 0;
+done:
+	(void)unlink(in);
+	free(av);
+	outfile_free(o);
+	proto_buf_free(&eo);
+	return rc;
+}
+
+/*
+ * The agent placed the job here: compile the text already preprocessed,
+ * at nice 19 (behind the preprocessing that feeds the servers), and keep
+ * the agent's connection open until the compile is over: its end tells
+ * the agent the local place is free again and how long the compile took.
+ * Anything but a silent success compiles from the source instead (the
+ * connection still open across exec).  Does not return.
+ */
+static void
+placed_here(struct wrap_ctx *w, struct wjob *wj, struct wconn *c,
+    struct proto_job *job, struct proto_result *res, struct proto_buf *src,
+    struct proto_buf *cpperr)
+{
+	struct proto_buf out;
+	char		 why[300], err[512];
+	int		 fl;
+
+	snprintf(why, sizeof(why), "%s", res->msg);
+	proto_result_free(res);
+	errno = 0;
+	if (nice(19) == -1 && errno != 0)
+		vsay(w, "nice: %s", strerror(errno));
+	proto_buf_init(&out);
+	if (compile_here(w, wj, job->argv, src, c->lim.max_output, &out, err,
+	    sizeof(err)) == 0) {
+		if (cpperr->len > 0)
+			write_all(2, cpperr->data, cpperr->len);
+		if (out.len > 0)
+			write_all(1, out.data, out.len);
+		vsay(w, "%s here: %s", wj->srcname, why);
+		exit(0);	/* closes the agent's connection */
+	}
+	proto_buf_free(&out);
+	proto_buf_free(src);
+	proto_buf_free(cpperr);
+	proto_buf_free(&c->in);
+	if ((fl = fcntl(c->fd, F_GETFD)) != -1)
+		(void)fcntl(c->fd, F_SETFD, fl & ~FD_CLOEXEC);
+	wrap_local(w, err[0] != '\0' ? err : "compiled again from the source "
+	    "for exact diagnostics");
+}
+
 static int
 remote(struct wrap_ctx *w, struct wjob *wj)
 {
@@ -503,6 +611,8 @@ remote(struct wrap_ctx *w, struct wjob *wj)
 	if (exchange(&c, &job, &res, where, sizeof(where), why,
 	    sizeof(why)) == -1)
 		go_local(w, &c, &src, &cpperr, why);
+	if (res.refused && res.reason == PROTO_R_LOCAL)
+		placed_here(w, wj, &c, &job, &res, &src, &cpperr);
 	wconn_close(&c);
 	if (res.refused) {
 		snprintf(why, sizeof(why), "%s", res.msg);

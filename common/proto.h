@@ -200,7 +200,8 @@ enum proto_reason {
 	PROTO_R_AUTH,		/* not authorised */
 	PROTO_R_SHUTDOWN,	/* server stopping */
 	PROTO_R_INTERNAL,	/* server-side failure */
-	PROTO_R_LAST = PROTO_R_INTERNAL
+	PROTO_R_LOCAL,		/* agent to wrapper only: placed here */
+	PROTO_R_LAST = PROTO_R_LOCAL
 };
 
 /* "proto", "toolchain", ...; "unknown" for anything else. */

@@ -35,7 +35,7 @@ proto_lang_name(enum proto_lang l)
 
 static const char *const reason_names[PROTO_R_LAST + 1] = {
 	NULL, "proto", "toolchain", "notcompile", "policy", "toolarge",
-	"busy", "auth", "shutdown", "internal"
+	"busy", "auth", "shutdown", "internal", "local"
 };
 
 const char *

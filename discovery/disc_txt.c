@@ -34,12 +34,12 @@ struct txt_str {
 /* The ccpool keys; the tc<N> keys are recognised apart. */
 enum ckey {
 	K_TXTVERS, K_PROTO, K_CLUSTER, K_ID, K_CPUS, K_SLOTS, K_FREE,
-	K_LOAD, K_MEM, K_SEC, K_STATUS, K_NKEYS
+	K_LOAD, K_MEM, K_SEC, K_STATUS, K_QUEUE, K_NKEYS
 };
 
 static const char *const ckey_name[K_NKEYS] = {
 	"txtvers", "proto", "cluster", "id", "cpus", "slots", "free",
-	"load", "mem", "sec", "status"
+	"load", "mem", "sec", "status", "queue"
 };
 
 enum dkey {
@@ -442,6 +442,11 @@ info_check(const struct disc_info *info, char *err, size_t errlen)
 		err_set(err, errlen, "free: more than slots");
 		return -1;
 	}
+	if (info->queue > TXT_SLOTS_MAX) {
+		err_set(err, errlen, "queue: out of range 0..%d",
+		    TXT_SLOTS_MAX);
+		return -1;
+	}
 	if (info->load > 100) {
 		err_set(err, errlen, "load: out of range 0..100");
 		return -1;
@@ -583,6 +588,9 @@ disc_txt_decode(const uint8_t *buf, size_t len, struct disc_info *info,
 	if (k[K_LOAD] != NULL && txt_num(k[K_LOAD], "load", 0, 100,
 	    &info->load, err, errlen) == -1)
 		return -1;
+	if (k[K_QUEUE] != NULL && txt_num(k[K_QUEUE], "queue", 0,
+	    TXT_SLOTS_MAX, &info->queue, err, errlen) == -1)
+		return -1;
 	if (k[K_MEM] != NULL && txt_num(k[K_MEM], "mem", 0, DISC_LIMIT_MEM_MB,
 	    &info->mem_free_mb, err, errlen) == -1)
 		return -1;
@@ -673,6 +681,7 @@ disc_txt_encode(const struct disc_info *info, uint8_t *buf, size_t cap,
 	    putnum(&w, "cpus", info->cpus, err, errlen) == -1 ||
 	    putnum(&w, "slots", info->slots, err, errlen) == -1 ||
 	    putnum(&w, "free", info->free_slots, err, errlen) == -1 ||
+	    putnum(&w, "queue", info->queue, err, errlen) == -1 ||
 	    putnum(&w, "load", info->load, err, errlen) == -1 ||
 	    putnum(&w, "mem", info->mem_free_mb, err, errlen) == -1 ||
 	    put(&w, "sec", info->security, err, errlen) == -1 ||
@@ -827,7 +836,7 @@ disc_info_meaningful_change(const struct disc_info *a,
 
 	if (a->schema != b->schema || a->proto != b->proto ||
 	    a->cpus != b->cpus || a->slots != b->slots ||
-	    a->free_slots != b->free_slots ||
+	    a->free_slots != b->free_slots || a->queue != b->queue ||
 	    a->status_port != b->status_port || a->ntc != b->ntc ||
 	    strncmp(a->cluster, b->cluster, sizeof(a->cluster)) != 0 ||
 	    strncmp(a->fingerprint, b->fingerprint,

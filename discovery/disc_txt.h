@@ -34,6 +34,7 @@ struct disc_info {
 	unsigned	 cpus;
 	unsigned	 slots;		/* job slots offered */
 	unsigned	 free_slots;	/* <= slots */
+	unsigned	 queue;		/* jobs it queues beyond its slots */
 	unsigned	 load;		/* foreign load, percent of machine */
 	unsigned	 mem_free_mb;
 	unsigned	 ntc;

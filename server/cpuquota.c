@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,6 +96,28 @@ cpuquota_parse_max(const char *text, double *cpus)
 	return 0;
 }
 
+int
+cpuquota_parse_mount(const char *line, const char *controller, char *mnt,
+    size_t mcap, char *root, size_t rcap)
+{
+	char		 r[512], mp[512], type[32], sopts[512];
+	const char	*dash;
+
+	if ((dash = strstr(line, " - ")) == NULL ||
+	    sscanf(line, "%*s %*s %*s %511s %511s", r, mp) != 2 ||
+	    sscanf(dash + 3, "%31s %*s %511s", type, sopts) != 2 ||
+	    strchr(mp, '\\') != NULL || strchr(r, '\\') != NULL)
+		return -1;
+	if (controller[0] == '\0' ? strcmp(type, "cgroup2") != 0 :
+	    strcmp(type, "cgroup") != 0 || !has_word(sopts, controller))
+		return -1;
+	if (strlen(mp) >= mcap || strlen(r) >= rcap)
+		return -1;
+	snprintf(mnt, mcap, "%s", mp);
+	snprintf(root, rcap, "%s", r);
+	return 0;
+}
+
 /*
  * The mount point of the hierarchy holding controller (v1), or of cgroup2
  * (controller ""), and its root inside the hierarchy.  0 or -1.
@@ -103,34 +126,21 @@ static int
 mount_of(const char *controller, char *mnt, size_t mcap, char *root,
     size_t rcap)
 {
-	char	 line[1024], r[512], mp[512], type[32], sopts[512], *dash;
+	char	 line[1024];
 	FILE	*f;
 	int	 found = 0;
 
 	if ((f = fopen("/proc/self/mountinfo", "re")) == NULL)
 		return -1;
-	while (!found && fgets(line, sizeof(line), f) != NULL) {
-		if ((dash = strstr(line, " - ")) == NULL ||
-		    sscanf(line, "%*s %*s %*s %511s %511s", r, mp) != 2 ||
-		    sscanf(dash + 3, "%31s %*s %511s", type, sopts) != 2 ||
-		    strchr(mp, '\\') != NULL || strchr(r, '\\') != NULL)
-			continue;
-		if (controller[0] == '\0' ? strcmp(type, "cgroup2") != 0 :
-		    strcmp(type, "cgroup") != 0 || !has_word(sopts, controller))
-			continue;
-		if (strlen(mp) < mcap && strlen(r) < rcap) {
-			snprintf(mnt, mcap, "%s", mp);
-			snprintf(root, rcap, "%s", r);
-			found = 1;
-		}
-	}
+	while (!found && fgets(line, sizeof(line), f) != NULL)
+		found = cpuquota_parse_mount(line, controller, mnt, mcap, root,
+		    rcap) == 0;
 	fclose(f);
 	return found ? 0 : -1;
 }
 
-/* The directory of cgroup path (in a hierarchy) under mount mnt/root. */
-static int
-cg_dir(const char *mnt, const char *root, const char *path, char *out,
+int
+cpuquota_cg_dir(const char *mnt, const char *root, const char *path, char *out,
     size_t cap)
 {
 	size_t	 rl = strlen(root);
@@ -145,9 +155,8 @@ cg_dir(const char *mnt, const char *root, const char *path, char *out,
 	return n < 0 || (size_t)n >= cap ? -1 : 0;
 }
 
-/* Drop the last component of a hierarchy path; -1 at "/". */
-static int
-path_up(char *p)
+int
+cpuquota_path_up(char *p)
 {
 	char	*sl = strrchr(p, '/');
 
@@ -172,7 +181,7 @@ find_v2(struct cpuquota *q)
 	    mount_of("", mnt, sizeof(mnt), root, sizeof(root)) == -1)
 		return -1;
 	do {
-		if (cg_dir(mnt, root, path, dir, sizeof(dir)) == -1)
+		if (cpuquota_cg_dir(mnt, root, path, dir, sizeof(dir)) == -1)
 			return -1;
 		if ((size_t)snprintf(f, sizeof(f), "%s/cpu.max", dir) >=
 		    sizeof(f) || slurp(f, buf, sizeof(buf)) <= 0 ||
@@ -185,7 +194,7 @@ find_v2(struct cpuquota *q)
 		    dir) >= sizeof(q->usage))
 			return -1;
 		return 0;
-	} while (path_up(path) == 0);
+	} while (cpuquota_path_up(path) == 0);
 	return -1;
 }
 
@@ -210,8 +219,9 @@ find_v1(struct cpuquota *q)
 	    mount_of("cpuacct", amnt, sizeof(amnt), aroot, sizeof(aroot)) == -1)
 		return -1;
 	do {
-		if (cg_dir(mnt, root, path, dir, sizeof(dir)) == -1 ||
-		    cg_dir(amnt, aroot, path, adir, sizeof(adir)) == -1)
+		if (cpuquota_cg_dir(mnt, root, path, dir, sizeof(dir)) == -1 ||
+		    cpuquota_cg_dir(amnt, aroot, path, adir,
+		    sizeof(adir)) == -1)
 			return -1;
 		if ((size_t)snprintf(f, sizeof(f), "%s/cpu.cfs_quota_us",
 		    dir) >= sizeof(f) || slurp(f, buf, sizeof(buf)) <= 0 ||
@@ -227,7 +237,7 @@ find_v1(struct cpuquota *q)
 		    "%s/cpuacct.usage", adir) >= sizeof(q->usage))
 			return -1;
 		return 0;
-	} while (path_up(path) == 0);
+	} while (cpuquota_path_up(path) == 0);
 	return -1;
 }
 
@@ -264,7 +274,12 @@ cpuquota_ncpu(void)
 	struct cpuquota	 q;
 	long		 n = sysconf(_SC_NPROCESSORS_ONLN);
 	double		 c;
+	cpu_set_t	 set;
 
+	/* a cpuset (container, pinned service) allows fewer */
+	if (sched_getaffinity(0, sizeof(set), &set) == 0 &&
+	    CPU_COUNT(&set) >= 1 && CPU_COUNT(&set) < n)
+		n = CPU_COUNT(&set);
 	if (n < 1)
 		n = 1;
 	if (cpuquota_find(&q) == 0) {

@@ -279,6 +279,16 @@ loadmon_sample(struct load_sample *s, char *err, size_t errlen)
 		snprintf(err, errlen, "our CPU time: %s", strerror(errno));
 		return -1;
 	}
+	if (M.quota == 2 && M.Q.cpus > 0) {
+		/*
+		 * CPU time in the machine's own CPUs: a quota of 0.3 is one
+		 * CPU of 0.3 speed, and an owner using all 0.3 of it keeps
+		 * that CPU busy.
+		 */
+		s->busy = (uint64_t)((double)s->busy * M.qcpus / M.Q.cpus);
+		s->ours_us = (uint64_t)((double)s->ours_us * M.qcpus /
+		    M.Q.cpus);
+	}
 	s->psi_ok = read_text(AT_FDCWD, "/proc/pressure/memory", buf,
 	    sizeof(buf)) > 0 && load_parse_psi(buf, &s->mem_some10) == 0;
 	s->avail_ok = read_text(AT_FDCWD, "/proc/meminfo", buf,

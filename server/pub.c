@@ -152,6 +152,7 @@ on_parent(struct ipc_chan *ch, const struct ipc_hdr *h, const uint8_t *p,
 		P.info.slots = l.offered;
 		P.info.free_slots = l.running >= l.offered ? 0 :
 		    l.offered - l.running;
+		P.info.queue = l.queue_max;
 		P.info.load = l.foreign > 100 ? 100 : l.foreign;
 		publish();
 		break;

@@ -294,10 +294,11 @@ lab_wait_ccpool() {
 # lab__destroy removes them all.
 
 # lab__cg_mounts: "v2 DIR" or "v1 DIR" for every mounted cgroup hierarchy
-# that may hold a lab's cgroups: cgroup2, and v1 ones with cpu or cpuacct.
+# that may hold a lab's cgroups: cgroup2, and v1 ones with cpu, cpuacct or
+# cpuset.
 lab__cg_mounts() {
 	awk '$3 == "cgroup2" { print "v2", $2 }
-	    $3 == "cgroup" && $4 ~ /(^|,)(cpu|cpuacct)(,|$)/ { print "v1", $2 }' \
+	    $3 == "cgroup" && $4 ~ /(^|,)(cpu|cpuacct|cpuset)(,|$)/ { print "v1", $2 }' \
 	    /proc/self/mounts 2>/dev/null
 	return 0
 }
@@ -345,21 +346,26 @@ lab__cg_procs() {
 	echo "$l"
 }
 
-# lab_cgroup I QUOTA [PERIOD_US]: give host I at most QUOTA CPUs (a
-# decimal such as 0.35) per period (default 10000 us: a short period, so
-# a throttled host stalls for milliseconds as a slower CPU would, not for
-# 100 ms at a time).  Moves the host's processes (holder, D-Bus,
-# avahi-daemon, spawned ones) into its cgroup; every later lab_exec and
-# lab_spawn on it joins it too.  Call again to change the quota.  Returns
-# 0, 77 when quotas are unavailable (lab_cgroup_avail says why), 1 on error.
+# lab_cgroup I QUOTA [CPUS]: give host I at most QUOTA CPUs (a decimal such
+# as 0.35) per 100 ms period (the kernel's and container runtimes'
+# default), and, with CPUS (a cpuset list: "1", "0-1"), only those CPUs.
+# Pin a host whose QUOTA is under one CPU to one CPU: that is the machine
+# it emulates, and only then do its processes compete on one run queue,
+# where job priorities (SCHED_IDLE) work as on a real one-CPU machine; a
+# quota spread over two CPUs lets an idle-class job on one take the quota
+# from a foreground task on the other.  Moves the host's processes
+# (holder, D-Bus, avahi-daemon, spawned ones) into its cgroups; every later
+# lab_exec and lab_spawn on it joins them too.  Call again to change the
+# quota.  Returns 0, 77 when quotas are unavailable (lab_cgroup_avail says
+# why), 1 on error.
 lab_cgroup() {
-	local i=${1:-} q=${2:-} per=${3:-10000} m d us dirs p f
+	local i=${1:-} q=${2:-} cpus=${3:-} per=100000 m d us dirs p f
 	lab__host_ok "$i" || return 2
 	case $q in
 	'' | *[!0-9.]* | *.*.* | .) lab__err "lab_cgroup: bad quota '$q'"; return 1 ;;
 	esac
-	case $per in
-	'' | *[!0-9]*) lab__err "lab_cgroup: bad period '$per'"; return 1 ;;
+	case $cpus in
+	*[!0-9,-]*) lab__err "lab_cgroup: bad cpu list '$cpus'"; return 1 ;;
 	esac
 	us=$(awk -v q="$q" -v p="$per" 'BEGIN { printf "%d", q * p }')
 	if [ "$us" -lt 1000 ]; then
@@ -369,13 +375,14 @@ lab_cgroup() {
 	lab_cgroup_avail >/dev/null || return 77
 	if m=$(lab__cg_v2); then
 		d=$m/$LAB__ID
-		grep -qw cpu "$m/cgroup.subtree_control" ||
-		    echo +cpu >"$m/cgroup.subtree_control" || return 1
+		lab__cg_v2_enable "$m" cpu ${cpus:+cpuset} || return 1
 		[ -d "$d" ] || mkdir "$d" || return 1
-		grep -qw cpu "$d/cgroup.subtree_control" ||
-		    echo +cpu >"$d/cgroup.subtree_control" || return 1
+		lab__cg_v2_enable "$d" cpu ${cpus:+cpuset} || return 1
 		[ -d "$d/h$i" ] || mkdir "$d/h$i" || return 1
 		echo "$us $per" >"$d/h$i/cpu.max" || return 1
+		if [ -n "$cpus" ]; then
+			echo "$cpus" >"$d/h$i/cpuset.cpus" || return 1
+		fi
 		dirs=$d/h$i
 	else
 		m=$(lab__cg_v1 cpu.cfs_quota_us) || return 77
@@ -391,6 +398,23 @@ lab_cgroup() {
 			mkdir -p "$m/$LAB__ID/h$i" || return 1
 			dirs+=$'\n'$m/$LAB__ID/h$i
 		fi
+		if [ -n "$cpus" ]; then
+			m=$(lab__cg_v1 cpuset.cpus) || {
+				lab__err "lab_cgroup: no cpuset hierarchy"
+				return 1
+			}
+			d=$m/$LAB__ID
+			# v1: a cpuset needs its CPUs and memory nodes set
+			# before a process may join, its parent's too
+			mkdir -p "$d/h$i" || return 1
+			[ -n "$(cat "$d/cpuset.mems")" ] ||
+			    cat "$m/cpuset.mems" >"$d/cpuset.mems" || return 1
+			[ -n "$(cat "$d/cpuset.cpus")" ] ||
+			    cat "$m/cpuset.cpus" >"$d/cpuset.cpus" || return 1
+			cat "$m/cpuset.mems" >"$d/h$i/cpuset.mems" &&
+			    echo "$cpus" >"$d/h$i/cpuset.cpus" || return 1
+			dirs+=$'\n'$d/h$i
+		fi
 	fi
 	printf '%s\n' "$dirs" >"$LAB__DIR/h$i/cgroups"
 	for p in $(ip netns pids "$LAB__ID-h$i" 2>/dev/null); do
@@ -399,6 +423,16 @@ lab_cgroup() {
 		done
 	done
 	return 0
+}
+
+# lab__cg_v2_enable DIR CONTROLLER...: enable them for DIR's children.
+lab__cg_v2_enable() {
+	local d=$1 c
+	shift
+	for c in "$@"; do
+		grep -qw "$c" "$d/cgroup.subtree_control" ||
+		    echo "+$c" >"$d/cgroup.subtree_control" || return 1
+	done
 }
 
 # lab_cgroup_usage I: the CPU time host I's cgroup used so far, in

@@ -121,27 +121,27 @@ test_cpu_idle(void)
 	memset(&c, 0, sizeof(c));
 	c.ncpu = 4;
 	CU_ASSERT(aplace_cpu_due(&c, 0));
-	/* before a window is measured: nothing counts as idle */
-	CU_ASSERT_EQUAL(aplace_cpu_idle(&c), 0);
+	/* before a window is measured: no local place */
+	CU_ASSERT_EQUAL(aplace_local_free(&c, 0), 0);
 	aplace_cpu_update(&c, 1000, 10000, 1000);
-	CU_ASSERT_EQUAL(aplace_cpu_idle(&c), 0);
+	CU_ASSERT_EQUAL(aplace_local_free(&c, 0), 0);
 	CU_ASSERT(!aplace_cpu_due(&c, 1100));
 	CU_ASSERT(aplace_cpu_due(&c, 1000 + APLACE_CPU_WINDOW_MS));
-	/* 3 cores busy over the window: one idle, minus reserve: none */
-	aplace_cpu_update(&c, 1000 + 300, 10000 + 400, 1250);
+	/* 3.9 cores busy (ours or not): no local job */
+	aplace_cpu_update(&c, 1000 + 390, 10000 + 400, 1250);
+	CU_ASSERT_DOUBLE_EQUAL(c.idle_cores, 0.1, 1e-9);
+	CU_ASSERT_EQUAL(aplace_local_free(&c, 0), 0);
+	CU_ASSERT_EQUAL(aplace_local_free(&c, 1), 0);
+	/* a core idle: one place per core not compiling for us */
+	aplace_cpu_update(&c, 1390 + 75, 10400 + 100, 1500);
 	CU_ASSERT_DOUBLE_EQUAL(c.idle_cores, 1.0, 1e-9);
-	CU_ASSERT_EQUAL(aplace_cpu_idle(&c), 0);
-	/* quiet window: 4 idle, 3 usable; each local job granted takes one */
-	aplace_cpu_update(&c, 1300, 10800, 1500);
-	CU_ASSERT_EQUAL(aplace_cpu_idle(&c), 3);
-	c.granted = 2;
-	CU_ASSERT_EQUAL(aplace_cpu_idle(&c), 1);
-	c.granted = 5;
-	CU_ASSERT_EQUAL(aplace_cpu_idle(&c), 0);
-	/* a new window forgets the grants; counters that went back: kept */
+	CU_ASSERT_EQUAL(aplace_local_free(&c, 0), 4);
+	CU_ASSERT_EQUAL(aplace_local_free(&c, 1), 3);
+	CU_ASSERT_EQUAL(aplace_local_free(&c, 4), 0);
+	CU_ASSERT_EQUAL(aplace_local_free(&c, 9), 0);
+	/* counters that went back: the estimate is kept */
 	aplace_cpu_update(&c, 10, 20, 1800);
-	CU_ASSERT_EQUAL(c.granted, 0);
-	CU_ASSERT_DOUBLE_EQUAL(c.idle_cores, 4.0, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(c.idle_cores, 1.0, 1e-9);
 }
 
 static struct place_cand
@@ -166,6 +166,7 @@ test_local_decision(void)
 	struct place_ctx x;
 	struct place_job j = { 100 * 1024 };
 	struct place_cand c[2];
+	struct place_speed ls;
 	int		 i, local;
 
 	memset(&x, 0, sizeof(x));
@@ -173,7 +174,7 @@ test_local_decision(void)
 	/* idle servers as fast as we are: remote, even with idle cores */
 	c[0] = srv(4, 4, 0, 2.0);
 	c[1] = srv(4, 4, 0, 2.0);
-	aplace_ctx_fill(&x, 2.0, 2);
+	aplace_ctx_fill(&x, 2.0, NULL, 2, 0, 2);
 	for (i = 0; i < 20; i++)
 		CU_ASSERT(place_choose(c, 2, &x, &j, 0) >= 0);
 	/* the owners of both are busy (90% foreign load): local */
@@ -181,29 +182,41 @@ test_local_decision(void)
 	c[1] = srv(4, 4, 90, 2.0);
 	CU_ASSERT_EQUAL(place_choose(c, 2, &x, &j, 0), PLACE_LOCAL);
 	/* ... but not without an idle core here */
-	aplace_ctx_fill(&x, 2.0, 0);
+	aplace_ctx_fill(&x, 2.0, NULL, 0, 0, 2);
 	CU_ASSERT(place_choose(c, 2, &x, &j, 0) >= 0);
 	/* servers learned twice as slow as the base: local */
 	c[0] = srv(4, 4, 0, 4.0);
 	c[1] = srv(4, 4, 0, 4.0);
-	aplace_ctx_fill(&x, 2.0, 1);
+	aplace_ctx_fill(&x, 2.0, NULL, 1, 0, 2);
 	CU_ASSERT_EQUAL(place_choose(c, 2, &x, &j, 0), PLACE_LOCAL);
 	/* no server with a free slot and no idle core: none */
 	c[0] = srv(4, 0, 0, 2.0);
 	c[1] = srv(4, 0, 0, 2.0);
-	aplace_ctx_fill(&x, 2.0, 0);
+	aplace_ctx_fill(&x, 2.0, NULL, 0, 0, 2);
 	CU_ASSERT_EQUAL(place_choose(c, 2, &x, &j, 0), PLACE_NONE);
 	/* nonsense base rate: the prior */
-	aplace_ctx_fill(&x, NAN, 1);
+	aplace_ctx_fill(&x, NAN, NULL, 1, 0, 2);
 	CU_ASSERT_DOUBLE_EQUAL(x.local.ms_per_kb, PLACE_PRIOR_MS_PER_KB *
 	    APLACE_LOCAL_PENALTY, 1e-9);
 	/* over many draws with one loaded host, the fast one gets most */
 	c[0] = srv(4, 4, 0, 2.0);
 	c[1] = srv(4, 4, 90, 2.0);
-	aplace_ctx_fill(&x, 2.0, 0);
+	aplace_ctx_fill(&x, 2.0, NULL, 0, 0, 2);
 	for (i = 0, local = 0; i < 100; i++)
 		local += place_choose(c, 2, &x, &j, 0) == 0;
 	CU_ASSERT(local == 100);
+	/* a local speed learned from local compiles replaces the prior */
+	c[0] = srv(1, 1, 0, 2.0);
+	c[1] = srv(1, 1, 0, 2.0);
+	memset(&ls, 0, sizeof(ls));
+	place_learn(&ls, 100.0, 100 * 1024, 1.0);	/* 1 ms/KiB */
+	aplace_ctx_fill(&x, 2.0, &ls, 1, 0, 1);
+	CU_ASSERT_DOUBLE_EQUAL(x.local.ms_per_kb, 1.0, 1e-9);
+	CU_ASSERT_EQUAL(place_choose(c, 2, &x, &j, 0), PLACE_LOCAL);
+	/* ... stretched by our local jobs already running on the core */
+	aplace_ctx_fill(&x, 2.0, &ls, 1, 2, 1);
+	CU_ASSERT_DOUBLE_EQUAL(x.local_stretch, 3.0, 1e-9);
+	CU_ASSERT(place_choose(c, 2, &x, &j, 0) >= 0);
 }
 
 int

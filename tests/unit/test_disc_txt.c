@@ -126,7 +126,7 @@ test_roundtrip_minimal(void)
 {
 	static const char *const want[] = {
 		"txtvers=1", "proto=1", "cluster=x", "cpus=1", "slots=0",
-		"free=0", "load=0", "mem=0", "sec=open", NULL
+		"free=0", "queue=0", "load=0", "mem=0", "sec=open", NULL
 	};
 	struct disc_info a, b;
 	uint8_t	 buf[DISC_TXT_MAX], exp[DISC_TXT_MAX];

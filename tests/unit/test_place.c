@@ -53,6 +53,66 @@ test_free_estimate(void)
 	CU_ASSERT_EQUAL(place_free(&c, 1000), 4);
 }
 
+/*
+ * A server's queue: a job may wait there for the next free slot, so the
+ * slot never idles while a job crosses the network; the wait counts in
+ * the finish time but not in the contention a compile runs under.
+ */
+static void
+test_queue(void)
+{
+	struct place_cand c, d;
+	struct place_ctx x;
+	struct place_job j = { 10 * 1024 };
+	double		 e0, e1, st;
+
+	c = cand(1, 1, 0);
+	c.queue = 1;
+	CU_ASSERT_EQUAL(place_free(&c, 0), 2);
+	c = cand(1, 0, 1);	/* our job runs: the queue place is left */
+	c.queue = 1;
+	CU_ASSERT_EQUAL(place_free(&c, 0), 1);
+	c = cand(1, 1, 1);	/* advert not counting it yet: still one */
+	c.queue = 1;
+	CU_ASSERT_EQUAL(place_free(&c, 0), 1);
+	c = cand(1, 0, 2);	/* running and queued: full */
+	c.queue = 1;
+	CU_ASSERT_EQUAL(place_free(&c, 0), 0);
+	c = cand(0, 0, 0);	/* no slot on offer: no queue either */
+	c.queue = 3;
+	CU_ASSERT_EQUAL(place_free(&c, 0), 0);
+
+	memset(&x, 0, sizeof(x));
+	c = cand(1, 1, 0);
+	c.queue = 1;
+	c.cpus = 1;
+	c.ms_per_kb = 10;
+	d = c;
+	d.free_slots = 0;
+	d.inflight = 1;
+	e0 = place_eta(&c, &x, &j, 0, &st);
+	CU_ASSERT_DOUBLE_EQUAL(st, 1.0, 1e-9);
+	e1 = place_eta(&d, &x, &j, 0, &st);
+	/* behind one job of the same size: about twice as long */
+	CU_ASSERT(e1 > 1.9 * e0 && e1 < 2.1 * e0);
+	CU_ASSERT_DOUBLE_EQUAL(st, 1.0, 1e-9);	/* alone once it runs */
+	/* a free slot on a slower server (it would idle) beats a queue
+	 * place on a fast one, up to PLACE_IDLE_RATIO times the finish */
+	c = cand(1, 1, 0);
+	c.cpus = 1;
+	c.ms_per_kb = 30;
+	CU_ASSERT_EQUAL(place_choose((struct place_cand[]){ d, c }, 2, &x, &j,
+	    0), 1);
+	c.ms_per_kb = 50;
+	CU_ASSERT_EQUAL(place_choose((struct place_cand[]){ d, c }, 2, &x, &j,
+	    0), 0);
+	/* an idle local core is such a CPU too */
+	x.local_idle = 1;
+	x.local.ms_per_kb = 30;
+	CU_ASSERT_EQUAL(place_choose((struct place_cand[]){ d, c }, 2, &x, &j,
+	    0), PLACE_LOCAL);
+}
+
 static void
 test_pick(void)
 {
@@ -265,11 +325,16 @@ test_local(void)
 	choose_many(c, 2, 2, 100, cnt, &nl);
 	CU_ASSERT_EQUAL(nl, 0);
 	CU_ASSERT_EQUAL(cnt[1], 100);
-	/* none free: PLACE_NONE, even with idle local cores */
+	/* no server place: an idle local core takes it, else none */
 	{
 		struct place_ctx x = ctx(3, 2);
 
 		c[0].free_slots = c[1].free_slots = 0;
+		CU_ASSERT_EQUAL(place_choose(c, 2, &x, &job100k, 0),
+		    PLACE_LOCAL);
+		CU_ASSERT_EQUAL(place_choose(c, 0, &x, &job100k, 0),
+		    PLACE_LOCAL);
+		x.local_idle = 0;
 		CU_ASSERT_EQUAL(place_choose(c, 2, &x, &job100k, 0),
 		    PLACE_NONE);
 		CU_ASSERT_EQUAL(place_choose(c, 0, &x, &job100k, 0),
@@ -363,6 +428,7 @@ init_place_tests(void)
 
 	if (s == NULL ||
 	    !CU_add_test(s, "free slot estimate", test_free_estimate) ||
+	    !CU_add_test(s, "queue", test_queue) ||
 	    !CU_add_test(s, "pick", test_pick) ||
 	    !CU_add_test(s, "backoff", test_backoff) ||
 	    !CU_add_test(s, "finish time estimate", test_eta) ||

@@ -994,15 +994,16 @@ test_names(void)
 {
 	static const char *const want[] = {
 		"proto", "toolchain", "notcompile", "policy", "toolarge",
-		"busy", "auth", "shutdown", "internal"
+		"busy", "auth", "shutdown", "internal", "local"
 	};
 	uint32_t i;
 
 	for (i = 1; i <= PROTO_R_LAST; i++)
 		CU_ASSERT_STRING_EQUAL(proto_reason_name(i), want[i - 1]);
-	CU_ASSERT(PROTO_R_BUSY == 6 && PROTO_R_INTERNAL == 9);
+	CU_ASSERT(PROTO_R_BUSY == 6 && PROTO_R_INTERNAL == 9 &&
+	    PROTO_R_LOCAL == 10);
 	CU_ASSERT_STRING_EQUAL(proto_reason_name(0), "unknown");
-	CU_ASSERT_STRING_EQUAL(proto_reason_name(10), "unknown");
+	CU_ASSERT_STRING_EQUAL(proto_reason_name(11), "unknown");
 	CU_ASSERT_STRING_EQUAL(proto_lang_name(PROTO_LANG_C), "c");
 	CU_ASSERT_STRING_EQUAL(proto_lang_name(PROTO_LANG_OBJCXX),
 	    "objective-c++");
