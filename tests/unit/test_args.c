@@ -119,39 +119,39 @@ static void
 test_plain(void)
 {
 	expect("gcc -c x.c", 'c', ARGS_LANG_C, "x.c", "x.o",
-	    "gcc x.c -E -C", "gcc -c");
+	    "gcc x.c -E", "gcc -c");
 	expect("gcc -S x.c", 'S', ARGS_LANG_C, "x.c", "x.s",
-	    "gcc x.c -E -C", "gcc -S");
+	    "gcc x.c -E", "gcc -S");
 	expect("gcc -c -S x.c", 'S', ARGS_LANG_C, "x.c", "x.s", NULL,
 	    "gcc -S");
 	expect("cc -O2 -g -Wall -c src/x.c -o obj/x.o", 'c', ARGS_LANG_C,
-	    "src/x.c", "obj/x.o", "cc -O2 -g -Wall src/x.c -E -C",
+	    "src/x.c", "obj/x.o", "cc -O2 -g -Wall src/x.c -E",
 	    "cc -c -O2 -g -Wall");
 	expect("gcc -c x.c -oy.o", 'c', ARGS_LANG_C, "x.c", "y.o",
-	    "gcc x.c -E -C", "gcc -c");
+	    "gcc x.c -E", "gcc -c");
 	expect("gcc -o y.o -c x.c", 'c', ARGS_LANG_C, "x.c", "y.o",
-	    "gcc x.c -E -C", "gcc -c");
+	    "gcc x.c -E", "gcc -c");
 	/* derived names: basename, last suffix, cwd */
 	expect("gcc -c ../a.b/x.y.c", 'c', ARGS_LANG_C, "../a.b/x.y.c",
 	    "x.y.o", NULL, NULL);
 	expect("gcc -c .hid.c", 'c', ARGS_LANG_C, ".hid.c", ".hid.o", NULL,
 	    NULL);
 	expect("gcc -x c -c a.b/noext", 'c', ARGS_LANG_C, "a.b/noext",
-	    "noext.o", "gcc -x c a.b/noext -E -C", "gcc -c");
+	    "noext.o", "gcc -x c a.b/noext -E", "gcc -c");
 	/* harmless extras */
 	expect("gcc -c x.c -frandom-seed=x -pipe -fPIC -march=x86-64 -std=c11",
 	    'c', ARGS_LANG_C, "x.c", "x.o", NULL,
 	    "gcc -c -frandom-seed=x -pipe -fPIC -march=x86-64 -std=c11");
 	expect("gcc -c x.c -lm -L/usr/lib -Wl,-z,now -static", 'c',
-	    ARGS_LANG_C, "x.c", "x.o", "gcc x.c -E -C", "gcc -c");
+	    ARGS_LANG_C, "x.c", "x.o", "gcc x.c -E", "gcc -c");
 	expect("gcc -c x.c -P -C", 'c', ARGS_LANG_C, "x.c", "x.o",
-	    "gcc x.c -E -C", "gcc -c");
+	    "gcc x.c -E", "gcc -c");
 	expect("gcc -c x.c -Wa,--noexecstack", 'c', ARGS_LANG_C, "x.c", "x.o",
 	    NULL, "gcc -c -Wa,--noexecstack");
 	expect("gcc -c x.c -fdebug-prefix-map=/a=/b -ffile-prefix-map=/c=/d "
 	    "-fmacro-prefix-map=/e=/f", 'c', ARGS_LANG_C, "x.c", "x.o",
 	    "gcc x.c -fdebug-prefix-map=/a=/b -ffile-prefix-map=/c=/d "
-	    "-fmacro-prefix-map=/e=/f -E -C",
+	    "-fmacro-prefix-map=/e=/f -E",
 	    "gcc -c -fdebug-prefix-map=/a=/b -ffile-prefix-map=/c=/d "
 	    "-fmacro-prefix-map=/e=/f");
 	expect("clang -c x.c -target aarch64-linux-gnu --param max-x=1", 'c',
@@ -183,9 +183,9 @@ test_languages(void)
 	}
 	/* -x applies to the inputs after it, until -x none */
 	expect("gcc -x c++ -c x.c", 'c', ARGS_LANG_CXX, "x.c", "x.o",
-	    "gcc -x c++ x.c -E -C", "gcc -c");
+	    "gcc -x c++ x.c -E", "gcc -c");
 	expect("gcc -xobjective-c -c x.c", 'c', ARGS_LANG_OBJC, "x.c", "x.o",
-	    "gcc -xobjective-c x.c -E -C", "gcc -c");
+	    "gcc -xobjective-c x.c -E", "gcc -c");
 	expect("gcc -x objective-c++ -c x.c", 'c', ARGS_LANG_OBJCXX, "x.c",
 	    "x.o", NULL, NULL);
 	expect("gcc -x c++ -x none -c x.c", 'c', ARGS_LANG_C, "x.c", "x.o",
@@ -238,7 +238,7 @@ test_preprocessor_options(void)
 	    "-imacros m.h -isystem s -idirafter d -iquote q -nostdinc -c x.c",
 	    'c', ARGS_LANG_C, "x.c", "x.o",
 	    "gcc -Ifoo -I foo -DX=1 -D Y -UZ -include f.h -includeg.h "
-	    "-imacros m.h -isystem s -idirafter d -iquote q -nostdinc x.c -E -C",
+	    "-imacros m.h -isystem s -idirafter d -iquote q -nostdinc x.c -E",
 	    "gcc -c");
 	CU_ASSERT_EQUAL_FATAL(parse("gcc -O2 -I inc -Iinc2 -DA -D B=2 -include "
 	    "c.h -fno-common -MD -MF x.d -MT t -c x.c -W -Wextra", &j), 0);
@@ -249,9 +249,19 @@ test_preprocessor_options(void)
 			    strlen(pp[i])) != 0);
 	CU_ASSERT_STRING_EQUAL(join(j.cc_argv),
 	    "gcc -c -O2 -fno-common -W -Wextra");
+	/* FALLTHROUGH comments matter to -Wextra: cpp keeps comments */
+	CU_ASSERT(has(j.cpp_argv, "-C"));
 	CU_ASSERT(!has(j.cc_argv, "inc") && !has(j.cc_argv, "c.h") &&
 	    !has(j.cc_argv, "B=2") && !has(j.cc_argv, "x.c"));
 	args_job_clear(&j);
+	/* ... and to -Wimplicit-fallthrough alone; not to -Wall */
+	expect("gcc -c x.c -Wimplicit-fallthrough=3", 'c', ARGS_LANG_C, "x.c",
+	    "x.o", "gcc x.c -Wimplicit-fallthrough=3 -E -C",
+	    "gcc -c -Wimplicit-fallthrough=3");
+	expect("gcc -c x.c -Wall -Wno-extra", 'c', ARGS_LANG_C, "x.c", "x.o",
+	    "gcc x.c -Wall -Wno-extra -E", "gcc -c -Wall -Wno-extra");
+	expect("gcc -c x.c -Wall", 'c', ARGS_LANG_C, "x.c", "x.o",
+	    "gcc x.c -Wall -E", "gcc -c -Wall");
 }
 
 /*
@@ -266,29 +276,29 @@ test_deps(void)
 	struct args_job j;
 
 	expect("gcc -MD -c x.c", 'c', ARGS_LANG_C, "x.c", "x.o",
-	    "gcc -MD x.c -E -C -MQx.o -MFx.d", "gcc -c");
+	    "gcc -MD x.c -E -MQx.o -MFx.d", "gcc -c");
 	expect("gcc -MMD -c src/x.c -o obj/x.o", 'c', ARGS_LANG_C, "src/x.c",
-	    "obj/x.o", "gcc -MMD src/x.c -E -C -MQobj/x.o -MFobj/x.d",
+	    "obj/x.o", "gcc -MMD src/x.c -E -MQobj/x.o -MFobj/x.d",
 	    "gcc -c");
 	expect("gcc -MMD -MF x.d -MT foo -c x.c -o out/x.o", 'c', ARGS_LANG_C,
-	    "x.c", "out/x.o", "gcc -MMD -MF x.d -MT foo x.c -E -C", "gcc -c");
+	    "x.c", "out/x.o", "gcc -MMD -MF x.d -MT foo x.c -E", "gcc -c");
 	expect("gcc -MD -MFdeps/x.dep -c x.c -o x.o", 'c', ARGS_LANG_C, "x.c",
-	    "x.o", "gcc -MD -MFdeps/x.dep x.c -E -C -MQx.o", "gcc -c");
+	    "x.o", "gcc -MD -MFdeps/x.dep x.c -E -MQx.o", "gcc -c");
 	expect("gcc -MD -MQ t -c x.c -o a.b/c", 'c', ARGS_LANG_C, "x.c",
-	    "a.b/c", "gcc -MD -MQ t x.c -E -C -MFa.b/c.d", "gcc -c");
+	    "a.b/c", "gcc -MD -MQ t x.c -E -MFa.b/c.d", "gcc -c");
 	expect("gcc -MD -MP -c x.c -o y.obj", 'c', ARGS_LANG_C, "x.c",
-	    "y.obj", "gcc -MD -MP x.c -E -C -MQy.obj -MFy.d", "gcc -c");
+	    "y.obj", "gcc -MD -MP x.c -E -MQy.obj -MFy.d", "gcc -c");
 	expect("gcc -MD -c x.c -o .hid", 'c', ARGS_LANG_C, "x.c", ".hid",
-	    "gcc -MD x.c -E -C -MQ.hid -MF.d", "gcc -c");
+	    "gcc -MD x.c -E -MQ.hid -MF.d", "gcc -c");
 	expect("gcc -MD -S x.c", 'S', ARGS_LANG_C, "x.c", "x.s",
-	    "gcc -MD x.c -E -C -MQx.o -MFx.d", "gcc -S");
+	    "gcc -MD x.c -E -MQx.o -MFx.d", "gcc -S");
 	expect("gcc -MD -S x.c -o y.s", 'S', ARGS_LANG_C, "x.c", "y.s",
-	    "gcc -MD x.c -E -C -MQy.s -MFy.d", "gcc -S");
+	    "gcc -MD x.c -E -MQy.s -MFy.d", "gcc -S");
 	expect("gcc -MMD -MT a -MT b -MP -MG -c x.c", 'c', ARGS_LANG_C, "x.c",
-	    "x.o", "gcc -MMD -MT a -MT b -MP -MG x.c -E -C -MFx.d", "gcc -c");
+	    "x.o", "gcc -MMD -MT a -MT b -MP -MG x.c -E -MFx.d", "gcc -c");
 	/* -MF/-MT without -MD/-MMD: passed through, nothing added */
 	expect("gcc -MF x.d -c x.c", 'c', ARGS_LANG_C, "x.c", "x.o",
-	    "gcc -MF x.d x.c -E -C", "gcc -c");
+	    "gcc -MF x.d x.c -E", "gcc -c");
 
 	CU_ASSERT_EQUAL_FATAL(parse("gcc -MD -c x.c -o o/y.o", &j), 0);
 	CU_ASSERT_STRING_EQUAL(j.depfile, "o/y.d");
@@ -312,11 +322,10 @@ test_deps_quoting(void)
 
 	CU_ASSERT_EQUAL_FATAL(args_parse(6, argv, &j, err, sizeof(err)), 0);
 	CU_ASSERT_EQUAL_FATAL(j.distributable, 1);
-	CU_ASSERT_EQUAL_FATAL(j.cpp_argc, 7);
+	CU_ASSERT_EQUAL_FATAL(j.cpp_argc, 6);
 	CU_ASSERT_STRING_EQUAL(j.cpp_argv[3], "-E");
-	CU_ASSERT_STRING_EQUAL(j.cpp_argv[4], "-C");
-	CU_ASSERT_STRING_EQUAL(j.cpp_argv[5], "-MQa$b c.o");
-	CU_ASSERT_STRING_EQUAL(j.cpp_argv[6], "-MFa$b c.d");
+	CU_ASSERT_STRING_EQUAL(j.cpp_argv[4], "-MQa$b c.o");
+	CU_ASSERT_STRING_EQUAL(j.cpp_argv[5], "-MFa$b c.d");
 	args_job_clear(&j);
 }
 
