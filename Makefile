@@ -10,7 +10,7 @@ B = build$(if $(SAN),-san)
 # libccpool.a: code shared by every program
 COMMON = common/log.c common/err.c common/proto_frame.c common/proto_zstd.c \
 	common/proto_msg.c common/toolchain.c common/ipc.c common/ident.c \
-	common/tls.c common/ca.c
+	common/tls.c common/ca.c common/cpuquota.c
 DISC = discovery/disc_poll.c discovery/disc_txt.c discovery/disc_hosts.c \
 	discovery/disc_browse.c discovery/disc_publish.c
 CLIENTLIB = client/hostspec.c client/sockdir.c client/spawn.c client/pin.c \
@@ -23,12 +23,11 @@ LSDISTCC = lsdistcc/lsdistcc.c lsdistcc/ls_probe.c lsdistcc/ls_print.c \
 	lsdistcc/ls_trust.c
 SERVER = server/parent.c server/net.c server/runner.c server/pub.c \
 	server/proc.c server/sandbox_none.c server/sandbox_linux.c \
-	server/srvid.c server/load.c server/loadmon.c server/cpuquota.c \
+	server/srvid.c server/load.c server/loadmon.c \
 	server/priv.c server/priv_seccomp.c server/cgweight.c
 CCPOOL = client/ccpool.c client/wrap.c client/masq.c client/outfile.c
 AGENT = client/agent_main.c client/agent.c client/agent_srv.c \
-	client/agent_tc.c client/place.c client/aplace.c client/idcmd.c \
-	server/cpuquota.c
+	client/agent_tc.c client/place.c client/aplace.c client/idcmd.c
 CLIENT = client/args.c
 BIN = lsdistcc ccpool ccpool-agent ccpoold
 MAN1 = man/lsdistcc.1 man/ccpool.1

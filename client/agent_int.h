@@ -22,7 +22,7 @@
 #include "common/proto.h"
 #include "common/tls.h"
 #include "discovery/disc_hosts.h"
-#include "server/cpuquota.h"
+#include "common/cpuquota.h"
 
 struct event_base;
 struct event;

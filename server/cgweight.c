@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "server/cgweight.h"
-#include "server/cpuquota.h"
+#include "common/cpuquota.h"
 
 #define CGW_MOUNTINFO_MAX	(4u << 20)	/* bytes of mountinfo read */
 

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "server/cpuquota.h"
+#include "common/cpuquota.h"
 #include "server/loadmon.h"
 #include "server/server.h"
 

@@ -29,7 +29,7 @@
 #include "server/cgweight.h"
 #include "server/loadmon.h"
 #include "server/priv.h"
-#include "server/cpuquota.h"
+#include "common/cpuquota.h"
 #include "server/sandbox.h"
 #include "server/server.h"
 

@@ -24,7 +24,7 @@
 
 #include "common/log.h"
 #include "discovery/disc_publish.h"
-#include "server/cpuquota.h"
+#include "common/cpuquota.h"
 #include "server/server.h"
 
 #define PUB_RETRY_SEC	10	/* when even D-Bus is missing */

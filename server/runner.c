@@ -42,7 +42,7 @@
 #include "common/log.h"
 #include "common/toolchain.h"
 #include "server/load.h"
-#include "server/cpuquota.h"
+#include "common/cpuquota.h"
 #include "server/loadmon.h"
 #include "server/sandbox.h"
 #include "server/server.h"

@@ -155,7 +155,6 @@ FG=$S/fg.txt
 lab_spawn $DESK owner bash "$S/fg.sh" "$FG" "$FG_WORK" "$FG_THINK" \
     "$S/fg.stop" >/dev/null || fail "owner's task"
 lab_on_exit "touch '$S/fg.stop'"
-sleep 6			# the task alone, before any build
 
 # --- capacity, measured: what each host compiles per second, all at once ---------
 # Five hosts on two CPUs do not deliver their quotas in compile work: the
@@ -198,12 +197,14 @@ for i in 1 2 3 4 5; do
 	    $((i * CALN / 5)) $CFL >"$S/cal.h$i" &
 done
 wait
+CALEND=$EPOCHREALTIME	# the owner's runs before this were not alone
 CALRATE=	# capacity of h1..h5 in CPUs of work; "-": the desktop
 for i in 1 2 3 4 5; do
 	if [ "$i" = "$DESK" ]; then CALRATE+=" -"; continue; fi
 	read -r w t <"$S/cal.h$i" || fail "calibration on h$i failed"
 	CALRATE+=" $(awk -v w="$w" -v t="$t" 'BEGIN { printf "%.3f", w / t }')"
 done
+sleep 6			# the owner's task alone, before any build
 
 # --- builds -------------------------------------------------------------------------
 WIN=$S/windows.txt	# mode k start end ms (s)
@@ -290,6 +291,7 @@ cjobs=$(cat "$S"/h1/build-ccpool-*.log | awk '/^ccpool: .* -> / {
 # ccpool's servers by address or by name: map to hI
 awk -v fgs="$FG" -v q="${QUOTA[*]}" -v think="$FG_THINK" -v cpu="$CPUALL" \
     -v calrate="$CALRATE" -v calcpu="$CALCPU" -v cals="$CAL_S" -v caln="$CALN" \
+    -v calend="$CALEND" \
     -v ncomp="$NCOMP" -v copies="$COPIES" -v jobs="$JOBS" \
     -v cjobs="$cjobs" -v servers="$SERVERS" -v desk="$DESK" \
     -v dfall="$(cat "$S"/h1/build-distcc-*.log | grep -c 'running locally instead')" '
@@ -312,10 +314,11 @@ BEGIN {
 	nbw++; ws[nbw] = $3; we[nbw] = $4
 }
 END {
-	# the task alone: runs that overlap no build (1 s of margin after one)
+	# the task alone: runs that overlap no build (1 s of margin after
+	# one) nor the calibration
 	na = 0
 	for (r = 1; r <= nf; r++) {
-		busy = 0
+		busy = fs[r] < calend
 		for (w = 1; w <= nbw; w++)
 			if (fs[r] < we[w] + 1 && fe[r] > ws[w]) busy = 1
 		if (!busy) { na++; al[na] = fe[r] - fs[r] }

@@ -7,7 +7,7 @@
 
 #include <CUnit/CUnit.h>
 
-#include "server/cpuquota.c"
+#include "common/cpuquota.c"
 
 static void
 test_parse_cgroup(void)

@@ -1,13 +1,14 @@
 /*
- * cpuquota.h - the CPUs this server really has when it runs under a CPU
+ * cpuquota.h - the CPUs this machine really has when it runs under a CPU
  * quota: a container, a systemd slice with CPUQuota=, or a lab host.
  *
- * When the cgroup ccpoold starts in (or one of its ancestors) carries a
- * quota (cgroup v2 cpu.max, v1 cpu.cfs_quota_us), "the machine" is that
- * cgroup: its quota is the capacity (CPUs advertised, default slots) and
- * its CPU usage is the total from which the load monitor subtracts our
- * jobs to get the owner's load.  Without a quota the machine is the
- * machine (/proc/stat, all CPUs).  Library code: no logging.
+ * When the cgroup a process starts in (or one of its ancestors) carries
+ * a quota (cgroup v2 cpu.max, v1 cpu.cfs_quota_us), "the machine" is
+ * that cgroup: its quota is the capacity and its CPU usage the busy
+ * time.  ccpoold takes its CPUs advertised, default slots and owner's
+ * load from it; the agent its local cores and how idle they are.
+ * Without a quota the machine is the machine (/proc/stat, the CPUs our
+ * affinity allows).  Library code: no logging.
  */
 #ifndef CCPOOL_CPUQUOTA_H
 #define CCPOOL_CPUQUOTA_H
@@ -33,7 +34,8 @@ int	cpuquota_find(struct cpuquota *q);
 /* The cgroup's CPU time so far, microseconds.  0 or -1. */
 int	cpuquota_usage_us(const struct cpuquota *q, uint64_t *us);
 
-/* The CPUs to plan with: ceil(quota) if there is one, else online CPUs. */
+/* The CPUs to plan with: ceil(quota) if there is one, else online CPUs
+ * (or fewer, those our affinity allows: a cpuset). */
 unsigned cpuquota_ncpu(void);
 
 /* Parsers, exposed for the tests. */

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "server/cpuquota.h"
+#include "common/cpuquota.h"
 
 /* Read path into buf (cap bytes, NUL-terminated); length or -1. */
 static ssize_t
