@@ -47,20 +47,33 @@ has_word(const char *list, const char *word)
 }
 
 int
+cpuquota_line(const char **s, char *line, size_t cap)
+{
+	const char	*p, *nl;
+	size_t		 n;
+
+	while (**s != '\0') {
+		p = *s;
+		nl = strchr(p, '\n');
+		n = nl != NULL ? (size_t)(nl - p) : strlen(p);
+		*s = nl != NULL ? nl + 1 : p + n;
+		if (n < cap) {
+			memcpy(line, p, n);
+			line[n] = '\0';
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int
 cpuquota_parse_cgroup(const char *text, const char *controller, char *path,
     size_t cap)
 {
 	char		 line[PATH_MAX + 256], *ctl, *p;
-	const char	*s, *nl;
-	size_t		 n;
+	const char	*s = text;
 
-	for (s = text; *s != '\0'; s = nl != NULL ? nl + 1 : s + n) {
-		nl = strchr(s, '\n');
-		n = nl != NULL ? (size_t)(nl - s) : strlen(s);
-		if (n >= sizeof(line))
-			continue;
-		memcpy(line, s, n);
-		line[n] = '\0';
+	while (cpuquota_line(&s, line, sizeof(line))) {
 		/* hierarchy-id:controllers:path */
 		if ((ctl = strchr(line, ':')) == NULL ||
 		    (p = strchr(ctl + 1, ':')) == NULL)

@@ -44,6 +44,13 @@ unsigned cpuquota_ncpu(void);
  * The path of controller's cgroup in the text of /proc/self/cgroup
  * ("" controller: the v2 line "0::").  0 or -1.
  */
+/*
+ * The next line of the NUL-terminated text at *s, without its newline,
+ * into line (cap bytes); *s moves past it.  Lines too long for line are
+ * skipped.  Returns 1 with a line, 0 at the end of the text.
+ */
+int	cpuquota_line(const char **s, char *line, size_t cap);
+
 int	cpuquota_parse_cgroup(const char *text, const char *controller,
 	    char *path, size_t cap);
 

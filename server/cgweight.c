@@ -102,16 +102,9 @@ find_mount(const char *mountinfo, const char *controller, const char *path,
     char *mnt, char *root, size_t cap, char *dir, size_t dcap)
 {
 	char		 line[4096];
-	const char	*s, *nl;
-	size_t		 n;
+	const char	*s = mountinfo;
 
-	for (s = mountinfo; *s != '\0'; s = nl != NULL ? nl + 1 : s + n) {
-		nl = strchr(s, '\n');
-		n = nl != NULL ? (size_t)(nl - s) : strlen(s);
-		if (n >= sizeof(line))
-			continue;
-		memcpy(line, s, n);
-		line[n] = '\0';
+	while (cpuquota_line(&s, line, sizeof(line))) {
 		if (cpuquota_parse_mount(line, controller, mnt, cap, root,
 		    cap) == 0 && cpuquota_cg_dir(mnt, root, path, dir,
 		    dcap) == 0)

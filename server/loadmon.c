@@ -85,20 +85,11 @@ cgroup2_mount(char *mnt, size_t cap)
 static int
 cgroup2_self(char *path, size_t cap)
 {
-	char	 buf[4096], *s, *nl;
+	char	 buf[4096];
 
 	if (read_text(AT_FDCWD, "/proc/self/cgroup", buf, sizeof(buf)) <= 0)
 		return -1;
-	for (s = buf; s != NULL && *s != '\0'; s = nl != NULL ? nl + 1 : NULL) {
-		nl = strchr(s, '\n');
-		if (nl != NULL)
-			*nl = '\0';
-		if (strncmp(s, "0::/", 4) == 0 && strlen(s + 3) < cap) {
-			snprintf(path, cap, "%s", s + 3);
-			return 0;
-		}
-	}
-	return -1;
+	return cpuquota_parse_cgroup(buf, "", path, cap);
 }
 
 /* Remove the empty cgroups earlier runners left in dir (busy: kept). */
