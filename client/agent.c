@@ -217,10 +217,10 @@ ajob_hosts(struct ajob *j)
 			log_escape(esc, sizeof(esc), h->lasterr,
 			    strlen(h->lasterr));
 		/* tab separated; escaped fields hold no tab */
-		snprintf(line, sizeof(line), "%s\t%s\t%s\t%u\t%u\t%u\t%lu\t"
-		    "%lu\t%s\t%s", name, h->where[0] ? h->where : "-", state,
-		    h->slots, h->free_slots, h->inflight, h->ndone, h->nfail,
-		    tcs[0] ? tcs : "-", esc[0] ? esc : "-");
+		snprintf(line, sizeof(line), "%s\t%s\t%s\t%u\t%u\t%u\t%u\t"
+		    "%lu\t%lu\t%s\t%s", name, h->where[0] ? h->where : "-",
+		    state, h->slots, h->queue, h->free_slots, h->inflight,
+		    h->ndone, h->nfail, tcs[0] ? tcs : "-", esc[0] ? esc : "-");
 		if (proto_put_payload(&b, "MSG_", line, strlen(line)) == -1)
 			goto nomem;
 	}

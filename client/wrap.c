@@ -38,6 +38,7 @@
 #include "client/sockdir.h"
 #include "client/spawn.h"
 #include "client/wrap.h"
+#include "common/cpuquota.h"
 #include "common/proto.h"
 
 #define WRAP_SPAWN_WAIT_MS	2000	/* a new agent must answer by then */
@@ -659,8 +660,8 @@ wrap_hosts(const char *self_exe, int jobs)
 	struct wrap_ctx	 w;
 	struct wconn	 c;
 	char		 why[512], err[256], line[1100];
-	char		*f[10], *p;
-	long		 cores = sysconf(_SC_NPROCESSORS_ONLN), slots = 0;
+	char		*f[11], *p;
+	long		 cores = cpuquota_ncpu(), slots = 0;
 	int		 rc, i, n = 0;
 
 	memset(&w, 0, sizeof(w));
@@ -676,9 +677,9 @@ wrap_hosts(const char *self_exe, int jobs)
 		return 1;
 	}
 	if (!jobs)
-		printf("%-20s %-24s %-9s %5s %5s %5s %7s %5s  %s\n", "NAME",
-		    "ADDRESS", "STATE", "SLOTS", "FREE", "MINE", "DONE",
-		    "FAIL", "TOOLCHAINS / LAST ERROR");
+		printf("%-20s %-24s %-9s %5s %5s %5s %5s %7s %5s  %s\n",
+		    "NAME", "ADDRESS", "STATE", "SLOTS", "QUEUE", "FREE",
+		    "MINE", "DONE", "FAIL", "TOOLCHAINS / LAST ERROR");
 	for (;;) {
 		if ((rc = read_frame(c.fd, &c.d, &c.in, &c.f, 10000, err,
 		    sizeof(err))) != 1) {
@@ -698,18 +699,20 @@ wrap_hosts(const char *self_exe, int jobs)
 		}
 		memcpy(line, c.f.data, c.f.len);
 		line[c.f.len] = '\0';
-		for (i = 0, p = line; i < 10 && p != NULL; i++)
+		for (i = 0, p = line; i < 11 && p != NULL; i++)
 			f[i] = strsep(&p, "\t");
-		if (i < 10)
+		if (i < 11)
 			continue;
 		n++;
+		/* -j: every place a job can run or wait on a server */
 		if (strcmp(f[2], "up") == 0)
-			slots += strtol(f[3], NULL, 10);
+			slots += strtol(f[3], NULL, 10) +
+			    strtol(f[4], NULL, 10);
 		if (!jobs)
-			printf("%-20s %-24s %-9s %5s %5s %5s %7s %5s  %s%s%s\n",
-			    f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7],
-			    f[8], strcmp(f[9], "-") ? " / " : "",
-			    strcmp(f[9], "-") ? f[9] : "");
+			printf("%-20s %-24s %-9s %5s %5s %5s %5s %7s %5s  "
+			    "%s%s%s\n", f[0], f[1], f[2], f[3], f[4], f[5],
+			    f[6], f[7], f[8], f[9], strcmp(f[10], "-") ?
+			    " / " : "", strcmp(f[10], "-") ? f[10] : "");
 	}
 	wconn_close(&c);
 	if (jobs)

@@ -10,7 +10,9 @@
 #  3. kill -9 of a server mid-build: the build still succeeds, objects
 #     still identical;
 #  4. a server started mid-build receives jobs;
-#  5. a server without the client's toolchain receives none.
+#  5. a server without the client's toolchain receives none;
+#  6. with one remote slot, jobs are placed on the idle client and give
+#     the same objects.
 set -u
 . "$(dirname "$0")/lab.sh"
 . "$(dirname "$0")/project.sh"
@@ -114,4 +116,23 @@ j=$(jobs_on 2)
 [ "${j:-0}" -eq 0 ] || fail "server without gcc ran $j gcc jobs"
 proj_compare "$W" build-local build-c4 || fail "objects differ (build 4)"
 echo "ok: no job for a server without the toolchain"
+
+# 6. one server with one slot and no queue, four jobs at a time: the agent
+# places jobs on h3 while it has idle cores; they compile the text
+# already preprocessed, as the server would, and their objects are the
+# same
+lab_kill 2 ccpoold3 TERM
+printf 'workdir = %s/work\nuser = nobody\nload_tolerance = 102400\nslots = 1\nqueue = 0\n' \
+    "$S" >"$S/one.conf"
+lab_spawn 1 ccpoold4 "$B/ccpoold" -d -f "$S/one.conf" >/dev/null
+wait_hosts 1 || fail "one-slot server not discovered"
+cbuild build-c5 4 CFLAGS="$PROJ_NOG_CFLAGS" ||
+    fail "build 5: $(tail "$S/build-c5.log")"
+here=$(grep -c ' here: placed here' "$S/build-c5.log")
+remote=$(grep -c ' -> ' "$S/build-c5.log")
+echo "build 5: $here jobs placed here, $remote remote"
+[ "$here" -gt 0 ] || fail "no job placed on the idle client"
+[ "$remote" -gt 0 ] || fail "no job for the one-slot server"
+proj_compare "$W" build-local build-c5 || fail "objects differ (build 5)"
+echo "ok: jobs placed here compile the preprocessed text, same objects"
 echo PASS
