@@ -174,6 +174,7 @@ ajob_local(struct ajob *j, const char *note)
 	j->state = AJ_LOCAL;
 	j->t_sent = agent_now_ms();
 	j->a->local_running++;
+	aplace_cpu_local(&j->a->cpu, j->a->local_running, j->t_sent);
 }
 
 /* Answer a host query: CCPL 1, one MSG_ per host, DONE 0. */
@@ -625,8 +626,10 @@ ajob_free(struct ajob *j)
 	if (j == NULL || j->state == AJ_DEAD)
 		return;
 	a = j->a;
-	if (j->state == AJ_LOCAL && a->local_running > 0)
+	if (j->state == AJ_LOCAL && a->local_running > 0) {
 		a->local_running--;
+		aplace_cpu_local(&a->cpu, a->local_running, agent_now_ms());
+	}
 	j->state = AJ_DEAD;
 	for (p = &a->jobs; *p != NULL; p = &(*p)->next)
 		if (*p == j) {

@@ -91,18 +91,33 @@ aplace_cpu_update(struct aplace_cpu *c, uint64_t busy, uint64_t total,
 
 	if (c->ncpu == 0)
 		c->ncpu = 1;
+	aplace_cpu_local(c, c->lrun, now_ms);
 	if (c->have && total > c->total && busy >= c->busy &&
 	    busy - c->busy <= total - c->total) {
 		idle = 1.0 - (double)(busy - c->busy) /
 		    (double)(total - c->total);
 		c->idle_cores = idle * c->ncpu;
+		c->ours_cores = now_ms > c->t_ms ?
+		    c->lsum_ms / (double)(now_ms - c->t_ms) : 0;
+		if (c->ours_cores > c->ncpu - c->idle_cores)
+			c->ours_cores = c->ncpu - c->idle_cores;
 	} else if (!c->have)
-		c->idle_cores = 0;	/* unmeasured: claim nothing */
+		c->idle_cores = c->ours_cores = 0;	/* claim nothing */
 	/* else: no tick passed (or the counters went back): keep it */
 	c->busy = busy;
 	c->total = total;
 	c->t_ms = now_ms;
 	c->have = 1;
+	c->lsum_ms = 0;
+}
+
+void
+aplace_cpu_local(struct aplace_cpu *c, unsigned running, uint64_t now_ms)
+{
+	if (c->lt_ms != 0 && now_ms > c->lt_ms)
+		c->lsum_ms += (double)c->lrun * (double)(now_ms - c->lt_ms);
+	c->lt_ms = now_ms;
+	c->lrun = running;
 }
 
 int
@@ -117,7 +132,7 @@ aplace_local_free(const struct aplace_cpu *c, unsigned running)
 {
 	unsigned	 n = c->ncpu ? c->ncpu : 1;
 
-	if (running >= n || !(c->have && c->idle_cores >=
+	if (running >= n || !(c->have && c->idle_cores + c->ours_cores >=
 	    APLACE_LOCAL_MIN_IDLE))
 		return 0;
 	return n - running;

@@ -54,13 +54,21 @@ struct place_speed *aplace_speed(struct aplace_speeds *t, const char *tc,
  */
 void	aplace_rtt(double *srtt, double sample_ms);
 
-/* Local CPU use from /proc/stat (or CPU quota) samples. */
+/*
+ * Local CPU use from /proc/stat (or CPU quota) samples, and the share of
+ * it our own local jobs took: they run at nice 19 and soak up whatever
+ * the rest leaves, so the cores they used count as free for the next.
+ */
 struct aplace_cpu {
 	unsigned	 ncpu;		/* cores to plan with, >= 1 */
 	int		 have;		/* a previous sample exists */
 	uint64_t	 busy, total;	/* previous sample, any one unit */
 	uint64_t	 t_ms;		/* when it was taken */
 	double		 idle_cores;	/* over the last window */
+	double		 ours_cores;	/* ... held by our local jobs */
+	unsigned	 lrun;		/* our local jobs running now */
+	uint64_t	 lt_ms;		/* since then */
+	double		 lsum_ms;	/* job-ms of them in this window */
 };
 
 /*
@@ -79,14 +87,19 @@ int	aplace_cpu_parse(const char *text, uint64_t *busy, uint64_t *total);
 void	aplace_cpu_update(struct aplace_cpu *c, uint64_t busy, uint64_t total,
 	    uint64_t now_ms);
 
+/* Our local jobs running changed to running at now_ms. */
+void	aplace_cpu_local(struct aplace_cpu *c, unsigned running,
+	    uint64_t now_ms);
+
 /* 1 if a new sample is due at now_ms (APLACE_CPU_WINDOW_MS passed). */
 int	aplace_cpu_due(const struct aplace_cpu *c, uint64_t now_ms);
 
 /*
  * Local places for one more job now, with running local jobs of ours:
  * one per core not running one; none at all when the last window had
- * less than APLACE_LOCAL_MIN_IDLE idle cores (the machine is busy,
- * feeding the servers or with other work: they get the job).
+ * less than APLACE_LOCAL_MIN_IDLE cores idle or held by our local jobs
+ * (the machine is busy, feeding the servers or with other work: they
+ * get the job).
  */
 unsigned aplace_local_free(const struct aplace_cpu *c, unsigned running);
 

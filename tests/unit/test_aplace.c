@@ -142,6 +142,21 @@ test_cpu_idle(void)
 	/* counters that went back: the estimate is kept */
 	aplace_cpu_update(&c, 10, 20, 1800);
 	CU_ASSERT_DOUBLE_EQUAL(c.idle_cores, 1.0, 1e-9);
+	/*
+	 * A window the machine was all busy, but half of it one local job of
+	 * ours at nice 19 (taking what the rest left): its core counts.
+	 */
+	aplace_cpu_update(&c, 1000, 10000, 2000);
+	aplace_cpu_local(&c, 1, 2000);
+	aplace_cpu_local(&c, 0, 2125);
+	aplace_cpu_update(&c, 1000 + 100, 10000 + 100, 2250);
+	CU_ASSERT_DOUBLE_EQUAL(c.idle_cores, 0.0, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(c.ours_cores, 0.5, 1e-9);
+	CU_ASSERT_EQUAL(aplace_local_free(&c, 0), 4);
+	/* none of ours ran: all busy with other work, no place */
+	aplace_cpu_update(&c, 1100 + 100, 10100 + 100, 2500);
+	CU_ASSERT_DOUBLE_EQUAL(c.ours_cores, 0.0, 1e-9);
+	CU_ASSERT_EQUAL(aplace_local_free(&c, 0), 0);
 }
 
 static struct place_cand
