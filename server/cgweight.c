@@ -182,13 +182,15 @@ cgweight_judge(const char *cgroup, const char *mountinfo, int autogroup,
 		    path);
 		return -1;
 	}
-	/* Every task of the machine is in one CPU group: ours. */
+	/*
+	 * Every task of the machine is in one CPU group: ours.  With
+	 * autogroup on, each job's session is a group of its own, which
+	 * sbx_lowest_priority() puts at nice 19 too.
+	 */
 	if (autogroup == 1) {
-		snprintf(why, whylen, "each job's session competes with the "
-		    "owner's session at equal weight (ccpoold is in the root "
-		    "CPU cgroup and kernel.sched_autogroup_enabled is 1; "
-		    "setting it to 0 also helps)");
-		return 0;
+		snprintf(why, whylen, "ccpoold is in the root CPU cgroup, "
+		    "autogroup on: each job's session runs at nice 19");
+		return 1;
 	}
 	snprintf(why, whylen, "ccpoold is in the root CPU cgroup, autogroup "
 	    "off: jobs yield to every other task");

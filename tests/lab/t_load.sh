@@ -10,7 +10,7 @@
 #      h2 still compiles (locally), never fails;
 #   3. the hogs stop: the slots come back within a few seconds;
 #   4. a job runs with SCHED_IDLE, nice 19 (ps: class IDL) below h1's
-#      runner.
+#      runner, and with autogroup scheduling on, its autogroup at nice 19.
 # Note: the lab's hosts share the machine's CPUs, so the hog loads every
 # host's view; only h1 runs a server here.
 set -u
@@ -140,15 +140,25 @@ for _ in $(seq 100); do
 	    { pp[$1] = $2; line[$1] = $3 " " $4 " " $5 }
 	    END { for (p in pp) { q = pp[p]; n = 0
 		while (q > 1 && q != r && n++ < 64) q = pp[q]
-		if (q == r) print line[p] } }')
-	echo "$seen" | grep -q 'cc1' && break
+		if (q == r) print p " " line[p] } }')
+	if cc1=$(echo "$seen" | awk '$4 == "cc1" { print $1; f = 1; exit }
+	    END { exit !f }'); then
+		# its autogroup (its own session's), while it still runs
+		ag=$(cat "/proc/$cc1/autogroup" 2>/dev/null)
+		break
+	fi
 	sleep 0.1
 done
 wait $probe_pid || fail "slow job failed: $(cat "$S/slow.log")"
-echo "processes below the runner (class nice command):"
+echo "processes below the runner (pid class nice command):"
 echo "$seen" | sed 's/^/  /'
 echo "$seen" | grep -q cc1 || fail "no job process seen running"
-echo "$seen" | awk '$1 != "IDL" || $2 != 19 { bad = 1 } END { exit bad }' ||
+echo "$seen" | awk '$2 != "IDL" || $3 != 19 { bad = 1 } END { exit bad }' ||
     fail "a job process is not SCHED_IDLE nice 19"
 echo "ok: jobs run with SCHED_IDLE, nice 19"
+if [ "$(cat /proc/sys/kernel/sched_autogroup_enabled 2>/dev/null)" = 1 ]; then
+	echo "cc1's autogroup: ${ag:-?}"
+	case $ag in *" nice 19") ;; *) fail "the job's autogroup is not at nice 19" ;; esac
+	echo "ok: the job's autogroup runs at nice 19"
+fi
 echo "PASS"

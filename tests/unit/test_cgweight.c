@@ -115,13 +115,14 @@ test_v2_no_controller(void)
 	/* no cpu controller on the path: the root CPU group */
 	dir("v2/user.slice/session-1.scope");
 	put("v2/user.slice/cgroup.controllers", "memory pids\n");
-	CU_ASSERT_EQUAL(cgweight_judge(cg, MI2, 1, WHY, sizeof(WHY)), 0);
-	CU_ASSERT_PTR_NOT_NULL(strstr(WHY, "autogroup"));
+	/* (with autogroup, each job's session is at nice 19) */
+	CU_ASSERT_EQUAL(cgweight_judge(cg, MI2, 1, WHY, sizeof(WHY)), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(WHY, "autogroup on"));
 	CU_ASSERT_EQUAL(cgweight_judge(cg, MI2, 0, WHY, sizeof(WHY)), 1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(WHY, "root CPU cgroup"));
 	/* the root itself, as on a machine without systemd */
 	CU_ASSERT_EQUAL(cgweight_judge("0::/\n", MI2, 1, WHY, sizeof(WHY)),
-	    0);
+	    1);
 }
 
 static void
@@ -157,9 +158,9 @@ test_v1_shares(void)
 	/* the root's shares mean nothing: never protection */
 	put("cpu/cpu.shares", "2\n");
 	CU_ASSERT_EQUAL(cgweight_judge(cg, MI1, 0, WHY, sizeof(WHY)), 0);
-	/* in the root cpu cgroup: autogroup decides */
+	/* in the root cpu cgroup: protected, autogroup or not */
 	CU_ASSERT_EQUAL(cgweight_judge("1:cpu:/\n", MI1, 1, WHY,
-	    sizeof(WHY)), 0);
+	    sizeof(WHY)), 1);
 	CU_ASSERT_EQUAL(cgweight_judge("1:cpu:/\n", MI1, 0, WHY,
 	    sizeof(WHY)), 1);
 }
