@@ -458,10 +458,10 @@ go_local(struct wrap_ctx *w, struct wconn *c, struct proto_buf *src,
 /*
  * Compile the preprocessed text src here as a server would (the job's
  * argv, -x LANG FILE -o OUTPUT), into wj's output; the compiler's stdout
- * (at most max bytes) into *out.  Returns 0 when the object is in place and the compiler
- * said nothing on stderr, else -1 (err says why, when it is not the
- * compiler's own complaint): the caller compiles from the source then,
- * for exact diagnostics, as after a remote compile.
+ * (at most max bytes) into *out.  Returns 0 when the object is in place
+ * and the compiler said nothing on stderr, else -1 (err says why, when
+ * it is not the compiler's own complaint): the caller compiles from the
+ * source then, for exact diagnostics, as after a remote compile.
  */
 static int
 compile_here(const struct wrap_ctx *w, const struct wjob *wj,
@@ -508,8 +508,7 @@ compile_here(const struct wrap_ctx *w, const struct wjob *wj,
 	av[n++] = (char *)"-o";
 	av[n++] = (char *)outfile_tmp_path(o);
 	av[n++] = in;
-	status = run_capture(w->real, av, out, &eo, max,
-	    err, errlen);
+	status = run_capture(w->real, av, out, &eo, max, err, errlen);
 	if (status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
 	    eo.len == 0 && outfile_commit(o, err, errlen) == 0)
 		rc = 0;
