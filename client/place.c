@@ -19,26 +19,6 @@ place_free(const struct place_cand *c, uint64_t now_ms)
 	return (unsigned)(adv < all - c->inflight ? adv : all - c->inflight);
 }
 
-int
-place_pick(const struct place_cand *c, size_t n, uint64_t now_ms)
-{
-	unsigned	 best = 0, f;
-	size_t		 i;
-	int		 pick = -1;
-
-	for (i = 0; i < n && i < (size_t)INT32_MAX; i++) {
-		f = place_free(&c[i], now_ms);
-		if (f == 0)
-			continue;
-		if (pick == -1 || f > best ||
-		    (f == best && c[i].inflight < c[pick].inflight)) {
-			pick = (int)i;
-			best = f;
-		}
-	}
-	return pick;
-}
-
 uint64_t
 place_random(uint64_t *state)
 {

@@ -13,11 +13,6 @@
  * moment a slot frees, so a server's slots never idle while the next job
  * crosses the network.
  *
- * Two policies share that estimate:
- *
- * place_pick() (the first one): the candidate with the most estimated
- * free slots (ties: fewer of our jobs in flight, then the lowest index).
- *
  * place_choose() (expected finish time): for each candidate with a free
  * place, finish = round trip + transfer of the job's bytes at LAN speed +
  * the job's compile time there.  The compile time is the job's size times
@@ -110,9 +105,6 @@ struct place_job {
 /* Estimated free places (slots and queue) of c for us now (0 if down
  * or not eligible). */
 unsigned place_free(const struct place_cand *c, uint64_t now_ms);
-
-/* Index of the candidate with most free slots at now_ms, or -1 if none. */
-int	place_pick(const struct place_cand *c, size_t n, uint64_t now_ms);
 
 /*
  * Expected-finish-time placement.  Returns the index of the chosen

@@ -191,19 +191,18 @@ for ((i = 0; i < 5000; i++)); do
 done
 echo "$sum $t"
 EOF
-for i in 1 2 3 4 5; do
-	[ "$i" = "$DESK" ] && continue
-	lab_exec "$i" bash "$S/cal.sh" "$S/cal.ref" "$CAL_S" \
-	    $((i * CALN / 5)) $CFL >"$S/cal.h$i" &
-done
-wait
+# calibrate TAG: every host but the desktop at once; "w t" in cal.TAG.hI
+calibrate() {
+	local i
+	for i in 1 2 3 4 5; do
+		[ "$i" = "$DESK" ] && continue
+		lab_exec "$i" bash "$S/cal.sh" "$S/cal.ref" "$CAL_S" \
+		    $((i * CALN / 5)) $CFL >"$S/cal.$1.h$i" &
+	done
+	wait
+}
+calibrate 1		# before the builds, and again after them: the mean
 CALEND=$EPOCHREALTIME	# the owner's runs before this were not alone
-CALRATE=	# capacity of h1..h5 in CPUs of work; "-": the desktop
-for i in 1 2 3 4 5; do
-	if [ "$i" = "$DESK" ]; then CALRATE+=" -"; continue; fi
-	read -r w t <"$S/cal.h$i" || fail "calibration on h$i failed"
-	CALRATE+=" $(awk -v w="$w" -v t="$t" 'BEGIN { printf "%.3f", w / t }')"
-done
 sleep 6			# the owner's task alone, before any build
 
 # --- builds -------------------------------------------------------------------------
@@ -279,8 +278,18 @@ for ((k = 1; k <= BUILDS; k++)); do
 		sleep 3		# the owner's task alone again, between builds
 	done
 done
+CAL2S=$EPOCHREALTIME	# ... nor those from here on
+calibrate 2
 touch "$S/fg.stop"
 [ "$nb" -ge 2 ] || fail "no pair of builds within ${LIMIT} s"
+CALRATE=	# capacity of h1..h5 in CPUs of work; "-": the desktop
+for i in 1 2 3 4 5; do
+	if [ "$i" = "$DESK" ]; then CALRATE+=" -"; continue; fi
+	CALRATE+=" $(cat "$S/cal.1.h$i" "$S/cal.2.h$i" | awk '
+	    NF == 2 && $2 > 0 { r += $1 / $2; n++ }
+	    END { if (n) printf "%.3f", r / n; else print "x" }')"
+	case $CALRATE in *x) fail "calibration on h$i failed" ;; esac
+done
 
 # --- figures ------------------------------------------------------------------------
 # ccpool's jobs per host, from CCPOOL_VERBOSE ("ccpool: f.c -> h2 ...")
@@ -291,7 +300,7 @@ cjobs=$(cat "$S"/h1/build-ccpool-*.log | awk '/^ccpool: .* -> / {
 # ccpool's servers by address or by name: map to hI
 awk -v fgs="$FG" -v q="${QUOTA[*]}" -v think="$FG_THINK" -v cpu="$CPUALL" \
     -v calrate="$CALRATE" -v calcpu="$CALCPU" -v cals="$CAL_S" -v caln="$CALN" \
-    -v calend="$CALEND" \
+    -v calend="$CALEND" -v cal2s="$CAL2S" \
     -v ncomp="$NCOMP" -v copies="$COPIES" -v jobs="$JOBS" \
     -v cjobs="$cjobs" -v servers="$SERVERS" -v desk="$DESK" \
     -v dfall="$(cat "$S"/h1/build-distcc-*.log | grep -c 'running locally instead')" '
@@ -315,10 +324,10 @@ BEGIN {
 }
 END {
 	# the task alone: runs that overlap no build (1 s of margin after
-	# one) nor the calibration
+	# one) nor a calibration
 	na = 0
 	for (r = 1; r <= nf; r++) {
-		busy = fs[r] < calend
+		busy = fs[r] < calend || fe[r] > cal2s
 		for (w = 1; w <= nbw; w++)
 			if (fs[r] < we[w] + 1 && fe[r] > ws[w]) busy = 1
 		if (!busy) { na++; al[na] = fe[r] - fs[r] }
@@ -344,7 +353,8 @@ END {
 	printf "capacity from quotas: %.2f - owner %.2f = %.2f CPU; ideal %.1f s\n",
 	    capq, share, cap, idealq
 	printf "capacity measured (all hosts compiling the project at once for" \
-	    " %d s; its %d files take %.1f CPU s alone):", cals, caln, calcpu
+	    " %d s, before and after the builds; its %d files take %.1f CPU s" \
+	    " alone):", cals, caln, calcpu
 	for (i = 1; i <= 5; i++) printf " h%d %s", i, cr[i]
 	printf " = %.2f CPU; ideal %.1f s (the /ideal below)\n", capm, ideal
 	printf "owner task alone: %.3f s (median of %d runs)\n\n", alone, na

@@ -1,5 +1,5 @@
 /*
- * test_place.c - job placement (estimated free slots, ties, toolchain and
+ * test_place.c - job placement (estimated free places, queues, toolchain and
  * exclusion, down servers), the 1 s .. 60 s doubling backoff, and the
  * expected-finish-time policy: faster and idler hosts win, speed is
  * learned from reports, the local machine competes, power of two choices
@@ -111,33 +111,6 @@ test_queue(void)
 	x.local.ms_per_kb = 30;
 	CU_ASSERT_EQUAL(place_choose((struct place_cand[]){ d, c }, 2, &x, &j,
 	    0), PLACE_LOCAL);
-}
-
-static void
-test_pick(void)
-{
-	struct place_cand c[4];
-
-	memset(c, 0, sizeof(c));
-
-	CU_ASSERT_EQUAL(place_pick(c, 0, 0), -1);
-	c[0] = cand(4, 1, 0);
-	c[1] = cand(8, 6, 2);
-	c[2] = cand(8, 8, 4);
-	c[3] = cand(2, 2, 0);
-	CU_ASSERT_EQUAL(place_pick(c, 4, 0), 1);	/* min(6, 6) = 6 */
-	c[1].eligible = 0;				/* tried already */
-	CU_ASSERT_EQUAL(place_pick(c, 4, 0), 2);	/* min(8, 4) = 4 */
-	c[2].down_until = 50;
-	CU_ASSERT_EQUAL(place_pick(c, 4, 10), 3);	/* 2 beats 1 */
-	/* a tie goes to the one with fewer of our jobs */
-	c[0] = cand(4, 2, 2);
-	c[3] = cand(2, 2, 0);
-	CU_ASSERT_EQUAL(place_pick(c, 4, 10), 3);
-	c[3] = cand(2, 2, 2);
-	c[0] = cand(4, 0, 0);
-	CU_ASSERT_EQUAL(place_pick(c, 4, 10), -1);	/* all full: local */
-	CU_ASSERT_EQUAL(place_pick(c, 4, 50), 2);	/* back up */
 }
 
 static void
@@ -429,7 +402,6 @@ init_place_tests(void)
 	if (s == NULL ||
 	    !CU_add_test(s, "free slot estimate", test_free_estimate) ||
 	    !CU_add_test(s, "queue", test_queue) ||
-	    !CU_add_test(s, "pick", test_pick) ||
 	    !CU_add_test(s, "backoff", test_backoff) ||
 	    !CU_add_test(s, "finish time estimate", test_eta) ||
 	    !CU_add_test(s, "prefers fast and idle", test_prefers_fast_idle) ||
