@@ -114,11 +114,35 @@ static void
 ajob_refuse(struct ajob *j, uint32_t reason, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/*
+ * Write the refusal (reason, printable msg) of j's hello (jobid 0) or job
+ * to the wrapper.  Returns 0, or -1 when j is gone.
+ */
+static int
+ajob_send_refusal(struct ajob *j, uint32_t reason, const char *msg)
+{
+	struct proto_buf b;
+	char		 err[128];
+	int		 rc;
+
+	proto_buf_init(&b);
+	if (proto_refusal_encode(j->state == AJ_HELLO || j->state == AJ_HELD ?
+	    0 : j->job.id, reason, msg, &j->a->lim, &b, err,
+	    sizeof(err)) == -1) {
+		log_warnx("refusal: %s", err);
+		proto_buf_free(&b);
+		ajob_free(j);
+		return -1;
+	}
+	rc = ajob_write(j, b.data, b.len);
+	proto_buf_free(&b);
+	return rc;
+}
+
 static void
 ajob_refuse(struct ajob *j, uint32_t reason, const char *fmt, ...)
 {
-	struct proto_buf b;
-	char		 raw[512], msg[1024], err[128];
+	char		 raw[512], msg[1024];
 	va_list		 ap;
 
 	va_start(ap, fmt);
@@ -129,18 +153,8 @@ ajob_refuse(struct ajob *j, uint32_t reason, const char *fmt, ...)
 		snprintf(msg, sizeof(msg), "refused");
 	if (j->job.srcname != NULL)
 		log_info("%s: local: %s", j->job.srcname, msg);
-	proto_buf_init(&b);
-	if (proto_refusal_encode(j->state == AJ_HELLO || j->state == AJ_HELD ?
-	    0 : j->job.id, reason, msg, &j->a->lim, &b, err,
-	    sizeof(err)) == -1) {
-		log_warnx("refusal: %s", err);
-		proto_buf_free(&b);
-		ajob_free(j);
-		return;
-	}
-	if (ajob_write(j, b.data, b.len) == 0)
+	if (ajob_send_refusal(j, reason, msg) == 0)
 		ajob_close_after_write(j);
-	proto_buf_free(&b);
 }
 
 /*
@@ -153,28 +167,14 @@ ajob_refuse(struct ajob *j, uint32_t reason, const char *fmt, ...)
 static void
 ajob_local(struct ajob *j, const char *note)
 {
-	struct proto_buf b;
-	char		 err[128];
-
 	log_info("%s: local: would finish first here%s", j->job.srcname,
 	    note);
-	proto_buf_init(&b);
-	if (proto_refusal_encode(j->job.id, PROTO_R_LOCAL, "placed here: "
-	    "would finish first", &j->a->lim, &b, err, sizeof(err)) == -1) {
-		log_warnx("refusal: %s", err);
-		proto_buf_free(&b);
-		ajob_free(j);
-		return;
-	}
-	if (ajob_write(j, b.data, b.len) == -1) {
-		proto_buf_free(&b);
+	if (ajob_send_refusal(j, PROTO_R_LOCAL, "placed here: would finish "
+	    "first") == -1)
 		return;		/* j is gone */
-	}
-	proto_buf_free(&b);
 	j->state = AJ_LOCAL;
 	j->t_sent = agent_now_ms();
-	j->a->local_running++;
-	aplace_cpu_local(&j->a->cpu, j->a->local_running, j->t_sent);
+	aplace_cpu_local(&j->a->cpu, j->a->cpu.lrun + 1, j->t_sent);
 }
 
 /* Answer a host query: CCPL 1, one MSG_ per host, DONE 0. */
@@ -626,10 +626,8 @@ ajob_free(struct ajob *j)
 	if (j == NULL || j->state == AJ_DEAD)
 		return;
 	a = j->a;
-	if (j->state == AJ_LOCAL && a->local_running > 0) {
-		a->local_running--;
-		aplace_cpu_local(&a->cpu, a->local_running, agent_now_ms());
-	}
+	if (j->state == AJ_LOCAL && a->cpu.lrun > 0)
+		aplace_cpu_local(&a->cpu, a->cpu.lrun - 1, agent_now_ms());
 	j->state = AJ_DEAD;
 	for (p = &a->jobs; *p != NULL; p = &(*p)->next)
 		if (*p == j) {

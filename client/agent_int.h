@@ -161,7 +161,6 @@ struct agent {
 	struct cpuquota		 quota;		/* ... under this quota */
 	int			 have_quota;
 	struct aplace_speeds	 local_spd;	/* local compile speed */
-	unsigned		 local_running;	/* jobs in AJ_LOCAL */
 	struct place_ctx	 px;		/* placement's random state... */
 	int			 local_ok;	/* CCPOOL_LOCAL_FIRST not 0 */
 };

@@ -627,8 +627,7 @@ cpu_sample(struct agent *a, uint64_t now)
 	if (!aplace_cpu_due(&a->cpu, now))
 		return;
 	if (a->have_quota && cpuquota_usage_us(&a->quota, &busy) == 0) {
-		busy = (uint64_t)((double)busy * a->cpu.ncpu /
-		    a->quota.cpus);
+		busy = cpuquota_machine_us(&a->quota, a->cpu.ncpu, busy);
 		total = now * 1000 * a->cpu.ncpu;
 		aplace_cpu_update(&a->cpu, busy, total, now);
 		return;
@@ -688,8 +687,8 @@ srv_pick(struct agent *a, struct ajob *j, int *local)
 	}
 	cpu_sample(a, now);
 	aplace_ctx_fill(&a->px, base, aplace_speed(&a->local_spd, j->tcid, 0),
-	    a->local_ok ? aplace_local_free(&a->cpu, a->local_running) : 0,
-	    a->local_running, a->cpu.ncpu);
+	    a->local_ok ? aplace_local_free(&a->cpu, a->cpu.lrun) : 0,
+	    a->cpu.lrun, a->cpu.ncpu);
 	pj.in_bytes = j->in_bytes;
 	pick = place_choose(c, a->nhosts, &a->px, &pj, now);
 	j->stretch = 1;

@@ -66,7 +66,8 @@ struct aplace_cpu {
 	uint64_t	 t_ms;		/* when it was taken */
 	double		 idle_cores;	/* over the last window */
 	double		 ours_cores;	/* ... held by our local jobs */
-	unsigned	 lrun;		/* our local jobs running now */
+	unsigned	 lrun;		/* our local jobs running now
+					   (jobs in AJ_LOCAL) */
 	uint64_t	 lt_ms;		/* since then */
 	double		 lsum_ms;	/* job-ms of them in this window */
 };

@@ -281,6 +281,14 @@ cpuquota_usage_us(const struct cpuquota *q, uint64_t *us)
 	return 0;
 }
 
+uint64_t
+cpuquota_machine_us(const struct cpuquota *q, unsigned ncpu, uint64_t us)
+{
+	if (!(q->cpus > 0))
+		return us;
+	return (uint64_t)((double)us * ncpu / q->cpus);
+}
+
 unsigned
 cpuquota_ncpu(void)
 {

@@ -34,6 +34,15 @@ int	cpuquota_find(struct cpuquota *q);
 /* The cgroup's CPU time so far, microseconds.  0 or -1. */
 int	cpuquota_usage_us(const struct cpuquota *q, uint64_t *us);
 
+/*
+ * CPU time us, used under q, counted in the machine's own CPUs: ncpu
+ * CPUs (cpuquota_ncpu()) of quota / ncpu speed each, so an owner using
+ * all of a 0.3-CPU quota keeps that one CPU busy.  us itself when q has
+ * no quota.
+ */
+uint64_t cpuquota_machine_us(const struct cpuquota *q, unsigned ncpu,
+	    uint64_t us);
+
 /* The CPUs to plan with: ceil(quota) if there is one, else online CPUs
  * (or fewer, those our affinity allows: a cpuset). */
 unsigned cpuquota_ncpu(void);

@@ -270,15 +270,10 @@ loadmon_sample(struct load_sample *s, char *err, size_t errlen)
 		snprintf(err, errlen, "our CPU time: %s", strerror(errno));
 		return -1;
 	}
-	if (M.quota == 2 && M.Q.cpus > 0) {
-		/*
-		 * CPU time in the machine's own CPUs: a quota of 0.3 is one
-		 * CPU of 0.3 speed, and an owner using all 0.3 of it keeps
-		 * that CPU busy.
-		 */
-		s->busy = (uint64_t)((double)s->busy * M.qcpus / M.Q.cpus);
-		s->ours_us = (uint64_t)((double)s->ours_us * M.qcpus /
-		    M.Q.cpus);
+	if (M.quota == 2) {
+		/* both in the machine's own CPUs */
+		s->busy = cpuquota_machine_us(&M.Q, M.qcpus, s->busy);
+		s->ours_us = cpuquota_machine_us(&M.Q, M.qcpus, s->ours_us);
 	}
 	s->psi_ok = read_text(AT_FDCWD, "/proc/pressure/memory", buf,
 	    sizeof(buf)) > 0 && load_parse_psi(buf, &s->mem_some10) == 0;

@@ -58,6 +58,21 @@ test_parse_max(void)
 	CU_ASSERT_EQUAL(cpuquota_parse_max("", &c), -1);
 }
 
+/* Time under a quota in the machine's own CPUs. */
+static void
+test_machine_us(void)
+{
+	struct cpuquota	 q;
+
+	memset(&q, 0, sizeof(q));
+	q.cpus = 0.3;		/* one CPU of 0.3 speed: all of it is 1 s */
+	CU_ASSERT_EQUAL(cpuquota_machine_us(&q, 1, 300000), 1000000);
+	q.cpus = 1.5;		/* two CPUs of 0.75 */
+	CU_ASSERT_EQUAL(cpuquota_machine_us(&q, 2, 750000), 1000000);
+	q.cpus = 0;		/* no quota: as is */
+	CU_ASSERT_EQUAL(cpuquota_machine_us(&q, 1, 12345), 12345);
+}
+
 static void
 test_path_up(void)
 {
@@ -95,6 +110,7 @@ init_cpuquota_tests(void)
 	if (s == NULL ||
 	    !CU_add_test(s, "cgroup lines", test_parse_cgroup) ||
 	    !CU_add_test(s, "cpu.max", test_parse_max) ||
+	    !CU_add_test(s, "machine time", test_machine_us) ||
 	    !CU_add_test(s, "path up", test_path_up) ||
 	    !CU_add_test(s, "this machine", test_find))
 		return -1;
