@@ -266,6 +266,7 @@ ajob_hello(struct ajob *j, int query)
 	if (ajob_write(j, hdr, sizeof(hdr)) == 0) {
 		j->state = AJ_JOB;
 		proto_job_reader_init(&j->jr, &a->lim);
+		j->jr.relay = 1;
 	}
 }
 
@@ -298,9 +299,9 @@ ajob_ready(struct ajob *j)
 {
 	char	 err[512];
 
+	/* the server gets j->fwd as it came: the source is not decoded */
+	j->in_bytes = j->jr.srclen;
 	proto_job_reader_take(&j->jr, &j->job);
-	j->in_bytes = j->job.src.len;
-	proto_buf_free(&j->job.src);	/* the server gets j->fwd as it came */
 	j->t0 = agent_now_ms();
 	if (j->job.argv[0][0] != '/') {
 		ajob_refuse(j, PROTO_R_PROTO, "ARGV[0] is not the absolute "

@@ -450,10 +450,12 @@ void
 proto_job_reader_take(struct proto_job_reader *r, struct proto_job *j)
 {
 	struct proto_limits lim = r->lim;
+	int		 relay = r->relay;
 
 	*j = r->job;
 	proto_job_init(&r->job);
 	proto_job_reader_init(r, &lim);
+	r->relay = relay;
 }
 
 /* A NUL-terminated copy of a payload already checked for NULs. */
@@ -492,6 +494,7 @@ job_frame(struct proto_job_reader *r, const struct proto_frame *f,
     char *err, size_t errlen)
 {
 	struct proto_job *j = &r->job;
+	unsigned long long zsize;
 	char	*s;
 
 	if (r->state == J_ARGV && r->nargv == j->argc)
@@ -572,9 +575,21 @@ job_frame(struct proto_job_reader *r, const struct proto_frame *f,
 		if (check_size("ZDTI", f->len, r->lim.max_input_z, err,
 		    errlen) == -1)
 			return -1;
+		if (r->relay) {
+			if (proto_zcheck(f->data, f->len, r->lim.max_input,
+			    &zsize, err, errlen) == -1)
+				return -1;
+			if (zsize == PROTO_ZSIZE_UNKNOWN) {
+				err_set(err, errlen, "ZDTI: no content size");
+				return -1;
+			}
+			r->srclen = (size_t)zsize;
+			break;
+		}
 		if (proto_zdecompress(f->data, f->len, r->lim.max_input,
 		    &j->src, err, errlen) == -1)
 			return -1;
+		r->srclen = j->src.len;
 		break;
 	case J_JEND:
 		if (f->value != j->id) {

@@ -78,6 +78,42 @@ le32(const uint8_t *p)
 }
 
 int
+proto_zcheck(const void *src, size_t len, size_t maxout,
+    unsigned long long *size, char *err, size_t errlen)
+{
+	unsigned long long csz;
+	size_t	 fsz;
+
+	if (len < 4 || le32(src) != ZSTD_MAGICNUMBER) {
+		err_set(err, errlen, "zstd: not a zstd frame");
+		return -1;
+	}
+	fsz = ZSTD_findFrameCompressedSize(src, len);
+	if (ZSTD_isError(fsz)) {
+		err_set(err, errlen, "zstd: truncated or corrupt frame (%s)",
+		    ZSTD_getErrorName(fsz));
+		return -1;
+	}
+	if (fsz != len) {
+		err_set(err, errlen, "zstd: %zu bytes after the frame",
+		    len - fsz);
+		return -1;
+	}
+	csz = ZSTD_getFrameContentSize(src, len);
+	if (csz == ZSTD_CONTENTSIZE_ERROR) {
+		err_set(err, errlen, "zstd: bad frame header");
+		return -1;
+	}
+	if (csz != ZSTD_CONTENTSIZE_UNKNOWN && csz > maxout) {
+		err_set(err, errlen, "zstd: content of %llu bytes over the "
+		    "limit of %zu", csz, maxout);
+		return -1;
+	}
+	*size = csz == ZSTD_CONTENTSIZE_UNKNOWN ? PROTO_ZSIZE_UNKNOWN : csz;
+	return 0;
+}
+
+int
 proto_zdecompress(const void *src, size_t len, size_t maxout,
     struct proto_buf *out, char *err, size_t errlen)
 {
@@ -85,34 +121,11 @@ proto_zdecompress(const void *src, size_t len, size_t maxout,
 	ZSTD_inBuffer in;
 	ZSTD_outBuffer ob;
 	unsigned long long csz;
-	size_t	 fsz, r, old = out->len, produced = 0, cap, step, inpos;
+	size_t	 r, old = out->len, produced = 0, cap, step, inpos;
 
 	cap = maxout < SIZE_MAX ? maxout + 1 : SIZE_MAX;
-	if (len < 4 || le32(src) != ZSTD_MAGICNUMBER) {
-		err_set(err, errlen, "zstd: not a zstd frame");
+	if (proto_zcheck(src, len, maxout, &csz, err, errlen) == -1)
 		goto fail;
-	}
-	fsz = ZSTD_findFrameCompressedSize(src, len);
-	if (ZSTD_isError(fsz)) {
-		err_set(err, errlen, "zstd: truncated or corrupt frame (%s)",
-		    ZSTD_getErrorName(fsz));
-		goto fail;
-	}
-	if (fsz != len) {
-		err_set(err, errlen, "zstd: %zu bytes after the frame",
-		    len - fsz);
-		goto fail;
-	}
-	csz = ZSTD_getFrameContentSize(src, len);
-	if (csz == ZSTD_CONTENTSIZE_ERROR) {
-		err_set(err, errlen, "zstd: bad frame header");
-		goto fail;
-	}
-	if (csz != ZSTD_CONTENTSIZE_UNKNOWN && csz > maxout) {
-		err_set(err, errlen, "zstd: content of %llu bytes over the "
-		    "limit of %zu", csz, maxout);
-		goto fail;
-	}
 	if ((dc = ZSTD_createDCtx()) == NULL) {
 		err_set(err, errlen, "zstd: cannot create context");
 		goto fail;

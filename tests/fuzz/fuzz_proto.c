@@ -4,7 +4,8 @@
  * The input is a byte stream as it would arrive on a connection.  It is
  * cut into frames by proto_frame_parse (ccpool1 and distcc dialects, with
  * the frame invariants checked: sizes, payload position, header re-emitted
- * the same), and fed to a job reader, to an answer reader for job 1, and
+ * the same), and fed to a job reader (and a relay's job reader beside
+ * it), to an answer reader for job 1, and
  * to an answer reader for a hello (job 0).  Whatever a reader accepts must
  * pass the checker, encode, decode again to an equal struct, and encode
  * again to the very same bytes; any violation aborts.  Runs under
@@ -181,23 +182,61 @@ job_roundtrip(const struct proto_dialect *d, const struct proto_limits *lim,
 	proto_buf_free(&e2);
 }
 
+/*
+ * The same frames to a relay's reader (the agent's: ZDTI checked, not
+ * decompressed), alongside: it must fail cleanly or decode the same job
+ * without its source, and whenever both readers finish a job together
+ * they agree on the source's size.  *live: the relay is still reading.
+ */
+static void
+relay_feed(struct proto_job_reader *rr, int *live, const struct
+    proto_frame *f, int rc, const struct proto_job_reader *full)
+{
+	struct proto_job j;
+	char	 err[160];
+	size_t	 srclen = full->srclen;
+	int	 rrc;
+
+	if (!*live)
+		return;
+	memset(err, 'x', sizeof(err));
+	rrc = proto_job_feed(rr, f, err, sizeof(err));
+	if (rrc == -1) {
+		check_err(err, sizeof(err));
+		*live = 0;
+		return;
+	}
+	if (rrc == PROTO_DONE) {
+		if (rc == PROTO_DONE && rr->srclen != srclen)
+			abort();
+		proto_job_reader_take(rr, &j);
+		if (j.src.len != 0 || rr->relay != 1)
+			abort();
+		proto_job_free(&j);
+	} else if (rrc != PROTO_MORE)
+		abort();
+}
+
 static void
 jobs(const struct proto_dialect *d, const struct proto_limits *lim,
     const uint8_t *data, size_t size)
 {
-	struct proto_job_reader r;
+	struct proto_job_reader r, rr;
 	struct proto_job j;
 	struct proto_frame f;
 	char	 err[160];
 	size_t	 off = 0;
 	ssize_t	 n;
-	int	 rc;
+	int	 rc, rlive = 1;
 
 	proto_job_reader_init(&r, lim);
+	proto_job_reader_init(&rr, lim);
+	rr.relay = 1;
 	while ((n = frame(d, data + off, size - off, &f)) > 0) {
 		off += (size_t)n;
 		memset(err, 'x', sizeof(err));
 		rc = proto_job_feed(&r, &f, err, sizeof(err));
+		relay_feed(&rr, &rlive, &f, rc, &r);
 		if (rc == -1) {
 			check_err(err, sizeof(err));
 			/* dead for good */
@@ -213,6 +252,7 @@ jobs(const struct proto_dialect *d, const struct proto_limits *lim,
 			abort();
 	}
 	proto_job_reader_free(&r);
+	proto_job_reader_free(&rr);
 }
 
 static void

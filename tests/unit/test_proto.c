@@ -1260,6 +1260,94 @@ test_zstd_bomb(void)
 	proto_buf_free(&out);
 }
 
+/*
+ * A relay's reader (the agent's) checks ZDTI without decompressing it:
+ * the same job, no source, its size known; a frame that does not say its
+ * size, or says too much, or is cut short, is refused.
+ */
+static void
+test_job_relay(void)
+{
+	struct proto_job a, b;
+	struct proto_buf enc, z;
+	struct proto_dialect d;
+	struct proto_job_reader r;
+	struct proto_frame f;
+	unsigned long long size;
+	char	 err[128];
+	size_t	 off = 0;
+	ssize_t	 n;
+	int	 rc = PROTO_MORE;
+
+	proto_buf_init(&enc);
+	proto_buf_init(&z);
+	sample_job(&a);
+	CU_ASSERT_FATAL(proto_job_encode(&a, NULL, PROTO_ZLEVEL, &enc, err,
+	    sizeof(err)) == 0);
+	proto_dialect_init(&d, PROTO_DIALECT_CCPOOL1, NULL, NULL, 0);
+	proto_job_reader_init(&r, NULL);
+	r.relay = 1;
+	while (rc == PROTO_MORE && off < enc.len) {
+		n = proto_frame_parse(&d, enc.data + off, enc.len - off, &f,
+		    err, sizeof(err));
+		CU_ASSERT_FATAL(n > 0);
+		off += (size_t)n;
+		rc = proto_job_feed(&r, &f, err, sizeof(err));
+	}
+	CU_ASSERT_FATAL(rc == PROTO_DONE);
+	CU_ASSERT(r.srclen == a.src.len);
+	proto_job_reader_take(&r, &b);
+	CU_ASSERT(r.relay == 1);	/* kept for the next job */
+	CU_ASSERT(b.src.len == 0);
+	CU_ASSERT(b.id == a.id && strcmp(b.tcid, a.tcid) == 0);
+	CU_ASSERT(b.argc == a.argc && strcmp(b.argv[1], a.argv[1]) == 0);
+	proto_job_free(&b);
+	proto_job_reader_free(&r);
+
+	/* proto_zcheck alone: size, over the cap, cut short, garbage */
+	CU_ASSERT_FATAL(proto_zcompress(a.src.data, a.src.len, 1, &z, err,
+	    sizeof(err)) == 0);
+	CU_ASSERT(proto_zcheck(z.data, z.len, a.src.len, &size, err,
+	    sizeof(err)) == 0);
+	CU_ASSERT(size == a.src.len);
+	CU_ASSERT(proto_zcheck(z.data, z.len, a.src.len - 1, &size, err,
+	    sizeof(err)) == -1);
+	CU_ASSERT(strstr(err, "limit") != NULL);
+	CU_ASSERT(proto_zcheck(z.data, z.len - 1, a.src.len, &size, err,
+	    sizeof(err)) == -1);
+	CU_ASSERT(proto_zcheck("abcdefgh", 8, a.src.len, &size, err,
+	    sizeof(err)) == -1);
+	CU_ASSERT(strstr(err, "not a zstd frame") != NULL);
+
+	/* a frame without its size: decoded by a server, refused by a relay */
+	proto_buf_reset(&z);
+	zeros_frame(&z, 2, 0);	/* streamed: its size is not in it */
+	CU_ASSERT(proto_zcheck(z.data, z.len, 2 << 20, &size, err,
+	    sizeof(err)) == 0);
+	CU_ASSERT(size == PROTO_ZSIZE_UNKNOWN);
+	proto_job_reader_init(&r, NULL);
+	r.relay = 1;
+	off = 0;
+	rc = PROTO_MORE;
+	while (rc == PROTO_MORE && off < enc.len) {
+		n = proto_frame_parse(&d, enc.data + off, enc.len - off, &f,
+		    err, sizeof(err));
+		CU_ASSERT_FATAL(n > 0);
+		off += (size_t)n;
+		if (memcmp(f.tok, "ZDTI", 4) == 0) {
+			f.data = z.data;
+			f.len = z.len;
+		}
+		rc = proto_job_feed(&r, &f, err, sizeof(err));
+	}
+	CU_ASSERT(rc == -1);
+	CU_ASSERT(strstr(err, "no content size") != NULL);
+	proto_job_reader_free(&r);
+	proto_job_free(&a);
+	proto_buf_free(&enc);
+	proto_buf_free(&z);
+}
+
 static void
 test_zstd_malformed(void)
 {
@@ -1350,7 +1438,8 @@ init_proto_tests(void)
 	    CU_add_test(s, "limits", test_limits) == NULL ||
 	    CU_add_test(s, "zstd round trip", test_zstd_roundtrip) == NULL ||
 	    CU_add_test(s, "zstd bomb", test_zstd_bomb) == NULL ||
-	    CU_add_test(s, "zstd malformed", test_zstd_malformed) == NULL)
+	    CU_add_test(s, "zstd malformed", test_zstd_malformed) == NULL ||
+	    CU_add_test(s, "job relay", test_job_relay) == NULL)
 		return -1;
 	return 0;
 }
