@@ -162,19 +162,43 @@ ajob_refuse(struct ajob *j, uint32_t reason, const char *fmt, ...)
  * the preprocessing that feeds the servers) and its compiler keeps the
  * connection open until it exits: the agent counts the job as running
  * here until then and learns the local speed from the time it took
- * (wrapper_event).
+ * (wrapper_event; not for a job placed at its hello, whose compile
+ * preprocesses too and whose size is not known).
  */
 static void
 ajob_local(struct ajob *j, const char *note)
 {
-	log_info("%s: local: would finish first here%s", j->job.srcname,
-	    note);
+	log_info("%s: local: would finish first here%s", j->job.srcname ?
+	    j->job.srcname : "a job at its hello", note);
 	if (ajob_send_refusal(j, PROTO_R_LOCAL, "placed here: would finish "
 	    "first") == -1)
 		return;		/* j is gone */
 	j->state = AJ_LOCAL;
 	j->t_sent = agent_now_ms();
 	aplace_cpu_local(&j->a->cpu, j->a->cpu.lrun + 1, j->t_sent);
+}
+
+/*
+ * Would a job like the last one be placed here?  Asked at a wrapper's
+ * hello: a job placed here then compiles from its source at once, and
+ * its preprocessing, which only a server needs, is never run.  The
+ * answer is the placement's own (srv_pick), for the last job's
+ * toolchain and its sizes' running average; no job yet: no.
+ */
+static int
+local_at_hello(struct agent *a)
+{
+	struct ajob	 like;
+	int		 local = 0;
+
+	if (!a->local_ok || a->last_tcid[0] == '\0')
+		return 0;
+	memset(&like, 0, sizeof(like));
+	like.a = a;
+	snprintf(like.tcid, sizeof(like.tcid), "%s", a->last_tcid);
+	like.in_bytes = a->last_in_bytes;
+	(void)srv_pick(a, &like, &local);
+	return local;
 }
 
 /* Answer a host query: CCPL 1, one MSG_ per host, DONE 0. */
@@ -262,6 +286,11 @@ ajob_hello(struct ajob *j, int query)
 		    srv_untrusted_note(a, note, sizeof(note)));
 		return;
 	}
+	if (local_at_hello(a)) {
+		j->state = AJ_HELLO;	/* the refusal's id is 0 */
+		ajob_local(j, " (placed at its hello)");
+		return;
+	}
 	proto_header_write(hdr, "CCPL", PROTO_VERSION);
 	if (ajob_write(j, hdr, sizeof(hdr)) == 0) {
 		j->state = AJ_JOB;
@@ -314,6 +343,9 @@ ajob_ready(struct ajob *j)
 		    j->job.argv[0], err);
 		return;
 	}
+	snprintf(j->a->last_tcid, sizeof(j->a->last_tcid), "%s", j->tcid);
+	j->a->last_in_bytes = j->a->last_in_bytes == 0 ? j->in_bytes :
+	    (3 * j->a->last_in_bytes + j->in_bytes) / 4;
 	j->state = AJ_RUN;
 	ajob_place(j);
 }
@@ -588,7 +620,7 @@ wrapper_event(struct bufferevent *bev, short what, void *arg)
 	struct ajob	*j = arg;
 
 	(void)bev;
-	if (j->state == AJ_LOCAL && (what & BEV_EVENT_EOF))
+	if (j->state == AJ_LOCAL && (what & BEV_EVENT_EOF) && j->in_bytes > 0)
 		/* the local compile ended: how fast was it? */
 		place_learn(aplace_speed(&j->a->local_spd, j->tcid, 1),
 		    (double)(agent_now_ms() - j->t_sent), j->in_bytes,

@@ -163,6 +163,10 @@ struct agent {
 	struct aplace_speeds	 local_spd;	/* local compile speed */
 	struct place_ctx	 px;		/* placement's random state... */
 	int			 local_ok;	/* CCPOOL_LOCAL_FIRST not 0 */
+	/* the last job's toolchain and (averaged) size: what a hello is
+	 * placed as, before its preprocessing (ajob_hello) */
+	char			 last_tcid[PROTO_TCID_MAX + 1];
+	uint64_t		 last_in_bytes;
 };
 
 uint64_t	 agent_now_ms(void);

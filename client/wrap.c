@@ -311,8 +311,9 @@ wconn_close(struct wconn *c)
 
 /*
  * Connect to the agent and say hello (version 0: a host query).  Returns
- * 0 (go ahead) or -1 with why set (compile locally: no agent, or the
- * agent said so).
+ * 0 (go ahead), 1 with why set (placed here: the connection stays open,
+ * see here_from_source) or -1 with why set (compile locally: no agent,
+ * or the agent said so).
  */
 static int
 wconn_open(struct wconn *c, const struct wrap_ctx *w, uint32_t version,
@@ -371,6 +372,10 @@ wconn_open(struct wconn *c, const struct wrap_ctx *w, uint32_t version,
 		rc = proto_result_feed(&rr, &c->f, err, sizeof(err));
 		if (rc == PROTO_DONE) {
 			snprintf(why, whylen, "%s", rr.res.msg);
+			if (rr.res.reason == PROTO_R_LOCAL) {
+				proto_result_reader_free(&rr);
+				return 1;
+			}
 			break;
 		}
 		if (rc == -1 || read_frame(c->fd, &c->d, &c->in, &c->f,
@@ -544,6 +549,31 @@ done:
 	return rc;
 }
 
+/* Behind the preprocessing that feeds the servers, and the user's work. */
+static void
+nice_19(const struct wrap_ctx *w)
+{
+	errno = 0;
+	if (nice(19) == -1 && errno != 0)
+		vsay(w, "nice: %s", strerror(errno));
+}
+
+/*
+ * Compile here from the source with the agent's connection c open across
+ * exec: the compiler holds it until it exits, which tells the agent the
+ * local place is free again.  Does not return.
+ */
+static void
+here_from_source(const struct wrap_ctx *w, struct wconn *c, const char *why)
+{
+	int	 fl;
+
+	proto_buf_free(&c->in);
+	if ((fl = fcntl(c->fd, F_GETFD)) != -1)
+		(void)fcntl(c->fd, F_SETFD, fl & ~FD_CLOEXEC);
+	wrap_local(w, why);
+}
+
 /*
  * The agent placed the job here: compile the text already preprocessed,
  * at nice 19 (behind the preprocessing that feeds the servers), and keep
@@ -559,13 +589,10 @@ placed_here(struct wrap_ctx *w, struct wjob *wj, struct wconn *c,
 {
 	struct proto_buf out;
 	char		 why[300], err[512];
-	int		 fl;
 
 	snprintf(why, sizeof(why), "%s", res->msg);
 	proto_result_free(res);
-	errno = 0;
-	if (nice(19) == -1 && errno != 0)
-		vsay(w, "nice: %s", strerror(errno));
+	nice_19(w);
 	proto_buf_init(&out);
 	if (compile_here(w, wj, job->argv, src, c->lim.max_output, &out, err,
 	    sizeof(err)) == 0) {
@@ -579,11 +606,8 @@ placed_here(struct wrap_ctx *w, struct wjob *wj, struct wconn *c,
 	proto_buf_free(&out);
 	proto_buf_free(src);
 	proto_buf_free(cpperr);
-	proto_buf_free(&c->in);
-	if ((fl = fcntl(c->fd, F_GETFD)) != -1)
-		(void)fcntl(c->fd, F_SETFD, fl & ~FD_CLOEXEC);
-	wrap_local(w, err[0] != '\0' ? err : "compiled again from the source "
-	    "for exact diagnostics");
+	here_from_source(w, c, err[0] != '\0' ? err : "compiled again from "
+	    "the source for exact diagnostics");
 }
 
 static int
@@ -598,8 +622,15 @@ remote(struct wrap_ctx *w, struct wjob *wj)
 	uint64_t	 t0 = now_ms();
 	int		 status, pp;
 
-	if (wconn_open(&c, w, PROTO_VERSION, why, sizeof(why)) == -1)
+	switch (wconn_open(&c, w, PROTO_VERSION, why, sizeof(why))) {
+	case -1:
 		wrap_local(w, why);
+		break;
+	case 1:		/* placed here before preprocessing: none needed */
+		nice_19(w);
+		here_from_source(w, &c, why);
+		break;
+	}
 
 	/* preprocess here, where the headers are; its stderr held back */
 	proto_buf_init(&src);
@@ -691,7 +722,7 @@ wrap_hosts(const char *self_exe, int jobs)
 	w.self_exe = self_exe;
 	if (cores < 1)
 		cores = 1;
-	if (wconn_open(&c, &w, 0, why, sizeof(why)) == -1) {
+	if (wconn_open(&c, &w, 0, why, sizeof(why)) != 0) {
 		if (jobs) {
 			printf("%ld\n", cores);
 			return 0;

@@ -11,8 +11,9 @@
 #     still identical;
 #  4. a server started mid-build receives jobs;
 #  5. a server without the client's toolchain receives none;
-#  6. with one remote slot, jobs are placed on the idle client and give
-#     the same objects.
+#  6. with one remote slot, jobs are placed on the idle client (after
+#     their preprocessing, or at their hello with none) and give the same
+#     objects.
 set -u
 . "$(dirname "$0")/lab.sh"
 . "$(dirname "$0")/project.sh"
@@ -92,8 +93,10 @@ echo "ok: build survives kill -9 of a server"
 
 # 4. a server started mid-build receives jobs
 lab_kill 2 ccpoold TERM
-# -j1: a build long enough (15 s and more here) for the joiner to matter
-cbuild build-c3 1 CFLAGS="$PROJ_NOG_CFLAGS" &
+# -j3: more jobs at once than the client's two cores, which the agent
+# may fill first (its local places); the build is long enough (7 s and
+# more here) for the joiner to matter
+cbuild build-c3 3 CFLAGS="$PROJ_NOG_CFLAGS" &
 mk=$!
 sleep 1
 lab_spawn 1 ccpoold2 "$B/ccpoold" -d -f "$S/ccpoold.conf" >/dev/null
@@ -129,9 +132,11 @@ wait_hosts 1 || fail "one-slot server not discovered"
 cbuild build-c5 4 CFLAGS="$PROJ_NOG_CFLAGS" ||
     fail "build 5: $(tail "$S/build-c5.log")"
 here=$(grep -c ' here: placed here' "$S/build-c5.log")
+hello=$(grep -c ' local: placed here' "$S/build-c5.log")
 remote=$(grep -c ' -> ' "$S/build-c5.log")
-echo "build 5: $here jobs placed here, $remote remote"
-[ "$here" -gt 0 ] || fail "no job placed on the idle client"
+echo "build 5: $here jobs placed here after preprocessing, $hello at their" \
+    "hello (not preprocessed), $remote remote"
+[ $((here + hello)) -gt 0 ] || fail "no job placed on the idle client"
 [ "$remote" -gt 0 ] || fail "no job for the one-slot server"
 proj_compare "$W" build-local build-c5 || fail "objects differ (build 5)"
 echo "ok: jobs placed here compile the preprocessed text, same objects"
