@@ -44,7 +44,7 @@ UNIT = tests/runner.c tests/unit/test_disc_txt.c tests/unit/test_disc_poll.c \
 	tests/unit/test_ipc.c tests/unit/test_srvconf.c tests/unit/test_ident.c tests/unit/test_sandbox.c \
 	 tests/unit/test_priv.c tests/unit/test_aplace.c tests/unit/test_ppslot.c \
 	tests/unit/test_load.c tests/unit/test_cpuquota.c \
-	tests/unit/test_cgweight.c
+	tests/unit/test_cgweight.c tests/unit/test_wrap.c
 FUZZERS = txt proto hosts args ipc conf cert
 LABBIN = pubtest relay evilcc
 TOOLBIN = srvprobe sbxbench

@@ -28,7 +28,8 @@
 	X(ppslot) \
 	X(load) \
 	X(cpuquota) \
-	X(cgweight)
+	X(cgweight) \
+	X(wrap)
 
 #define X(m) int init_##m##_tests(void);
 UNIT_SUITES

@@ -1261,6 +1261,37 @@ test_zstd_bomb(void)
 }
 
 /*
+ * Feed the frames of enc to a relay's reader r (ZDTI's payload replaced by
+ * zdti when not NULL) until it is done or fails; its last answer.
+ */
+static int
+relay_feed(const struct proto_buf *enc, const struct proto_buf *zdti,
+    struct proto_job_reader *r, char *err, size_t errlen)
+{
+	struct proto_dialect d;
+	struct proto_frame f;
+	size_t	 off = 0;
+	ssize_t	 n;
+	int	 rc = PROTO_MORE;
+
+	proto_dialect_init(&d, PROTO_DIALECT_CCPOOL1, NULL, NULL, 0);
+	proto_job_reader_init(r, NULL);
+	r->relay = 1;
+	while (rc == PROTO_MORE && off < enc->len) {
+		n = proto_frame_parse(&d, enc->data + off, enc->len - off, &f,
+		    err, errlen);
+		CU_ASSERT_FATAL(n > 0);
+		off += (size_t)n;
+		if (zdti != NULL && memcmp(f.tok, "ZDTI", 4) == 0) {
+			f.data = zdti->data;
+			f.len = zdti->len;
+		}
+		rc = proto_job_feed(r, &f, err, errlen);
+	}
+	return rc;
+}
+
+/*
  * A relay's reader (the agent's) checks ZDTI without decompressing it:
  * the same job, no source, its size known; a frame that does not say its
  * size, or says too much, or is cut short, is refused.
@@ -1270,31 +1301,17 @@ test_job_relay(void)
 {
 	struct proto_job a, b;
 	struct proto_buf enc, z;
-	struct proto_dialect d;
 	struct proto_job_reader r;
-	struct proto_frame f;
 	unsigned long long size;
 	char	 err[128];
-	size_t	 off = 0;
-	ssize_t	 n;
-	int	 rc = PROTO_MORE;
 
 	proto_buf_init(&enc);
 	proto_buf_init(&z);
 	sample_job(&a);
 	CU_ASSERT_FATAL(proto_job_encode(&a, NULL, PROTO_ZLEVEL, &enc, err,
 	    sizeof(err)) == 0);
-	proto_dialect_init(&d, PROTO_DIALECT_CCPOOL1, NULL, NULL, 0);
-	proto_job_reader_init(&r, NULL);
-	r.relay = 1;
-	while (rc == PROTO_MORE && off < enc.len) {
-		n = proto_frame_parse(&d, enc.data + off, enc.len - off, &f,
-		    err, sizeof(err));
-		CU_ASSERT_FATAL(n > 0);
-		off += (size_t)n;
-		rc = proto_job_feed(&r, &f, err, sizeof(err));
-	}
-	CU_ASSERT_FATAL(rc == PROTO_DONE);
+	CU_ASSERT_FATAL(relay_feed(&enc, NULL, &r, err, sizeof(err)) ==
+	    PROTO_DONE);
 	CU_ASSERT(r.srclen == a.src.len);
 	proto_job_reader_take(&r, &b);
 	CU_ASSERT(r.relay == 1);	/* kept for the next job */
@@ -1325,22 +1342,7 @@ test_job_relay(void)
 	CU_ASSERT(proto_zcheck(z.data, z.len, 2 << 20, &size, err,
 	    sizeof(err)) == 0);
 	CU_ASSERT(size == PROTO_ZSIZE_UNKNOWN);
-	proto_job_reader_init(&r, NULL);
-	r.relay = 1;
-	off = 0;
-	rc = PROTO_MORE;
-	while (rc == PROTO_MORE && off < enc.len) {
-		n = proto_frame_parse(&d, enc.data + off, enc.len - off, &f,
-		    err, sizeof(err));
-		CU_ASSERT_FATAL(n > 0);
-		off += (size_t)n;
-		if (memcmp(f.tok, "ZDTI", 4) == 0) {
-			f.data = z.data;
-			f.len = z.len;
-		}
-		rc = proto_job_feed(&r, &f, err, sizeof(err));
-	}
-	CU_ASSERT(rc == -1);
+	CU_ASSERT(relay_feed(&enc, &z, &r, err, sizeof(err)) == -1);
 	CU_ASSERT(strstr(err, "no content size") != NULL);
 	proto_job_reader_free(&r);
 	proto_job_free(&a);
