@@ -35,7 +35,7 @@
  * job (the wrapper, the server's job), so the level's tables are fresh
  * pages each time: level 1 compresses 266 KB of preprocessed C in 2.5-3.0
  * ms and 305 page faults in a new process, level 3 in 3.4-3.8 ms and 485,
- * for a frame 6 % larger (measured, NEWS 0.1.0).
+ * for a frame 6 % larger (doc/protocol.md, section 6).
  */
 #define PROTO_ZLEVEL		1
 #define PROTO_ZLEVEL_MAX	19	/* higher levels need big windows */
