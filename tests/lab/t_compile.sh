@@ -137,6 +137,9 @@ remote=$(grep -c ' -> ' "$S/build-c5.log")
 echo "build 5: $here jobs placed here after preprocessing, $hello at their" \
     "hello (not preprocessed), $remote remote"
 [ $((here + hello)) -gt 0 ] || fail "no job placed on the idle client"
+# the first jobs say hello before any job is known: those are placed
+# after preprocessing; once one is known, hellos are placed too
+[ "$hello" -gt 0 ] || fail "no job placed here at its hello"
 [ "$remote" -gt 0 ] || fail "no job for the one-slot server"
 proj_compare "$W" build-local build-c5 || fail "objects differ (build 5)"
 echo "ok: jobs placed here compile the preprocessed text, same objects"
