@@ -8,6 +8,7 @@
 # LAB_VERBOSE=1 it is shown as it runs), the lab's daemon and spawned
 # process logs to BUILD_DIR/lab-logs/t_x.d/hI/.  After each test whatever its lab
 # left behind is removed, and a test that left something fails.
+# LAB_ONLY="t_load t_trust" runs only the tests named.
 # Not root: every test is skipped (exit 0), loudly.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -20,7 +21,13 @@ export CCPOOL_BUILD
 timeout_s=${LAB_TIMEOUT:-300}
 tests=()
 while IFS= read -r t; do tests+=("$t"); done < <(
-	LC_ALL=C find "$here" -maxdepth 1 -name 't_*.sh' -type f | LC_ALL=C sort)
+	LC_ALL=C find "$here" -maxdepth 1 -name 't_*.sh' -type f | LC_ALL=C sort |
+	    while IFS= read -r f; do
+		n=$(basename "$f" .sh)
+		[ -z "${LAB_ONLY:-}" ] || [[ " $LAB_ONLY " == *" $n "* ]] ||
+		    continue
+		echo "$f"
+	    done)
 pass=0 fail=0 skip=0
 
 finish() {
