@@ -3,8 +3,9 @@
  *
  * Start at tc_identify(): resolve() finds the driver, run() executes it
  * once per question with a deadline, parse_version() tells gcc from clang
- * and takes the version, sha256_file() hashes the binary, make_id()
- * builds the id.  tc_detect() walks PATH directories with candidate()
+ * and takes the version, sha256_file() hashes the binary, driver_of()
+ * names the driver, make_id() builds the id; tc_name() reads one back
+ * for people.  tc_detect() walks PATH directories with candidate()
  * deciding which file names are compilers.  Everything a compiler prints
  * is untrusted: bounded, checked against a strict charset, never echoed
  * into an error unfiltered.
@@ -334,14 +335,46 @@ tc_id_valid(const char *s)
 	return i > 0 && i < TC_ID_MAX && dashes >= 3;
 }
 
-/* "<family>-<version>-<target>-<12 hex>" into info->id. */
+/*
+ * The driver's name for the id, from its family and the file name of
+ * the binary (real path): gcc or clang, or g++ or clang++ when that name,
+ * without a version suffix such as "-12", ends in "++".
+ */
+static void
+driver_of(struct tc_info *info)
+{
+	const char	*base = strrchr(info->path, '/');
+	size_t		 n;
+	int		 cxx;
+
+	base = base != NULL ? base + 1 : info->path;
+	n = strlen(base);
+	/* drop a "-12" or "-12.2" */
+	while (n > 0 && ((base[n - 1] >= '0' && base[n - 1] <= '9') ||
+	    base[n - 1] == '.'))
+		n--;
+	if (n == strlen(base) || n == 0 || base[n - 1] != '-')
+		n = strlen(base);
+	else
+		n--;
+	cxx = n >= 2 && base[n - 1] == '+' && base[n - 2] == '+';
+	if (strcmp(info->family, "clang") == 0)
+		snprintf(info->driver, sizeof(info->driver), "%s",
+		    cxx ? "clang++" : "clang");
+	else
+		snprintf(info->driver, sizeof(info->driver), "%s",
+		    cxx ? "g++" : "gcc");
+}
+
+/* "<driver>-<version>-<target>-<12 hex>" into info->id. */
 static int
 make_id(struct tc_info *info, char *err, size_t errlen)
 {
 	int	 n;
 
 	n = snprintf(info->id, sizeof(info->id), "%s-%s-%s-%.12s",
-	    info->family, info->version, info->target, info->sha256);
+	    info->driver[0] != '\0' ? info->driver : info->family,
+	    info->version, info->target, info->sha256);
 	if (n < 0 || (size_t)n >= sizeof(info->id) ||
 	    !tc_id_valid(info->id) || strlen(info->sha256) != 64) {
 		err_set(err, errlen, "cannot form a toolchain id");
@@ -349,6 +382,81 @@ make_id(struct tc_info *info, char *err, size_t errlen)
 		return -1;
 	}
 	return 0;
+}
+
+/* The parts of an id; 0, or -1 when it is not of make_id()'s shape. */
+struct idparts {
+	const char	*driver, *version, *target, *hash;
+	int		 ldriver, lversion, ltarget, lhash;
+};
+
+static int
+id_split(const char *id, struct idparts *p)
+{
+	const char	*d1, *d2, *last;
+	size_t		 i;
+
+	memset(p, 0, sizeof(*p));
+	if (!tc_id_valid(id) || (d1 = strchr(id, '-')) == NULL ||
+	    (d2 = strchr(d1 + 1, '-')) == NULL ||
+	    (last = strrchr(id, '-')) == d2)
+		return -1;
+	p->driver = id;
+	p->ldriver = (int)(d1 - id);
+	p->version = d1 + 1;
+	p->lversion = (int)(d2 - d1 - 1);
+	p->target = d2 + 1;
+	p->ltarget = (int)(last - d2 - 1);
+	p->hash = last + 1;
+	p->lhash = (int)strlen(last + 1);
+	if (p->ldriver == 0 || p->lversion == 0 || p->lhash == 0 ||
+	    p->version[0] < '0' || p->version[0] > '9')
+		return -1;
+	for (i = 0; i < (size_t)p->lhash; i++)
+		if (strchr("0123456789abcdef", p->hash[i]) == NULL)
+			return -1;
+	return 0;
+}
+
+const char *
+tc_name(const char *id, int digits, char *buf, size_t len)
+{
+	struct idparts	 p;
+	size_t		 i;
+
+	if (len == 0)
+		return buf;
+	if (id_split(id, &p) == -1) {
+		/* as it is, but only the id charset reaches a terminal */
+		for (i = 0; i + 1 < len && id[i] != '\0'; i++)
+			buf[i] = strchr("abcdefghijklmnopqrstuvwxyz"
+			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+-",
+			    id[i]) != NULL ? id[i] : '?';
+		buf[i] = '\0';
+		return buf;
+	}
+	if (digits > p.lhash)
+		digits = p.lhash;
+	snprintf(buf, len, "%.*s %.*s %.*s%s%.*s", p.ldriver, p.driver,
+	    p.lversion, p.version, p.ltarget, p.target, digits > 0 ? " #" : "",
+	    digits > 0 ? digits : 0, p.hash);
+	return buf;
+}
+
+int
+tc_name_digits(const char *id, const char *other)
+{
+	struct idparts	 a, b;
+	int		 i;
+
+	if (strcmp(id, other) == 0 || id_split(id, &a) == -1 ||
+	    id_split(other, &b) == -1 ||
+	    a.hash - a.driver != b.hash - b.driver ||
+	    strncmp(a.driver, b.driver, (size_t)(a.hash - a.driver)) != 0)
+		return 0;
+	for (i = 0; i < a.lhash && i < b.lhash && a.hash[i] == b.hash[i]; i++)
+		;
+	return i + 1 < TC_NAME_DIGITS ? TC_NAME_DIGITS : i + 1;
 }
 
 /* SHA-256 of the file at path, as 64 hex digits into hex. */
@@ -475,6 +583,7 @@ tc_identify(const char *path, struct tc_info *out, char *err, size_t errlen)
 		    TC_LANG_OBJCXX;
 	else
 		out->langs = gcc_langs(exe);
+	driver_of(out);
 	if (sha256_file(out->path, out->sha256, err, errlen) == -1 ||
 	    make_id(out, err, errlen) == -1)
 		goto fail;

@@ -3,7 +3,10 @@
  *
  * Every input goes through both decoders.  Whatever one accepts must
  * encode (the encoder checks what the decoder checked), decode again to
- * the very same struct, and encode again to the very same bytes; any
+ * the very same struct, and encode again to the very same bytes; the
+ * toolchain ids it accepts are read back into the names people see
+ * (tc_name, lsdistcc and the logs), which must be terminated, fit
+ * TC_NAME_MAX and hold only the id charset and spaces; any
  * violation aborts.  Runs under libFuzzer (make fuzz) or
  * tests/fuzz/standalone.c (make check).
  */
@@ -11,9 +14,50 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/toolchain.h"
 #include "discovery/disc_txt.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+/* Every id's name, beside every other id as lsdistcc shows them. */
+static void
+names(const struct disc_info *a)
+{
+	char		 name[TC_NAME_MAX];
+	unsigned	 i, k;
+	size_t		 n;
+	int		 d, dmax;
+
+	for (i = 0; i < a->ntc; i++) {
+		dmax = 0;
+		for (k = 0; k < a->ntc; k++)
+			if ((d = tc_name_digits(a->tc[i], a->tc[k])) > dmax)
+				dmax = d;
+		memset(name, 'x', sizeof(name));
+		tc_name(a->tc[i], dmax, name, sizeof(name));
+		if (memchr(name, '\0', sizeof(name)) == NULL)
+			abort();
+		n = strlen(name);
+		if (n == 0 || strspn(name, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+-# ") != n)
+			abort();
+		/* two different ids never read the same */
+		for (k = 0; k < i; k++) {
+			char	 other[TC_NAME_MAX];
+			int	 e = 0, dd;
+			unsigned m;
+
+			for (m = 0; m < a->ntc; m++)
+				if ((dd = tc_name_digits(a->tc[k],
+				    a->tc[m])) > e)
+					e = dd;
+			tc_name(a->tc[k], e, other, sizeof(other));
+			if (strcmp(a->tc[i], a->tc[k]) != 0 &&
+			    strcmp(name, other) == 0)
+				abort();
+		}
+	}
+}
 
 static void
 ccpool(const uint8_t *data, size_t size)
@@ -40,6 +84,7 @@ ccpool(const uint8_t *data, size_t size)
 	n2 = disc_txt_encode(&b, enc2, sizeof(enc2), err, sizeof(err));
 	if (n2 != n || memcmp(enc, enc2, (size_t)n) != 0)
 		abort();
+	names(&a);
 }
 
 static void

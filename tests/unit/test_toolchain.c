@@ -4,7 +4,8 @@
  * names are compilers, the SHA-256 of a file, and tc_identify() and
  * tc_detect() on a temporary PATH directory of fake compilers (small
  * shell scripts): symlinks dedupe into aliases, a hanging script is
- * killed at the deadline, garbage and floods are refused.
+ * killed at the deadline, garbage and floods are refused.  The driver
+ * named in the id, and the names people read (tc_name, tc_name_digits).
  */
 #include <stdio.h>
 
@@ -47,6 +48,12 @@ test_id(void)
 	    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
 	CU_ASSERT_EQUAL(make_id(&i, err, sizeof(err)), 0);
 
+	/* the driver leads the id when known */
+	snprintf(i.driver, sizeof(i.driver), "g++");
+	CU_ASSERT_EQUAL(make_id(&i, err, sizeof(err)), 0);
+	CU_ASSERT(strncmp(i.id, "g++-9999", 8) == 0);
+	CU_ASSERT(tc_id_valid(i.id));
+
 	CU_ASSERT(tc_id_valid("clang-14.0.6-x86_64-pc-linux-gnu-71b0de1b06b1"));
 	CU_ASSERT(tc_id_valid("gcc-1-a+b_c.d-0"));
 	CU_ASSERT(!tc_id_valid(""));
@@ -65,6 +72,95 @@ test_id(void)
 		l[TC_ID_MAX - 1] = '\0';
 		CU_ASSERT(tc_id_valid(l));
 	}
+}
+
+/* driver_of(): family plus the binary's file name. */
+static void
+test_driver(void)
+{
+	static const struct {
+		const char	*family, *path, *driver;
+	} t[] = {
+		{ "gcc", "/usr/bin/x86_64-linux-gnu-gcc-12", "gcc" },
+		{ "gcc", "/usr/bin/x86_64-linux-gnu-g++-12", "g++" },
+		{ "gcc", "/usr/bin/g++", "g++" },
+		{ "gcc", "/opt/x/bin/c++", "g++" },
+		{ "gcc", "/usr/bin/aarch64-linux-gnu-g++-12.2", "g++" },
+		{ "gcc", "/usr/bin/gcc-4.9", "gcc" },
+		{ "gcc", "/usr/bin/cc", "gcc" },
+		{ "gcc", "/x/mycc", "gcc" },
+		{ "gcc", "/x/12", "gcc" },
+		{ "gcc", "g++", "g++" },
+		{ "clang", "/usr/lib/llvm-14/bin/clang", "clang" },
+		{ "clang", "/usr/bin/clang-14", "clang" },
+		{ "clang", "/usr/bin/clang++-17", "clang++" },
+		{ "clang", "/opt/cross/bin/aarch64-linux-gnu-clang++", "clang++" },
+	};
+	struct tc_info	 i;
+	size_t		 k;
+
+	for (k = 0; k < sizeof(t) / sizeof(t[0]); k++) {
+		memset(&i, 0, sizeof(i));
+		snprintf(i.family, sizeof(i.family), "%s", t[k].family);
+		snprintf(i.path, sizeof(i.path), "%s", t[k].path);
+		driver_of(&i);
+		if (strcmp(i.driver, t[k].driver) != 0)
+			fprintf(stderr, "\n%s: %s, not %s\n", t[k].path,
+			    i.driver, t[k].driver);
+		CU_ASSERT_STRING_EQUAL(i.driver, t[k].driver);
+	}
+}
+
+/* tc_name() and tc_name_digits(): what lsdistcc and the logs show. */
+static void
+test_name(void)
+{
+	const char	*gcc = "gcc-12.2.0-x86_64-linux-gnu-75e997ec6229";
+	const char	*gxx = "g++-12.2.0-x86_64-linux-gnu-dd91977c184e";
+	const char	*gxx2 = "g++-12.2.0-x86_64-linux-gnu-dd91a0000000";
+	const char	*clang = "clang-14.0.6-x86_64-pc-linux-gnu-71b0de1b06b1";
+	char		 b[TC_NAME_MAX], small[12];
+
+	CU_ASSERT_STRING_EQUAL(tc_name(gcc, 0, b, sizeof(b)),
+	    "gcc 12.2.0 x86_64-linux-gnu");
+	CU_ASSERT_STRING_EQUAL(tc_name(gxx, 0, b, sizeof(b)),
+	    "g++ 12.2.0 x86_64-linux-gnu");
+	CU_ASSERT_STRING_EQUAL(tc_name(clang, 0, b, sizeof(b)),
+	    "clang 14.0.6 x86_64-pc-linux-gnu");
+	CU_ASSERT_STRING_EQUAL(tc_name("gcc-12.2.0-aarch64-linux-gnu-0123ab",
+	    0, b, sizeof(b)), "gcc 12.2.0 aarch64-linux-gnu");
+	CU_ASSERT_STRING_EQUAL(tc_name(gxx, 4, b, sizeof(b)),
+	    "g++ 12.2.0 x86_64-linux-gnu #dd91");
+	CU_ASSERT_STRING_EQUAL(tc_name(gxx, 99, b, sizeof(b)),
+	    "g++ 12.2.0 x86_64-linux-gnu #dd91977c184e");
+	/* older or foreign shapes: as they are, safely */
+	CU_ASSERT_STRING_EQUAL(tc_name("gcc-12-x86_64-linux-gnu-abc", 0, b,
+	    sizeof(b)), "gcc 12 x86_64-linux-gnu");
+	CU_ASSERT_STRING_EQUAL(tc_name("x86_64-linux-gnu-12", 0, b,
+	    sizeof(b)), "x86_64-linux-gnu-12");
+	CU_ASSERT_STRING_EQUAL(tc_name("gcc-1-a+b_c.d-0", 0, b, sizeof(b)),
+	    "gcc 1 a+b_c.d");
+	CU_ASSERT_STRING_EQUAL(tc_name("gcc-x-y-zz", 0, b, sizeof(b)),
+	    "gcc-x-y-zz");
+	CU_ASSERT_STRING_EQUAL(tc_name("a\033[2Jb", 0, b, sizeof(b)),
+	    "a??2Jb");
+	CU_ASSERT_STRING_EQUAL(tc_name(gxx, 0, small, sizeof(small)),
+	    "g++ 12.2.0 ");
+	CU_ASSERT_STRING_EQUAL(tc_name("", 0, b, sizeof(b)), "");
+
+	/* digits: only where the names are the same */
+	CU_ASSERT_EQUAL(tc_name_digits(gcc, gxx), 0);
+	CU_ASSERT_EQUAL(tc_name_digits(gcc, clang), 0);
+	CU_ASSERT_EQUAL(tc_name_digits(gxx, gxx), 0);
+	CU_ASSERT_EQUAL(tc_name_digits(gxx, gxx2), 5);
+	CU_ASSERT_EQUAL(tc_name_digits(gxx2, gxx), 5);
+	CU_ASSERT_EQUAL(tc_name_digits(gcc,
+	    "gcc-12.2.0-x86_64-linux-gnu-05e997ec6229"), TC_NAME_DIGITS);
+	CU_ASSERT_EQUAL(tc_name_digits("gcc-12-x-y-abc", "gcc-12-x-y-abd"),
+	    TC_NAME_DIGITS);
+	CU_ASSERT_EQUAL(tc_name_digits("gcc-12-x-y-abc", "gcc-12-x-y-abcd"),
+	    TC_NAME_DIGITS);
+	CU_ASSERT_EQUAL(tc_name_digits("bad", gcc), 0);
 }
 
 static void
@@ -266,6 +362,7 @@ test_identify(void)
 	CU_ASSERT_STRING_EQUAL(i.version, "9.9.1");
 	CU_ASSERT_STRING_EQUAL(i.target, "x86_64-fake-linux-gnu");
 	CU_ASSERT_EQUAL(i.langs, TC_LANG_C | TC_LANG_CXX);
+	CU_ASSERT_STRING_EQUAL(i.driver, "gcc");
 	CU_ASSERT(strncmp(i.id, "gcc-9.9.1-x86_64-fake-linux-gnu-", 32) == 0);
 	CU_ASSERT_EQUAL(strlen(i.id), 32 + 12);
 	CU_ASSERT(tc_id_valid(i.id));
@@ -279,6 +376,7 @@ test_identify(void)
 	setenv("PATH", path, 1);
 	CU_ASSERT_EQUAL(tc_identify("clang++", &i, err, sizeof(err)), 0);
 	CU_ASSERT_STRING_EQUAL(i.family, "clang");
+	CU_ASSERT_STRING_EQUAL(i.driver, "clang");	/* a link to clang */
 	CU_ASSERT_STRING_EQUAL(i.version, "17.0.1");
 	CU_ASSERT_EQUAL(i.langs, 0xfu);
 	CU_ASSERT(strncmp(i.id, "clang-17.0.1-aarch64-unknown-linux-gnu-",
@@ -378,6 +476,8 @@ init_toolchain_tests(void)
 
 	if (s == NULL ||
 	    CU_add_test(s, "id format and charset", test_id) == NULL ||
+	    CU_add_test(s, "driver name", test_driver) == NULL ||
+	    CU_add_test(s, "names people read", test_name) == NULL ||
 	    CU_add_test(s, "--version parsing", test_parse_version) == NULL ||
 	    CU_add_test(s, "compiler file names", test_candidate) == NULL ||
 	    CU_add_test(s, "fake compilers in a PATH", test_all) == NULL)
