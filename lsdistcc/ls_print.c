@@ -2,7 +2,10 @@
  * ls_print.c - lsdistcc's output formats: a table for people, JSON for
  * programs, and a DISTCC_HOSTS line for stock distcc.  Every string shown
  * came from the network; the TXT decoder already refused control bytes
- * and bad UTF-8, and json-c escapes the rest.
+ * and bad UTF-8, and json-c escapes the rest.  Toolchains are shown by
+ * the names people read (tc_name: "g++ 12.2.0 x86_64-linux-gnu"), with
+ * a hash's first digits only where two of the listed ids share a name;
+ * the JSON keeps the ids beside them.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +13,10 @@
 
 #include <json-c/json.h>
 
+#include "common/toolchain.h"
 #include "lsdistcc/ls.h"
+
+#define LS_NAMES_MAX	(DISC_TC_MAX * (TC_NAME_MAX + 2))
 
 void
 ls_row_from_host(struct ls_row *row, const struct disc_host *h)
@@ -52,6 +58,62 @@ ls_row_from_host(struct ls_row *row, const struct disc_host *h)
 	}
 }
 
+/*
+ * The name of toolchain tc of a ccpool row, told apart from every other
+ * id of every ccpool row listed.
+ */
+static void
+tc_listed_name(const struct ls_row *rows, size_t n, const char *tc,
+    char *buf, size_t len)
+{
+	char		 ids[sizeof(rows[0].toolchains)], *id, *save = NULL;
+	size_t		 i;
+	int		 d, digits = 0;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(rows[i].kind, "ccpool") != 0)
+			continue;
+		memcpy(ids, rows[i].toolchains, sizeof(ids));
+		for (id = strtok_r(ids, ",", &save); id != NULL;
+		    id = strtok_r(NULL, ",", &save))
+			if ((d = tc_name_digits(tc, id)) > digits)
+				digits = d;
+	}
+	tc_name(tc, digits, buf, len);
+}
+
+/*
+ * Every toolchain of row r by name, ", " between them: a ccpool row's
+ * ids through tc_listed_name, a distcc row's "<machine>-<version>" (what
+ * stock distccd says of its cc) as "cc <version> <machine>".
+ */
+static void
+row_names(const struct ls_row *rows, size_t n, const struct ls_row *r,
+    char *buf, size_t len)
+{
+	char		 ids[sizeof(r->toolchains)], *id, *save = NULL;
+	char		 name[TC_NAME_MAX];
+	const char	*dash;
+	size_t		 o = 0;
+
+	buf[0] = '\0';
+	if (strcmp(r->kind, "ccpool") != 0) {
+		if ((dash = strrchr(r->toolchains, '-')) != NULL)
+			snprintf(buf, len, "cc %s %.*s", dash + 1,
+			    (int)(dash - r->toolchains), r->toolchains);
+		else
+			snprintf(buf, len, "%s", r->toolchains);
+		return;
+	}
+	memcpy(ids, r->toolchains, sizeof(ids));
+	for (id = strtok_r(ids, ",", &save); id != NULL && o < len;
+	    id = strtok_r(NULL, ",", &save)) {
+		tc_listed_name(rows, n, id, name, sizeof(name));
+		o += (size_t)snprintf(buf + o, len - o, "%s%s", o ? ", " : "",
+		    name);
+	}
+}
+
 static int
 row_cmp(const void *a, const void *b)
 {
@@ -80,7 +142,7 @@ hostport(char *buf, size_t len, const struct ls_row *r)
 void
 ls_print_table(FILE *f, const struct ls_row *rows, size_t n)
 {
-	char	 hp[DISC_ADDRSTR + 10];
+	char	 hp[DISC_ADDRSTR + 10], names[LS_NAMES_MAX];
 	size_t	 i;
 	int	 probed = n > 0 && rows[0].probed;
 
@@ -98,12 +160,13 @@ ls_print_table(FILE *f, const struct ls_row *rows, size_t n)
 			else
 				snprintf(rtt, sizeof(rtt), "down");
 		}
+		row_names(rows, n, r, names, sizeof(names));
 		if (r->known)
 			fprintf(f, "%-20s %-24s %-6s %4u %5u %4u %3u%% %-5s "
 			    "%-14s %-*s%s\n", r->name, hp, r->kind, r->cpus,
 			    r->slots, r->free_slots, r->load, r->security,
 			    r->trust, probed ? 9 : 0, rtt,
-			    r->toolchains[0] ? r->toolchains : "-");
+			    names[0] ? names : "-");
 		else
 			fprintf(f, "%-20s %-24s %-6s %4s %5s %4s %4s %-5s "
 			    "%-14s %-*s%s\n", r->name, hp, r->kind, "-", "-",
@@ -123,18 +186,29 @@ ls_print_json(FILE *f, const struct ls_row *rows, size_t n)
 		const struct ls_row *r = &rows[i];
 		json_object	*o = json_object_new_object();
 		json_object	*tcs = json_object_new_array();
+		json_object	*tcn = json_object_new_array();
 		char		*tc, *save = NULL, buf[sizeof(r->toolchains)];
+		char		 name[LS_NAMES_MAX];
 
-		if (o == NULL || tcs == NULL) {
+		if (o == NULL || tcs == NULL || tcn == NULL) {
 			json_object_put(o);
 			json_object_put(tcs);
+			json_object_put(tcn);
 			json_object_put(arr);
 			return -1;
 		}
 		memcpy(buf, r->toolchains, sizeof(buf));
 		for (tc = strtok_r(buf, ",", &save); tc != NULL;
-		    tc = strtok_r(NULL, ",", &save))
+		    tc = strtok_r(NULL, ",", &save)) {
 			json_object_array_add(tcs, json_object_new_string(tc));
+			if (strcmp(r->kind, "ccpool") == 0)
+				tc_listed_name(rows, n, tc, name,
+				    sizeof(name));
+			else
+				row_names(rows, n, r, name, sizeof(name));
+			json_object_array_add(tcn,
+			    json_object_new_string(name));
+		}
 		json_object_object_add(o, "name", json_object_new_string(r->name));
 		json_object_object_add(o, "address",
 		    json_object_new_string(r->addr));
@@ -159,6 +233,7 @@ ls_print_json(FILE *f, const struct ls_row *rows, size_t n)
 			json_object_object_add(o, "security", NULL);
 		}
 		json_object_object_add(o, "toolchains", tcs);
+		json_object_object_add(o, "toolchain_names", tcn);
 		if (r->cluster[0] != '\0')
 			json_object_object_add(o, "cluster",
 			    json_object_new_string(r->cluster));
