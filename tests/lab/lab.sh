@@ -35,6 +35,7 @@ LAB__DIR=
 LAB__N=0
 LAB__OWNER=
 LAB__ONEXIT=()
+LAB__CGHOME=	# the cgroup.procs this shell came from (lab__cg_first)
 # sh snippet run first by every lab_exec/lab_spawn process, before it
 # enters the host's namespaces (ip netns exec hides /sys/fs/cgroup there):
 # join the cgroups whose cgroup.procs files are listed in $1
@@ -435,6 +436,53 @@ lab__cg_v2_enable() {
 	done
 }
 
+# lab__cg_first: unless LAB_CPU_FIRST=0, give the lab's cgroup ID (in the
+# cpu controller's hierarchy) the highest CPU weight (v2 cpu.weight
+# 10000, v1 cpu.shares 262144) and move this shell into its leaf ID/t,
+# so that the test, its hosts and all they start take the machine's CPUs
+# before its other work: a test's waits and timeouts then hold on a busy
+# machine as on an idle one.  The other work still runs (it gets what the
+# lab leaves).  Hosts given a quota (lab_cgroup) live in ID/hI beside
+# ID/t.  Without cgroups (or when they refuse), the lab runs as before:
+# returns 0 either way.
+lab__cg_first() {
+	local m d f w self
+	[ "${LAB_CPU_FIRST:-1}" != 0 ] || return 0
+	lab_cgroup_avail >/dev/null || return 0
+	if m=$(lab__cg_v2); then
+		f=cpu.weight w=10000
+		self=$(sed -n 's/^0::\(\/.*\)$/\1/p' "/proc/$BASHPID/cgroup")
+		lab__cg_v2_enable "$m" cpu 2>/dev/null || return 0
+	else
+		m=$(lab__cg_v1 cpu.cfs_quota_us) || return 0
+		f=cpu.shares w=262144
+		self=$(awk -F: '$2 ~ /(^|,)cpu(,|$)/ { print $3; exit }' \
+		    "/proc/$BASHPID/cgroup")
+	fi
+	d=$m/$LAB__ID
+	[ -n "$self" ] && [ -e "$m${self%/}/cgroup.procs" ] || return 0
+	{ [ -d "$d" ] || mkdir "$d"; } && echo "$w" >"$d/$f" &&
+	    { [ -d "$d/t" ] || mkdir "$d/t"; } || {
+		lab__err "no CPU priority for the lab (cgroup $d refused)"
+		return 0
+	}
+	LAB__CGHOME=$m${self%/}/cgroup.procs
+	echo "$BASHPID" >"$d/t/cgroup.procs" 2>/dev/null || {
+		lab__err "no CPU priority for the lab (cannot join $d/t)"
+		LAB__CGHOME=
+	}
+	return 0
+}
+
+# lab__cg_leave: this shell goes back to the cgroup it came from (before
+# the lab's cgroups are removed).
+lab__cg_leave() {
+	[ -n "$LAB__CGHOME" ] || return 0
+	echo "$BASHPID" >"$LAB__CGHOME" 2>/dev/null ||
+	    lab__err "cannot move back to ${LAB__CGHOME%/cgroup.procs}"
+	LAB__CGHOME=
+}
+
 # lab_cgroup_usage I: the CPU time host I's cgroup used so far, in
 # microseconds (fails when it has no cgroup or no accounting).
 lab_cgroup_usage() {
@@ -458,14 +506,14 @@ lab_cgroup_usage() {
 # lab__cg_destroy ID: remove lab ID's cgroups from every hierarchy (its
 # processes must be gone; waits at most 2 s for the kernel to let go).
 lab__cg_destroy() {
-	local id=$1 t m d h n
+	local id=$1 t m d n
 	while read -r t m; do
 		d=$m/$id
 		[ -d "$d" ] || continue
 		for ((n = 0; n < 20; n++)); do
-			for h in "$d"/h*/; do
-				[ -d "$h" ] && rmdir "$h" 2>/dev/null
-			done
+			# hI, t, and what daemons made below them, deepest first
+			find "$d" -mindepth 1 -depth -type d \
+			    -exec rmdir {} + 2>/dev/null
 			rmdir "$d" 2>/dev/null && break
 			sleep 0.1
 		done
@@ -769,6 +817,7 @@ lab_up() {
 	trap 'lab__on_signal INT 130' INT
 	trap 'lab__on_signal TERM 143' TERM
 	trap 'lab__on_signal HUP 129' HUP
+	lab__cg_first
 	for i in $(seq "$n"); do mkdir -m 755 "$d/h$i"; done
 	for hp in /run/avahi-daemon /run/dbus; do
 		[ -d "$hp" ] || mkdir -m 755 "$hp" ||
@@ -878,6 +927,7 @@ lab__destroy() {
 lab_down() {
 	local h
 	[ -n "$LAB__ID" ] || return 0
+	lab__cg_leave
 	if [ -n "${LAB_LOGDIR:-}" ]; then
 		for h in "$LAB__DIR"/h*; do
 			[ -d "$h" ] || continue
