@@ -10,6 +10,7 @@
  * The wrapper is a short-lived synchronous program: blocking I/O only.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,11 +22,12 @@
 #include "client/wrap.h"
 
 static void
-usage(FILE *f)
+usage(void)
 {
-	fprintf(f,
+	printf(
 "usage: ccpool compiler [compiler arguments]\n"
-"       ccpool --hosts | -j | --masquerade-dir dir | --agent | --version\n"
+"       ccpool --hosts | -j | --masquerade-dir dir | --agent\n"
+"       ccpool --help | --version\n"
 "       ccpool id [--install FILE] | forget NAME | ca ...\n"
 "\n"
 "  ccpool gcc -c x.c -o x.o    compile x.c on the cluster (or locally)\n"
@@ -37,9 +39,22 @@ usage(FILE *f)
 "  id --install FILE           use an identity issued by a site CA\n"
 "  forget NAME                 forget a server's pinned key (open mode)\n"
 "  ca init|issue|revoke|crl    run a site CA; see ccpool(1)\n"
+"  --help, -h                  this text (id, forget, ca: their own --help)\n"
+"  --version                   ccpool's version (ccpool gcc --version: gcc's)\n"
 "\n"
 "Environment: CCPOOL_VERBOSE=1, CCPOOL_DISABLE=1, CCPOOL_HOSTS=\"h[:port] ...\",\n"
-"CCPOOL_CLUSTER, CCPOOL_AGENT_IDLE (seconds).  See ccpool(1).\n");
+"CCPOOL_CLUSTER, CCPOOL_AGENT_IDLE (seconds), CCPOOL_TRUST=explicit.\n"
+"See ccpool(1).\n");
+}
+
+/* A usage error: why, then where to read more; the caller exits 2. */
+static int
+usage_err(const char *why)
+{
+	if (why != NULL)
+		fprintf(stderr, "ccpool: %s\n", why);
+	fprintf(stderr, "Try 'ccpool --help' for more information.\n");
+	return 2;
 }
 
 /* Whether the environment variable is set to something other than 0. */
@@ -95,6 +110,84 @@ exec_agent(const char *self, char *const argv[])
 	return 1;
 }
 
+/*
+ * `ccpool ...` by that name: its own options, or a subcommand, or the
+ * compiler to wrap.  Options are only read before the first operand
+ * ("+"), so `ccpool gcc --version` is gcc's --version, as with distcc.
+ * Returns an exit status, or -1 with *optindp at the compiler's name.
+ */
+static int
+ccpool_args(int argc, char *argv[], const char *self_path, int have_self,
+    const struct stat *self, int *optindp)
+{
+	static const struct option longopts[] = {
+		{ "agent", no_argument, NULL, 'A' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "hosts", no_argument, NULL, 'H' },
+		{ "masquerade-dir", required_argument, NULL, 'M' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char	*dir = NULL, *sub;
+	int		 ch, mode = 0;
+
+	while ((ch = getopt_long(argc, argv, "+hj", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			usage();
+			return 0;
+		case 'V':
+			printf("ccpool %s\n", VERSION);
+			return 0;
+		case 'A':
+		case 'H':
+		case 'j':
+		case 'M':
+			if (mode != 0)
+				return usage_err("--agent, --hosts, -j and "
+				    "--masquerade-dir exclude each other");
+			mode = ch;
+			dir = optarg;
+			break;
+		default:
+			return usage_err(NULL);	/* getopt said why */
+		}
+	}
+	if (mode != 0 && optind != argc)
+		return usage_err("--agent, --hosts, -j and --masquerade-dir "
+		    "take no operands");
+	switch (mode) {
+	case 'A': {
+		char *av[] = { (char *)"ccpool-agent", NULL };
+
+		return exec_agent(self_path, av);
+	}
+	case 'H':
+		return wrap_hosts(self_path[0] ? self_path : NULL, 0);
+	case 'j':
+		return wrap_hosts(self_path[0] ? self_path : NULL, 1);
+	case 'M':
+		if (!have_self || self_path[0] == '\0') {
+			fprintf(stderr, "ccpool: cannot find /proc/self/exe\n");
+			return 1;
+		}
+		return masquerade(dir, self_path, self);
+	default:
+		break;
+	}
+	if (optind == argc)
+		return usage_err("no compiler: ccpool gcc -c x.c -o x.o");
+	/* identity commands: ccpool-agent links OpenSSL, we do not */
+	sub = argv[optind];
+	if (strcmp(sub, "id") == 0 || strcmp(sub, "ca") == 0 ||
+	    strcmp(sub, "forget") == 0) {
+		argv[optind - 1] = (char *)"ccpool-agent";
+		return exec_agent(self_path, argv + optind - 1);
+	}
+	*optindp = optind;
+	return -1;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -104,7 +197,7 @@ main(int argc, char *argv[])
 	const char	*compiler;
 	char		**cargv;
 	ssize_t		 n;
-	int		 cargc, have_self;
+	int		 cargc, have_self, rc, first = 1;
 
 	memset(&w, 0, sizeof(w));
 	n = readlink("/proc/self/exe", self_path, sizeof(self_path) - 1);
@@ -115,49 +208,12 @@ main(int argc, char *argv[])
 	have_self = stat("/proc/self/exe", &self) == 0;
 
 	if (masq_is_ccpool(argv[0])) {
-		if (argc < 2) {
-			usage(stderr);
-			return 2;
-		}
-		if (strcmp(argv[1], "--agent") == 0 && argc == 2) {
-			char *av[] = { (char *)"ccpool-agent", NULL };
-
-			return exec_agent(self_path, av);
-		}
-		/* identity commands: ccpool-agent links OpenSSL, we do not */
-		if (strcmp(argv[1], "id") == 0 || strcmp(argv[1], "ca") == 0 ||
-		    strcmp(argv[1], "forget") == 0) {
-			argv[0] = (char *)"ccpool-agent";
-			return exec_agent(self_path, argv);
-		}
-		if (strcmp(argv[1], "--hosts") == 0 && argc == 2)
-			return wrap_hosts(self_path[0] ? self_path : NULL, 0);
-		if (strcmp(argv[1], "-j") == 0 && argc == 2)
-			return wrap_hosts(self_path[0] ? self_path : NULL, 1);
-		if (strcmp(argv[1], "--masquerade-dir") == 0 && argc == 3) {
-			if (!have_self || self_path[0] == '\0') {
-				fprintf(stderr, "ccpool: cannot find "
-				    "/proc/self/exe\n");
-				return 1;
-			}
-			return masquerade(argv[2], self_path, &self);
-		}
-		if (strcmp(argv[1], "--version") == 0) {
-			printf("ccpool %s\n", VERSION);
-			return 0;
-		}
-		if (strcmp(argv[1], "--help") == 0 ||
-		    strcmp(argv[1], "-h") == 0) {
-			usage(stdout);
-			return 0;
-		}
-		if (argv[1][0] == '-') {
-			usage(stderr);
-			return 2;
-		}
-		compiler = argv[1];
-		cargv = argv + 1;
-		cargc = argc - 1;
+		if ((rc = ccpool_args(argc, argv, self_path, have_self, &self,
+		    &first)) != -1)
+			return rc;
+		compiler = argv[first];
+		cargv = argv + first;
+		cargc = argc - first;
 	} else {
 		compiler = masq_basename(argv[0]);
 		cargv = argv;

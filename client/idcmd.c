@@ -17,17 +17,40 @@
 #include "common/ca.h"
 #include "common/ident.h"
 
+/* `ccpool id|forget|ca --help`: one text for the three, on stdout. */
 static void
-idcmd_usage(void)
+idcmd_help(void)
 {
-	fprintf(stderr,
+	printf(
 "usage: ccpool id [--install FILE]\n"
 "       ccpool forget NAME\n"
 "       ccpool ca init [--dir DIR] [--name NAME]\n"
 "       ccpool ca issue (--host NAME | --user NAME [--groups a,b])\n"
 "                       [--days N] [-o FILE] [--dir DIR]\n"
 "       ccpool ca revoke NAME|SERIAL [--dir DIR]\n"
-"       ccpool ca crl [--dir DIR]\n");
+"       ccpool ca crl [--dir DIR]\n"
+"\n"
+"  id                 your key's fingerprint, name, mode and file\n"
+"  id --install FILE  use an identity issued by ccpool ca issue --user\n"
+"  forget NAME        forget the key pinned for server NAME (open mode)\n"
+"  ca init            make a site CA in DIR (default ~/.config/ccpool/ca)\n"
+"  ca issue           a host's or user's identity signed by the CA, in\n"
+"                     FILE (default NAME.pem), valid N days (default %d)\n"
+"  ca revoke          revoke a name's or serial's certificates\n"
+"  ca crl             write the CA's revocation list again\n"
+"  --help, -h         this text\n"
+"See ccpool(1).\n", CA_DEFAULT_DAYS);
+}
+
+/* A usage error of `ccpool cmd`: why, and where to read more.  Returns 2. */
+static int
+idcmd_usage(const char *cmd, const char *why)
+{
+	if (why != NULL)
+		fprintf(stderr, "ccpool %s: %s\n", cmd, why);
+	fprintf(stderr, "Try 'ccpool %s --help' for more information.\n",
+	    cmd);
+	return 2;
 }
 
 /* This user's default identity name: user@host. */
@@ -46,20 +69,42 @@ default_cn(char *cn, size_t len)
 static int
 cmd_id(int argc, char *argv[])
 {
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "install", required_argument, NULL, 'i' },
+		{ NULL, 0, NULL, 0 }
+	};
 	struct ident	 id, in;
 	char		 path[PATH_MAX], old[PATH_MAX + 8], cn[IDENT_NAME_MAX];
 	char		 err[512];
+	const char	*install = NULL;
+	int		 ch;
 
+	optind = 0;	/* a fresh scan of this argv (glibc) */
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			idcmd_help();
+			return 0;
+		case 'i':
+			install = optarg;
+			break;
+		default:
+			return idcmd_usage("id", NULL);
+		}
+	}
+	if (optind != argc)
+		return idcmd_usage("id", "no operands are taken");
 	if (ident_user_path("identity.pem", path, sizeof(path), err,
 	    sizeof(err)) == -1)
 		goto fail;
-	if (argc == 3 && strcmp(argv[1], "--install") == 0) {
-		if (ident_load(&in, argv[2], err, sizeof(err)) == -1)
+	if (install != NULL) {
+		if (ident_load(&in, install, err, sizeof(err)) == -1)
 			goto fail;
 		if (in.cas == NULL || sk_X509_num(in.cas) == 0) {
 			fprintf(stderr, "ccpool: %s holds no CA certificate: "
 			    "not issued by `ccpool ca issue --user`\n",
-			    argv[2]);
+			    install);
 			ident_clear(&in);
 			return 1;
 		}
@@ -74,9 +119,6 @@ cmd_id(int argc, char *argv[])
 		ident_clear(&in);
 		printf("installed; restart the agent to use it: "
 		    "pkill -u $USER ccpool-agent\n");
-	} else if (argc != 1) {
-		idcmd_usage();
-		return 2;
 	}
 	default_cn(cn, sizeof(cn));
 	if (ident_load_or_make(&id, path, cn, err, sizeof(err)) == -1)
@@ -94,21 +136,35 @@ fail:
 static int
 cmd_forget(int argc, char *argv[])
 {
-	char	 path[PATH_MAX], err[512];
-	int	 n;
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	char		 path[PATH_MAX], err[512];
+	const char	*name;
+	int		 ch, n;
 
-	if (argc != 2) {
-		idcmd_usage();
-		return 2;
+	optind = 0;	/* a fresh scan of this argv (glibc) */
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			idcmd_help();
+			return 0;
+		default:
+			return idcmd_usage("forget", NULL);
+		}
 	}
+	if (optind != argc - 1)
+		return idcmd_usage("forget", "one server name is needed");
+	name = argv[optind];
 	if (ident_user_path("known_servers", path, sizeof(path), err,
-	    sizeof(err)) == -1 || (n = pin_forget(path, argv[1], err,
+	    sizeof(err)) == -1 || (n = pin_forget(path, name, err,
 	    sizeof(err))) == -1) {
 		fprintf(stderr, "ccpool: %s\n", err);
 		return 1;
 	}
 	printf("%d pinned key%s of %s forgotten\n", n, n == 1 ? "" : "s",
-	    argv[1]);
+	    name);
 	return 0;
 }
 
@@ -122,6 +178,7 @@ cmd_ca(int argc, char *argv[])
 		{ "user", required_argument, NULL, 'U' },
 		{ "groups", required_argument, NULL, 'g' },
 		{ "days", required_argument, NULL, 'D' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	char		 dir[PATH_MAX], out[PATH_MAX], fp[IDENT_FP_LEN];
@@ -132,15 +189,13 @@ cmd_ca(int argc, char *argv[])
 	unsigned long	 days = CA_DEFAULT_DAYS;
 	int		 ch, n;
 
-	if (argc < 2) {
-		idcmd_usage();
-		return 2;
-	}
-	sub = argv[1];
-	if (ident_user_path("ca", dir, sizeof(dir), err, sizeof(err)) == -1)
-		goto fail;
-	optind = 2;
-	while ((ch = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
+	/*
+	 * Options may come before or after the subcommand (GNU order):
+	 * the operands, sub first, end up at argv[optind].
+	 */
+	dir[0] = '\0';
+	optind = 0;	/* a fresh scan of this argv (glibc) */
+	while ((ch = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'd':
 			snprintf(dir, sizeof(dir), "%s", optarg);
@@ -150,10 +205,9 @@ cmd_ca(int argc, char *argv[])
 			break;
 		case 'H':
 		case 'U':
-			if (who != NULL) {
-				idcmd_usage();
-				return 2;
-			}
+			if (who != NULL)
+				return idcmd_usage("ca", "one --host or "
+				    "--user");
 			who = optarg;
 			role = ch == 'H' ? IDENT_HOST : IDENT_USER;
 			break;
@@ -161,24 +215,28 @@ cmd_ca(int argc, char *argv[])
 			groups = optarg;
 			break;
 		case 'D':
-			if (optarg == NULL) {
-				idcmd_usage();
-				return 2;
-			}
+			if (optarg == NULL)	/* required; the analyzer wants it */
+				return idcmd_usage("ca", NULL);
 			days = strtoul(optarg, &end, 10);
-			if (*end != '\0' || days == 0 || days > 36500) {
-				fprintf(stderr, "ccpool: --days: 1..36500\n");
-				return 2;
-			}
+			if (*end != '\0' || days == 0 || days > 36500)
+				return idcmd_usage("ca", "--days: 1..36500");
 			break;
 		case 'o':
 			o = optarg;
 			break;
+		case 'h':
+			idcmd_help();
+			return 0;
 		default:
-			idcmd_usage();
-			return 2;
+			return idcmd_usage("ca", NULL);
 		}
 	}
+	if (optind == argc)
+		return idcmd_usage("ca", "init, issue, revoke or crl?");
+	sub = argv[optind++];
+	if (dir[0] == '\0' && ident_user_path("ca", dir, sizeof(dir), err,
+	    sizeof(err)) == -1)
+		goto fail;
 	if (strcmp(sub, "init") == 0 && optind == argc) {
 		if (ca_init(dir, name, fp, err, sizeof(err)) == -1)
 			goto fail;
@@ -191,10 +249,8 @@ cmd_ca(int argc, char *argv[])
 			snprintf(out, sizeof(out), "%s.pem", who);
 		else
 			snprintf(out, sizeof(out), "%s", o);
-		if (groups != NULL && role != IDENT_USER) {
-			fprintf(stderr, "ccpool: --groups is for --user\n");
-			return 2;
-		}
+		if (groups != NULL && role != IDENT_USER)
+			return idcmd_usage("ca", "--groups is for --user");
 		if (ca_issue(dir, role, who, groups, (unsigned)days, out, serial,
 		    err, sizeof(err)) == -1)
 			goto fail;
@@ -219,8 +275,13 @@ cmd_ca(int argc, char *argv[])
 		printf("%s/crl.pem rewritten\n", dir);
 		return 0;
 	}
-	idcmd_usage();
-	return 2;
+	if (strcmp(sub, "issue") == 0 && who == NULL)
+		return idcmd_usage("ca", "issue: --host NAME or --user NAME");
+	if (strcmp(sub, "init") != 0 && strcmp(sub, "issue") != 0 &&
+	    strcmp(sub, "revoke") != 0 && strcmp(sub, "crl") != 0)
+		return idcmd_usage("ca", "init, issue, revoke or crl?");
+	return idcmd_usage("ca", strcmp(sub, "revoke") == 0 ?
+	    "revoke: one NAME or SERIAL" : "no operands are taken");
 fail:
 	fprintf(stderr, "ccpool: %s\n", err);
 	return 1;
@@ -229,12 +290,21 @@ fail:
 int
 idcmd_main(int argc, char *argv[])
 {
-	if (strcmp(argv[0], "id") == 0)
+	/* argv[0] names the command in getopt's messages */
+	if (strcmp(argv[0], "id") == 0) {
+		argv[0] = (char *)"ccpool id";
 		return cmd_id(argc, argv);
-	if (strcmp(argv[0], "forget") == 0)
+	}
+	if (strcmp(argv[0], "forget") == 0) {
+		argv[0] = (char *)"ccpool forget";
 		return cmd_forget(argc, argv);
-	if (strcmp(argv[0], "ca") == 0)
+	}
+	if (strcmp(argv[0], "ca") == 0) {
+		argv[0] = (char *)"ccpool ca";
 		return cmd_ca(argc, argv);
-	idcmd_usage();
+	}
+	fprintf(stderr, "ccpool-agent: %s: no such command (id, forget, ca)\n",
+	    argv[0]);
+	fprintf(stderr, "Try 'ccpool-agent --help' for more information.\n");
 	return 2;
 }

@@ -40,8 +40,19 @@ usage(FILE *f)
 "  --hosts      print a DISTCC_HOSTS line for stock distcc\n"
 "  --watch      keep printing hosts as they come, change and go\n"
 "  -h, --help   this text\n"
+"  --version    print the version\n"
 "Exit status: 0 hosts found, 1 none, 2 usage error or no avahi-daemon.\n",
 	    DISTCC_PORT);
+}
+
+/* A usage error: why, then where to read more; the caller exits 2. */
+static int
+usage_err(const char *why)
+{
+	if (why != NULL)
+		fprintf(stderr, "lsdistcc: %s\n", why);
+	fprintf(stderr, "Try 'lsdistcc --help' for more information.\n");
+	return 2;
 }
 
 static void
@@ -94,6 +105,7 @@ main(int argc, char *argv[])
 		{ "hosts", no_argument, NULL, 'H' },
 		{ "watch", no_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct disc_browse_opts	 bo;
@@ -114,10 +126,9 @@ main(int argc, char *argv[])
 		switch (ch) {
 		case 't':
 			settle = strtod(optarg, &end);
-			if (*end != '\0' || !(settle > 0 && settle <= 86400)) {
-				fprintf(stderr, "lsdistcc: bad -t %s\n", optarg);
-				return 2;
-			}
+			if (*end != '\0' || !(settle > 0 && settle <= 86400))
+				return usage_err("-t: seconds, more than 0 "
+				    "and at most 86400");
 			timed = 1;
 			break;
 		case 'p':
@@ -128,10 +139,9 @@ main(int argc, char *argv[])
 			break;
 		case 'P':
 			port = strtol(optarg, &end, 10);
-			if (*end != '\0' || port < 1 || port > 65535) {
-				fprintf(stderr, "lsdistcc: bad -P %s\n", optarg);
-				return 2;
-			}
+			if (*end != '\0' || port < 1 || port > 65535)
+				return usage_err("-P: a port number, 1 to "
+				    "65535");
 			break;
 		case 'J':
 			json = 1;
@@ -145,16 +155,16 @@ main(int argc, char *argv[])
 		case 'h':
 			usage(stdout);
 			return 0;
+		case 'V':
+			printf("lsdistcc %s\n", VERSION);
+			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			return usage_err(NULL);	/* getopt said why */
 		}
 	}
-	if (json + hosts + watch > 1 || (watch && optind < argc)) {
-		fprintf(stderr, "lsdistcc: --json, --hosts and --watch "
-		    "exclude each other (and --watch takes no names)\n");
-		return 2;
-	}
+	if (json + hosts + watch > 1 || (watch && optind < argc))
+		return usage_err("--json, --hosts and --watch exclude each "
+		    "other (and --watch takes no names)");
 	if ((base = event_base_new()) == NULL) {
 		fprintf(stderr, "lsdistcc: out of memory\n");
 		return 2;

@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -55,11 +56,34 @@ static struct parent {
 	int		 failed;
 } PP;
 
+#define USAGE	"usage: ccpoold [-dnPv] [-f file] [-p port] [-u user]\n"
+
+/* --help: the synopsis and the options on stdout. */
 static void
-usage(void)
+help(void)
 {
-	fprintf(stderr, "usage: ccpoold [-dnPv] [-f file] [-p port] "
-	    "[-u user]\n");
+	printf(USAGE
+"\n"
+"The ccpool compile server; see ccpoold(8).\n"
+"\n"
+"  -d          stay in the foreground, log to stderr\n"
+"  -f file     configuration file (default %s)\n"
+"  -n          check the configuration and exit\n"
+"  -p port     listen for jobs on this port\n"
+"  -P          do not advertise over mDNS\n"
+"  -u user     run as this user when started as root\n"
+"  -v          also log debug messages\n"
+"  --help      this text\n"
+"  --version   print the version\n", SRVCONF_PATH);
+}
+
+/* A usage error: what was wrong (getopt said it, or why), exit 2. */
+static void
+usage(const char *why)
+{
+	if (why != NULL)
+		fprintf(stderr, "ccpoold: %s\n", why);
+	fprintf(stderr, USAGE "Try 'ccpoold --help' for more information.\n");
 	exit(2);
 }
 
@@ -368,9 +392,15 @@ main(int argc, char *argv[])
 	char		 err[512], abspath[PATH_MAX], cgwhy[512];
 	const char	*arg;
 	int		 cgw;
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
 
 	PP.conf_path = SRVCONF_PATH;
-	while ((ch = getopt(argc, argv, "df:np:Pu:v")) != -1) {
+	while ((ch = getopt_long(argc, argv, "df:np:Pu:v", longopts,
+	    NULL)) != -1) {
 		switch (ch) {
 		case 'd':
 			debug = 1;
@@ -391,25 +421,31 @@ main(int argc, char *argv[])
 				    (unsigned)(*arg - '0');
 			if (*arg != '\0' || PP.cli_port == 0 ||
 			    PP.cli_port > 65535)
-				usage();
+				usage("-p: a port number, 1 to 65535");
 			break;
 		case 'P':
 			PP.cli_nopublish = 1;
 			break;
 		case 'u':
 			if (!priv_user_name_ok(optarg))
-				usage();
+				usage("-u: not a user name");
 			PP.cli_user = optarg;
 			break;
 		case 'v':
 			verbose = 1;
 			break;
+		case 'h':
+			help();
+			return 0;
+		case 'V':
+			printf("ccpoold %s\n", VERSION);
+			return 0;
 		default:
-			usage();
+			usage(NULL);	/* getopt said what was wrong */
 		}
 	}
 	if (optind != argc)
-		usage();
+		usage("no operands are taken");
 
 	/* daemon() changes to /: SIGHUP must still find a relative -f. */
 	if (PP.conf_path[0] != '/' && realpath(PP.conf_path, abspath) != NULL)

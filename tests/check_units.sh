@@ -5,10 +5,13 @@
 # to the build directory (verify wants ExecStart to be executable).
 # verify reads unit files only: no running systemd is needed, nothing is
 # enabled or started.  SKIP when systemd-analyze is missing.
+# First it runs tests/check_cli.sh (the programs' --help, --version and
+# usage errors), which needs no systemd.
 #
 # Usage: tests/check_units.sh BUILD_DIR     (from the source tree's top)
 set -u
 b=${1:?usage: check_units.sh BUILD_DIR}
+"$(dirname "$0")/check_cli.sh" "$b" || exit 1
 if ! command -v systemd-analyze >/dev/null 2>&1; then
 	echo "SKIP: systemd units (no systemd-analyze)"
 	exit 0
