@@ -52,7 +52,8 @@ TOOLBIN = srvprobe sbxbench
 DEBS = build-essential pkg-config clang libclang-rt-14-dev cppcheck clang-tidy \
 	libavahi-client-dev libevent-dev libjson-c-dev libzstd-dev \
 	libcurl4-openssl-dev libssl-dev libseccomp-dev libcunit1-dev \
-	avahi-daemon dbus-daemon distcc iproute2 util-linux procps jq
+	avahi-daemon dbus-daemon distcc iproute2 util-linux procps jq \
+	mandoc groff-base git
 
 all: $(BIN:%=$(B)/%)
 
@@ -122,11 +123,20 @@ fuzz:
 		    build-fuzz/corpus-$$f || exit 1; \
 	done
 
-lint:
+lint: lint-man
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 	    --inline-suppr --std=c11 -I. --include=/usr/include/x86_64-linux-gnu/sys/queue.h \
 	    $(LIBSRC) $(LSDISTCC) $(CCPOOL) $(AGENT) $(SERVER)
 	clang-tidy --quiet $(LIBSRC) $(LSDISTCC) $(CCPOOL) $(AGENT) $(SERVER) -- $(CPPFLAGS) -std=c11
+
+# lint-man: the man pages, with not one message from mandoc -T lint (style
+# included) or groff -ww (all warnings); both exit 0 on some warnings.
+lint-man:
+	@out=$$(for m in $(MAN1) $(MAN8); do \
+		mandoc -T lint $$m; groff -ww -z -man $$m; done 2>&1); \
+	if [ -n "$$out" ]; then printf '%s\n' "$$out"; \
+		echo "lint: man pages: the messages above"; exit 1; fi; \
+	echo "lint: $(MAN1) $(MAN8): mandoc -T lint, groff -ww clean"
 
 # deps: installs the Debian packages the project needs (idempotent).
 # Daemons are not started by the install: the tests run their own, in
@@ -196,14 +206,31 @@ uninstall:
 clean:
 	rm -rf build build-san build-fuzz
 
-dist: clean
-	mkdir -p ccpool-$(VERSION)
-	git ls-files | cpio -pdm --quiet ccpool-$(VERSION)
-	tar -czf ccpool-$(VERSION).tar.gz ccpool-$(VERSION)
-	rm -rf ccpool-$(VERSION)
+# dist: ccpool-$(VERSION).tar.gz of the committed tree (git archive HEAD;
+# uncommitted changes are not in it), then the proof that it builds:
+# unpacked in a temporary directory, `make all` there.  A tarball that
+# does not build is removed.
+dist:
+	@git rev-parse -q --verify HEAD >/dev/null || \
+	    { echo "dist: needs a git checkout"; exit 1; }
+	@git diff --quiet HEAD -- || \
+	    echo "dist: note: uncommitted changes are not in the tarball"
+	git archive --format=tar.gz --prefix=ccpool-$(VERSION)/ \
+	    -o ccpool-$(VERSION).tar.gz HEAD
+	@d=$$(mktemp -d /tmp/ccpool-dist.XXXXXX) || exit 1; \
+	trap 'rm -rf "$$d"' EXIT; \
+	tar -xzf ccpool-$(VERSION).tar.gz -C "$$d" || exit 1; \
+	echo "dist: make all in the unpacked tarball ($$d)"; \
+	if ! $(MAKE) -C "$$d/ccpool-$(VERSION)" all >"$$d/make.log" 2>&1; \
+	then \
+		tail -n 40 "$$d/make.log"; rm -f ccpool-$(VERSION).tar.gz; \
+		echo "dist: ccpool-$(VERSION).tar.gz does not build"; exit 1; \
+	fi; \
+	echo "dist: ccpool-$(VERSION).tar.gz builds"
 
 .SECONDARY:
 
 -include $(shell find $(B) -name '*.d' -type f 2>/dev/null)
 
-.PHONY: all check fuzz lint deps demo bench sim install uninstall clean dist
+.PHONY: all check fuzz lint lint-man deps demo bench sim install uninstall \
+	clean dist
