@@ -2,8 +2,8 @@
  * sandbox_linux.c - the "linux" job sandbox: every compile runs as pid 1
  * of fresh user, mount, pid, net, ipc and uts namespaces, in a root of
  * its own (a small tmpfs holding read-only binds of /usr, the merged-usr
- * links, a few /etc files, /dev/null, zero, urandom, a fresh /proc, and
- * the job directory read-write at its own path), with no network, no
+ * links, a few /etc files, /dev/null, zero, urandom, and the job
+ * directory read-write at its own path; no /proc), with no network, no
  * capabilities, no_new_privs, a seccomp filter, Landlock (writes only in
  * the job directory) where the kernel has it, and rlimits on CPU time,
  * file size, address space, processes and descriptors.
@@ -390,9 +390,6 @@ lx_init(char *err, size_t errlen)
 		    sizeof(L.init_err)) == -1)
 			goto fail;
 	}
-	if (add_op(L.op, &L.nop, LX_OPS_MAX, LX_MKDIR, NULL, "/proc",
-	    "mkdir") == NULL)
-		goto full;
 	if (build_seccomp(L.init_err, sizeof(L.init_err)) == -1)
 		goto fail;
 	probe_landlock();
@@ -715,9 +712,15 @@ lx_child(const struct lx_job *J)
 	(void)close(dirfd);
 	if (symlink(s->dir, "tmp") == -1 && errno != EEXIST)
 		lx_fail("tmp link");
-	if (mount("proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-	    NULL) == -1)
-		lx_fail("pid namespace: mount proc");
+	/*
+	 * No /proc.  gcc, cc1, cc1plus and as never open it; clang asks it
+	 * only for its own path (/proc/self/exe) and the names of open
+	 * files (/proc/self/fd) and falls back to realpath(3) for both.  A
+	 * job makes its compiler quote any file it can name (a line marker
+	 * "# 1 \"/proc/cmdline\"", as's .include), and even a pid-only proc
+	 * (subset=pid) has /proc/self/mountinfo: the host's devices, paths
+	 * and mount options.
+	 */
 	if (syscall(SYS_pivot_root, ".", ".") == -1)
 		lx_fail("pivot_root");
 	if (umount2(".", MNT_DETACH) == -1)
