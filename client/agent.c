@@ -759,12 +759,18 @@ agent_main(void)
 		log_warnx("%s", err);
 		return 1;
 	}
-	spawn_tag(tag);
+	if (spawn_tag(tag, err, sizeof(err)) == -1) {
+		log_warnx("%s", err);
+		return 1;
+	}
 	if ((pidfd = spawn_agent_lock(dir, tag, &busy, err,
 	    sizeof(err))) == -1) {
 		log_warnx("%s", err);
 		return busy ? 0 : 1;
 	}
+	/* what a wrapper with other settings is told (spawn_agent_differs) */
+	if (spawn_agent_record(dir, tag, err, sizeof(err)) == -1)
+		log_warnx("%s", err);
 	if ((a.lfd = spawn_agent_listen(dir, tag, err, sizeof(err))) == -1) {
 		log_warnx("%s", err);
 		close(pidfd);

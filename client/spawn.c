@@ -1,9 +1,13 @@
 /*
- * spawn.c - connect to the per-user agent or start it exactly once.
- * See spawn.h.  Start reading at spawn_connect().
+ * spawn.c - connect to the per-user agent of this network namespace and
+ * configuration, or start it exactly once; what a wrapper is told when
+ * the agent it found keeps other settings.  See spawn.h.  Start reading
+ * at spawn_tag(), then spawn_connect().
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <ifaddrs.h>
+#include <net/if.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -19,31 +23,66 @@
 
 #include "client/sockdir.h"
 #include "client/spawn.h"
+#include "common/ident.h"
 
-void
-spawn_tag(char tag[SPAWN_TAG_MAX])
+#define SPAWN_TOLD_MAX	8192	/* notes told about one agent, at most */
+
+/* h folded with s and a byte no C string holds: ("a","b") != ("ab","") */
+static uint64_t
+fnv(uint64_t h, const char *s)
 {
-	const char	*v[2];
-	uint64_t	 h = 0xcbf29ce484222325ULL;	/* FNV-1a 64 */
 	const unsigned char *p;
-	int		 i;
 
-	v[0] = getenv("CCPOOL_HOSTS");
-	v[1] = getenv("CCPOOL_CLUSTER");
-	if ((v[0] == NULL || v[0][0] == '\0') &&
-	    (v[1] == NULL || v[1][0] == '\0')) {
-		tag[0] = '\0';
-		return;
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		h ^= *p;
+		h *= 0x100000001b3ULL;		/* FNV-1a 64 */
 	}
-	for (i = 0; i < 2; i++) {
-		for (p = (const unsigned char *)(v[i] ? v[i] : ""); *p; p++) {
-			h ^= *p;
-			h *= 0x100000001b3ULL;
-		}
-		h ^= 0xff;	/* separator: ("a", "b") != ("ab", "") */
-		h *= 0x100000001b3ULL;
+	h ^= 0xff;
+	h *= 0x100000001b3ULL;
+	return h;
+}
+
+/* h folded with name and its value, dflt when it is unset or empty. */
+static uint64_t
+fnv_env(uint64_t h, const char *name, const char *dflt)
+{
+	const char	*v = getenv(name);
+
+	return fnv(fnv(h, name), v != NULL && v[0] != '\0' ? v : dflt);
+}
+
+int
+spawn_tag(char tag[SPAWN_TAG_MAX], char *err, size_t errlen)
+{
+	struct stat	 st;
+	char		 buf[1024], e[128];
+	const char	*pl;
+	uint64_t	 h = 0xcbf29ce484222325ULL;
+
+	/* the namespace's own inode; st_dev is nsfs's */
+	if (stat("/proc/self/ns/net", &st) == -1) {
+		snprintf(err, errlen, "/proc/self/ns/net: %s (the network "
+		    "namespace must be known to share an agent)",
+		    strerror(errno));
+		return -1;
 	}
+	snprintf(buf, sizeof(buf), "%llu:%llu", (unsigned long long)st.st_dev,
+	    (unsigned long long)st.st_ino);
+	h = fnv(fnv(h, "netns"), buf);
+	/* each as the agent reads it, so equal behaviour is one agent */
+	h = fnv_env(h, "CCPOOL_HOSTS", "");
+	h = fnv_env(h, "CCPOOL_CLUSTER", "default");	/* agent_srv.c */
+	pl = getenv("CCPOOL_PLACE_LOCAL");		/* agent_main() */
+	h = fnv(fnv(h, "CCPOOL_PLACE_LOCAL"), pl != NULL &&
+	    strcmp(pl, "0") == 0 ? "0" : "1");
+	h = fnv_env(h, "CCPOOL_TRUST", "");		/* trust_mode_parse */
+	h = fnv_env(h, "DBUS_SYSTEM_BUS_ADDRESS", "");	/* avahi-client's */
+	/* identity, known_servers, crl.pem: none is one more key */
+	if (ident_user_path("", buf, sizeof(buf), e, sizeof(e)) == -1)
+		buf[0] = '\0';
+	h = fnv(fnv(h, "config"), buf);
 	snprintf(tag, SPAWN_TAG_MAX, "-%016llx", (unsigned long long)h);
+	return 0;
 }
 
 int
@@ -160,12 +199,35 @@ sleep_ms(int ms)
 		;
 }
 
+/*
+ * Whether this network namespace has no interface up but loopback (a
+ * sandbox's `unshare -n`): an agent started here would reach no server.
+ * 0 when it cannot tell.
+ */
+static int
+netns_offline(void)
+{
+	struct ifaddrs	*all, *i;
+	int		 off = 1;
+
+	if (getifaddrs(&all) == -1)
+		return 0;
+	for (i = all; i != NULL && off; i = i->ifa_next)
+		if (i->ifa_addr != NULL && (i->ifa_addr->sa_family == AF_INET ||
+		    i->ifa_addr->sa_family == AF_INET6) &&
+		    (i->ifa_flags & IFF_UP) && !(i->ifa_flags & IFF_LOOPBACK))
+			off = 0;
+	freeifaddrs(all);
+	return off;
+}
+
 int
 spawn_connect(const char *sockdir, const char *tag, const char *self_exe,
     int wait_ms, char *err, size_t errlen)
 {
-	char	 sock[256], lock[256];
-	int	 s, lfd, waited;
+	char		 sock[256], lock[256];
+	const char	*hosts = getenv("CCPOOL_HOSTS");
+	int		 s, lfd, waited;
 
 	if (spawn_path(sock, sizeof(sock), sockdir, tag, "sock") == -1 ||
 	    spawn_path(lock, sizeof(lock), sockdir, tag, "lock") == -1) {
@@ -180,6 +242,11 @@ spawn_connect(const char *sockdir, const char *tag, const char *self_exe,
 	}
 	if (self_exe == NULL) {
 		snprintf(err, errlen, "no agent running");
+		return -1;
+	}
+	if ((hosts == NULL || hosts[0] == '\0') && netns_offline()) {
+		snprintf(err, errlen, "no agent started: this network "
+		    "namespace has no interface up but loopback");
 		return -1;
 	}
 	lfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
@@ -242,6 +309,179 @@ spawn_agent_lock(const char *sockdir, const char *tag, int *busy, char *err,
 		return -1;
 	}
 	return fd;
+}
+
+/*
+ * The settings an agent keeps for its life whatever later wrappers say,
+ * as it reads them (agent.c), one "NAME=value" line each: control
+ * characters as '?', so a line stays a line, and cut at 64 bytes.
+ */
+static void
+kept_settings(char *buf, size_t len)
+{
+	const char	*idle = getenv("CCPOOL_AGENT_IDLE");
+	char		 v[65];
+	size_t		 i;
+
+	snprintf(v, sizeof(v), "%s", idle != NULL ? idle : "");
+	for (i = 0; v[i] != '\0'; i++)
+		if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f)
+			v[i] = '?';
+	snprintf(buf, len, "CCPOOL_AGENT_IDLE=%s\nCCPOOL_VERBOSE=%d\n", v,
+	    getenv("CCPOOL_VERBOSE") != NULL);
+}
+
+int
+spawn_agent_record(const char *sockdir, const char *tag, char *err,
+    size_t errlen)
+{
+	char	 path[256], tmp[256], told[256], buf[256];
+	int	 fd, n;
+
+	if (spawn_path(path, sizeof(path), sockdir, tag, "env") == -1 ||
+	    spawn_path(tmp, sizeof(tmp), sockdir, tag, "env.new") == -1 ||
+	    spawn_path(told, sizeof(told), sockdir, tag, "told") == -1) {
+		snprintf(err, errlen, "socket directory path too long");
+		return -1;
+	}
+	n = snprintf(buf, sizeof(buf), "pid=%ld\n", (long)getpid());
+	kept_settings(buf + n, sizeof(buf) - (size_t)n);
+	n = (int)strlen(buf);
+	/* renamed into place: a wrapper reads the old file or this one */
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
+	if (fd == -1 || write(fd, buf, (size_t)n) != n) {
+		snprintf(err, errlen, "write %s: %s", tmp, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	if (rename(tmp, path) == -1) {
+		snprintf(err, errlen, "rename %s: %s", tmp, strerror(errno));
+		return -1;
+	}
+	if (unlink(told) == -1 && errno != ENOENT) {
+		snprintf(err, errlen, "unlink %s: %s", told, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Read up to len - 1 bytes of path into buf (NUL-terminated).  Returns
+ * the length, or -1.
+ */
+static ssize_t
+read_small(const char *path, char *buf, size_t len)
+{
+	ssize_t	 n;
+	int	 fd;
+
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n >= 0)
+		buf[n] = '\0';
+	return n;
+}
+
+/* The value of line "NAME=value" in text into v (vlen); 0, or -1 if none. */
+static int
+line_value(const char *text, const char *name, char *v, size_t vlen)
+{
+	const char	*p = text, *e;
+	size_t		 nl = strlen(name);
+
+	for (; *p != '\0'; p = *e == '\n' ? e + 1 : e) {
+		e = p + strcspn(p, "\n");
+		if ((size_t)(e - p) > nl && strncmp(p, name, nl) == 0 &&
+		    p[nl] == '=') {
+			snprintf(v, vlen, "%.*s", (int)(e - p - nl - 1),
+			    p + nl + 1);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/*
+ * Whether note is told already about this agent (a line of the file
+ * told); if not, record it.  Returns 1 when the caller is the first to
+ * tell, else 0.  A file we cannot use means telling: better twice than
+ * never.
+ */
+static int
+tell_once(const char *told, const char *note)
+{
+	char		 buf[SPAWN_TOLD_MAX + 1], line[1024];
+	const char	*p, *e;
+	ssize_t		 n;
+	size_t		 len;
+	int		 fd, first = 1;
+
+	len = (size_t)snprintf(line, sizeof(line), "%s\n", note);
+	if (len >= sizeof(line))
+		len = sizeof(line) - 1;
+	fd = open(told, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd == -1)
+		return 1;
+	while (flock(fd, LOCK_EX) == -1)
+		if (errno != EINTR) {
+			close(fd);
+			return 1;
+		}
+	if ((n = pread(fd, buf, sizeof(buf) - 1, 0)) < 0)
+		n = 0;
+	buf[n] = '\0';
+	for (p = buf; *p != '\0' && first; p = *e != '\0' ? e + 1 : e) {
+		e = p + strcspn(p, "\n");
+		if ((size_t)(e - p) + 1 == len && memcmp(p, line, len - 1) == 0)
+			first = 0;
+	}
+	/* so many notes about one agent: the rest were told already */
+	if (first && (size_t)n + len > SPAWN_TOLD_MAX)
+		first = 0;
+	if (first && pwrite(fd, line, len, n) != (ssize_t)len) {
+		/* told now, and maybe by the next wrapper again */
+	}
+	close(fd);	/* releases the lock */
+	return first;
+}
+
+int
+spawn_agent_differs(const char *sockdir, const char *tag, int verbose,
+    char *note, size_t notelen)
+{
+	char	 path[256], told[256], text[512], mine[256], pid[32], a[80],
+		 m[80], what[256];
+	size_t	 w = 0;
+
+	if (spawn_path(path, sizeof(path), sockdir, tag, "env") == -1 ||
+	    spawn_path(told, sizeof(told), sockdir, tag, "told") == -1 ||
+	    read_small(path, text, sizeof(text)) <= 0)
+		return 0;	/* an agent that records nothing */
+	kept_settings(mine, sizeof(mine));
+	what[0] = '\0';
+	if (line_value(text, "CCPOOL_AGENT_IDLE", a, sizeof(a)) == 0 &&
+	    line_value(mine, "CCPOOL_AGENT_IDLE", m, sizeof(m)) == 0 &&
+	    strcmp(a, m) != 0)
+		w += (size_t)snprintf(what + w, sizeof(what) - w,
+		    "CCPOOL_AGENT_IDLE%s%s (yours: %s)", a[0] ? "=" : " ",
+		    a[0] ? a : "unset", m[0] ? m : "unset");
+	if (verbose && line_value(text, "CCPOOL_VERBOSE", a, sizeof(a)) == 0 &&
+	    strcmp(a, "0") == 0 && w < sizeof(what))
+		w += (size_t)snprintf(what + w, sizeof(what) - w,
+		    "%sCCPOOL_VERBOSE unset (yours: set)", w ? ", " : "");
+	if (what[0] == '\0')
+		return 0;
+	if (line_value(text, "pid", pid, sizeof(pid)) == -1)
+		snprintf(pid, sizeof(pid), "?");
+	snprintf(note, notelen, "the running agent (pid %s) keeps the "
+	    "settings it started with until it exits: %s; stop it (kill %s) "
+	    "for one with yours", pid, what, pid);
+	return tell_once(told, note);
 }
 
 int

@@ -321,7 +321,7 @@ wconn_open(struct wconn *c, const struct wrap_ctx *w, uint32_t version,
 {
 	struct proto_result_reader rr;
 	struct proto_buf hello;
-	char		 tag[SPAWN_TAG_MAX], err[256];
+	char		 tag[SPAWN_TAG_MAX], err[256], note[512];
 	char		*dir;
 	uint32_t	 v;
 	int		 rc;
@@ -338,12 +338,18 @@ wconn_open(struct wconn *c, const struct wrap_ctx *w, uint32_t version,
 		snprintf(why, whylen, "agent directory: %s", err);
 		return -1;
 	}
-	spawn_tag(tag);
+	if (spawn_tag(tag, err, sizeof(err)) == -1) {
+		snprintf(why, whylen, "agent: %s", err);
+		return -1;
+	}
 	if ((c->fd = spawn_connect(dir, tag, w->self_exe, WRAP_SPAWN_WAIT_MS,
 	    err, sizeof(err))) == -1) {
 		snprintf(why, whylen, "agent: %s", err);
 		return -1;
 	}
+	/* an agent that keeps other settings is said once, not kept quiet */
+	if (spawn_agent_differs(dir, tag, w->verbose, note, sizeof(note)) == 1)
+		fprintf(stderr, "ccpool: %s\n", note);
 	proto_buf_init(&hello);
 	rc = proto_hello_encode(&hello, version) == -1 ||
 	    write_all(c->fd, hello.data, hello.len) == -1;
