@@ -7,7 +7,12 @@
 # allocates 100 GiB, loops forever and writes a 10 GiB file.  Each job
 # must fail with a reason for the client, leak nothing (no secret in the
 # answer, no file outside, no connection, no process left), and after
-# each a good gcc job still compiles.  job_timeout is 3 s.
+# each a good gcc job still compiles.  Then the server's real gcc gets
+# preprocessed text whose line markers name /proc/cmdline, /proc/version,
+# /proc/self/mountinfo, ... before an error (gcc quotes the line from
+# that file), and an asm .include of /proc/version: the answer must hold
+# none of the machine's text, while a file the job can see is quoted.
+# job_timeout is 3 s.
 set -u
 . "$(dirname "$0")/lab.sh"
 B=${CCPOOL_BUILD:?}
@@ -100,7 +105,7 @@ hostile() {
 	good "$act"
 }
 
-hostile "read /etc/shadow /root /root/.bash_history $S/home/secret.txt $S/home /etc/passwd /var/lib /home" \
+hostile "read /etc/shadow /root /root/.bash_history $S/home/secret.txt $S/home /etc/passwd /var/lib /home /proc/cmdline /proc/version /proc/self/mountinfo" \
     "read /etc/shadow: No such file|exit 1" 5
 hostile "write $S/pwned /tmp/pwned-${LAB_ID:-x} /usr/pwned /pwned ../pwned /dev/pwned" \
     "write .*(Read-only|Permission denied|No such file)" 5
@@ -113,6 +118,59 @@ hostile "forkbomb" "job_timeout|limit" 8
 hostile "alloc" "out of memory|memory limit|max_mem_mb" 8
 hostile "loop" "job_timeout" 8
 hostile "bigfile" "file size limit \([0-9]+ bytes\)" 8
+
+# The server's gcc quotes the source line of an error from the file the
+# line marker names.  The machine's own text, to look for in the answer:
+cmdline=$(head -c 60 /proc/cmdline)
+version=$(head -1 /proc/version)
+release=$(uname -r)
+control=$(head -1 /usr/include/stdio.h)
+[ ${#cmdline} -ge 8 ] && [ ${#version} -ge 8 ] && [ ${#control} -ge 8 ] ||
+    fail "quote: no host text to compare ('$cmdline' '$version' '$control')"
+# leaked FILE WHAT: FILE (an answer) holds none of the machine's text
+leaked() {
+	local t
+	for t in "$cmdline" "$version" "$release" "ccpool-job"; do
+		grep -qF -- "$t" "$1" && fail "$2: the answer holds '$t': $(cat "$1")"
+	done
+	grep -Eq '^ *[0-9]+ \| ([0-9]+ [0-9]+ [0-9]+:[0-9]+ |processor|MemTotal)' \
+	    "$1" && fail "$2: the answer quotes a /proc line: $(cat "$1")"
+	return 0
+}
+{
+	printf '# 1 "/usr/include/stdio.h"\nint c0 = ;\n'
+	n=0
+	for f in /proc/cmdline /proc/version /proc/self/mountinfo /proc/mounts \
+	    /proc/cpuinfo /proc/meminfo /proc/1/mountinfo; do
+		n=$((n + 1))
+		printf '# 1 "quote.c"\nint b%d;\n# 1 "%s"\nint a%d = ;\n' \
+		    $n "$f" $n
+	done
+} >"$S/quote.i"
+lab_exec 2 "$B/srvprobe" -H "$A1" -o "$S/quote.o" "$S/quote.i" -- gcc -c \
+    >"$S/quote.out" 2>&1
+rc=$?
+[ $rc -eq 1 ] || fail "quote: exit $rc, not gcc's 1: $(cat "$S/quote.out")"
+grep -qF "/proc/cmdline:1:" "$S/quote.out" && grep -qF "/proc/1/mountinfo:1:" \
+    "$S/quote.out" || fail "quote: gcc did not take the markers: $(cat "$S/quote.out")"
+grep -qF -- "$control" "$S/quote.out" ||
+    fail "quote: gcc did not quote the control line: $(cat "$S/quote.out")"
+[ "$(grep -c '^ *1 | ' "$S/quote.out")" -eq 1 ] ||
+    fail "quote: more than the control line quoted: $(cat "$S/quote.out")"
+leaked "$S/quote.out" quote
+echo "ok: quote: gcc quoted $(grep -c '^ *1 | ' "$S/quote.out") line (the control), none of /proc"
+printf '__asm__(".include \\"/proc/version\\"");\n' >"$S/asinc.i"
+lab_exec 2 "$B/srvprobe" -H "$A1" -o "$S/asinc.o" "$S/asinc.i" -- gcc -c \
+    >"$S/asinc.out" 2>&1
+rc=$?
+[ $rc -eq 1 ] || fail "as .include: exit $rc: $(cat "$S/asinc.out")"
+grep -q "/proc/version" "$S/asinc.out" ||
+    fail "as .include: no message: $(cat "$S/asinc.out")"
+grep -qi "no such instruction" "$S/asinc.out" &&
+    fail "as .include: as read /proc/version: $(cat "$S/asinc.out")"
+leaked "$S/asinc.out" "as .include"
+echo "ok: as .include: $(grep -F /proc/version "$S/asinc.out" | head -1)"
+good quote
 ls "$S"/srvstate >/dev/null
 st=$(lab_exec 2 curl -sk --max-time 5 "https://$A1:3634/status")
 jq -e '.counters.jobs_done >= 8' <<<"$st" >/dev/null || fail "status: $st"
