@@ -14,7 +14,7 @@ COMMON = common/log.c common/err.c common/proto_frame.c common/proto_zstd.c \
 DISC = discovery/disc_poll.c discovery/disc_txt.c discovery/disc_hosts.c \
 	discovery/disc_browse.c discovery/disc_publish.c
 CLIENTLIB = client/hostspec.c client/sockdir.c client/spawn.c client/pin.c \
-	client/ppslot.c
+	client/ppslot.c client/trust.c
 SERVERLIB = server/srvconf.c
 LIBSRC = $(COMMON) $(DISC) $(CLIENTLIB) $(CLIENT) $(SERVERLIB)
 
@@ -27,7 +27,8 @@ SERVER = server/parent.c server/net.c server/runner.c server/pub.c \
 	server/priv.c server/priv_seccomp.c server/cgweight.c
 CCPOOL = client/ccpool.c client/wrap.c client/masq.c client/outfile.c
 AGENT = client/agent_main.c client/agent.c client/agent_srv.c \
-	client/agent_tc.c client/place.c client/aplace.c client/idcmd.c
+	client/agent_tc.c client/place.c client/aplace.c client/idcmd.c \
+	client/trustcmd.c
 CLIENT = client/args.c
 BIN = lsdistcc ccpool ccpool-agent ccpoold
 MAN1 = man/lsdistcc.1 man/ccpool.1
@@ -44,7 +45,7 @@ UNIT = tests/runner.c tests/unit/test_disc_txt.c tests/unit/test_disc_poll.c \
 	tests/unit/test_ipc.c tests/unit/test_srvconf.c tests/unit/test_ident.c tests/unit/test_sandbox.c \
 	 tests/unit/test_priv.c tests/unit/test_aplace.c tests/unit/test_ppslot.c \
 	tests/unit/test_load.c tests/unit/test_cpuquota.c \
-	tests/unit/test_cgweight.c tests/unit/test_wrap.c
+	tests/unit/test_cgweight.c tests/unit/test_wrap.c tests/unit/test_trust.c
 FUZZERS = txt proto hosts args ipc conf cert
 LABBIN = pubtest relay evilcc
 TOOLBIN = srvprobe sbxbench

@@ -11,6 +11,9 @@
  *   JOB_ .. JEND  -> [MSG_ where] KEEP* STAT .. DONE | RFSE MSG_ DONE
  *   CCPL 0        -> CCPL 1, MSG_ per host, DONE 0   (--hosts, -j)
  *
+ * A hello's answer may follow MSG_ notices for the user's terminal (a
+ * server pinned after the first set, an untrusted one: agent_notice).
+ *
  * Start reading at agent_main(), then on_wrapper_frame().
  */
 #include <errno.h>
@@ -106,6 +109,45 @@ ajob_close_after_write(struct ajob *j)
 		ajob_free(j);
 }
 
+void
+agent_notice(struct agent *a, const char *text)
+{
+	if (a->nnotes == AGENT_NOTES_MAX) {
+		a->notes_lost++;
+		return;
+	}
+	snprintf(a->notes[a->nnotes++], AGENT_NOTE_LEN, "%s", text);
+}
+
+/*
+ * The notices waiting for the user (agent_notice) go to b as MSG_
+ * frames, ahead of a hello's answer: the wrapper prints them on its
+ * stderr.  Returns 0, or -1 when out of memory (then they wait on).
+ */
+static int
+put_notices(struct agent *a, struct proto_buf *b)
+{
+	char	 line[AGENT_NOTE_LEN], log[sizeof(a->sockpath)];
+	size_t	 n;
+	unsigned i;
+
+	for (i = 0; i < a->nnotes; i++)
+		if (proto_put_payload(b, "MSG_", a->notes[i],
+		    strlen(a->notes[i])) == -1)
+			return -1;
+	if (a->notes_lost > 0) {
+		snprintf(log, sizeof(log), "%s", a->sockpath);
+		if ((n = strlen(log)) > 5 && strcmp(log + n - 5, ".sock") == 0)
+			snprintf(log + n - 5, sizeof(log) - n + 5, ".log");
+		snprintf(line, sizeof(line), "WARNING: %u more server warnings "
+		    "in %s", a->notes_lost, log);
+		if (proto_put_payload(b, "MSG_", line, strlen(line)) == -1)
+			return -1;
+	}
+	a->nnotes = a->notes_lost = 0;
+	return 0;
+}
+
 /*
  * Tell the wrapper to compile locally: a refusal of the hello (jobid 0)
  * or of the job, with a printable reason.
@@ -123,12 +165,12 @@ ajob_send_refusal(struct ajob *j, uint32_t reason, const char *msg)
 {
 	struct proto_buf b;
 	char		 err[128];
-	int		 rc;
+	int		 rc, hello = j->state == AJ_HELLO || j->state == AJ_HELD;
 
 	proto_buf_init(&b);
-	if (proto_refusal_encode(j->state == AJ_HELLO || j->state == AJ_HELD ?
-	    0 : j->job.id, reason, msg, &j->a->lim, &b, err,
-	    sizeof(err)) == -1) {
+	if ((hello && put_notices(j->a, &b) == -1) ||
+	    proto_refusal_encode(hello ? 0 : j->job.id, reason, msg,
+	    &j->a->lim, &b, err, sizeof(err)) == -1) {
 		log_warnx("refusal: %s", err);
 		proto_buf_free(&b);
 		ajob_free(j);
@@ -213,7 +255,8 @@ ajob_hosts(struct ajob *j)
 	unsigned	 k;
 
 	proto_buf_init(&b);
-	if (proto_hello_encode(&b, PROTO_VERSION) == -1)
+	if (put_notices(a, &b) == -1 ||
+	    proto_hello_encode(&b, PROTO_VERSION) == -1)
 		goto nomem;
 	for (i = 0; i < a->nhosts; i++) {
 		struct ahost *h = a->hosts[i];
@@ -229,6 +272,8 @@ ajob_hosts(struct ajob *j)
 			snprintf(tcs, sizeof(tcs), "*");
 		if (h->gone)
 			state = "gone";
+		else if (h->asking)
+			state = "new";	/* CCPOOL_TRUST=explicit */
 		else if (h->untrusted[0] != '\0')
 			state = "UNTRUSTED";
 		else if (!place_up(&h->bo, now))
@@ -265,9 +310,11 @@ static void
 ajob_hello(struct ajob *j, int query)
 {
 	struct agent	*a = j->a;
-	uint8_t		 hdr[PROTO_HDRLEN];
+	struct proto_buf b;
 	char		 note[200];
+	int		 rc;
 
+	srv_pins_check(a);	/* ccpool trust, forget: at once */
 	if (!a->warm && (query || !srv_any_usable(a))) {
 		j->state = AJ_HELD;	/* agent_hosts_changed lets it go */
 		j->query = query;
@@ -291,8 +338,16 @@ ajob_hello(struct ajob *j, int query)
 		ajob_local(j, " (placed at its hello)");
 		return;
 	}
-	proto_header_write(hdr, "CCPL", PROTO_VERSION);
-	if (ajob_write(j, hdr, sizeof(hdr)) == 0) {
+	proto_buf_init(&b);
+	if (put_notices(a, &b) == -1 ||
+	    proto_hello_encode(&b, PROTO_VERSION) == -1) {
+		proto_buf_free(&b);
+		ajob_free(j);
+		return;
+	}
+	rc = ajob_write(j, b.data, b.len);
+	proto_buf_free(&b);
+	if (rc == 0) {
 		j->state = AJ_JOB;
 		proto_job_reader_init(&j->jr, &a->lim);
 		j->jr.relay = 1;

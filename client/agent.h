@@ -17,4 +17,7 @@ int	agent_main(void);
 /* `ccpool id|forget|ca ...` with argv[0] the command (idcmd.c). */
 int	idcmd_main(int argc, char *argv[]);
 
+/* `ccpool trust ...` with argv[0] the command (trustcmd.c). */
+int	trustcmd_main(int argc, char *argv[]);
+
 #endif

@@ -13,11 +13,14 @@
 #define CCPOOL_AGENT_INT_H
 
 #include <sys/socket.h>
+#include <sys/types.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "client/agent.h"
 #include "client/aplace.h"
 #include "client/place.h"
+#include "client/trust.h"
 #include "common/ident.h"
 #include "common/proto.h"
 #include "common/tls.h"
@@ -36,6 +39,8 @@ struct disc_browser;
 #define AGENT_WARM_MAX		16	/* connections opened ahead of jobs */
 #define AGENT_SLOT_WAIT_MS	30000	/* a job waits this long for a slot */
 #define AGENT_SLOT_POLL_MS	50	/* how often waiting jobs try again */
+#define AGENT_NOTES_MAX		8	/* notices waiting for a wrapper */
+#define AGENT_NOTE_LEN		1024	/* a MSG_ frame's most, with NUL */
 /*
  * TCP on server connections: unacknowledged data fails the connection
  * after AGENT_TCP_USER_TIMEOUT_MS (a write to a vanished host), and an
@@ -79,8 +84,11 @@ struct ahost {
 	int			 pinned;	/* from CCPOOL_HOSTS */
 	int			 gone;		/* left the LAN */
 	char			 fp[IDENT_FP_LEN];	/* advertised key */
+	char			 seen[IDENT_FP_LEN];	/* its last handshake's */
 	char			 sec[DISC_SEC_MAX];	/* advertised mode */
-	char			 untrusted[200];	/* "": may get jobs */
+	char			 untrusted[512];	/* "": may get jobs */
+	int			 asking;	/* waits for `ccpool trust` */
+	int			 noted;		/* trust_act + 1 told the user */
 	unsigned		 slots, free_slots, queue;
 	unsigned		 cpus, load;	/* advertised */
 	double			 srtt_ms;	/* smoothed RTT; 0: unmeasured */
@@ -157,6 +165,13 @@ struct agent {
 	enum tls_trust		 trust;
 	char			 myfp[IDENT_FP_LEN];
 	char			 pins[512];	/* known_servers file */
+	struct trust_policy	 tp;		/* CCPOOL_TRUST, the first set */
+	struct timespec		 pins_mtime;	/* the file as last judged by */
+	off_t			 pins_size;
+	ino_t			 pins_ino;
+	/* for the user's terminal: each goes with the next hello's answer */
+	char			 notes[AGENT_NOTES_MAX][AGENT_NOTE_LEN];
+	unsigned		 nnotes, notes_lost;
 	struct aplace_cpu	 cpu;		/* local idle cores */
 	struct cpuquota		 quota;		/* ... under this quota */
 	int			 have_quota;
@@ -173,6 +188,12 @@ uint64_t	 agent_now_ms(void);
 
 /* agent.c: a host changed (came, got free slots): held jobs may go. */
 void		 agent_hosts_changed(struct agent *a);
+/*
+ * agent.c: a line (printable) the user must see on the terminal: the
+ * next wrapper that says hello prints it on its stderr.  At most
+ * AGENT_NOTES_MAX wait; more are counted and pointed to the log.
+ */
+void		 agent_notice(struct agent *a, const char *text);
 /* agent.c: the server answered job j (res raw frames in sc->ans). */
 void		 agent_job_answered(struct ajob *j, struct sconn *sc);
 /*
@@ -192,6 +213,12 @@ void		 agent_job_failed(struct ajob *j, struct ahost *h, int fault,
 /* agent_srv.c */
 int		 srv_start(struct agent *a, char *err, size_t errlen);
 void		 srv_stop(struct agent *a);
+/*
+ * Judge every server again if known_servers changed since it was last
+ * read (`ccpool trust`, `ccpool forget` while the agent runs); called at
+ * each wrapper's hello, so one stat() per job.
+ */
+void		 srv_pins_check(struct agent *a);
 int		 srv_any_usable(struct agent *a);
 /*
  * Is there a server that could take a job of toolchain tcid (NULL: of

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -126,7 +127,7 @@ host_where(struct ahost *h, const char *addr)
 
 /*
  * Mark h untrusted (no job goes there) and say so, loudly for what
- * looks like an attack.
+ * looks like an attack; a reason it had already is not logged again.
  */
 static void
 untrust(struct ahost *h, int loud, const char *fmt, ...)
@@ -135,11 +136,15 @@ untrust(struct ahost *h, int loud, const char *fmt, ...)
 static void
 untrust(struct ahost *h, int loud, const char *fmt, ...)
 {
+	char	 why[sizeof(h->untrusted)];
 	va_list	 ap;
 
 	va_start(ap, fmt);
-	vsnprintf(h->untrusted, sizeof(h->untrusted), fmt, ap);
+	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
+	if (strcmp(why, h->untrusted) == 0)
+		return;
+	memcpy(h->untrusted, why, sizeof(h->untrusted));
 	if (loud)
 		log_warnx("UNTRUSTED server %s: %s", h->name, h->untrusted);
 	else
@@ -147,20 +152,82 @@ untrust(struct ahost *h, int loud, const char *fmt, ...)
 }
 
 /*
+ * The verdict of open mode's policy (client/trust.h) on h showing key
+ * fp.  Returns 0, or -1 with err set when known_servers is unreadable.
+ */
+static int
+judge(struct agent *a, struct ahost *h, const char *fp,
+    struct trust_verdict *v, char *err, size_t errlen)
+{
+	struct trust_subject s;
+	struct pin_look	 l;
+
+	if (pin_check(a->pins, h->name, fp, &l, err, errlen) == -1)
+		return -1;
+	s.name = h->name;
+	s.fp = fp;
+	s.where = h->where;
+	s.advertised = !h->pinned;
+	trust_decide(&a->tp, &l, &s, agent_now_ms(), v);
+	return 0;
+}
+
+/*
+ * A verdict the user must hear of goes to the terminal too (the next
+ * wrapper prints it), once per server and kind of verdict.
+ */
+static void
+tell(struct ahost *h, const struct trust_verdict *v)
+{
+	char	 q[TRUST_QUOTE_MAX], line[AGENT_NOTE_LEN];
+
+	if (!v->loud || h->noted == (int)v->act + 1)
+		return;
+	h->noted = (int)v->act + 1;
+	/* one MSG_ frame (proto max_msg): cut what could not fit */
+	if (v->act == TRUST_DENY)
+		snprintf(line, sizeof(line), "WARNING: untrusted server %s: "
+		    "%.700s", trust_quote(q, sizeof(q), h->name), v->why);
+	else
+		snprintf(line, sizeof(line), "%.1000s", v->why);
+	agent_notice(h->a, line);
+}
+
+/*
+ * Untrust h for verdict v (TRUST_ASK, TRUST_DENY) and tell the user.
+ * Returns 0 if v lets h have jobs (h untouched), else -1.
+ */
+static int
+verdict_apply(struct ahost *h, const struct trust_verdict *v)
+{
+	if (v->act != TRUST_ASK && v->act != TRUST_DENY)
+		return 0;
+	h->asking = v->act == TRUST_ASK;
+	untrust(h, v->loud, "%s", v->why);
+	tell(h, v);
+	return -1;
+}
+
+/*
  * What an advert alone tells about trust; the handshake checks the rest
- * (srv_verify).  Open: the advertised key must not contradict a pin.
+ * (srv_verify).  Open: the advertised key must not contradict a pin, be
+ * refused, or take the Avahi alternative name of a server pinned to
+ * another key ("h1 #2"); under CCPOOL_TRUST=explicit it must be pinned.
  * Site: only site servers.
  */
 static void
 advert_trust(struct agent *a, struct ahost *h)
 {
-	char	 old[IDENT_FP_LEN], err[256];
+	struct trust_verdict v;
+	char	 err[256];
 
-	h->untrusted[0] = '\0';
+	h->asking = 0;
 	if (a->trust == TLS_SITE) {
 		if (strcmp(h->sec, "site") != 0)
 			untrust(h, 0, "not a member of this site (it says "
 			    "\"%s\")", h->sec[0] ? h->sec : "nothing");
+		else
+			h->untrusted[0] = '\0';
 		return;
 	}
 	if (strcmp(h->sec, "site") == 0) {
@@ -172,15 +239,67 @@ advert_trust(struct agent *a, struct ahost *h)
 		untrust(h, 0, "its advert carries no key fingerprint");
 		return;
 	}
-	switch (pin_check(a->pins, h->name, h->fp, old, err, sizeof(err))) {
-	case PIN_CHANGED:
-		untrust(h, 1, "it advertises key %s but %s is pinned to %s; "
-		    "if the change is expected: ccpool forget '%s'", h->fp,
-		    h->name, old, h->name);
-		break;
-	case -1:
+	if (judge(a, h, h->fp, &v, err, sizeof(err)) == -1) {
 		untrust(h, 0, "%s", err);
-		break;
+		return;
+	}
+	if (verdict_apply(h, &v) == 0)
+		h->untrusted[0] = '\0';	/* pinned, or pinned at its
+						   handshake */
+}
+
+/* Has known_servers changed since the last look?  Remembers this one. */
+static int
+pins_changed(struct agent *a)
+{
+	struct stat	 st;
+	int		 changed;
+
+	if (stat(a->pins, &st) == -1)
+		memset(&st, 0, sizeof(st));	/* none: it pins nothing */
+	changed = st.st_ino != a->pins_ino || st.st_size != a->pins_size ||
+	    st.st_mtim.tv_sec != a->pins_mtime.tv_sec ||
+	    st.st_mtim.tv_nsec != a->pins_mtime.tv_nsec;
+	a->pins_ino = st.st_ino;
+	a->pins_size = st.st_size;
+	a->pins_mtime = st.st_mtim;
+	return changed;
+}
+
+void
+srv_pins_check(struct agent *a)
+{
+	struct trust_verdict v;
+	struct ahost	*h;
+	size_t		 i;
+	char		 err[256];
+	int		 was;
+
+	if (a->trust != TLS_OPEN || !pins_changed(a))
+		return;
+	for (i = 0; i < a->nhosts; i++) {
+		h = a->hosts[i];
+		was = h->untrusted[0] != '\0';
+		if (!h->pinned)
+			advert_trust(a, h);
+		else if (h->seen[0] == '\0') {
+			/* never verified: its first handshake judges it */
+			h->untrusted[0] = '\0';
+			h->asking = 0;
+		} else if (judge(a, h, h->seen, &v, err, sizeof(err)) == -1)
+			untrust(h, 0, "%s", err);
+		else if (verdict_apply(h, &v) == 0) {
+			h->untrusted[0] = '\0';
+			h->asking = 0;
+		}
+		if (h->untrusted[0] != '\0' && !was) {
+			/* refused or forgotten: not even an idle connection */
+			log_info("%s: no job goes there any more", h->name);
+			host_drop_idle(h);
+		} else if (h->untrusted[0] == '\0' && was) {
+			log_info("%s: trusted now", h->name);
+			srv_warm(h);
+		}
 	}
 }
 
@@ -423,6 +542,41 @@ on_browse_retry(evutil_socket_t fd, short what, void *arg)
 }
 
 /*
+ * Open mode's policy: CCPOOL_TRUST (a value we do not know fails closed:
+ * explicit) and the first set (trust.h), from the pins the agent starts
+ * with.
+ */
+static void
+trust_start(struct agent *a)
+{
+	const char	*v = getenv("CCPOOL_TRUST");
+	enum trust_mode	 mode;
+	char		 err[256];
+	int		 n;
+
+	if (trust_mode_parse(v, &mode) == -1) {
+		log_warnx("CCPOOL_TRUST=%s is neither first-use nor explicit: "
+		    "taken as explicit", v);
+		mode = TRUST_EXPLICIT;
+	}
+	if ((n = pin_each(a->pins, NULL, NULL, err, sizeof(err))) == -1)
+		log_warnx("%s", err);
+	trust_policy_init(&a->tp, mode, n, agent_now_ms());
+	(void)pins_changed(a);	/* as it is now: judged as hosts come */
+	if (mode == TRUST_EXPLICIT)
+		log_info("trust: explicit (CCPOOL_TRUST): only servers pinned "
+		    "with ccpool trust get jobs");
+	else if (a->tp.firstset_end != 0)
+		log_info("trust: first use; no server pinned yet: the servers "
+		    "pinned in the next %d s are the first set, pinned "
+		    "quietly; any later one is reported", TRUST_FIRSTSET_MS /
+		    1000);
+	else
+		log_info("trust: first use; %d server%s pinned: a new one is "
+		    "reported", n, n == 1 ? "" : "s");
+}
+
+/*
  * The user's identity (made on first use), the trust mode it implies,
  * the TLS context and the pin file.  Returns 0, or -1 with err set.
  */
@@ -447,6 +601,8 @@ tls_start(struct agent *a, char *err, size_t errlen)
 		return -1;
 	a->trust = id.cas != NULL && sk_X509_num(id.cas) > 0 ? TLS_SITE :
 	    TLS_OPEN;
+	if (a->trust == TLS_OPEN)
+		trust_start(a);
 	memcpy(a->myfp, id.fp, sizeof(a->myfp));
 	a->tls = tls_ctx_new(TLS_CLIENT, &id, a->trust, a->trust == TLS_SITE &&
 	    access(crl, R_OK) == 0 ? crl : NULL, err, errlen);
@@ -1156,9 +1312,12 @@ sconn_read(struct bufferevent *bev, void *arg)
 
 /*
  * The handshake with sc's server is done: is it who we want?  Open mode:
- * its key is the advertised one and the pinned one (pinned now if new).
- * Site mode: its certificate is a host certificate of our CA, not
- * revoked.  Returns 0, or -1 after failing the job (sc is freed).
+ * its key is the advertised one, and open mode's policy (trust.h) takes
+ * it: pinned already, or pinned now (quietly in the first set, with a
+ * warning to the user after it), unless refused, an alternative name of
+ * another key, or new under CCPOOL_TRUST=explicit.  Site mode: its
+ * certificate is a host certificate of our CA, not revoked.  Returns 0,
+ * or -1 after failing the job (sc is freed).
  */
 static int
 srv_verify(struct sconn *sc)
@@ -1166,7 +1325,8 @@ srv_verify(struct sconn *sc)
 	struct ahost	*h = sc->h;
 	struct agent	*a = h->a;
 	struct tls_peer	 p;
-	char		 why[256], old[IDENT_FP_LEN];
+	struct trust_verdict v;
+	char		 why[256];
 
 	if (tls_peer_check(bufferevent_openssl_get_ssl(sc->bev), a->trust, 1,
 	    &p, why, sizeof(why)) == -1) {
@@ -1180,24 +1340,23 @@ srv_verify(struct sconn *sc)
 		    h->fp);
 		goto fail;
 	}
-	switch (pin_check(a->pins, h->name, p.fp, old, why, sizeof(why))) {
-	case PIN_NEW:
-		if (pin_add(a->pins, h->name, p.fp, why, sizeof(why)) == -1)
-			log_warnx("%s", why);
-		else
-			log_info("pinned %s to key %s (first use)", h->name,
-			    p.fp);
-		break;
-	case PIN_SAME:
-		break;
-	case PIN_CHANGED:
-		untrust(h, 1, "its key changed: pinned %s, now %s; if the "
-		    "change is expected: ccpool forget '%s'", old, p.fp,
-		    h->name);
-		goto fail;
-	default:
+	memcpy(h->seen, p.fp, sizeof(h->seen));
+	if (judge(a, h, p.fp, &v, why, sizeof(why)) == -1) {
 		untrust(h, 0, "%s", why);
 		goto fail;
+	}
+	if (verdict_apply(h, &v) == -1)
+		goto fail;
+	if (v.act == TRUST_PIN || v.act == TRUST_PIN_WARN) {
+		if (pin_add(a->pins, h->name, p.fp, why, sizeof(why)) == -1)
+			log_warnx("%s", why);
+		if (v.act == TRUST_PIN)
+			log_info("pinned %s to key %s (%s)", h->name, p.fp,
+			    v.why);
+		else {
+			log_warnx("%s", v.why);
+			tell(h, &v);
+		}
 	}
 ok:
 	log_debug("%s: TLS with %s", h->name, p.fp);

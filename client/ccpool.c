@@ -28,7 +28,7 @@ usage(void)
 "usage: ccpool compiler [compiler arguments]\n"
 "       ccpool --hosts | -j | --masquerade-dir dir | --agent\n"
 "       ccpool --help | --version\n"
-"       ccpool id [--install FILE] | forget NAME | ca ...\n"
+"       ccpool id [--install FILE] | trust ... | forget NAME | ca ...\n"
 "\n"
 "  ccpool gcc -c x.c -o x.o    compile x.c on the cluster (or locally)\n"
 "  --hosts                     the servers the agent knows and their state\n"
@@ -37,6 +37,9 @@ usage(void)
 "  --agent                     run the per-user agent (started on demand)\n"
 "  id                          your key fingerprint (made on first use)\n"
 "  id --install FILE           use an identity issued by a site CA\n"
+"  trust NAME [KEY]            pin a server's key (CCPOOL_TRUST=explicit)\n"
+"  trust --list                the pinned keys (open mode)\n"
+"  trust --refuse NAME         give a server no job, whatever its key\n"
 "  forget NAME                 forget a server's pinned key (open mode)\n"
 "  ca init|issue|revoke|crl    run a site CA; see ccpool(1)\n"
 "  --help, -h                  this text (id, forget, ca: their own --help)\n"
@@ -180,7 +183,7 @@ ccpool_args(int argc, char *argv[], const char *self_path, int have_self,
 	/* identity commands: ccpool-agent links OpenSSL, we do not */
 	sub = argv[optind];
 	if (strcmp(sub, "id") == 0 || strcmp(sub, "ca") == 0 ||
-	    strcmp(sub, "forget") == 0) {
+	    strcmp(sub, "forget") == 0 || strcmp(sub, "trust") == 0) {
 		argv[optind - 1] = (char *)"ccpool-agent";
 		return exec_agent(self_path, argv + optind - 1);
 	}

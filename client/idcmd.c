@@ -303,8 +303,12 @@ idcmd_main(int argc, char *argv[])
 		argv[0] = (char *)"ccpool ca";
 		return cmd_ca(argc, argv);
 	}
-	fprintf(stderr, "ccpool-agent: %s: no such command (id, forget, ca)\n",
-	    argv[0]);
+	if (strcmp(argv[0], "trust") == 0) {
+		argv[0] = (char *)"ccpool trust";
+		return trustcmd_main(argc, argv);
+	}
+	fprintf(stderr, "ccpool-agent: %s: no such command (id, trust, "
+	    "forget, ca)\n", argv[0]);
 	fprintf(stderr, "Try 'ccpool-agent --help' for more information.\n");
 	return 2;
 }

@@ -47,6 +47,7 @@
 #define WRAP_SPAWN_WAIT_MS	2000	/* a new agent must answer by then */
 #define WRAP_AGENT_TIMEOUT_MS	60000	/* silence from the agent: local */
 #define WRAP_HELLO_TIMEOUT_MS	5000	/* hello (cold start waits 1 s) */
+#define WRAP_NOTICES_MAX	16	/* agent's notices before a hello */
 
 static uint64_t
 now_ms(void)
@@ -310,6 +311,24 @@ wconn_close(struct wconn *c)
 }
 
 /*
+ * A notice of the agent for the user (a server pinned on first use after
+ * the first set, an untrusted one: agent_notice): always printed, on one
+ * line, bytes outside printable ASCII as '?'.
+ */
+static void
+notice(const struct proto_frame *f)
+{
+	char	 line[1100];
+	size_t	 i, n = f->len < sizeof(line) - 1 ? f->len : sizeof(line) - 1;
+
+	for (i = 0; i < n; i++)
+		line[i] = f->data[i] >= 0x20 && f->data[i] < 0x7f ?
+		    (char)f->data[i] : '?';
+	line[n] = '\0';
+	fprintf(stderr, "ccpool: %s\n", line);
+}
+
+/*
  * Connect to the agent and say hello (version 0: a host query).  Returns
  * 0 (go ahead), 1 with why set (placed here: the connection stays open,
  * see here_from_source) or -1 with why set (compile locally: no agent,
@@ -324,7 +343,7 @@ wconn_open(struct wconn *c, const struct wrap_ctx *w, uint32_t version,
 	char		 tag[SPAWN_TAG_MAX], err[256], note[512];
 	char		*dir;
 	uint32_t	 v;
-	int		 rc;
+	int		 rc, n;
 
 	memset(c, 0, sizeof(*c));
 	dir = c->dir;
@@ -358,11 +377,21 @@ wconn_open(struct wconn *c, const struct wrap_ctx *w, uint32_t version,
 		snprintf(why, whylen, "agent: %s", strerror(errno));
 		goto fail;
 	}
-	if ((rc = read_frame(c->fd, &c->d, &c->in, &c->f,
-	    WRAP_HELLO_TIMEOUT_MS, err, sizeof(err))) != 1) {
-		snprintf(why, whylen, "agent: %s", rc == 0 ?
-		    "closed the connection" : err);
-		goto fail;
+	for (n = 0; ; n++) {
+		if ((rc = read_frame(c->fd, &c->d, &c->in, &c->f,
+		    WRAP_HELLO_TIMEOUT_MS, err, sizeof(err))) != 1) {
+			snprintf(why, whylen, "agent: %s", rc == 0 ?
+			    "closed the connection" : err);
+			goto fail;
+		}
+		/* the agent's notices for the user come first */
+		if (memcmp(c->f.tok, "MSG_", 4) != 0)
+			break;
+		if (n == WRAP_NOTICES_MAX) {
+			snprintf(why, whylen, "agent: too many notices");
+			goto fail;
+		}
+		notice(&c->f);
 	}
 	if (proto_hello_decode(&c->f, &v, err, sizeof(err)) == 0) {
 		if (v != PROTO_VERSION) {

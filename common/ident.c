@@ -239,9 +239,8 @@ fail:
 	return NULL;
 }
 
-/* mkdir -p of path's directory, new parts mode 0700. */
-static int
-mkdir_parent(const char *path, char *err, size_t errlen)
+int
+ident_mkdir_parent(const char *path, char *err, size_t errlen)
 {
 	char	 d[PATH_MAX], *p;
 
@@ -278,7 +277,7 @@ ident_write(const char *path, EVP_PKEY *key, X509 *cert, STACK_OF(X509) *cas,
 	BIO		*b = NULL;
 	int		 fd = -1, i, rc = -1;
 
-	if (mkdir_parent(path, err, errlen) == -1)
+	if (ident_mkdir_parent(path, err, errlen) == -1)
 		return -1;
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >=
 	    sizeof(tmp)) {

@@ -100,6 +100,9 @@ X509	*ident_cert_new(EVP_PKEY *key, enum ident_role role, const char *cn,
 	    char *const *groups, size_t ngroups, X509 *issuer,
 	    EVP_PKEY *issuer_key, unsigned days, char *err, size_t errlen);
 
+/* mkdir -p of path's directory, new parts mode 0700.  0 or -1. */
+int	ident_mkdir_parent(const char *path, char *err, size_t errlen);
+
 /* Where a program keeps its state: the directory for file name under
  * $XDG_CONFIG_HOME/ccpool (or ~/.config/ccpool) into out. 0 or -1. */
 int	ident_user_path(const char *name, char *out, size_t outlen,

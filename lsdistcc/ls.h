@@ -24,7 +24,7 @@ struct ls_row {
 	char		 security[DISC_SEC_MAX];
 	char		 cluster[DISC_CLUSTER_MAX];
 	char		 id[DISC_FPR_MAX];
-	char		 trust[32];	/* ls_trust() */
+	char		 trust[160];	/* ls_trust() */
 	int		 probed;	/* -p was asked */
 	int		 up;		/* TCP connect succeeded */
 	double		 rtt_ms;
@@ -50,8 +50,9 @@ int	ls_dns_rows(const char *name, uint16_t port, struct ls_row **rows,
 
 /*
  * Fill each row's trust with what this user's agent would make of it
- * from its advert: pinned, new, site, or UNTRUSTED (why).  Reads the
- * user's identity and pins; changes nothing.
+ * from its advert: pinned, new, new (run: ccpool trust NAME) under
+ * CCPOOL_TRUST=explicit, site, or UNTRUSTED (why) (client/trust.h).
+ * Reads the user's identity and pins; changes nothing.
  */
 void	ls_trust(struct ls_row *rows, size_t n);
 

@@ -1,13 +1,15 @@
 /*
  * ls_trust.c - what this user's agent would make of each listed host:
  * the same rules as the agent's advert check (client/agent_srv.c,
- * advert_trust), read-only: no key is made, nothing is pinned.  The
- * handshake checks the rest when the agent connects.
+ * advert_trust, and client/trust.h), read-only: no key is made, nothing
+ * is pinned.  The handshake checks the rest when the agent connects.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "client/pin.h"
+#include "client/trust.h"
 #include "common/ident.h"
 #include "lsdistcc/ls.h"
 
@@ -30,12 +32,22 @@ user_is_site(void)
 void
 ls_trust(struct ls_row *rows, size_t n)
 {
-	char	 pins[512], old[IDENT_FP_LEN];
-	size_t	 i;
-	int	 site = user_is_site(), havepins;
+	struct trust_policy pol;
+	struct trust_subject s;
+	struct trust_verdict v;
+	struct pin_look	 l;
+	enum trust_mode	 mode;
+	char		 pins[512];
+	size_t		 i;
+	int		 site = user_is_site(), havepins;
 
 	havepins = ident_user_path("known_servers", pins, sizeof(pins), NULL,
 	    0) == 0;
+	/* as the agent: a value it does not know means explicit */
+	if (trust_mode_parse(getenv("CCPOOL_TRUST"), &mode) == -1)
+		mode = TRUST_EXPLICIT;
+	trust_policy_init(&pol, mode, 1, 0);	/* the first set is the
+						   agent's to know */
 	for (i = 0; i < n; i++) {
 		struct ls_row *r = &rows[i];
 		const char *t;
@@ -51,21 +63,18 @@ ls_trust(struct ls_row *rows, size_t n)
 			t = "site only";
 		else if (!ident_fp_valid(r->id))
 			t = "UNTRUSTED (no key)";
-		else if (!havepins)
-			t = "new";
-		else switch (pin_check(pins, r->name, r->id, old, NULL, 0)) {
-		case PIN_SAME:
-			t = "pinned";
-			break;
-		case PIN_CHANGED:
-			t = "UNTRUSTED (key changed)";
-			break;
-		case PIN_NEW:
-			t = "new";
-			break;
-		default:
+		else if (havepins && pin_check(pins, r->name, r->id, &l, NULL,
+		    0) == -1)
 			t = "?";
-			break;
+		else {
+			if (!havepins)
+				memset(&l, 0, sizeof(l));	/* PIN_NEW */
+			memset(&s, 0, sizeof(s));
+			s.name = r->name;
+			s.fp = r->id;
+			s.advertised = 1;
+			trust_decide(&pol, &l, &s, 0, &v);
+			t = v.word;
 		}
 		snprintf(r->trust, sizeof(r->trust), "%s", t);
 	}

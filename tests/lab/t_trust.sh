@@ -7,6 +7,11 @@
 #   2. the agent pins the key on first use; when the server's key changes
 #      it is refused (loudly), the compile still succeeds locally, and
 #      `ccpool forget` lets the new key in;
+#   2b. TOFU made visible, with an agent that pinned h1 already: a rogue
+#      on h2 advertising h1's name (Avahi makes it "h1 #2") gets no job
+#      and the wrapper says why once; a new name is pinned with a warning
+#      on the wrapper's stderr, once; under CCPOOL_TRUST=explicit a new
+#      server gets no job until `ccpool trust NAME`, then it does;
 #   3. an allow rule refuses other addresses, with a reason;
 #   4. fair share: a client that queues one job behind another client's
 #      four waits for one of them, not for all;
@@ -25,7 +30,8 @@ set -u
 B=${CCPOOL_BUILD:?}
 fail() {
 	echo "FAIL: $*"
-	tail -n 8 "${S:-/nonexistent}"/h[12]/ccpoold.log 2>/dev/null
+	tail -n 8 "${S:-/nonexistent}"/h[12]/ccpoold.log \
+	    "${RUN:-/nonexistent}"/ccpool/agent*.log 2>/dev/null
 	exit 1
 }
 
@@ -52,16 +58,19 @@ conf() {	# conf NAME [lines...]: $S/NAME.conf
 	    "$S"; printf '%s\n' "$@"; } \
 	    >"$S/$n.conf"
 }
-start() {	# start I CONF: (re)start ccpoold on hI, wait for its port
+start() {	# start I CONF: (re)start ccpoold on hI, wait for its toolchains
 	lab_kill "$1" ccpoold TERM 2>/dev/null
 	lab_spawn "$1" ccpoold "$B/ccpoold" -d -f "$S/$2.conf" >/dev/null ||
 	    fail "h$1: ccpoold did not start"
-	for _ in $(seq 50); do
+	# the port opens before the runner has detected the compilers (a job
+	# sent at once is refused for its toolchain); they are advertised
+	for _ in $(seq 100); do
 		lab_exec "$1" bash -c ": </dev/tcp/$(lab_addr "$1")/3633" \
-		    2>/dev/null && return 0
+		    2>/dev/null && grep -q 'advertising _ccpool._tcp .*[1-9][0-9]* toolchain' \
+		    "$S/h$1/ccpoold.log" && return 0
 		sleep 0.1
 	done
-	fail "h$1: ccpoold not listening: $(tail -5 "$S/h$1/ccpoold.log")"
+	fail "h$1: ccpoold not serving: $(tail -5 "$S/h$1/ccpoold.log")"
 }
 probe() {	# probe I [srvprobe args]: a.i from hI to h1
 	local i=$1
@@ -76,6 +85,19 @@ key_in_log() { grep -o 'key sha256:[0-9a-f]*' "$S/h$1/ccpoold.log" |
 ccomp() {	# ccomp FILE: compile src/FILE.c on h3 through the agent
 	h3 sh -c "cd '$S/src' && CCPOOL_VERBOSE=1 '$B/ccpool' gcc -c $1.c \
 	    -o $1.o" >"$S/ccomp.log" 2>&1
+}
+agent_stop() {	# stop h3's agents, by the pid they hold locked (not by name:
+		# other labs may run agents on this machine)
+	local f p
+	for f in "$RUN"/ccpool/agent*.pid; do
+		[ -e "$f" ] && ! flock -n "$f" true || continue
+		p=$(cat "$f") && [ -n "$p" ] && kill "$p" 2>/dev/null
+	done
+	for _ in $(seq 50); do
+		ls "$RUN"/ccpool/agent*.sock >/dev/null 2>&1 || return 0
+		sleep 0.1
+	done
+	fail "h3: the agent did not exit"
 }
 wait_ls() {	# wait_ls JQ: until lsdistcc on h3 satisfies the jq filter
 	for _ in $(seq 10); do
@@ -121,11 +143,118 @@ grep -q 'untrusted: .*key' "$S/ccomp.log" ||
 h3 "$B/ccpool" --hosts | grep -q UNTRUSTED || fail "--hosts hides it"
 name=$(ls3 | jq -r ".[] | select(.id == \"$fp1b\") | .name")
 h3 "$B/ccpool" forget "$name" | grep -q '1 pinned key' || fail "forget"
-h3 pkill -x ccpool-agent
-sleep 0.3
+agent_stop
 ccomp a || fail "compile after forget"
 grep -q -- '-> ' "$S/ccomp.log" || fail "forgotten key not re-pinned"
 echo "ok: pinned on first use; changed key refused; forget re-pins"
+
+# --- TOFU made visible ------------------------------------------------------
+# h3's agent has pinned h1 ($name): its next agent starts with a pin, so
+# it has no first set and any new key is news.  Local placement is off so
+# that a trusted server always gets the job.
+tofu() {	# tofu [ENV...]: compile a.c on h3; stdout+stderr appended to tofu.log
+	h3 env CCPOOL_PLACE_LOCAL=0 "$@" sh -c "cd '$S/src' && \
+	    CCPOOL_VERBOSE=1 '$B/ccpool' gcc -c a.c -o a.o" >"$S/ccomp.log" 2>&1
+	local rc=$?
+	cat "$S/ccomp.log" >>"$S/tofu.log"
+	return $rc
+}
+alog() { cat "$RUN"/ccpool/agent*.log 2>/dev/null; }
+agent_stop
+: >"$S/tofu.log"
+tofu || fail "compile before the rogue: $(cat "$S/ccomp.log")"
+grep -q -- "-> $name " "$S/ccomp.log" || fail "not on h1: $(cat "$S/ccomp.log")"
+# a rogue on h2 takes h1's name: Avahi renames it "h1 #2"
+conf rogue1 "name = $name"
+start 2 rogue1
+alt="$name #2"
+wait_ls "any(.[]; .name == \"$alt\" and
+    (.trust | startswith(\"UNTRUSTED (alternative name of '$name'\")))" ||
+    fail "lsdistcc does not flag the collision name: $(ls3)"
+lab_kill 1 ccpoold TERM		# the rogue is the only server left
+n=0
+while [ $n -lt 20 ] && ! grep -q "untrusted server '$alt'" "$S/tofu.log"; do
+	tofu || fail "compile beside the rogue: $(cat "$S/ccomp.log")"
+	n=$((n + 1))
+done
+tofu && tofu || fail "compile beside the rogue: $(cat "$S/ccomp.log")"
+grep -q -- '-> ' "$S/ccomp.log" && fail "a job went to the rogue"
+[ "$(served "$A2")" = 0 ] || fail "the collision name got a job"
+c=$(grep -c "^ccpool: WARNING: untrusted server '$alt': '$alt' is Avahi's alternative name of '$name'" \
+    "$S/tofu.log")
+[ "$c" = 1 ] || fail "the collision warning came $c times: $(cat "$S/tofu.log")"
+alog | grep -q "UNTRUSTED server $alt: '$alt' is Avahi's alternative name of '$name'.* an impostor" ||
+    fail "the agent's log does not say why: $(alog | tail -5)"
+grep -q "^$alt " "$CFG/known_servers" && fail "the collision name was pinned"
+echo "ok: a rogue named \"$alt\" gets no job; lsdistcc, the log and the wrapper (once) say why"
+
+# the same rogue under a new name: pinned on first use, loudly, once
+: >"$S/tofu.log"
+conf rogue2 "name = newbox"
+start 2 rogue2
+fp2=$(key_in_log 2)
+n=0
+while [ $n -lt 30 ] && ! grep -q -- '-> newbox ' "$S/tofu.log"; do
+	tofu || fail "compile beside newbox: $(cat "$S/ccomp.log")"
+	n=$((n + 1))
+	sleep 0.2
+done
+grep -q -- '-> newbox ' "$S/tofu.log" || fail "newbox got no job: $(tail "$S/tofu.log")"
+tofu || fail "compile on newbox"
+c=$(grep -c "^ccpool: WARNING: new server 'newbox' (.*:3633) pinned on first use, key $fp2; if you do not know it: ccpool trust --refuse 'newbox'\$" \
+    "$S/tofu.log")
+[ "$c" = 1 ] || fail "the new-server warning came $c times: $(cat "$S/tofu.log")"
+grep -q "^newbox $fp2\$" "$CFG/known_servers" || fail "newbox not pinned"
+alog | grep -q "WARNING: new server 'newbox'" || fail "the agent's log is silent"
+echo "ok: a server pinned after the first set is reported once on the wrapper's stderr: $(grep WARNING "$S/tofu.log")"
+
+# CCPOOL_TRUST=explicit: a new key gets no job until ccpool trust NAME
+agent_stop
+lab_kill 2 ccpoold TERM
+rm -f "$S/h2/state/identity.pem"	# a new key, under a new name
+conf rogue3 "name = newbox2"
+start 2 rogue3
+fp3=$(key_in_log 2)
+[ "$fp3" != "$fp2" ] || fail "h2's key did not change"
+ls3x() { h3 env CCPOOL_TRUST=explicit "$B/lsdistcc" -t 1.5 --json; }
+for _ in $(seq 10); do
+	[ "$(ls3x | jq 'any(.[]; .name == "newbox2" and
+	    .trust == "new (run: ccpool trust '"'newbox2'"')")')" = true ] && break
+done
+[ "$(ls3x | jq 'any(.[]; .name == "newbox2" and
+    .trust == "new (run: ccpool trust '"'newbox2'"')")')" = true ] ||
+    fail "lsdistcc does not ask for ccpool trust: $(ls3x)"
+: >"$S/tofu.log"
+for _ in 1 2 3 4; do
+	tofu CCPOOL_TRUST=explicit || fail "explicit compile: $(cat "$S/ccomp.log")"
+	sleep 0.3
+done
+grep -q -- '-> ' "$S/tofu.log" && fail "explicit: a job went to a new server"
+[ "$(served "$A2")" = 0 ] || fail "explicit: the new server got a job"
+grep -q "newbox2" "$CFG/known_servers" && fail "explicit: newbox2 was pinned"
+grep -q "^ccpool: new server 'newbox2' (.*:3633), key $fp3: no job until you trust it (CCPOOL_TRUST=explicit): ccpool trust 'newbox2'\$" \
+    "$S/tofu.log" || fail "explicit: the wrapper does not say so: $(cat "$S/tofu.log")"
+h3 env CCPOOL_TRUST=explicit "$B/ccpool" --hosts | grep -q '^newbox2 .* new ' ||
+    fail "--hosts: $(h3 "$B/ccpool" --hosts)"
+out=$(h3 "$B/ccpool" trust newbox2) || fail "ccpool trust: $out"
+echo "$out" | grep -q "^'newbox2' advertises key $fp3 from .*:3633\$" ||
+    fail "ccpool trust does not show the key: $out"
+grep -q "^newbox2 $fp3\$" "$CFG/known_servers" || fail "ccpool trust pinned nothing"
+h3 "$B/ccpool" trust --list | grep -q "^'newbox2' .* $fp3 pinned\$" ||
+    fail "trust --list: $(h3 "$B/ccpool" trust --list)"
+# the running agent reads the pin at the next hello
+n=0
+while [ $n -lt 10 ] && ! grep -q -- '-> newbox2 ' "$S/tofu.log"; do
+	tofu CCPOOL_TRUST=explicit || fail "explicit compile after trust"
+	n=$((n + 1))
+	sleep 0.2
+done
+grep -q -- '-> newbox2 ' "$S/tofu.log" ||
+    fail "explicit: no job after ccpool trust: $(tail "$S/tofu.log")"
+[ "$(served "$A2")" -ge 1 ] || fail "explicit: newbox2 served nothing"
+echo "ok: CCPOOL_TRUST=explicit: no job for a new server until ccpool trust, then jobs"
+agent_stop
+lab_kill 2 ccpoold TERM		# h1 is started again below
 
 conf allow "allow = $A2/32"
 start 1 allow
@@ -175,7 +304,7 @@ start 2 rogue
 grep -q 'trust site' "$S/h1/ccpoold.log" || fail "h1 not in site mode"
 h3 "$B/ccpool" id --install "$S/alice.pem" >/dev/null || fail "install"
 h3 "$B/ccpool" id | grep -q '^mode site' || fail "alice not a site member"
-h3 pkill -x ccpool-agent
+agent_stop
 fph1=$(key_in_log 1)
 out=$(probe 3 -i "$S/alice.pem" -k "$fph1" -o "$S/a.o" "$S/src/a.i") ||
     fail "alice refused: $out"
@@ -259,5 +388,5 @@ grep -q 'TLS: ' "$S/h1/ccpoold.log" || fail "tampering not detected by TLS"
 probe 3 -q -i "$S/alice.pem" -o "$S/a2.o" "$S/src/a.i" >/dev/null ||
     fail "the server stopped serving after tampering"
 echo "ok: a relay reads no job and cannot alter one"
-h3 pkill -x ccpool-agent
+agent_stop
 exit 0

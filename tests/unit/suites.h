@@ -29,7 +29,8 @@
 	X(load) \
 	X(cpuquota) \
 	X(cgweight) \
-	X(wrap)
+	X(wrap) \
+	X(trust)
 
 #define X(m) int init_##m##_tests(void);
 UNIT_SUITES
