@@ -13,7 +13,12 @@
 #  5. a server without the client's toolchain receives none;
 #  6. with one remote slot, jobs are placed on the idle client (after
 #     their preprocessing, or at their hello with none) and give the same
-#     objects.
+#     objects;
+#  7. against the running agent, CCPOOL_PLACE_LOCAL=0 is honoured (an
+#     agent of its own) and CCPOOL_AGENT_IDLE, which it keeps, is said once;
+#  8. one agent per network namespace: a wrapper on h2 given h3's
+#     directory starts its own; one without a network (unshare -n) starts
+#     none, and h3's next wrapper still finds the server.
 set -u
 . "$(dirname "$0")/lab.sh"
 . "$(dirname "$0")/project.sh"
@@ -148,4 +153,76 @@ echo "build 5: $here jobs placed here after preprocessing, $hello at their" \
 [ "$remote" -gt 0 ] || fail "no job for the one-slot server"
 proj_compare "$W" build-local build-c5 || fail "objects differ (build 5)"
 echo "ok: jobs placed here compile the preprocessed text, same objects"
+
+agents() {	# agents DIR: "PID NETNS" of each agent running for DIR
+	local f pid
+	for f in "$1"/ccpool/agent*.pid; do
+		read -r pid 2>/dev/null <"$f" || continue
+		[ "$(cat "/proc/$pid/comm" 2>/dev/null)" = ccpool-agent ] &&
+		    echo "$pid $(readlink "/proc/$pid/ns/net")"
+	done
+}
+
+# 7. CCPOOL_PLACE_LOCAL=0 against h3's running agent, which places jobs
+# here: an agent of its own, so no job placed here, while the server's
+# one slot is busy and the client idle.  CCPOOL_AGENT_IDLE, which an
+# agent keeps for its life, is said once.
+mkdir -p "$S/pl"
+for i in 1 2 3 4 5 6 7 8; do
+	printf 'int f%d(int x) { return x * %d; }\n' "$i" "$i" >"$S/pl/f$i.c"
+done
+before=$(agents "$RUN" | wc -l)
+[ "$before" -ge 1 ] || fail "h3's agent is not running"
+h3 sh -c "cd '$S/pl' && for i in 1 2 3 4 5 6 7 8; do
+    CCPOOL_VERBOSE=1 CCPOOL_PLACE_LOCAL=0 '$B/ccpool' gcc -O2 -c f\$i.c \
+    -o f\$i.o 2>f\$i.err & done; wait"
+for i in 1 2 3 4 5 6 7 8; do
+	[ -s "$S/pl/f$i.o" ] || fail "f$i.o not made: $(cat "$S/pl/f$i.err")"
+done
+# placed here: after preprocessing ("x.c here: ...") or at the hello
+n=$(cat "$S"/pl/f?.err | grep -Ec ' here: |local: placed here')
+remote=$(cat "$S"/pl/f?.err | grep -c ' -> ')
+echo "build 7: CCPOOL_PLACE_LOCAL=0: $n of 8 jobs placed here, $remote remote"
+[ "$n" -eq 0 ] || fail "CCPOOL_PLACE_LOCAL=0 ignored: $(cat "$S"/pl/f?.err)"
+[ "$remote" -gt 0 ] || fail "no job for the server: $(cat "$S"/pl/f?.err)"
+[ "$(agents "$RUN" | wc -l)" -gt "$before" ] ||
+    fail "no agent of its own for CCPOOL_PLACE_LOCAL=0: $(agents "$RUN")"
+for i in 1 2; do
+	h3 sh -c "cd '$S/pl' && CCPOOL_AGENT_IDLE=77 '$B/ccpool' gcc -c f1.c \
+	    -o idle$i.o" 2>"$S/idle$i.err" || fail "idle $i: $(cat "$S/idle$i.err")"
+done
+grep -q 'keeps the settings it started with.*(yours: 77)' "$S/idle1.err" ||
+    fail "the agent's own CCPOOL_AGENT_IDLE not said: $(cat "$S/idle1.err")"
+! grep -q 'keeps the settings' "$S/idle2.err" ||
+    fail "said twice: $(cat "$S/idle2.err")"
+echo "ok: CCPOOL_PLACE_LOCAL=0 honoured by an agent of its own," \
+    "CCPOOL_AGENT_IDLE said once"
+
+# 8. one agent per network namespace, in one directory.  Before, the
+# first agent started answered for every namespace: one started without
+# a network left h3's wrappers without servers.
+ns2=$(lab_exec 2 readlink /proc/self/ns/net)
+ns3=$(lab_exec 3 readlink /proc/self/ns/net)
+lab_exec 2 env XDG_RUNTIME_DIR="$RUN" "$B/ccpool" --hosts >/dev/null 2>&1
+a=$(agents "$RUN")
+grep -qF " $ns2" <<<"$a" || fail "no agent in h2's namespace: $a"
+grep -qF " $ns3" <<<"$a" || fail "no agent in h3's namespace: $a"
+RUN2=$S/h3/run2
+mkdir -m 700 "$RUN2"
+iso() {	# on h3 with a fresh directory; idle exit bounds a stray agent
+	lab_exec 3 env XDG_RUNTIME_DIR="$RUN2" CCPOOL_PLACE_LOCAL=0 \
+	    CCPOOL_AGENT_IDLE=20 CCPOOL_VERBOSE=1 "$@"
+}
+iso unshare -n sh -c "cd '$S/pl' && '$B/ccpool' gcc -c f1.c -o iso.o" \
+    2>"$S/iso.err" || fail "compile without a network: $(cat "$S/iso.err")"
+[ -s "$S/pl/iso.o" ] || fail "iso.o not made"
+grep -q 'no interface' "$S/iso.err" ||
+    fail "without a network: $(cat "$S/iso.err")"
+a=$(agents "$RUN2")
+[ -z "$a" ] || fail "an agent started without a network: $a"
+iso sh -c "cd '$S/pl' && '$B/ccpool' gcc -c f2.c -o lan.o" \
+    2>"$S/lan.err" || fail "compile on h3: $(cat "$S/lan.err")"
+grep -q ' -> ' "$S/lan.err" ||
+    fail "h3's wrapper after one without a network: $(cat "$S/lan.err")"
+echo "ok: one agent per network namespace; none started without a network"
 echo PASS
