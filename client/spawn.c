@@ -23,6 +23,7 @@
 
 #include "client/sockdir.h"
 #include "client/spawn.h"
+#include "client/trust.h"
 #include "common/ident.h"
 
 #define SPAWN_TOLD_MAX	8192	/* notes told about one agent, at most */
@@ -57,6 +58,7 @@ spawn_tag(char tag[SPAWN_TAG_MAX], char *err, size_t errlen)
 	struct stat	 st;
 	char		 buf[1024], e[128];
 	const char	*pl;
+	enum trust_mode	 tm;
 	uint64_t	 h = 0xcbf29ce484222325ULL;
 
 	/* the namespace's own inode; st_dev is nsfs's */
@@ -75,7 +77,11 @@ spawn_tag(char tag[SPAWN_TAG_MAX], char *err, size_t errlen)
 	pl = getenv("CCPOOL_PLACE_LOCAL");		/* agent_main() */
 	h = fnv(fnv(h, "CCPOOL_PLACE_LOCAL"), pl != NULL &&
 	    strcmp(pl, "0") == 0 ? "0" : "1");
-	h = fnv_env(h, "CCPOOL_TRUST", "");		/* trust_mode_parse */
+	/* agent_srv.c: a value it does not know is explicit */
+	if (trust_mode_parse(getenv("CCPOOL_TRUST"), &tm) == -1)
+		tm = TRUST_EXPLICIT;
+	h = fnv(fnv(h, "CCPOOL_TRUST"), tm == TRUST_EXPLICIT ? "explicit" :
+	    "first-use");
 	h = fnv_env(h, "DBUS_SYSTEM_BUS_ADDRESS", "");	/* avahi-client's */
 	/* identity, known_servers, crl.pem: none is one more key */
 	if (ident_user_path("", buf, sizeof(buf), e, sizeof(e)) == -1)

@@ -25,7 +25,8 @@
  * discover or decide with, as the agent reads it:
  *   - the network namespace (/proc/self/ns/net: st_dev and st_ino);
  *   - CCPOOL_HOSTS, CCPOOL_CLUSTER (unset or empty: "default"),
- *     CCPOOL_PLACE_LOCAL (only "0" or not), CCPOOL_TRUST,
+ *     CCPOOL_PLACE_LOCAL (only "0" or not), CCPOOL_TRUST (first-use or
+ *     explicit),
  *     DBUS_SYSTEM_BUS_ADDRESS (which avahi-daemon discovery asks);
  *   - the configuration directory (XDG_CONFIG_HOME or HOME: the identity,
  *     the pins of known_servers, the CRL).

@@ -101,6 +101,7 @@ test_tag_settings(void)
 		{ "CCPOOL_PLACE_LOCAL", "1" },
 		{ "CCPOOL_PLACE_LOCAL", "" },
 		{ "CCPOOL_TRUST", "" },
+		{ "CCPOOL_TRUST", "first-use" },
 		{ "CCPOOL_AGENT_IDLE", "5" },
 		{ "CCPOOL_VERBOSE", "1" },
 		{ "CCPOOL_PREPROCESS_MAX", "3" },
@@ -130,6 +131,10 @@ test_tag_settings(void)
 			fprintf(stderr, "%s=%s changed the key\n", same[i][0],
 			    same[i][1]);
 	}
+	/* a CCPOOL_TRUST the agent does not know is explicit, as it reads it */
+	tag_with(c, "CCPOOL_TRUST", "explicit");
+	tag_with(d, "CCPOOL_TRUST", "bogus");
+	CU_ASSERT_STRING_EQUAL(c, d);
 	/* HOME is read when XDG_CONFIG_HOME is not set */
 	tag_with(t, "HOME", "/tmp/another-home");
 	CU_ASSERT_STRING_NOT_EQUAL(t, base);
