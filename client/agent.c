@@ -127,7 +127,7 @@ agent_notice(struct agent *a, const char *text)
 static int
 put_notices(struct agent *a, struct proto_buf *b)
 {
-	char	 line[AGENT_NOTE_LEN], log[sizeof(a->sockpath)];
+	char	 line[AGENT_NOTE_LEN], path[sizeof(a->sockpath)];
 	size_t	 n;
 	unsigned i;
 
@@ -136,11 +136,12 @@ put_notices(struct agent *a, struct proto_buf *b)
 		    strlen(a->notes[i])) == -1)
 			return -1;
 	if (a->notes_lost > 0) {
-		snprintf(log, sizeof(log), "%s", a->sockpath);
-		if ((n = strlen(log)) > 5 && strcmp(log + n - 5, ".sock") == 0)
-			snprintf(log + n - 5, sizeof(log) - n + 5, ".log");
+		/* our log: the socket's name, .log for .sock */
+		snprintf(path, sizeof(path), "%s", a->sockpath);
+		if ((n = strlen(path)) > 5 && strcmp(path + n - 5, ".sock") == 0)
+			snprintf(path + n - 5, sizeof(path) - n + 5, ".log");
 		snprintf(line, sizeof(line), "WARNING: %u more server warnings "
-		    "in %s", a->notes_lost, log);
+		    "in %s", a->notes_lost, path);
 		if (proto_put_payload(b, "MSG_", line, strlen(line)) == -1)
 			return -1;
 	}
