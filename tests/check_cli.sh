@@ -109,6 +109,14 @@ run "$b/ccpool" ca frob
 expect "ccpool ca frob" 2 hint
 run "$b/ccpool" forget
 expect "ccpool forget (no name)" 2 hint
+run "$b/ccpool" trust --help
+expect "ccpool trust --help" 0 usage "ccpool trust"
+run "$b/ccpool" trust
+expect "ccpool trust (no name)" 2 hint
+run "$b/ccpool" trust h1 sha256:00
+expect "ccpool trust (a bad key)" 2 hint
+run "$b/ccpool" trust --list --refuse h1
+expect "ccpool trust --list --refuse" 2 hint
 run "$b/ccpool" ca --no-such-option init
 expect "ccpool ca --no-such-option" 2 hint
 run "$b/ccpool-agent" no-such-command
