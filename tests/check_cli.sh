@@ -105,6 +105,8 @@ for c in "id" "forget" "ca" "ca issue" "ca init"; do
 	run "$b/ccpool" $c --help
 	expect "ccpool $c --help" 0 usage "ccpool id"
 done
+run "$b/ccpool" trust --help
+expect "ccpool trust --help" 0 usage "ccpool trust"
 run "$b/ccpool" ca frob
 expect "ccpool ca frob" 2 hint
 run "$b/ccpool" forget
