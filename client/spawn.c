@@ -28,18 +28,22 @@
 
 #define SPAWN_TOLD_MAX	8192	/* notes told about one agent, at most */
 
-/* h folded with s and a byte no C string holds: ("a","b") != ("ab","") */
+/* h folded with s's length, then s: ("a", "b") is not ("ab", "") */
 static uint64_t
 fnv(uint64_t h, const char *s)
 {
 	const unsigned char *p;
+	size_t		 n = strlen(s);
+	int		 i;
 
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		h ^= *p;
+	for (i = 0; i < 8; i++) {
+		h ^= (n >> (8 * i)) & 0xff;
 		h *= 0x100000001b3ULL;		/* FNV-1a 64 */
 	}
-	h ^= 0xff;
-	h *= 0x100000001b3ULL;
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		h ^= *p;
+		h *= 0x100000001b3ULL;
+	}
 	return h;
 }
 
@@ -462,7 +466,7 @@ spawn_agent_differs(const char *sockdir, const char *tag, int verbose,
 {
 	char	 path[256], told[256], text[512], mine[256], pid[32], a[80],
 		 m[80], what[256];
-	size_t	 w = 0;
+	size_t	 w;
 
 	if (spawn_path(path, sizeof(path), sockdir, tag, "env") == -1 ||
 	    spawn_path(told, sizeof(told), sockdir, tag, "told") == -1 ||
@@ -473,12 +477,12 @@ spawn_agent_differs(const char *sockdir, const char *tag, int verbose,
 	if (line_value(text, "CCPOOL_AGENT_IDLE", a, sizeof(a)) == 0 &&
 	    line_value(mine, "CCPOOL_AGENT_IDLE", m, sizeof(m)) == 0 &&
 	    strcmp(a, m) != 0)
-		w += (size_t)snprintf(what + w, sizeof(what) - w,
-		    "CCPOOL_AGENT_IDLE%s%s (yours: %s)", a[0] ? "=" : " ",
-		    a[0] ? a : "unset", m[0] ? m : "unset");
+		snprintf(what, sizeof(what), "CCPOOL_AGENT_IDLE%s%s (yours: %s)",
+		    a[0] ? "=" : " ", a[0] ? a : "unset", m[0] ? m : "unset");
+	w = strlen(what);
 	if (verbose && line_value(text, "CCPOOL_VERBOSE", a, sizeof(a)) == 0 &&
-	    strcmp(a, "0") == 0 && w < sizeof(what))
-		w += (size_t)snprintf(what + w, sizeof(what) - w,
+	    strcmp(a, "0") == 0)
+		snprintf(what + w, sizeof(what) - w,
 		    "%sCCPOOL_VERBOSE unset (yours: set)", w ? ", " : "");
 	if (what[0] == '\0')
 		return 0;
