@@ -24,7 +24,8 @@ LSDISTCC = lsdistcc/lsdistcc.c lsdistcc/ls_probe.c lsdistcc/ls_print.c \
 SERVER = server/parent.c server/net.c server/runner.c server/pub.c \
 	server/proc.c server/sandbox_none.c server/sandbox_linux.c \
 	server/srvid.c server/load.c server/loadmon.c \
-	server/priv.c server/priv_seccomp.c server/cgweight.c
+	server/priv.c server/priv_seccomp.c server/cgweight.c \
+	server/gate.c server/httpd.c
 CCPOOL = client/ccpool.c client/wrap.c client/masq.c client/outfile.c
 AGENT = client/agent_main.c client/agent.c client/agent_srv.c \
 	client/agent_tc.c client/place.c client/aplace.c client/idcmd.c \
@@ -45,9 +46,10 @@ UNIT = tests/runner.c tests/unit/test_disc_txt.c tests/unit/test_disc_poll.c \
 	tests/unit/test_ipc.c tests/unit/test_srvconf.c tests/unit/test_ident.c tests/unit/test_sandbox.c \
 	 tests/unit/test_priv.c tests/unit/test_aplace.c tests/unit/test_ppslot.c \
 	tests/unit/test_load.c tests/unit/test_cpuquota.c \
-	tests/unit/test_cgweight.c tests/unit/test_wrap.c tests/unit/test_trust.c
-FUZZERS = txt proto hosts args ipc conf cert
-LABBIN = pubtest relay evilcc
+	tests/unit/test_cgweight.c tests/unit/test_wrap.c \
+	tests/unit/test_gate.c tests/unit/test_httpd.c tests/unit/test_trust.c
+FUZZERS = txt proto hosts args ipc conf cert http
+LABBIN = pubtest relay evilcc flood
 TOOLBIN = srvprobe sbxbench
 
 DEBS = build-essential pkg-config clang libclang-rt-14-dev cppcheck clang-tidy \

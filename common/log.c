@@ -8,6 +8,8 @@
 #include <syslog.h>
 #include <time.h>
 
+#include <event2/event.h>
+
 #include "common/log.h"
 
 static int	 log_debug_mode = 1;
@@ -153,4 +155,44 @@ log_escape(char *dst, size_t dstlen, const void *src, size_t len)
 	}
 	dst[o] = '\0';
 	return dst;
+}
+
+int
+log_rate(struct log_rate *r, const char *what)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if (ts.tv_sec - r->start >= LOG_RATE_WINDOW) {
+		if (r->held > 0)
+			log_info("%lu more lines like this not logged in %d s "
+			    "(%s)", r->held, LOG_RATE_WINDOW, what);
+		r->start = ts.tv_sec;
+		r->n = 0;
+		r->held = 0;
+	}
+	if (r->n >= LOG_RATE_BURST) {
+		r->held++;
+		return 0;
+	}
+	r->n++;
+	return 1;
+}
+
+static void
+log_from_libevent(int severity, const char *msg)
+{
+	static struct log_rate rate;
+	char	 m[512];
+
+	if (severity < EVENT_LOG_WARN || !log_rate(&rate, "libevent"))
+		return;
+	log_escape(m, sizeof(m), msg, strlen(msg));
+	log_warnx("libevent: %s", m);
+}
+
+void
+log_libevent(void)
+{
+	event_set_log_callback(log_from_libevent);
 }

@@ -2,10 +2,14 @@
  * net.c - ccpoold's network process: the only one that reads bytes from
  * clients.
  *
- * Accepts TCP connections (port 3633, IPv4 and IPv6), terminates TLS 1.3
- * (common/tls.h), decides who may use the server (auth_conn(): address,
- * then the client's certificate and the site policy; every decision is
- * logged with the identity), and runs one strict state machine per
+ * Accepts TCP connections (port 3633, IPv4 and IPv6).  At accept, before
+ * any byte is read, an address that may not use the server is closed and
+ * the others get one of a few places for connections that have not proved
+ * who they are yet (server/gate.h): PREAUTH_S seconds for the TLS 1.3
+ * handshake (common/tls.h) and the hello.  Then auth_conn() decides on the
+ * client's certificate and the site policy (every decision is logged with
+ * the identity, rate-limited while the peer is unknown); only accepted
+ * clients count toward max_conns.  One strict state machine per
  * connection over the frames of common/proto.h:
  *
  *   HELLO --CCPL--> IDLE --JOB_..JEND--> (checks) --IPC_JOB--> WAIT
@@ -16,8 +20,14 @@
  * job waits or compiles the client gets a KEEP at once and then every
  * PROTO_KEEPALIVE_MS, so it notices a vanished server within a second.
  * If the client goes away mid-job, the runner is told to kill it
- * (IPC_CANCEL).  Also serves the HTTP status page (GET /status, JSON).
- * Start reading at conn_read() and conn_frame().
+ * (IPC_CANCEL).  Also serves the HTTP status page (GET /status, JSON,
+ * server/httpd.h) behind its own gate.  Events have three priorities:
+ * accepted clients and the other processes' channels (PRIO_CLIENT) come
+ * before listeners and unknown peers (PRIO_UNKNOWN), and a listener takes
+ * at most ACCEPT_BATCH connections a turn, so a flood of connections
+ * delays no job.  Running out of descriptors pauses accepting for
+ * ACCEPT_PAUSE_MS instead of spinning.
+ * Start reading at on_listen(), conn_read() and conn_frame().
  */
 #include <sys/queue.h>
 #include <sys/socket.h>
@@ -37,7 +47,6 @@
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
-#include <event2/http.h>
 #include <event2/listener.h>
 #include <openssl/err.h>
 #include <json-c/json.h>
@@ -47,13 +56,27 @@
 #include "common/ident.h"
 #include "common/log.h"
 #include "common/tls.h"
+#include "server/gate.h"
+#include "server/httpd.h"
 #include "server/server.h"
 
-#define HELLO_TIMEOUT	10	/* seconds for the hello */
+#define PREAUTH_S	3	/* seconds from accept to the hello */
+#define PREAUTH_MAX	128	/* connections before their hello, in all */
+#define PREAUTH_ADDR	32	/* ... from one address */
+#define STATUS_MAX	32	/* status page connections, in all */
+#define STATUS_ADDR	4	/* ... from one address */
+/* What a flood can hold beyond max_conns fits in SRV_NET_FDS (server.h). */
+_Static_assert(PREAUTH_MAX + STATUS_MAX + 64 <= SRV_NET_FDS(0),
+    "descriptors beyond max_conns");
+#define ACCEPT_BATCH	32	/* accepts per listener per loop turn */
+#define PRIO_CLIENT	1	/* event priorities, of PRIO_N; 1 is the */
+#define PRIO_UNKNOWN	2	/* default (libevent: PRIO_N / 2) */
+#define PRIO_N		3
+#define ACCEPT_PAUSE_MS	250	/* no accept after EMFILE, ENFILE ... */
+#define REFUSED_LOG_S	10	/* one summary of refusals at accept */
 #define JOB_TIMEOUT	60	/* seconds without a byte inside a job */
 #define IDLE_TIMEOUT	300	/* seconds between jobs */
 #define WRITE_TIMEOUT	60	/* seconds for the client to take data */
-#define CLOSING_MAX	64	/* extra connections that only get a refusal */
 #define EXIT_WAIT	5	/* seconds to flush answers at shutdown */
 #define LOCAL_NETS_MAX	32	/* interface subnets open mode accepts */
 
@@ -69,6 +92,9 @@ struct conn {
 	int		 family;
 	uint8_t		 addr[16];
 	int		 authed;	/* TLS done and the client accepted */
+	int		 gated;		/* holds a place in N.pre */
+	int		 counted;	/* counts in N.nconns */
+	struct event	*deadline;	/* PREAUTH_S from accept to hello */
 	struct tls_peer	 who;
 	enum cstate	 state;
 	struct proto_job_reader jr;
@@ -106,16 +132,25 @@ static struct net {
 	struct proto_dialect dialect;
 	struct ipc_chan	*parent;
 	struct ipc_chan	*runner;
-	struct evconnlistener *lis[2 * SRVCONF_LISTEN_MAX];
+	struct event	*lis[4 * SRVCONF_LISTEN_MAX];	/* both ports */
 	size_t		 nlis;
-	struct evhttp	*http;
+	struct event	*resume;	/* accepting again after EMFILE */
+	struct httpd	*httpd;
+	struct gate	 pre;		/* before the hello (jobs port) */
+	struct gate	 st;		/* status page */
+	struct event	*refused_ev;	/* the summary of refusals at accept */
+	unsigned long	 not_allowed;	/* refused at accept: address */
+	unsigned long	 preauth_failed; /* handshake or hello never came */
+	unsigned long	 logged_full, logged_evicted;
+	char		 last_refused[INET6_ADDRSTRLEN + 8];
+	struct log_rate	 rl_auth;	/* lines about unknown peers */
 	SSL_CTX		*tls;		/* jobs port */
 	SSL_CTX		*tls_status;	/* status port: no client cert */
 	enum tls_trust	 trust;
 	struct srvconf_cidr local[LOCAL_NETS_MAX];	/* open: who may */
 	size_t		 nlocal;
 	struct connq	 conns;
-	unsigned	 nconns;	/* not counting CLOSING */
+	unsigned	 nconns;	/* accepted clients, CLOSING too */
 	unsigned	 nclosing;
 	struct pjobq	 pjobs;
 	uint32_t	 nextkey;
@@ -140,6 +175,7 @@ static void	refuse(struct conn *, int, uint32_t, uint32_t, const char *,
 		    va_list) __attribute__((format(printf, 5, 0)));
 static void	conn_set_state(struct conn *, enum cstate);
 static void	auth_conn(struct conn *);
+static int	addr_allowed(int, const uint8_t *);
 static void	maybe_exit(void);
 
 /* Connections. */
@@ -161,15 +197,13 @@ conn_set_state(struct conn *c, enum cstate s)
 	if (s == CS_IDLE)
 		c->jobid = 0;
 	switch (s) {
-	case CS_HELLO:
-		rt.tv_sec = HELLO_TIMEOUT;
-		break;
 	case CS_IDLE:
 		rt.tv_sec = IDLE_TIMEOUT;
 		break;
 	case CS_JOB:
 		rt.tv_sec = JOB_TIMEOUT;
 		break;
+	case CS_HELLO:		/* c->deadline */
 	case CS_WAIT:
 	case CS_CLOSING:
 		break;
@@ -193,8 +227,10 @@ refuse(struct conn *c, int close_after, uint32_t jobid, uint32_t reason,
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (reason <= PROTO_R_LAST)
 		N.cnt.refused[reason]++;
-	log_info("%s: refused job %u (%s): %s", c->peer, jobid,
-	    proto_reason_name(reason), msg);
+	if (c->state != CS_HELLO || log_rate(&N.rl_auth, "refusals before "
+	    "the hello"))
+		log_info("%s: refused job %u (%s): %s", c->peer, jobid,
+		    proto_reason_name(reason), msg);
 	proto_buf_init(&b);
 	if (proto_refusal_encode(jobid, reason, msg, &N.lim, &b, err,
 	    sizeof(err)) == -1)
@@ -206,7 +242,7 @@ refuse(struct conn *c, int close_after, uint32_t jobid, uint32_t reason,
 		return;
 	}
 	if (c->state != CS_CLOSING) {
-		N.nconns--;
+		/* still counted (nconns or a gate place) until it is freed */
 		N.nclosing++;
 		conn_set_state(c, CS_CLOSING);
 	}
@@ -260,11 +296,15 @@ conn_free(struct conn *c)
 	}
 	if (c->state == CS_CLOSING)
 		N.nclosing--;
-	else
+	if (c->counted)
 		N.nconns--;
+	if (c->gated)
+		gate_leave(&N.pre, c->family, c->addr);
 	TAILQ_REMOVE(&N.conns, c, entry);
 	if (c->keep != NULL)
 		event_free(c->keep);
+	if (c->deadline != NULL)
+		event_free(c->deadline);
 	proto_job_reader_free(&c->jr);
 	proto_buf_free(&c->fwd);
 	bufferevent_free(c->bev);
@@ -456,6 +496,7 @@ conn_frame(struct conn *c, const struct proto_frame *f)
 			fatalx("out of memory");
 		conn_write(c, b.data, b.len);
 		proto_buf_free(&b);
+		evtimer_del(c->deadline);
 		conn_set_state(c, CS_IDLE);
 		return;
 	case CS_IDLE:
@@ -574,10 +615,6 @@ conn_event(struct bufferevent *bev, short what, void *arg)
 	}
 	if ((what & BEV_EVENT_TIMEOUT) && (what & BEV_EVENT_READING)) {
 		switch (c->state) {
-		case CS_HELLO:
-			conn_refuse(c, 0, PROTO_R_PROTO, "no hello within "
-			    "%d s", HELLO_TIMEOUT);
-			return;
 		case CS_JOB:
 			conn_refuse(c, c->jobid, PROTO_R_PROTO, "job "
 			    "incomplete after %d s without data", JOB_TIMEOUT);
@@ -595,7 +632,12 @@ conn_event(struct bufferevent *bev, short what, void *arg)
 	} else if (what & BEV_EVENT_ERROR) {
 		unsigned long e = bufferevent_get_openssl_error(bev);
 
-		if (e != 0)
+		if (!c->authed) {
+			N.preauth_failed++;
+			log_debug("%s: TLS handshake: %s", c->peer, e != 0 &&
+			    ERR_reason_error_string(e) != NULL ?
+			    ERR_reason_error_string(e) : "failed");
+		} else if (e != 0)
 			log_info("%s: TLS: %s", c->peer,
 			    ERR_reason_error_string(e) != NULL ?
 			    ERR_reason_error_string(e) : "error");
@@ -637,53 +679,252 @@ peer_addr(const struct sockaddr *sa, int *family, uint8_t addr[16],
 	return -1;
 }
 
+/*
+ * A summary of what was refused at accept, at most every REFUSED_LOG_S:
+ * a flood of connections must not become a flood of log lines.
+ */
 static void
-on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
-    int salen, void *arg)
+on_refused_log(evutil_socket_t fd, short what, void *arg)
+{
+	unsigned long	 full, evicted;
+
+	(void)fd;
+	(void)what;
+	(void)arg;
+	full = N.pre.full_addr + N.st.full_addr;
+	evicted = N.pre.evicted + N.st.evicted;
+	log_info("in the last %d s: %lu connections from addresses that may "
+	    "not use the server (last %s), %lu over the places for "
+	    "unauthenticated ones (%u, %u per address; status %u, %u), %lu "
+	    "dropped for newcomers, %lu without a hello within %d s",
+	    REFUSED_LOG_S, N.not_allowed, N.last_refused[0] != '\0' ?
+	    N.last_refused : "none", full - N.logged_full, PREAUTH_MAX,
+	    PREAUTH_ADDR, STATUS_MAX, STATUS_ADDR, evicted - N.logged_evicted,
+	    N.preauth_failed, PREAUTH_S);
+	N.not_allowed = N.preauth_failed = 0;
+	N.logged_full = full;
+	N.logged_evicted = evicted;
+	N.last_refused[0] = '\0';
+}
+
+static void
+note_refused(void)
+{
+	struct timeval	 tv = { REFUSED_LOG_S, 0 };
+
+	if (!evtimer_pending(N.refused_ev, NULL))
+		evtimer_add(N.refused_ev, &tv);
+}
+
+/* The handshake and the hello did not come within PREAUTH_S. */
+static void
+on_deadline(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn	*c = arg;
+
+	(void)fd;
+	(void)what;
+	if (c->state != CS_HELLO)
+		return;
+	N.preauth_failed++;
+	note_refused();
+	if (!c->authed) {
+		log_debug("%s: no TLS handshake within %d s", c->peer,
+		    PREAUTH_S);
+		conn_free(c);
+		return;
+	}
+	conn_refuse(c, 0, PROTO_R_PROTO, "no hello within %d s", PREAUTH_S);
+}
+
+/* Close the oldest connection of victim still before its hello. */
+static void
+drop_oldest_preauth(const struct gate_addr *v)
+{
+	struct conn	*c;
+
+	TAILQ_FOREACH(c, &N.conns, entry)
+		if (c->gated && c->family == v->family &&
+		    memcmp(c->addr, v->addr, sizeof(c->addr)) == 0) {
+			log_debug("%s: dropped before its hello for a "
+			    "newcomer", c->peer);
+			conn_free(c);
+			return;
+		}
+}
+
+/*
+ * The checks made at accept, before any byte is read: the address, then
+ * a place in gate g.  Returns 0 with family, addr and peer set, or -1
+ * with fd closed.
+ */
+static int
+admit(evutil_socket_t fd, const struct sockaddr *sa, struct gate *g,
+    int *family, uint8_t addr[16], char *peer, size_t peerlen)
+{
+	struct gate_addr victim;
+
+	if (peer_addr(sa, family, addr, peer, peerlen) == -1) {
+		evutil_closesocket(fd);
+		return -1;
+	}
+	if (!addr_allowed(*family, addr)) {
+		N.not_allowed++;
+		snprintf(N.last_refused, sizeof(N.last_refused), "%s", peer);
+		*strrchr(N.last_refused, ':') = '\0';	/* no port */
+		note_refused();
+		evutil_closesocket(fd);
+		return -1;
+	}
+	switch (gate_enter(g, *family, addr, &victim)) {
+	case GATE_REFUSE:
+		note_refused();
+		evutil_closesocket(fd);
+		return -1;
+	case GATE_EVICT:
+		note_refused();
+		if (g == &N.pre)
+			drop_oldest_preauth(&victim);
+		else
+			httpd_drop_oldest(N.httpd, victim.family, victim.addr);
+		break;
+	case GATE_ADMIT:
+		break;
+	}
+	return 0;
+}
+
+/* A new connection to the jobs port. */
+static void
+job_accepted(int fd, const struct sockaddr *sa)
 {
 	struct conn	*c;
 	SSL		*ssl = NULL;
-	uint8_t		 addr[16];
-	int		 family;
+	struct timeval	 tv = { PREAUTH_S, 0 };
 
-	(void)l;
-	(void)salen;
-	(void)arg;
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
 		log_warn("calloc");
 		evutil_closesocket(fd);
 		return;
 	}
-	if (peer_addr(sa, &family, addr, c->peer, sizeof(c->peer)) == -1 ||
-	    N.nclosing >= CLOSING_MAX) {
-		/* Unknown family, or already too many being refused. */
+	if (admit(fd, sa, &N.pre, &c->family, c->addr, c->peer,
+	    sizeof(c->peer)) == -1) {
 		free(c);
-		evutil_closesocket(fd);
 		return;
 	}
-	c->family = family;
-	memcpy(c->addr, addr, sizeof(c->addr));
-	if ((ssl = SSL_new(N.tls)) == NULL ||
+	if ((c->deadline = evtimer_new(N.base, on_deadline, c)) == NULL ||
+	    (ssl = SSL_new(N.tls)) == NULL ||
 	    (c->bev = bufferevent_openssl_socket_new(N.base, fd, ssl,
 	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE)) == NULL) {
+		gate_leave(&N.pre, c->family, c->addr);
+		if (c->deadline != NULL)
+			event_free(c->deadline);
 		SSL_free(ssl);
 		free(c);
 		evutil_closesocket(fd);
 		return;
 	}
 	bufferevent_openssl_set_allow_dirty_shutdown(c->bev, 1);
+	bufferevent_priority_set(c->bev, PRIO_UNKNOWN);
+	event_priority_set(c->deadline, PRIO_UNKNOWN);
+	c->gated = 1;
 	c->num = ++N.nextconn;
 	proto_job_reader_init(&c->jr, &N.lim);
 	proto_buf_init(&c->fwd);
 	TAILQ_INSERT_TAIL(&N.conns, c, entry);
-	N.nconns++;
 	N.cnt.connections++;
 	bufferevent_setcb(c->bev, conn_read, conn_written, conn_event, c);
 	bufferevent_setwatermark(c->bev, EV_READ, 1, 0);
 	conn_set_state(c, CS_HELLO);
+	evtimer_add(c->deadline, &tv);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 	log_debug("%s: connected", c->peer);
 	/* Who it is is known after the handshake: auth_conn(). */
+}
+
+static void
+status_closed(int family, const uint8_t *addr)
+{
+	gate_leave(&N.st, family, addr);
+}
+
+/* A new connection to the status port. */
+static void
+status_accepted(int fd, const struct sockaddr *sa)
+{
+	char		 peer[INET6_ADDRSTRLEN + 8];
+	uint8_t		 addr[16];
+	int		 family;
+
+	if (admit(fd, sa, &N.st, &family, addr, peer, sizeof(peer)) == -1)
+		return;
+	if (httpd_take(N.httpd, fd, family, addr, peer) == -1)
+		log_warnx("%s: status connection: out of memory", peer);
+}
+
+static void
+set_listening(int on)
+{
+	size_t	 i;
+
+	for (i = 0; i < N.nlis; i++)
+		if (on)
+			event_add(N.lis[i], NULL);
+		else
+			event_del(N.lis[i]);
+}
+
+static void
+on_resume(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	set_listening(1);
+}
+
+/*
+ * A listening socket is readable: accept at most ACCEPT_BATCH, then let
+ * the loop serve the rest.  Out of descriptors (EMFILE, ENFILE) or
+ * memory, the connection would stay in the backlog and wake us at once
+ * again: every listener pauses for ACCEPT_PAUSE_MS instead.
+ */
+static void
+on_listen(evutil_socket_t lfd, short what, void *arg)
+{
+	static struct log_rate rate;
+	struct sockaddr_storage ss;
+	struct timeval	 tv = { 0, ACCEPT_PAUSE_MS * 1000 };
+	socklen_t	 sl;
+	int		 fd, i, status = arg != NULL;
+
+	(void)what;
+	for (i = 0; i < ACCEPT_BATCH; i++) {
+		sl = sizeof(ss);
+		fd = accept4(lfd, (struct sockaddr *)&ss, &sl, SOCK_NONBLOCK |
+		    SOCK_CLOEXEC);
+		if (fd == -1) {
+			if (errno == ECONNABORTED || errno == EPROTO ||
+			    errno == EPERM)
+				continue;	/* that one went away */
+			if (errno == EAGAIN || errno == EWOULDBLOCK ||
+			    errno == EINTR)
+				return;
+			if (log_rate(&rate, "accept errors"))
+				log_warnx("accept: %s; not accepting for %d ms "
+				    "(%u clients, %u before their hello, %u on "
+				    "the status page)", strerror(errno),
+				    ACCEPT_PAUSE_MS, N.nconns, N.pre.total,
+				    N.st.total);
+			set_listening(0);
+			evtimer_add(N.resume, &tv);
+			return;
+		}
+		if (status)
+			status_accepted(fd, (struct sockaddr *)&ss);
+		else
+			job_accepted(fd, (struct sockaddr *)&ss);
+	}
 }
 
 /* May a peer at family/addr use the server (before its identity)? */
@@ -715,35 +956,36 @@ auth_conn(struct conn *c)
 
 	if (tls_peer_check(ssl, N.trust, 0, &c->who, why, sizeof(why)) ==
 	    -1) {
-		log_info("%s: refused %s %s: %s", c->peer, kind,
-		    c->who.fp[0] != '\0' ? c->who.fp : "(none)", why);
+		if (log_rate(&N.rl_auth, "refusals before the hello"))
+			log_info("%s: refused %s %s: %s", c->peer, kind,
+			    c->who.fp[0] != '\0' ? c->who.fp : "(none)", why);
 		conn_refuse(c, 0, PROTO_R_AUTH, "%s", why);
 		return;
 	}
 	log_escape(name, sizeof(name), c->who.name, strlen(c->who.name));
-	if (!addr_allowed(c->family, c->addr)) {
-		log_info("%s: refused %s %s (%s): address not allowed",
-		    c->peer, kind, c->who.fp, name);
-		conn_refuse(c, 0, PROTO_R_AUTH, "this address may not use "
-		    "the server (%s)", N.conf.nallow > 0 ? "allow list" :
-		    "open mode serves its local subnets only; see allow in "
-		    "ccpoold(8)");
-		return;
-	}
+	/* The address was checked at accept (admit). */
 	if (N.trust == TLS_SITE && !srvconf_user_allowed(&N.conf,
 	    c->who.name, (const char (*)[64])c->who.groups,
 	    c->who.ngroups)) {
-		log_info("%s: refused user %s (%s): not in allow_users or "
-		    "allow_groups", c->peer, name, c->who.fp);
+		if (log_rate(&N.rl_auth, "refusals before the hello"))
+			log_info("%s: refused user %s (%s): not in "
+			    "allow_users or allow_groups", c->peer, name,
+			    c->who.fp);
 		conn_refuse(c, 0, PROTO_R_AUTH, "user %s may not compile "
 		    "here (allow_users, allow_groups)", name);
 		return;
 	}
-	if (N.nconns > N.conf.max_conns) {
+	/* Accepted clients only count toward max_conns. */
+	if (N.nconns >= N.conf.max_conns) {
 		conn_refuse(c, 0, PROTO_R_BUSY, "too many connections (%u)",
 		    N.conf.max_conns);
 		return;
 	}
+	gate_leave(&N.pre, c->family, c->addr);
+	bufferevent_priority_set(c->bev, PRIO_CLIENT);
+	c->gated = 0;
+	c->counted = 1;
+	N.nconns++;
 	c->authed = 1;
 	log_info("%s: accepted %s %s (%s)", c->peer, kind, name, c->who.fp);
 	conn_read(c->bev, c);
@@ -1000,48 +1242,20 @@ status_json(void)
 	return o;
 }
 
-static void
-on_http(struct evhttp_request *req, void *arg)
+/* httpd's body for GET /status (the only path it asks for). */
+static char *
+status_body(const char *path)
 {
-	struct evhttp_connection *hc = evhttp_request_get_connection(req);
-	struct evkeyvalq *hdr = evhttp_request_get_output_headers(req);
-	struct evbuffer	*body;
 	json_object	*o;
-	const char	*uri = evhttp_request_get_uri(req), *s;
-	char		*host = NULL;
-	ev_uint16_t	 port;
-	uint8_t		 addr[16];
-	int		 family;
+	char		*body;
 
-	(void)arg;
-	evhttp_connection_get_peer(hc, &host, &port);
-	memset(addr, 0, sizeof(addr));
-	family = AF_UNSPEC;
-	if (host != NULL && inet_pton(AF_INET, host, addr) == 1)
-		family = AF_INET;
-	else if (host != NULL && inet_pton(AF_INET6, host, addr) == 1)
-		family = AF_INET6;
-	if (family == AF_UNSPEC || !addr_allowed(family, addr)) {
-		evhttp_send_error(req, 403, "Forbidden");
-		return;
-	}
-	if (uri == NULL || strcmp(uri, "/status") != 0) {
-		evhttp_send_error(req, HTTP_NOTFOUND, "Not Found");
-		return;
-	}
-	if ((body = evbuffer_new()) == NULL) {
-		evhttp_send_error(req, HTTP_INTERNAL, "Internal Error");
-		return;
-	}
+	(void)path;
 	o = status_json();
-	s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
-	evbuffer_add(body, s, strlen(s));
-	evbuffer_add(body, "\n", 1);
+	if (asprintf(&body, "%s\n", json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PLAIN)) == -1)
+		body = NULL;
 	json_object_put(o);
-	evhttp_add_header(hdr, "Content-Type", "application/json");
-	evhttp_add_header(hdr, "Cache-Control", "no-store");
-	evhttp_send_reply(req, HTTP_OK, "OK", body);
-	evbuffer_free(body);
+	return body;
 }
 
 /* Listening sockets. */
@@ -1082,7 +1296,7 @@ listen_on(int family, const uint8_t *addr, unsigned port, const char *what)
 		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one,
 		    sizeof(one));
 	if (bind(fd, (struct sockaddr *)&ss, sl) == -1 ||
-	    listen(fd, 128) == -1) {
+	    listen(fd, 1024) == -1) {
 		log_warn("%s: %s port %u", what, a, port);
 		close(fd);
 		return -1;
@@ -1121,41 +1335,19 @@ each_address(unsigned port, const char *what,
 	return n;
 }
 
+/* arg: non-NULL for the status port. */
 static void
-add_job_listener(int fd, void *arg)
+add_listener(int fd, void *arg)
 {
-	(void)arg;
+	struct event	*ev;
+
 	if (N.nlis >= sizeof(N.lis) / sizeof(N.lis[0]))
 		fatalx("too many listeners");
-	N.lis[N.nlis] = evconnlistener_new(N.base, on_accept, NULL,
-	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, -1, fd);
-	if (N.lis[N.nlis] == NULL)
-		fatalx("evconnlistener_new");
-	N.nlis++;
-}
-
-/* evhttp's connections are TLS too (no client certificate asked). */
-static struct bufferevent *
-status_bev(struct event_base *base, void *arg)
-{
-	SSL	*ssl;
-	struct bufferevent *bev;
-
-	(void)arg;
-	if ((ssl = SSL_new(N.tls_status)) == NULL)
-		return NULL;
-	if ((bev = bufferevent_openssl_socket_new(base, -1, ssl,
-	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE)) == NULL)
-		SSL_free(ssl);
-	return bev;
-}
-
-static void
-add_http_listener(int fd, void *arg)
-{
-	(void)arg;
-	if (evhttp_accept_socket(N.http, fd) == -1)
-		fatalx("evhttp_accept_socket");
+	if ((ev = event_new(N.base, fd, EV_READ | EV_PERSIST, on_listen,
+	    arg)) == NULL || event_priority_set(ev, PRIO_UNKNOWN) == -1 ||
+	    event_add(ev, NULL) == -1)
+		fatalx("listener event");
+	N.lis[N.nlis++] = ev;
 }
 
 /* The parent. */
@@ -1259,6 +1451,7 @@ net_main(const struct srvconf *conf, struct srv_fds *fds)
 	int		 trust;
 
 	log_procinit("net");
+	log_libevent();
 	memset(&N, 0, sizeof(N));
 	N.conf = *conf;
 	N.started = time(NULL);
@@ -1280,7 +1473,8 @@ net_main(const struct srvconf *conf, struct srv_fds *fds)
 	signal(SIGINT, SIG_IGN);
 	signal(SIGTERM, SIG_IGN);
 
-	if ((N.base = event_base_new()) == NULL)
+	if ((N.base = event_base_new()) == NULL ||
+	    event_base_priority_init(N.base, PRIO_N) == -1)
 		fatalx("event_base_new");
 	srv_ipc_rules(&rules, SRV_NET_FROM_PARENT, &N.lim);
 	if ((N.parent = ipc_chan_new(N.base, fds->parent, &rules, on_parent,
@@ -1303,20 +1497,24 @@ net_main(const struct srvconf *conf, struct srv_fds *fds)
 		fatalx("TLS: %s", err);
 	ident_clear(&id);
 	local_nets();
-	if (each_address(N.conf.port, "jobs", add_job_listener, NULL) == 0)
+	gate_init(&N.pre, PREAUTH_MAX, PREAUTH_ADDR);
+	gate_init(&N.st, STATUS_MAX, STATUS_ADDR);
+	if ((N.resume = evtimer_new(N.base, on_resume, NULL)) == NULL ||
+	    (N.refused_ev = evtimer_new(N.base, on_refused_log, NULL)) ==
+	    NULL)
+		fatalx("evtimer_new");
+	if (each_address(N.conf.port, "jobs", add_listener, NULL) == 0)
 		fatalx("cannot listen on port %u", N.conf.port);
 	if (N.conf.status_port != 0) {
-		if ((N.http = evhttp_new(N.base)) == NULL)
-			fatalx("evhttp_new");
-		evhttp_set_allowed_methods(N.http, EVHTTP_REQ_GET |
-		    EVHTTP_REQ_HEAD);
-		evhttp_set_max_headers_size(N.http, 8192);
-		evhttp_set_max_body_size(N.http, 0);
-		evhttp_set_timeout(N.http, 10);
-		evhttp_set_gencb(N.http, on_http, NULL);
-		evhttp_set_bevcb(N.http, status_bev, NULL);
-		if (each_address(N.conf.status_port, "status",
-		    add_http_listener, NULL) == 0)
+		static const struct httpd_ops ops = { status_body,
+		    status_closed };
+
+		if ((N.httpd = httpd_new(N.base, N.tls_status, &ops,
+		    PRIO_UNKNOWN, err,
+		    sizeof(err))) == NULL)
+			fatalx("status page: %s", err);
+		if (each_address(N.conf.status_port, "status", add_listener,
+		    &N) == 0)
 			fatalx("cannot listen on status port %u",
 			    N.conf.status_port);
 	}

@@ -478,6 +478,8 @@ main(int argc, char *argv[])
 		log_setverbose(verbose);
 	}
 	log_procinit("parent");
+	log_libevent();
+	(void)proc_raise_nofile(SRV_NET_FDS(PP.conf.max_conns));
 	signal(SIGPIPE, SIG_IGN);
 	/* Privileged set-up: the work directory, owned by the user. */
 	if (priv_workdir(PP.conf.workdir, PP.user.uid, PP.user.gid, err,

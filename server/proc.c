@@ -1,9 +1,11 @@
 /*
  * proc.c - helpers every ccpoold process uses: the IPC rules of each
  * channel (who may send what, how long), privilege separation (which
- * layers of priv.h each process gets), the clock.  See server.h.
+ * layers of priv.h each process gets), the clock, the descriptor limit.
+ * See server.h.
  */
 #include <sys/prctl.h>
+#include <sys/resource.h>
 
 #include <string.h>
 #include <time.h>
@@ -194,4 +196,25 @@ srv_now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+unsigned long
+proc_raise_nofile(unsigned long need)
+{
+	struct rlimit	 rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return 0;
+	if (rl.rlim_cur < PROC_NOFILE && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max < PROC_NOFILE ? rl.rlim_max :
+		    PROC_NOFILE;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+		(void)getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur < need)
+		log_warnx("only %lu descriptors (RLIMIT_NOFILE, hard limit "
+		    "%lu) for about %lu connections: raise LimitNOFILE or "
+		    "lower max_conns", (unsigned long)rl.rlim_cur,
+		    (unsigned long)rl.rlim_max, need);
+	return (unsigned long)rl.rlim_cur;
 }

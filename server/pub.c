@@ -180,6 +180,7 @@ pub_main(const struct srvconf *c, struct srv_fds *fds)
 	char		 err[256];
 
 	log_procinit("pub");
+	log_libevent();
 	memset(&P, 0, sizeof(P));
 	P.conf = *c;
 	P.info.schema = DISC_TXT_SCHEMA;

@@ -749,6 +749,13 @@ lx_child(const struct lx_job *J)
 	v = s->nproc ? s->nproc : LX_NPROC;
 	lx_limit(RLIMIT_NPROC, v, v, "setrlimit NPROC");
 	v = s->nofile ? s->nofile : LX_NOFILE;
+	{
+		struct rlimit	 cur;
+
+		/* never above what ccpoold has (a lower LimitNOFILE) */
+		if (getrlimit(RLIMIT_NOFILE, &cur) == 0 && cur.rlim_max < v)
+			v = cur.rlim_max;
+	}
 	lx_limit(RLIMIT_NOFILE, v, v, "setrlimit NOFILE");
 	{
 		const char *what;

@@ -72,6 +72,17 @@ void	proc_priv_init(int drop, const struct priv_user *u);
 void	proc_drop_user(const char *proc);
 
 /*
+ * Raise the soft RLIMIT_NOFILE towards PROC_NOFILE (as far as the hard
+ * limit allows), before forking, so that a flood of connections meets
+ * net's own caps (net.c) rather than EMFILE.  Warns when the result is
+ * under need, the descriptors max_conns and those caps may take.
+ * Returns the soft limit now.
+ */
+#define PROC_NOFILE	65536
+#define SRV_NET_FDS(max_conns)	((unsigned long)(max_conns) + 256)
+unsigned long proc_raise_nofile(unsigned long need);
+
+/*
  * Each child calls this before it handles its first untrusted byte,
  * with proc "net", "runner" or "pub": net leaves the filesystem (an
  * empty read-only root in its own mount namespace); every one switches

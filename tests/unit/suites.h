@@ -30,6 +30,8 @@
 	X(cpuquota) \
 	X(cgweight) \
 	X(wrap) \
+	X(gate) \
+	X(httpd) \
 	X(trust)
 
 #define X(m) int init_##m##_tests(void);
