@@ -671,6 +671,14 @@ lx_child(const struct lx_job *J)
 	}
 	if (setsid() == -1)
 		lx_fail("setsid");
+	{
+		const char *what;
+
+		/* here, while the host's /proc is there: the new session's
+		   autogroup is set through /proc/self/autogroup */
+		if (sbx_lowest_priority(&what) == -1)
+			lx_fail(what);
+	}
 	(void)sethostname("ccpool-job", 10);
 
 	/* the root: a tmpfs over the job directory's own path */
@@ -757,12 +765,6 @@ lx_child(const struct lx_job *J)
 			v = cur.rlim_max;
 	}
 	lx_limit(RLIMIT_NOFILE, v, v, "setrlimit NOFILE");
-	{
-		const char *what;
-
-		if (sbx_lowest_priority(&what) == -1)
-			lx_fail(what);
-	}
 
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
 		lx_fail("no_new_privs");

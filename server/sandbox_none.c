@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -70,6 +71,7 @@ close_from3(void)
 
 /* ioprio_set(2) has no libc wrapper; see linux/ioprio.h. */
 #define IOPRIO_CLASS_SHIFT	13
+#define SBX_AUTOGROUP_TRIES	30	/* 10 ms each: 3 of the kernel's windows */
 #define IOPRIO_CLASS_IDLE	3
 #define IOPRIO_WHO_PROCESS	1
 
@@ -93,10 +95,19 @@ sbx_lowest_priority(const char **what)
 	 * a group of its own that competes with the owner's session at
 	 * equal weight, SCHED_IDLE or not: give the group the lowest weight
 	 * too.  No such file (autogroup off or absent): nothing to do.
+	 * Without CAP_SYS_ADMIN the kernel takes one such change per 100 ms
+	 * on the whole machine and answers EAGAIN to the rest: jobs that
+	 * start together retry for up to SBX_AUTOGROUP_TRIES * 10 ms.
 	 */
 	if ((fd = open("/proc/self/autogroup", O_WRONLY | O_CLOEXEC)) != -1) {
-		if (write(fd, "19", 2) != 2) {
-			/* best effort: the job runs all the same */
+		const struct timespec tick = { 0, 10 * 1000 * 1000 };
+		int	 i;
+
+		for (i = 0; i < SBX_AUTOGROUP_TRIES; i++) {
+			if (write(fd, "19", 2) == 2 || (errno != EAGAIN &&
+			    errno != EINTR))
+				break;	/* best effort: the job runs anyway */
+			(void)nanosleep(&tick, NULL);
 		}
 		(void)close(fd);
 	}

@@ -9,6 +9,7 @@
  * host file there to open, none for gcc to quote), and gcc compiles
  * inside.  Skipped, with a message, where user namespaces are missing.
  */
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -729,6 +730,57 @@ test_no_proc(void)
 	CU_ASSERT_PTR_NULL(strstr(j.err, "no such instruction"));
 }
 
+/* What the job's process runs at, read from outside while it sleeps. */
+static int	 prio_policy = -2, prio_nice = -100;
+static char	 prio_ag[64];
+
+static void
+read_prio(pid_t pid)
+{
+	char	 p[64], comm[32] = "";
+	int	 i;
+
+	/* until the job has exec'd sleep: set-up is over */
+	for (i = 0; i < 400 && strcmp(comm, "sleep\n") != 0; i++) {
+		snprintf(p, sizeof(p), "/proc/%ld", (long)pid);
+		slurp(p, "comm", comm, sizeof(comm));
+		if (strcmp(comm, "sleep\n") != 0)
+			usleep(5000);
+	}
+	prio_policy = sched_getscheduler(pid);
+	errno = 0;
+	prio_nice = getpriority(PRIO_PROCESS, (id_t)pid);
+	slurp(p, "autogroup", prio_ag, sizeof(prio_ag));
+}
+
+/*
+ * The job runs at the lowest priority: SCHED_IDLE, nice 19, and with
+ * autogroup scheduling on its session's group at nice 19 too (set while
+ * the host's /proc is still there: the job's root has none).
+ */
+static void
+test_priority(void)
+{
+	struct job	 j;
+	char		 ag[8] = "";
+
+	if (skipped())
+		return;
+	job_init(&j, "/bin/sleep");
+	j.argv[1] = (char *)"1";
+	j.argv[2] = NULL;
+	job_run(&j, 10000, read_prio);
+	CU_ASSERT(WIFEXITED(j.status) && WEXITSTATUS(j.status) == 0);
+	CU_ASSERT_EQUAL(prio_policy, SCHED_IDLE);
+	CU_ASSERT_EQUAL(prio_nice, 19);
+	slurp("/proc/sys/kernel", "sched_autogroup_enabled", ag, sizeof(ag));
+	if (ag[0] == '1') {
+		if (strstr(prio_ag, " nice 19\n") == NULL)
+			fprintf(stderr, "autogroup: %s\n", prio_ag);
+		CU_ASSERT_PTR_NOT_NULL(strstr(prio_ag, " nice 19\n"));
+	}
+}
+
 /* A compiler that does not exist fails with the sandbox's own message. */
 static void
 test_missing_compiler(void)
@@ -767,6 +819,8 @@ init_sandbox_tests(void)
 	    CU_add_test(s, "gcc compiles inside", test_gcc) == NULL ||
 	    CU_add_test(s, "no /proc: nothing to open, nothing for gcc to "
 	    "quote", test_no_proc) == NULL ||
+	    CU_add_test(s, "SCHED_IDLE, nice 19, autogroup at 19",
+	    test_priority) == NULL ||
 	    CU_add_test(s, "missing compiler", test_missing_compiler) == NULL)
 		return -1;
 	return 0;
