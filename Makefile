@@ -24,7 +24,7 @@ LSDISTCC = lsdistcc/lsdistcc.c lsdistcc/ls_probe.c lsdistcc/ls_print.c \
 SERVER = server/parent.c server/net.c server/runner.c server/pub.c \
 	server/proc.c server/sandbox_none.c server/sandbox_linux.c \
 	server/srvid.c server/load.c server/loadmon.c \
-	server/priv.c server/priv_seccomp.c server/cgweight.c \
+	server/priv.c server/priv_seccomp.c server/cgweight.c server/ipcrules.c \
 	server/gate.c server/httpd.c
 CCPOOL = client/ccpool.c client/wrap.c client/masq.c client/outfile.c
 AGENT = client/agent_main.c client/agent.c client/agent_srv.c \

@@ -1,43 +1,42 @@
 /*
- * fuzz_ipc.c - fuzz harness for the IPC message reader (common/ipc.c).
+ * fuzz_ipc.c - fuzz harness for the IPC message reader (common/ipc.c)
+ * with ccpoold's own rules (server/ipcrules.c, included).
  *
- * The first input byte picks the receiver's rules (three shapes: fixed
- * structs, a large variable message, nothing accepted); the rest is a
- * byte stream as it would arrive on a socketpair.  It is cut into
- * messages with ipc_parse, checking what the parser promises: sizes add
- * up, the payload follows the header, an accepted message obeys its
- * rule, a verdict on a complete header never changes when more bytes
- * arrive, a refusal has a reason, and ipc_compose re-creates exactly the
- * bytes consumed.  Any violation aborts.
+ * The first input byte picks the receiving channel (enum srv_chan) and
+ * whether its limits are the defaults or small ones (so that variable
+ * messages reach their cap); the rest is a byte stream as it would
+ * arrive on a socketpair.  It is cut into messages with ipc_parse,
+ * checking what the parser promises: sizes add up, the payload follows
+ * the header, an accepted message obeys its rule, a verdict on a
+ * complete header never changes when more bytes arrive, a refusal has a
+ * reason, and ipc_compose re-creates exactly the bytes consumed.  Any
+ * violation aborts.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/ipc.h"
+#include "server/ipcrules.c"
 #include "server/srvconf.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
+#define NCHAN	((unsigned)SRV_PUB_FROM_PARENT + 1)
+
 static void
 pick_rules(uint8_t sel, struct ipc_rules *r)
 {
-	memset(r, 0, sizeof(*r));
-	switch (sel % 3) {
-	case 0:		/* what net hears from the parent */
-		ipc_rule_fixed(r, IPC_CONF, sizeof(struct srvconf));
-		ipc_rule_fixed(r, IPC_SHUTDOWN, 0);
-		ipc_rule_fixed(r, IPC_TC, sizeof(struct ipc_tc));
-		ipc_rule_fixed(r, IPC_TC_END, 0);
-		ipc_rule_fixed(r, IPC_LOAD, sizeof(struct ipc_load));
-		break;
-	case 1:		/* what the runner hears from net, small cap */
-		ipc_rule_var(r, IPC_JOB, 4096);
-		ipc_rule_fixed(r, IPC_CANCEL, 0);
-		break;
-	default:	/* a receiver that accepts nothing */
-		break;
+	struct proto_limits lim;
+
+	proto_limits_default(&lim);
+	if (sel / NCHAN % 2 == 1) {	/* small: messages reach the cap */
+		lim.max_input_z = lim.max_output_z = 1024;
+		lim.max_args_total = lim.max_stdout = lim.max_stderr = 256;
+		lim.max_deps = lim.max_msg = 64;
+		lim.max_argc = 4;
 	}
+	srv_ipc_rules(r, (enum srv_chan)(sel % NCHAN), &lim);
 }
 
 int
