@@ -92,6 +92,39 @@ cpuquota_parse_cgroup(const char *text, const char *controller, char *path,
 }
 
 int
+cpuquota_parse_procstat(const char *text, uint64_t *busy, uint64_t *total)
+{
+	char		 line[512], *p, *end;
+	uint64_t	 v[8];
+	int		 n, i;
+
+	while (cpuquota_line(&text, line, sizeof(line)) == 1) {
+		if (strncmp(line, "cpu ", 4) != 0)
+			continue;
+		/* user nice system idle iowait irq softirq steal */
+		memset(v, 0, sizeof(v));
+		for (p = line + 4, n = 0; n < 8; n++) {
+			while (*p == ' ')
+				p++;
+			if (*p < '0' || *p > '9')
+				break;
+			errno = 0;
+			v[n] = strtoull(p, &end, 10);
+			if (errno != 0)
+				return -1;
+			p = end;
+		}
+		if (n < 4)
+			return -1;
+		for (*total = 0, i = 0; i < n; i++)
+			*total += v[i];
+		*busy = *total - v[3] - v[4];
+		return 0;
+	}
+	return -1;
+}
+
+int
 cpuquota_parse_max(const char *text, double *cpus)
 {
 	char		*end;

@@ -47,12 +47,18 @@ uint64_t cpuquota_machine_us(const struct cpuquota *q, unsigned ncpu,
  * (or fewer, those our affinity allows: a cpuset). */
 unsigned cpuquota_ncpu(void);
 
+/*
+ * The aggregate "cpu " line of /proc/stat text (NUL-terminated): busy
+ * and total jiffies of the machine (idle and iowait count as not busy;
+ * guest time is inside user).  0, or -1 if text has no such line of at
+ * least four numbers.  The one reader of /proc/stat for ccpoold's load
+ * and the agent's local cores.
+ */
+int	cpuquota_parse_procstat(const char *text, uint64_t *busy,
+	    uint64_t *total);
+
 /* Parsers, exposed for the tests. */
 
-/*
- * The path of controller's cgroup in the text of /proc/self/cgroup
- * ("" controller: the v2 line "0::").  0 or -1.
- */
 /*
  * The next line of the NUL-terminated text at *s, without its newline,
  * into line (cap bytes); *s moves past it.  Lines too long for line are
@@ -60,6 +66,10 @@ unsigned cpuquota_ncpu(void);
  */
 int	cpuquota_line(const char **s, char *line, size_t cap);
 
+/*
+ * The path of controller's cgroup in the text of /proc/self/cgroup
+ * ("" controller: the v2 line "0::").  0 or -1.
+ */
 int	cpuquota_parse_cgroup(const char *text, const char *controller,
 	    char *path, size_t cap);
 

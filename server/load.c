@@ -194,25 +194,6 @@ numbers(const char **s, uint64_t *v, int max)
 }
 
 int
-load_parse_procstat(const char *text, uint64_t *busy, uint64_t *total)
-{
-	uint64_t v[8];
-	int	 n, i;
-
-	if (strncmp(text, "cpu ", 4) != 0)
-		return -1;
-	text += 4;
-	memset(v, 0, sizeof(v));
-	/* user nice system idle iowait irq softirq steal (guest in user) */
-	if ((n = numbers(&text, v, 8)) < 4)
-		return -1;
-	for (*total = 0, i = 0; i < n; i++)
-		*total += v[i];
-	*busy = *total - v[3] - v[4];
-	return 0;
-}
-
-int
 load_parse_pidstat(const char *text, struct load_proc *p)
 {
 	const char *s = strrchr(text, ')');	/* comm may hold anything */

@@ -75,10 +75,6 @@ unsigned load_foreign_pct(const struct load_state *st);
 
 /* Parsers of /proc and cgroup text (NUL-terminated); 0 or -1. */
 
-/* The "cpu " line of /proc/stat: busy and total jiffies. */
-int	load_parse_procstat(const char *text, uint64_t *busy,
-	    uint64_t *total);
-
 /* A process from /proc/PID/stat. */
 struct load_proc {
 	pid_t		 pid;

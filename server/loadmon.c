@@ -260,7 +260,7 @@ loadmon_sample(struct load_sample *s, char *err, size_t errlen)
 		}
 		s->total = s->t_ms * 1000 * M.qcpus;
 	} else if (read_text(AT_FDCWD, "/proc/stat", buf, sizeof(buf)) <= 0 ||
-	    load_parse_procstat(buf, &s->busy, &s->total) == -1) {
+	    cpuquota_parse_procstat(buf, &s->busy, &s->total) == -1) {
 		snprintf(err, errlen, "/proc/stat: %s", errno ? strerror(errno) :
 		    "unexpected contents");
 		return -1;

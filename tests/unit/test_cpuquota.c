@@ -42,6 +42,33 @@ test_parse_cgroup(void)
 	    sizeof(p)), -1);
 }
 
+/* /proc/stat's aggregate line, wherever it is in the text. */
+static void
+test_parse_procstat(void)
+{
+	uint64_t	 busy = 0, total = 0;
+
+	CU_ASSERT_EQUAL(cpuquota_parse_procstat("cpu  100 20 30 800 50 1 4 0 "
+	    "7 0\ncpu0 50 10 15 400 25 0 2 0 0 0\n", &busy, &total), 0);
+	CU_ASSERT_EQUAL(total, 1005);	/* guest (7) is inside user */
+	CU_ASSERT_EQUAL(busy, 155);
+	CU_ASSERT_EQUAL(cpuquota_parse_procstat("intr 1 2 3\ncpu  1 2 3 4\n",
+	    &busy, &total), 0);
+	CU_ASSERT_EQUAL(total, 10);
+	CU_ASSERT_EQUAL(busy, 6);
+	CU_ASSERT_EQUAL(cpuquota_parse_procstat("cpu  1 2 3 4", &busy, &total),
+	    0);			/* no newline at the end */
+	CU_ASSERT_EQUAL(cpuquota_parse_procstat("cpu0 1 2 3 4\n", &busy,
+	    &total), -1);
+	CU_ASSERT_EQUAL(cpuquota_parse_procstat("cpu  1 2 3\n", &busy, &total),
+	    -1);
+	CU_ASSERT_EQUAL(cpuquota_parse_procstat("cpu  1 2 x 4\n", &busy,
+	    &total), -1);
+	CU_ASSERT_EQUAL(cpuquota_parse_procstat("cpu  99999999999999999999999 "
+	    "1 2 3\n", &busy, &total), -1);	/* over 64 bits */
+	CU_ASSERT_EQUAL(cpuquota_parse_procstat("", &busy, &total), -1);
+}
+
 static void
 test_parse_max(void)
 {
@@ -110,6 +137,7 @@ init_cpuquota_tests(void)
 	if (s == NULL ||
 	    !CU_add_test(s, "cgroup lines", test_parse_cgroup) ||
 	    !CU_add_test(s, "cpu.max", test_parse_max) ||
+	    !CU_add_test(s, "/proc/stat", test_parse_procstat) ||
 	    !CU_add_test(s, "machine time", test_machine_us) ||
 	    !CU_add_test(s, "path up", test_path_up) ||
 	    !CU_add_test(s, "this machine", test_find))

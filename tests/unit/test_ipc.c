@@ -16,6 +16,7 @@
 
 #include "common/ipc.c"
 #include "server/proc.c"
+#include "server/ipcrules.c"
 
 /* Rules: TC fixed, JOB up to 1 MiB + 1, CANCEL empty. */
 static void

@@ -45,22 +45,6 @@ second(struct feed *f, double busy_cpus, double ours_cpus)
 }
 
 static void
-test_parse_procstat(void)
-{
-	uint64_t busy = 0, total = 0;
-
-	CU_ASSERT_EQUAL(load_parse_procstat("cpu  100 20 30 800 50 1 4 0 7 0\n"
-	    "cpu0 50 10 15 400 25 0 2 0 0 0\n", &busy, &total), 0);
-	CU_ASSERT_EQUAL(total, 1005);	/* guest (7) is inside user */
-	CU_ASSERT_EQUAL(busy, 155);
-	CU_ASSERT_EQUAL(load_parse_procstat("cpu0 1 2 3 4\n", &busy, &total),
-	    -1);
-	CU_ASSERT_EQUAL(load_parse_procstat("cpu  1 2 3\n", &busy, &total),
-	    -1);
-	CU_ASSERT_EQUAL(load_parse_procstat("", &busy, &total), -1);
-}
-
-static void
 test_parse_pidstat(void)
 {
 	struct load_proc p;
@@ -280,7 +264,6 @@ init_load_tests(void)
 	CU_pSuite s = CU_add_suite("load", NULL, NULL);
 
 	if (s == NULL ||
-	    !CU_add_test(s, "parse /proc/stat", test_parse_procstat) ||
 	    !CU_add_test(s, "parse /proc/PID/stat", test_parse_pidstat) ||
 	    !CU_add_test(s, "process tree", test_tree) ||
 	    !CU_add_test(s, "parse cpu.stat, PSI, meminfo",
