@@ -10,7 +10,7 @@ B = build$(if $(SAN),-san)
 # libccpool.a: code shared by every program
 COMMON = common/log.c common/err.c common/proto_frame.c common/proto_zstd.c \
 	common/proto_msg.c common/toolchain.c common/ipc.c common/ident.c \
-	common/tls.c common/ca.c common/cpuquota.c
+	common/tls.c common/ca.c common/cpuquota.c common/mono.c
 DISC = discovery/disc_poll.c discovery/disc_txt.c discovery/disc_hosts.c \
 	discovery/disc_browse.c discovery/disc_publish.c
 CLIENTLIB = client/hostspec.c client/sockdir.c client/spawn.c client/pin.c \

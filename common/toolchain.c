@@ -27,6 +27,7 @@
 #include <openssl/evp.h>
 
 #include "common/err.h"
+#include "common/mono.h"
 #include "common/toolchain.h"
 
 #define TC_DIRS_MAX	64		/* PATH entries looked at */
@@ -34,15 +35,6 @@
 
 /* Tests shorten this. */
 static int	tc_timeout_ms = TC_TIMEOUT_MS;
-
-static int64_t
-now_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Is the file at p a regular file we may execute? */
 static int
@@ -119,7 +111,7 @@ reap(pid_t pid, int64_t deadline, int *status)
 			return 0;
 		if (r == -1 && errno != EINTR)
 			return -1;
-		if (now_ms() >= deadline) {
+		if ((int64_t)mono_ms() >= deadline) {
 			kill(-pid, SIGKILL);
 			kill(pid, SIGKILL);
 			while (waitpid(pid, status, 0) == -1 && errno == EINTR)
@@ -168,7 +160,7 @@ run(const char *exe, const char *arg, char *out, size_t outlen, char *err,
 		close(devnull);
 		return -1;
 	}
-	deadline = now_ms() + tc_timeout_ms;
+	deadline = (int64_t)mono_ms() + tc_timeout_ms;
 	if ((pid = fork()) == -1) {
 		err_set(err, errlen, "fork: %s", strerror(errno));
 		goto fail;
@@ -189,7 +181,7 @@ run(const char *exe, const char *arg, char *out, size_t outlen, char *err,
 	pfd.fd = p[0];
 	pfd.events = POLLIN;
 	for (;;) {
-		wait = (int)(deadline - now_ms());
+		wait = (int)(deadline - (int64_t)mono_ms());
 		if (wait <= 0) {
 			err_set(err, errlen, "timed out");
 			goto kill;

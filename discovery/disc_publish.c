@@ -24,6 +24,7 @@
 #include <avahi-common/malloc.h>
 #include <event2/event.h>
 
+#include "common/mono.h"
 #include "discovery/disc_poll.h"
 #include "discovery/disc_publish.h"
 
@@ -65,15 +66,6 @@ pwarn(struct disc_publisher *p, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	p->warn(msg, p->warn_arg);
-}
-
-static uint64_t
-now_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
 /* An Avahi string list of TXT rdata (len < 0: encoding failed), or NULL. */
@@ -231,7 +223,7 @@ create_services(struct disc_publisher *p, AvahiClient *c)
 		return;
 	}
 	p->sent = p->info;
-	p->sent_ms = now_ms();
+	p->sent_ms = mono_ms();
 	return;
 fail:
 	pwarn(p, "cannot build the TXT record");
@@ -258,7 +250,7 @@ update_send(struct disc_publisher *p)
 		return;
 	}
 	p->sent = p->info;
-	p->sent_ms = now_ms();
+	p->sent_ms = mono_ms();
 	p->updates++;
 }
 
@@ -285,7 +277,7 @@ disc_publisher_update(struct disc_publisher *p, const struct disc_info *info,
 	p->info = *info;
 	if (!disc_info_meaningful_change(&p->sent, &p->info))
 		return 0;
-	now = now_ms();
+	now = mono_ms();
 	due = p->sent_ms + DISC_PUBLISH_INTERVAL_MS;
 	if (now >= due)
 		update_send(p);
