@@ -126,11 +126,17 @@ fuzz:
 		    build-fuzz/corpus-$$f || exit 1; \
 	done
 
-lint: lint-man
+lint: lint-man lint-layout
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 	    --inline-suppr --std=c11 -I. --include=/usr/include/x86_64-linux-gnu/sys/queue.h \
 	    $(LIBSRC) $(LSDISTCC) $(CCPOOL) $(AGENT) $(SERVER)
 	clang-tidy --quiet $(LIBSRC) $(LSDISTCC) $(CCPOOL) $(AGENT) $(SERVER) -- $(CPPFLAGS) -std=c11
+
+# lint-layout: files of at most 800 lines, functions of at most 80, no
+# includes across programs, no two files that call each other
+# (tests/check_layout.sh; -s prints the figures only).
+lint-layout: all
+	tests/check_layout.sh $(B)
 
 # lint-man: the man pages, with not one message from mandoc -T lint (style
 # included) or groff -ww (all warnings); both exit 0 on some warnings.
@@ -235,5 +241,5 @@ dist:
 
 -include $(shell find $(B) -name '*.d' -type f 2>/dev/null)
 
-.PHONY: all check fuzz lint lint-man deps demo bench sim install uninstall \
+.PHONY: lint-layout all check fuzz lint lint-man deps demo bench sim install uninstall \
 	clean dist
