@@ -177,6 +177,7 @@ static void	conn_set_state(struct conn *, enum cstate);
 static void	auth_conn(struct conn *);
 static int	addr_allowed(int, const uint8_t *);
 static void	maybe_exit(void);
+static void	note_refused(const char *, const char *);
 
 /* Connections. */
 
@@ -634,6 +635,7 @@ conn_event(struct bufferevent *bev, short what, void *arg)
 
 		if (!c->authed) {
 			N.preauth_failed++;
+			note_refused(c->peer, "TLS handshake failed");
 			log_debug("%s: TLS handshake: %s", c->peer, e != 0 &&
 			    ERR_reason_error_string(e) != NULL ?
 			    ERR_reason_error_string(e) : "failed");
@@ -679,41 +681,63 @@ peer_addr(const struct sockaddr *sa, int *family, uint8_t addr[16],
 	return -1;
 }
 
+/* Forget what was refused so far: it is logged. */
+static void
+refused_reset(void)
+{
+	N.not_allowed = N.preauth_failed = 0;
+	N.logged_full = N.pre.full_addr + N.st.full_addr;
+	N.logged_evicted = N.pre.evicted + N.st.evicted;
+	N.last_refused[0] = '\0';
+}
+
 /*
- * A summary of what was refused at accept, at most every REFUSED_LOG_S:
- * a flood of connections must not become a flood of log lines.
+ * What was refused at accept or before the hello, at most one line per
+ * REFUSED_LOG_S: a flood of connections must not become a flood of log
+ * lines.  A quiet window ends the summaries; the next refusal is logged
+ * at once again (note_refused).
  */
 static void
 on_refused_log(evutil_socket_t fd, short what, void *arg)
 {
+	struct timeval	 tv = { REFUSED_LOG_S, 0 };
 	unsigned long	 full, evicted;
 
 	(void)fd;
 	(void)what;
 	(void)arg;
-	full = N.pre.full_addr + N.st.full_addr;
-	evicted = N.pre.evicted + N.st.evicted;
+	full = N.pre.full_addr + N.st.full_addr - N.logged_full;
+	evicted = N.pre.evicted + N.st.evicted - N.logged_evicted;
+	if (N.not_allowed == 0 && N.preauth_failed == 0 && full == 0 &&
+	    evicted == 0)
+		return;
 	log_info("in the last %d s: %lu connections from addresses that may "
 	    "not use the server (last %s), %lu over the places for "
 	    "unauthenticated ones (%u, %u per address; status %u, %u), %lu "
 	    "dropped for newcomers, %lu without a hello within %d s",
 	    REFUSED_LOG_S, N.not_allowed, N.last_refused[0] != '\0' ?
-	    N.last_refused : "none", full - N.logged_full, PREAUTH_MAX,
-	    PREAUTH_ADDR, STATUS_MAX, STATUS_ADDR, evicted - N.logged_evicted,
-	    N.preauth_failed, PREAUTH_S);
-	N.not_allowed = N.preauth_failed = 0;
-	N.logged_full = full;
-	N.logged_evicted = evicted;
-	N.last_refused[0] = '\0';
+	    N.last_refused : "none", full, PREAUTH_MAX, PREAUTH_ADDR,
+	    STATUS_MAX, STATUS_ADDR, evicted, N.preauth_failed, PREAUTH_S);
+	refused_reset();
+	evtimer_add(N.refused_ev, &tv);
 }
 
+/*
+ * A connection was refused or dropped (the caller counted it): the
+ * first after a quiet window is logged at once, with peer and why, the
+ * rest go into on_refused_log's summary.
+ */
 static void
-note_refused(void)
+note_refused(const char *peer, const char *why)
 {
 	struct timeval	 tv = { REFUSED_LOG_S, 0 };
 
-	if (!evtimer_pending(N.refused_ev, NULL))
-		evtimer_add(N.refused_ev, &tv);
+	if (evtimer_pending(N.refused_ev, NULL))
+		return;
+	log_info("%s: %s (more such are summed up every %d s)", peer, why,
+	    REFUSED_LOG_S);
+	refused_reset();
+	evtimer_add(N.refused_ev, &tv);
 }
 
 /* The handshake and the hello did not come within PREAUTH_S. */
@@ -727,7 +751,8 @@ on_deadline(evutil_socket_t fd, short what, void *arg)
 	if (c->state != CS_HELLO)
 		return;
 	N.preauth_failed++;
-	note_refused();
+	note_refused(c->peer, c->authed ? "no hello in time" :
+	    "no TLS handshake in time");
 	if (!c->authed) {
 		log_debug("%s: no TLS handshake within %d s", c->peer,
 		    PREAUTH_S);
@@ -772,17 +797,20 @@ admit(evutil_socket_t fd, const struct sockaddr *sa, struct gate *g,
 		N.not_allowed++;
 		snprintf(N.last_refused, sizeof(N.last_refused), "%s", peer);
 		*strrchr(N.last_refused, ':') = '\0';	/* no port */
-		note_refused();
+		note_refused(peer, "refused: this address may not use the "
+		    "server (allow list)");
 		evutil_closesocket(fd);
 		return -1;
 	}
 	switch (gate_enter(g, *family, addr, &victim)) {
 	case GATE_REFUSE:
-		note_refused();
+		note_refused(peer, "refused: no place for another "
+		    "connection before its hello");
 		evutil_closesocket(fd);
 		return -1;
 	case GATE_EVICT:
-		note_refused();
+		note_refused(peer, "took the place of the oldest connection "
+		    "before its hello of the address that holds the most");
 		if (g == &N.pre)
 			drop_oldest_preauth(&victim);
 		else
