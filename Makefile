@@ -10,7 +10,8 @@ B = build$(if $(SAN),-san)
 # libccpool.a: code shared by every program
 COMMON = common/log.c common/err.c common/proto_frame.c common/proto_zstd.c \
 	common/proto_msg.c common/toolchain.c common/ipc.c common/ident.c \
-	common/tls.c common/ca.c common/cpuquota.c common/mono.c
+	common/tls.c common/ca.c common/cpuquota.c common/mono.c \
+	common/confine.c
 DISC = discovery/disc_poll.c discovery/disc_txt.c discovery/disc_hosts.c \
 	discovery/disc_browse.c discovery/disc_publish.c
 CLIENTLIB = client/hostspec.c client/sockdir.c client/spawn.c client/pin.c \
@@ -22,7 +23,8 @@ LIBSRC = $(COMMON) $(DISC) $(CLIENTLIB) $(CLIENT) $(SERVERLIB)
 LSDISTCC = lsdistcc/lsdistcc.c lsdistcc/ls_probe.c lsdistcc/ls_print.c \
 	lsdistcc/ls_trust.c
 SERVER = server/parent.c server/net.c server/runner.c server/pub.c \
-	server/proc.c server/sandbox_none.c server/sandbox_linux.c \
+	server/proc.c server/sandbox.c server/sandbox_none.c \
+	server/sandbox_linux.c \
 	server/srvid.c server/load.c server/loadmon.c \
 	server/priv.c server/priv_seccomp.c server/cgweight.c server/ipcrules.c \
 	server/gate.c server/httpd.c
@@ -47,7 +49,8 @@ UNIT = tests/runner.c tests/unit/test_disc_txt.c tests/unit/test_disc_poll.c \
 	 tests/unit/test_priv.c tests/unit/test_aplace.c tests/unit/test_ppslot.c \
 	tests/unit/test_load.c tests/unit/test_cpuquota.c \
 	tests/unit/test_cgweight.c tests/unit/test_wrap.c \
-	tests/unit/test_gate.c tests/unit/test_httpd.c tests/unit/test_trust.c
+	tests/unit/test_gate.c tests/unit/test_httpd.c tests/unit/test_trust.c \
+	tests/unit/test_confine.c
 FUZZERS = txt proto hosts args ipc conf cert http
 LABBIN = pubtest relay evilcc flood
 TOOLBIN = srvprobe sbxbench
@@ -95,7 +98,8 @@ $(B)/evilcc $(B)/obj/tests/lab/evilcc.o: private SANFLAGS =
 $(B)/srvprobe: $(B)/obj/tests/tools/srvprobe.o $(B)/libccpool.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(B)/sbxbench: $(B)/obj/tests/tools/sbxbench.o $(B)/obj/server/sandbox_none.o \
+$(B)/sbxbench: $(B)/obj/tests/tools/sbxbench.o $(B)/obj/server/sandbox.o \
+	    $(B)/obj/server/sandbox_none.o \
 	    $(B)/obj/server/sandbox_linux.o $(B)/libccpool.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 

@@ -26,6 +26,7 @@
 
 #include <event2/event.h>
 
+#include "common/confine.h"
 #include "common/log.h"
 #include "server/cgweight.h"
 #include "server/loadmon.h"
@@ -335,8 +336,8 @@ drop_parent(void)
 		    err);
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1)
 		fatal("PR_SET_DUMPABLE");
-	if (priv_no_new_privs(err, sizeof(err)) == -1)
-		fatalx("%s", err);
+	if (confine_no_new_privs() == -1)
+		fatal("PR_SET_NO_NEW_PRIVS");
 }
 
 /*

@@ -1,18 +1,15 @@
 /*
- * priv.c - switching to the dedicated user, no_new_privs, the empty root
- * of the network process, pub's read-only Landlock view, the work
- * directory, and wait statuses for the log.  See priv.h; the seccomp
- * filters are in priv_seccomp.c, and proc.c applies all of it in each
- * process.
+ * priv.c - switching to the dedicated user, the empty root of the
+ * network process, the work directory, and wait statuses for the log.
+ * See priv.h; the seccomp filters are in priv_seccomp.c, capabilities,
+ * no_new_privs and Landlock in common/confine.c, and proc.c applies all
+ * of it in each process.
  */
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-
-#include <linux/capability.h>
-#include <linux/landlock.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -24,11 +21,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/confine.h"
 #include "server/priv.h"
-
-#ifndef LANDLOCK_ACCESS_FS_TRUNCATE
-#define LANDLOCK_ACCESS_FS_TRUNCATE	(1ULL << 14)	/* Linux 6.2 */
-#endif
 
 /* Where the empty tmpfs is mounted before it becomes the root. */
 #define PRIV_EMPTY_AT	"/tmp"
@@ -130,42 +124,10 @@ priv_drop(const struct priv_user *u, char *err, size_t errlen)
 }
 
 int
-priv_no_new_privs(char *err, size_t errlen)
-{
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1) {
-		snprintf(err, errlen, "PR_SET_NO_NEW_PRIVS: %s",
-		    strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-/* Drop every capability: bounding set, then effective/permitted/inh. */
-static int
-caps_drop(char *err, size_t errlen)
-{
-	struct __user_cap_header_struct	 h;
-	struct __user_cap_data_struct	 d[2];
-	int				 c;
-
-	for (c = 0; c <= 63; c++)
-		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) == -1 &&
-		    errno == EINVAL)
-			break;
-	memset(&h, 0, sizeof(h));
-	memset(d, 0, sizeof(d));
-	h.version = _LINUX_CAPABILITY_VERSION_3;
-	if (syscall(SYS_capset, &h, d) == -1) {
-		snprintf(err, errlen, "capset: %s", strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-int
 priv_empty_root(int userns, char *err, size_t errlen)
 {
-	int	 flags = CLONE_NEWNS;
+	const char	*what;
+	int		 flags = CLONE_NEWNS;
 
 	if (userns || geteuid() != 0)
 		flags |= CLONE_NEWUSER;
@@ -212,65 +174,11 @@ priv_empty_root(int userns, char *err, size_t errlen)
 		return -1;
 	}
 	/* The new user namespace gave us every capability inside it. */
-	if ((flags & CLONE_NEWUSER) && caps_drop(err, errlen) == -1)
+	if ((flags & CLONE_NEWUSER) && confine_drop_caps(0, &what) == -1) {
+		snprintf(err, errlen, "%s: %s", what, strerror(errno));
 		return -1;
+	}
 	return 0;
-}
-
-int
-priv_landlock_read(const char *const *paths, size_t n, char *err,
-    size_t errlen)
-{
-	struct landlock_ruleset_attr	 ra;
-	struct landlock_path_beneath_attr pb;
-	struct stat			 st;
-	long				 abi;
-	size_t				 i;
-	int				 rfd, fd;
-
-	abi = syscall(SYS_landlock_create_ruleset, NULL, 0,
-	    LANDLOCK_CREATE_RULESET_VERSION);
-	if (abi < 1)
-		return 0;
-	memset(&ra, 0, sizeof(ra));
-	/* Every right of ABI 1, then what later ABIs added that we know. */
-	ra.handled_access_fs = (LANDLOCK_ACCESS_FS_MAKE_SYM << 1) - 1;
-	if (abi >= 2)
-		ra.handled_access_fs |= LANDLOCK_ACCESS_FS_REFER;
-	if (abi >= 3)
-		ra.handled_access_fs |= LANDLOCK_ACCESS_FS_TRUNCATE;
-	if ((rfd = syscall(SYS_landlock_create_ruleset, &ra, sizeof(ra), 0))
-	    == -1) {
-		snprintf(err, errlen, "landlock_create_ruleset: %s",
-		    strerror(errno));
-		return -1;
-	}
-	for (i = 0; i < n; i++) {
-		if ((fd = open(paths[i], O_PATH | O_CLOEXEC)) == -1)
-			continue;	/* absent: nothing to allow */
-		memset(&pb, 0, sizeof(pb));
-		pb.parent_fd = fd;
-		pb.allowed_access = LANDLOCK_ACCESS_FS_READ_FILE;
-		if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))
-			pb.allowed_access |= LANDLOCK_ACCESS_FS_READ_DIR;
-		if (syscall(SYS_landlock_add_rule, rfd,
-		    LANDLOCK_RULE_PATH_BENEATH, &pb, 0) == -1) {
-			snprintf(err, errlen, "landlock_add_rule %s: %s",
-			    paths[i], strerror(errno));
-			close(fd);
-			close(rfd);
-			return -1;
-		}
-		close(fd);
-	}
-	if (syscall(SYS_landlock_restrict_self, rfd, 0) == -1) {
-		snprintf(err, errlen, "landlock_restrict_self: %s",
-		    strerror(errno));
-		close(rfd);
-		return -1;
-	}
-	close(rfd);
-	return 1;
 }
 
 int

@@ -1,8 +1,9 @@
 /*
  * priv.h - the Linux privilege-separation layers of ccpoold: switching
- * to the dedicated user, no_new_privs, an empty read-only filesystem for
- * the network process, a read-only Landlock view for pub, the work
- * directory, and one seccomp filter per process (priv_seccomp.c).
+ * to the dedicated user, an empty read-only filesystem for the network
+ * process, the work directory, and one seccomp filter per process
+ * (priv_seccomp.c).  no_new_privs, capabilities and Landlock come from
+ * common/confine.h.
  * Library code: every function returns 0 or -1 with err set, and none
  * exits or prints.  proc.c (proc_enter_sandbox) decides which layer each
  * process gets; the "Privilege separation" section of doc/server.md has
@@ -63,9 +64,6 @@ int	priv_user_lookup(const char *name, struct priv_user *u, char *err,
  */
 int	priv_drop(const struct priv_user *u, char *err, size_t errlen);
 
-/* prctl(PR_SET_NO_NEW_PRIVS).  -1 with err set. */
-int	priv_no_new_privs(char *err, size_t errlen);
-
 /*
  * Leave the filesystem: a new mount namespace (and, when the caller is
  * not root, a new user namespace first, which is what lets an
@@ -78,16 +76,6 @@ int	priv_no_new_privs(char *err, size_t errlen);
  * set, naming the step that failed.
  */
 int	priv_empty_root(int userns, char *err, size_t errlen);
-
-/*
- * Landlock: from now on the calling process (and what it forks) may
- * read only the n files or directories of paths (those that exist) and
- * write, create or remove nothing anywhere; connecting to a UNIX socket
- * by path stays possible.  Needs no_new_privs.  Returns 1 when applied,
- * 0 when the kernel has no Landlock (nothing changed), -1 with err set.
- */
-int	priv_landlock_read(const char *const *paths, size_t n, char *err,
-	    size_t errlen);
 
 /*
  * Make sure dir, the parent of the runner's private work directory,
@@ -115,7 +103,7 @@ const char *priv_exit_reason(int status, char *buf, size_t len);
 
 /*
  * Install the seccomp filter f on the calling process (and what it
- * forks).  The caller must have called priv_no_new_privs (or hold
+ * forks).  The caller must have called confine_no_new_privs (or hold
  * CAP_SYS_ADMIN).  Allow-lists kill the process on any other system
  * call (SIGSYS, SCMP_ACT_KILL_PROCESS); the runner's deny-list kills it
  * on a listed one.  -1 with err set.

@@ -1,6 +1,6 @@
 /*
  * priv_seccomp.c - the seccomp filters of ccpoold's processes, built
- * with libseccomp.  See priv.h.
+ * with common/confine.c (libseccomp).  See priv.h.
  *
  *   net     allow-list: what a libevent loop, OpenSSL TLS and evhttp on
  *           already open sockets need.  File opens and new sockets fail
@@ -9,8 +9,9 @@
  *   pub     allow-list: an Avahi client on libdbus (it reconnects to the
  *           system bus socket, so AF_UNIX sockets and file reads stay)
  *           and reads of /proc/stat and /proc/meminfo.
- *   runner  deny-list: what a job runner never needs (ptrace, kernel
- *           modules, kexec, bpf, perf, keyrings, io_uring, ...).  It
+ *   runner  deny-list: what a job runner never needs (ptrace and
+ *           CONFINE_DENY_BASE: kernel modules, kexec, bpf, perf,
+ *           keyrings, io_uring, ...; the job sandbox denies these too).  It
  *           keeps clone/unshare/mount/pivot_root/setns for the job
  *           sandbox; jobs inherit the filter.
  * Anything an allow-list does not name kills the process (SIGSYS), and
@@ -31,6 +32,7 @@
 
 #include <seccomp.h>
 
+#include "common/confine.h"
 #include "server/priv.h"	/* PRIV_SANITIZED */
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
@@ -83,15 +85,7 @@ static const char *const runner_deny[] = {
 #ifndef PRIV_SANITIZED
 	"ptrace",	/* LeakSanitizer needs it at exit */
 #endif
-	"process_vm_readv", "process_vm_writev", "kcmp", "pidfd_getfd",
-	"kexec_load", "kexec_file_load", "init_module", "finit_module",
-	"delete_module", "bpf", "perf_event_open", "keyctl", "add_key",
-	"request_key", "reboot", "swapon", "swapoff", "acct",
-	"settimeofday", "clock_settime", "clock_adjtime", "adjtimex",
-	"iopl", "ioperm", "quotactl", "lookup_dcookie", "open_by_handle_at",
-	"name_to_handle_at", "syslog", "vhangup", "uselib", "userfaultfd",
-	"fanotify_init", "io_uring_setup", "io_uring_enter",
-	"io_uring_register", "nfsservctl"
+	CONFINE_DENY_BASE
 };
 
 const char *const *
@@ -117,62 +111,42 @@ priv_seccomp_is_allow(enum priv_filter f)
 	return f != PRIV_FILTER_RUNNER;
 }
 
-/* Add one rule for the system call called name.  -1 with err set. */
-static int
-rule(scmp_filter_ctx ctx, uint32_t action, const char *name,
-    unsigned ncmp, const struct scmp_arg_cmp *cmp, char *err,
-    size_t errlen)
-{
-	int	 nr, e;
-
-	if ((nr = seccomp_syscall_resolve_name(name)) == __NR_SCMP_ERROR) {
-		snprintf(err, errlen, "seccomp: unknown system call %s",
-		    name);
-		return -1;
-	}
-	if ((e = seccomp_rule_add_array(ctx, action, nr, ncmp, cmp)) < 0) {
-		snprintf(err, errlen, "seccomp: rule for %s: %s", name,
-		    strerror(-e));
-		return -1;
-	}
-	return 0;
-}
-
 /* The allow-lists' rules with arguments; f is net or pub. */
 static int
-special(scmp_filter_ctx ctx, enum priv_filter f, char *err, size_t errlen)
+special(struct confine_filter *cf, enum priv_filter f, char *err,
+    size_t errlen)
 {
 	/* evbuffer_read asks FIONREAD; stdio asks isatty (TCGETS). */
 	static const unsigned long ioctls[] = { FIONREAD, FIONBIO, FIOCLEX,
 	    TCGETS };
+	const uint32_t		 eacces = SCMP_ACT_ERRNO(EACCES);
 	struct scmp_arg_cmp	 c;
 	size_t			 i;
 
 	for (i = 0; i < NELEM(ioctls); i++) {
 		c = SCMP_A1(SCMP_CMP_EQ, ioctls[i]);
-		if (rule(ctx, SCMP_ACT_ALLOW, "ioctl", 1, &c, err, errlen) ==
-		    -1)
+		if (confine_filter_rule(cf, SCMP_ACT_ALLOW, "ioctl", 1, &c,
+		    err, errlen) == -1)
 			return -1;
 	}
 	/* abort() and raise(): signals to ourselves only. */
 	c = SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid());
-	if (rule(ctx, SCMP_ACT_ALLOW, "tgkill", 1, &c, err, errlen) == -1)
+	if (confine_filter_rule(cf, SCMP_ACT_ALLOW, "tgkill", 1, &c, err,
+	    errlen) == -1)
 		return -1;
 	if (f == PRIV_FILTER_PUB) {
 		c = SCMP_A0(SCMP_CMP_EQ, AF_UNIX);
-		if (rule(ctx, SCMP_ACT_ALLOW, "socket", 1, &c, err, errlen) ==
-		    -1)
-			return -1;
-		return 0;
+		return confine_filter_rule(cf, SCMP_ACT_ALLOW, "socket", 1, &c,
+		    err, errlen);
 	}
 #ifndef PRIV_SANITIZED
-	if (rule(ctx, SCMP_ACT_ERRNO(EACCES), "openat", 0, NULL, err,
-	    errlen) == -1 || rule(ctx, SCMP_ACT_ERRNO(EACCES), "open", 0,
-	    NULL, err, errlen) == -1)
+	if (confine_filter_rule(cf, eacces, "openat", 0, NULL, err,
+	    errlen) == -1 || confine_filter_rule(cf, eacces, "open", 0, NULL,
+	    err, errlen) == -1)
 		return -1;
 #endif
-	if (rule(ctx, SCMP_ACT_ERRNO(EACCES), "socket", 0, NULL, err,
-	    errlen) == -1 || rule(ctx, SCMP_ACT_ERRNO(EACCES), "connect", 0,
+	if (confine_filter_rule(cf, eacces, "socket", 0, NULL, err,
+	    errlen) == -1 || confine_filter_rule(cf, eacces, "connect", 0,
 	    NULL, err, errlen) == -1)
 		return -1;
 	return 0;
@@ -181,37 +155,18 @@ special(scmp_filter_ctx ctx, enum priv_filter f, char *err, size_t errlen)
 int
 priv_seccomp(enum priv_filter f, char *err, size_t errlen)
 {
-	scmp_filter_ctx		 ctx;
+	struct confine_filter	*cf;
 	const char *const	*names;
-	size_t			 n, i;
-	int			 allow = priv_seccomp_is_allow(f), e;
+	size_t			 n;
+	int			 allow = priv_seccomp_is_allow(f), rc = -1;
 
 	names = priv_seccomp_names(f, &n);
-	ctx = seccomp_init(allow ? SCMP_ACT_KILL_PROCESS : SCMP_ACT_ALLOW);
-	if (ctx == NULL) {
-		snprintf(err, errlen, "seccomp_init failed");
+	if ((cf = confine_filter_new(allow, err, errlen)) == NULL)
 		return -1;
-	}
-	/* A foreign ABI (int 0x80, x32) would bypass the rules. */
-	if ((e = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
-	    SCMP_ACT_KILL_PROCESS)) < 0) {
-		snprintf(err, errlen, "seccomp: bad-arch action: %s",
-		    strerror(-e));
-		goto fail;
-	}
-	for (i = 0; i < n; i++)
-		if (rule(ctx, allow ? SCMP_ACT_ALLOW : SCMP_ACT_KILL_PROCESS,
-		    names[i], 0, NULL, err, errlen) == -1)
-			goto fail;
-	if (allow && special(ctx, f, err, errlen) == -1)
-		goto fail;
-	if ((e = seccomp_load(ctx)) < 0) {
-		snprintf(err, errlen, "seccomp_load: %s", strerror(-e));
-		goto fail;
-	}
-	seccomp_release(ctx);
-	return 0;
-fail:
-	seccomp_release(ctx);
-	return -1;
+	if (confine_filter_names(cf, names, n, err, errlen) == 0 &&
+	    (!allow || special(cf, f, err, errlen) == 0) &&
+	    confine_filter_load(cf, err, errlen) == 0)
+		rc = 0;
+	confine_filter_free(cf);
+	return rc;
 }

@@ -15,6 +15,7 @@
 #include <sanitizer/lsan_interface.h>
 #endif
 
+#include "common/confine.h"
 #include "common/log.h"
 #include "server/server.h"
 
@@ -54,13 +55,17 @@ proc_drop_user(const char *proc)
 static void
 pub_landlock(void)
 {
-	static const char *const paths[] = { "/proc/stat", "/proc/meminfo",
-	    "/etc/machine-id", "/var/lib/dbus/machine-id" };
+	static const struct confine_path paths[] = {
+		{ "/proc/stat", CONFINE_R }, { "/proc/meminfo", CONFINE_R },
+		{ "/etc/machine-id", CONFINE_R },
+		{ "/var/lib/dbus/machine-id", CONFINE_R },
+	};
 	char	 err[256];
 	int	 r;
 
-	r = priv_landlock_read(paths, sizeof(paths) / sizeof(paths[0]), err,
-	    sizeof(err));
+	/* every access handled: only these reads are left */
+	r = confine_landlock(CONFINE_R | CONFINE_W | CONFINE_X, paths,
+	    sizeof(paths) / sizeof(paths[0]), err, sizeof(err));
 	if (r == -1)
 		fatalx("pub: %s", err);
 	if (r == 0)
@@ -110,8 +115,8 @@ proc_enter_sandbox(const char *proc)
 	 */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1)
 		fatal("%s: PR_SET_DUMPABLE", proc);
-	if (priv_no_new_privs(err, sizeof(err)) == -1)
-		fatalx("%s: %s", proc, err);
+	if (confine_no_new_privs() == -1)
+		fatal("%s: PR_SET_NO_NEW_PRIVS", proc);
 	if (f == PRIV_FILTER_PUB)
 		pub_landlock();
 	if (priv_seccomp(f, err, sizeof(err)) == -1)

@@ -2,8 +2,8 @@
  * sandbox.h - how the runner starts and stops one compile.
  *
  * The runner (server/runner.c) never forks a compiler itself: it fills a
- * struct sbx_spec and calls the ops of the configured sandbox.  The only
- * implementation so far is "none" (sandbox_none.c), which isolates
+ * struct sbx_spec and calls the ops of the sandbox sbx_lookup (sandbox.c)
+ * found by name.  "none" (sandbox_none.c) isolates
  * nothing beyond what every job gets anyway: its own session and process
  * group (so the whole tree can be killed), resource limits (CPU time,
  * file size, address space, no core files), a fresh private directory as
@@ -12,7 +12,8 @@
  * daemon's own user.  "linux" (sandbox_linux.c, the default) adds user,
  * mount, pid, net, ipc and uts namespaces, a minimal read-only root,
  * no_new_privs, no capabilities, a seccomp filter, Landlock where the
- * kernel has it, and process and descriptor limits; doc/server.md says
+ * kernel has it (those four from common/confine.h), and process and
+ * descriptor limits; doc/server.md says
  * what each layer stops.
  */
 #ifndef CCPOOL_SANDBOX_H

@@ -25,11 +25,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
-#include <linux/capability.h>
-#include <linux/landlock.h>
-#include <linux/securebits.h>
 #include <linux/filter.h>
-#include <linux/seccomp.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -45,6 +41,7 @@
 
 #include <seccomp.h>
 
+#include "common/confine.h"
 #include "common/log.h"
 #include "server/sandbox.h"
 
@@ -64,12 +61,6 @@
  */
 #define LX_JOB_ID	65534
 
-#ifndef LANDLOCK_ACCESS_FS_TRUNCATE
-#define LANDLOCK_ACCESS_FS_TRUNCATE	(1ULL << 14)
-#endif
-#ifndef LANDLOCK_CREATE_RULESET_VERSION
-#define LANDLOCK_CREATE_RULESET_VERSION	(1U << 0)
-#endif
 
 /* One step of building the root, paths relative to it. */
 enum lx_kind { LX_MKDIR, LX_SYMLINK, LX_BIND_DIR, LX_BIND_FILE };
@@ -230,27 +221,18 @@ covered(const char *abs)
 	return 0;
 }
 
-/* The seccomp program: EPERM for what a compiler never needs. */
+/*
+ * The seccomp program: EPERM for what a compiler never needs, that is
+ * ptrace, CONFINE_DENY_BASE (which the runner denies too), mounts and
+ * namespaces, and these.
+ */
 static int
 build_seccomp(char *err, size_t errlen)
 {
 	static const char *const deny[] = {
-		"ptrace", "process_vm_readv", "process_vm_writev",
-		"mount", "umount2", "pivot_root", "chroot", "unshare",
-		"setns", "fsopen", "fsconfig", "fsmount", "fspick",
-		"open_tree", "move_mount", "mount_setattr",
-		"keyctl", "add_key", "request_key", "bpf",
-		"perf_event_open", "userfaultfd", "kexec_load",
-		"kexec_file_load", "init_module", "finit_module",
-		"delete_module", "acct", "swapon", "swapoff", "reboot",
-		"syslog", "open_by_handle_at", "name_to_handle_at",
-		"iopl", "ioperm", "quotactl", "quotactl_fd",
-		"io_uring_setup", "io_uring_enter", "io_uring_register",
-		"lookup_dcookie", "uselib", "vhangup", "pidfd_getfd",
-		"process_madvise", "settimeofday", "clock_settime",
-		"clock_adjtime", "adjtimex", "sethostname",
-		"setdomainname", "nfsservctl", "_sysctl", "kcmp",
-		"fanotify_init", "ustat", "sysfs", "mbind",
+		"ptrace", CONFINE_DENY_BASE, CONFINE_DENY_MOUNT,
+		"quotactl_fd", "process_madvise", "sethostname",
+		"setdomainname", "_sysctl", "ustat", "sysfs", "mbind",
 		"migrate_pages", "move_pages", "set_mempolicy",
 		"memfd_secret", "vm86", "vm86old", "modify_ldt",
 	};
@@ -258,95 +240,45 @@ build_seccomp(char *err, size_t errlen)
 		CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC,
 		CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET,
 	};
-	scmp_filter_ctx	 ctx;
-	const uint32_t	 eperm = SCMP_ACT_ERRNO(EPERM);
-	size_t		 i;
-	ssize_t		 len;
-	int		 nr, fd = -1, rc;
+	const uint32_t		 eperm = SCMP_ACT_ERRNO(EPERM);
+	struct confine_filter	*f;
+	struct scmp_arg_cmp	 c;
+	size_t			 i;
+	int			 rc = -1;
 
-	if ((ctx = seccomp_init(SCMP_ACT_ALLOW)) == NULL) {
-		snprintf(err, errlen, "seccomp_init failed");
+	if ((f = confine_filter_new(0, err, errlen)) == NULL)
 		return -1;
-	}
-	if ((rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
-	    SCMP_ACT_KILL_PROCESS)) < 0)
-		goto fail;
-	for (i = 0; i < sizeof(deny) / sizeof(deny[0]); i++) {
-		if ((nr = seccomp_syscall_resolve_name(deny[i])) ==
-		    __NR_SCMP_ERROR || nr < 0)
-			continue;	/* not on this architecture */
-		if ((rc = seccomp_rule_add(ctx, eperm, nr, 0)) < 0)
-			goto fail;
-	}
+	confine_filter_deny_act(f, CONFINE_EPERM);
+	if (confine_filter_names(f, deny, sizeof(deny) / sizeof(deny[0]),
+	    err, errlen) == -1)
+		goto out;
 	/* sockets: AF_UNIX only (the net namespace is empty anyway) */
-	if ((rc = seccomp_rule_add(ctx, eperm, SCMP_SYS(socket), 1,
-	    SCMP_A0(SCMP_CMP_NE, AF_UNIX))) < 0 ||
-	    (rc = seccomp_rule_add(ctx, eperm, SCMP_SYS(socketpair), 1,
-	    SCMP_A0(SCMP_CMP_NE, AF_UNIX))) < 0)
-		goto fail;
+	c = SCMP_A0(SCMP_CMP_NE, AF_UNIX);
+	if (confine_filter_rule(f, eperm, "socket", 1, &c, err, errlen) ==
+	    -1 || confine_filter_rule(f, eperm, "socketpair", 1, &c, err,
+	    errlen) == -1)
+		goto out;
 	/* clone: threads and processes, never namespaces */
-	for (i = 0; i < sizeof(nsflags) / sizeof(nsflags[0]); i++)
-		if ((rc = seccomp_rule_add(ctx, eperm, SCMP_SYS(clone), 1,
-		    SCMP_A0(SCMP_CMP_MASKED_EQ, nsflags[i], nsflags[i]))) < 0)
-			goto fail;
+	for (i = 0; i < sizeof(nsflags) / sizeof(nsflags[0]); i++) {
+		c = SCMP_A0(SCMP_CMP_MASKED_EQ, nsflags[i], nsflags[i]);
+		if (confine_filter_rule(f, eperm, "clone", 1, &c, err,
+		    errlen) == -1)
+			goto out;
+	}
 	/* clone3 hides its flags in memory: ENOSYS makes libc use clone */
-	if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS),
-	    SCMP_SYS(clone3), 0)) < 0)
-		goto fail;
+	if (confine_filter_rule(f, SCMP_ACT_ERRNO(ENOSYS), "clone3", 0, NULL,
+	    err, errlen) == -1)
+		goto out;
 	/* personality: only the query (0xffffffff) */
-	if ((rc = seccomp_rule_add(ctx, eperm, SCMP_SYS(personality), 1,
-	    SCMP_A0(SCMP_CMP_NE, 0xffffffffUL))) < 0)
-		goto fail;
+	c = SCMP_A0(SCMP_CMP_NE, 0xffffffffUL);
+	if (confine_filter_rule(f, eperm, "personality", 1, &c, err,
+	    errlen) == -1)
+		goto out;
 	/* Export the BPF once; the child only installs it. */
-	if ((fd = memfd_create("ccpool-seccomp", MFD_CLOEXEC)) == -1) {
-		snprintf(err, errlen, "seccomp: memfd_create: %s",
-		    strerror(errno));
-		seccomp_release(ctx);
-		return -1;
-	}
-	if ((rc = seccomp_export_bpf(ctx, fd)) < 0)
-		goto fail;
-	len = pread(fd, L.bpf, sizeof(L.bpf), 0);
-	close(fd);
-	seccomp_release(ctx);
-	if (len <= 0 || (size_t)len % sizeof(L.bpf[0]) != 0 ||
-	    (size_t)len == sizeof(L.bpf)) {
-		snprintf(err, errlen, "seccomp: cannot export the filter");
-		return -1;
-	}
-	L.prog.len = (unsigned short)((size_t)len / sizeof(L.bpf[0]));
-	L.prog.filter = L.bpf;
-	return 0;
-fail:
-	snprintf(err, errlen, "seccomp: building the filter: %s",
-	    strerror(-rc));
-	if (fd != -1)
-		close(fd);
-	seccomp_release(ctx);
-	return -1;
-}
-
-/* Landlock's ABI and the write accesses it can handle (0: none). */
-static void
-probe_landlock(void)
-{
-	long	 abi;
-
-	abi = syscall(SYS_landlock_create_ruleset, NULL, 0,
-	    LANDLOCK_CREATE_RULESET_VERSION);
-	L.ll_abi = abi < 0 ? 0 : (int)abi;
-	if (L.ll_abi == 0)
-		return;
-	L.ll_write = LANDLOCK_ACCESS_FS_WRITE_FILE |
-	    LANDLOCK_ACCESS_FS_REMOVE_DIR | LANDLOCK_ACCESS_FS_REMOVE_FILE |
-	    LANDLOCK_ACCESS_FS_MAKE_CHAR | LANDLOCK_ACCESS_FS_MAKE_DIR |
-	    LANDLOCK_ACCESS_FS_MAKE_REG | LANDLOCK_ACCESS_FS_MAKE_SOCK |
-	    LANDLOCK_ACCESS_FS_MAKE_FIFO | LANDLOCK_ACCESS_FS_MAKE_BLOCK |
-	    LANDLOCK_ACCESS_FS_MAKE_SYM;
-	if (L.ll_abi >= 2)
-		L.ll_write |= LANDLOCK_ACCESS_FS_REFER;
-	if (L.ll_abi >= 3)
-		L.ll_write |= LANDLOCK_ACCESS_FS_TRUNCATE;
+	rc = confine_filter_export(f, L.bpf, LX_BPF_MAX, &L.prog, err, errlen);
+out:
+	confine_filter_free(f);
+	return rc;
 }
 
 /*
@@ -392,7 +324,9 @@ lx_init(char *err, size_t errlen)
 	}
 	if (build_seccomp(L.init_err, sizeof(L.init_err)) == -1)
 		goto fail;
-	probe_landlock();
+	/* Landlock's ABI and the write accesses it can handle (0: none) */
+	L.ll_abi = confine_ll_abi();
+	L.ll_write = confine_ll_write(L.ll_abi);
 	L.ready = 1;
 	return 0;
 full:
@@ -560,68 +494,23 @@ lx_ops(const struct lx_op *ops, size_t n)
 	}
 }
 
-static void
-lx_drop_caps(void)
-{
-	struct __user_cap_header_struct	 hdr;
-	struct __user_cap_data_struct	 data[2];
-	int				 c;
-
-	for (c = 0; c < 64; c++)
-		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) == -1) {
-			if (errno == EINVAL)
-				break;
-			lx_fail("capabilities: bounding set");
-		}
-	if (prctl(PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NOROOT_LOCKED |
-	    SECBIT_NO_SETUID_FIXUP | SECBIT_NO_SETUID_FIXUP_LOCKED |
-	    SECBIT_KEEP_CAPS_LOCKED, 0, 0, 0) == -1)
-		lx_fail("capabilities: securebits");
-	(void)prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
-	memset(&hdr, 0, sizeof(hdr));
-	memset(data, 0, sizeof(data));
-	hdr.version = _LINUX_CAPABILITY_VERSION_3;
-	if (syscall(SYS_capset, &hdr, data) == -1)
-		lx_fail("capabilities: capset");
-}
-
 /* Landlock: writes only beneath the job directory and to /dev/null. */
 static void
 lx_landlock(const struct lx_job *J)
 {
-	struct landlock_ruleset_attr	 ra;
-	struct landlock_path_beneath_attr pb;
-	int				 rs, fd;
+	int	 rs;
 
 	if (L.ll_abi == 0)
 		return;
-	memset(&ra, 0, sizeof(ra));
-	ra.handled_access_fs = L.ll_write;
-	if ((rs = (int)syscall(SYS_landlock_create_ruleset, &ra, sizeof(ra),
-	    0)) == -1)
+	if ((rs = confine_ll_new(L.ll_write)) == -1)
 		lx_fail("landlock: ruleset");
-	if ((fd = open(J->s->dir, O_PATH | O_CLOEXEC)) == -1)
-		lx_fail("landlock: job directory");
-	memset(&pb, 0, sizeof(pb));
-	pb.allowed_access = L.ll_write;
-	pb.parent_fd = fd;
-	if (syscall(SYS_landlock_add_rule, rs, LANDLOCK_RULE_PATH_BENEATH, &pb,
-	    0) == -1)
+	if (confine_ll_add(rs, J->s->dir, L.ll_write, 0) == -1)
 		lx_fail("landlock: job directory rule");
-	(void)close(fd);
-	if ((fd = open("/dev/null", O_PATH | O_CLOEXEC)) == -1)
-		lx_fail("landlock: /dev/null");
-	pb.allowed_access = LANDLOCK_ACCESS_FS_WRITE_FILE;
-	if (L.ll_abi >= 3)
-		pb.allowed_access |= LANDLOCK_ACCESS_FS_TRUNCATE;
-	pb.parent_fd = fd;
-	if (syscall(SYS_landlock_add_rule, rs, LANDLOCK_RULE_PATH_BENEATH, &pb,
-	    0) == -1)
+	/* a file: confine_ll_add keeps its file rights (write, truncate) */
+	if (confine_ll_add(rs, "/dev/null", L.ll_write, 0) == -1)
 		lx_fail("landlock: /dev/null rule");
-	(void)close(fd);
-	if (syscall(SYS_landlock_restrict_self, rs, 0) == -1)
+	if (confine_ll_restrict(rs) == -1)
 		lx_fail("landlock: restrict");
-	(void)close(rs);
 }
 
 /*
@@ -766,11 +655,16 @@ lx_child(const struct lx_job *J)
 	}
 	lx_limit(RLIMIT_NOFILE, v, v, "setrlimit NOFILE");
 
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
+	if (confine_no_new_privs() == -1)
 		lx_fail("no_new_privs");
-	lx_drop_caps();
+	{
+		const char *what;
+
+		if (confine_drop_caps(1, &what) == -1)
+			lx_fail(what);
+	}
 	lx_landlock(J);
-	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &L.prog) == -1)
+	if (confine_seccomp_install(&L.prog) == -1)
 		lx_fail("seccomp");
 	execve(s->path, s->argv, J->envp);
 	lx_fail(s->path);

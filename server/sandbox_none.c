@@ -69,57 +69,6 @@ close_from3(void)
 		(void)close(fd);
 }
 
-/* ioprio_set(2) has no libc wrapper; see linux/ioprio.h. */
-#define IOPRIO_CLASS_SHIFT	13
-#define SBX_AUTOGROUP_TRIES	30	/* 10 ms each: 3 of the kernel's windows */
-#define IOPRIO_CLASS_IDLE	3
-#define IOPRIO_WHO_PROCESS	1
-
-int
-sbx_lowest_priority(const char **what)
-{
-	struct sched_param sp;
-	struct rlimit	 rl;
-	int		 fd;
-
-	memset(&sp, 0, sizeof(sp));
-	*what = "sched_setscheduler SCHED_IDLE";
-	if (sched_setscheduler(0, SCHED_IDLE, &sp) == -1)
-		return -1;
-	*what = "setpriority 19";
-	if (setpriority(PRIO_PROCESS, 0, 19) == -1)
-		return -1;
-	/*
-	 * The job leads a session of its own (setsid), so with autogroup
-	 * scheduling on (a desktop without systemd's cpu controller) it is
-	 * a group of its own that competes with the owner's session at
-	 * equal weight, SCHED_IDLE or not: give the group the lowest weight
-	 * too.  No such file (autogroup off or absent): nothing to do.
-	 * Without CAP_SYS_ADMIN the kernel takes one such change per 100 ms
-	 * on the whole machine and answers EAGAIN to the rest: jobs that
-	 * start together retry for up to SBX_AUTOGROUP_TRIES * 10 ms.
-	 */
-	if ((fd = open("/proc/self/autogroup", O_WRONLY | O_CLOEXEC)) != -1) {
-		const struct timespec tick = { 0, 10 * 1000 * 1000 };
-		int	 i;
-
-		for (i = 0; i < SBX_AUTOGROUP_TRIES; i++) {
-			if (write(fd, "19", 2) == 2 || (errno != EAGAIN &&
-			    errno != EINTR))
-				break;	/* best effort: the job runs anyway */
-			(void)nanosleep(&tick, NULL);
-		}
-		(void)close(fd);
-	}
-	*what = "ioprio_set IOPRIO_CLASS_IDLE";
-	if (syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0,
-	    IOPRIO_CLASS_IDLE << IOPRIO_CLASS_SHIFT) == -1)
-		return -1;
-	*what = "setrlimit NICE";
-	rl.rlim_cur = rl.rlim_max = 0;
-	return setrlimit(RLIMIT_NICE, &rl);
-}
-
 static pid_t
 none_spawn(const struct sbx_spec *s, char *err, size_t errlen)
 {
@@ -211,13 +160,3 @@ const struct sandbox_ops sbx_none = {
 	none_spawn,
 	none_kill,
 };
-
-const struct sandbox_ops *
-sbx_lookup(const char *name)
-{
-	if (strcmp(name, sbx_none.name) == 0)
-		return &sbx_none;
-	if (strcmp(name, sbx_linux.name) == 0)
-		return &sbx_linux;
-	return NULL;
-}

@@ -32,7 +32,8 @@
 	X(wrap) \
 	X(gate) \
 	X(httpd) \
-	X(trust)
+	X(trust) \
+	X(confine)
 
 #define X(m) int init_##m##_tests(void);
 UNIT_SUITES

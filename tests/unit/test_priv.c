@@ -3,8 +3,8 @@
  * server/priv_seccomp.c): user names, the work directory permission rule,
  * wait statuses for the log, the shape of the seccomp lists, and, in
  * forked children, that each filter really kills or allows what it
- * should, that the empty root is empty, that the Landlock layer reads
- * only what it was given, and (as root) the user switch.
+ * should, that the empty root is empty, and (as root) the user switch.
+ * Landlock and the filter builder are common/confine.c's: test_confine.c.
  */
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -208,7 +208,7 @@ net_filter(void)
 {
 	char	 err[256];
 
-	if (priv_no_new_privs(err, sizeof(err)) == -1 ||
+	if (confine_no_new_privs() == -1 ||
 	    priv_seccomp(PRIV_FILTER_NET, err, sizeof(err)) == -1)
 		return 10;
 	return 0;
@@ -253,7 +253,7 @@ pub_works(void)
 	char	 err[256], buf[64];
 	int	 fd, s;
 
-	if (priv_no_new_privs(err, sizeof(err)) == -1 ||
+	if (confine_no_new_privs() == -1 ||
 	    priv_seccomp(PRIV_FILTER_PUB, err, sizeof(err)) == -1)
 		return 10;
 	if ((fd = open("/proc/stat", O_RDONLY | O_CLOEXEC)) == -1 ||
@@ -275,7 +275,7 @@ runner_works(void)
 	pid_t	 p;
 	int	 st;
 
-	if (priv_no_new_privs(err, sizeof(err)) == -1 ||
+	if (confine_no_new_privs() == -1 ||
 	    priv_seccomp(PRIV_FILTER_RUNNER, err, sizeof(err)) == -1)
 		return 10;
 	/* fork and wait stay */
@@ -386,42 +386,6 @@ test_empty_root(void)
 	CU_ASSERT(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 }
 
-static int
-landlock_read(void)
-{
-	static const char *const paths[] = { "/proc/stat", "/no/such" };
-	char	 err[256];
-	int	 fd, r;
-
-	if (priv_no_new_privs(err, sizeof(err)) == -1)
-		return 10;
-	if ((r = priv_landlock_read(paths, 2, err, sizeof(err))) == -1) {
-		fprintf(stderr, "priv_landlock_read: %s\n", err);
-		return 11;
-	}
-	if (r == 0)
-		return 0;	/* no Landlock here: nothing to check */
-	if ((fd = open("/proc/stat", O_RDONLY | O_CLOEXEC)) == -1)
-		return 12;
-	close(fd);
-	if (open("/etc/passwd", O_RDONLY | O_CLOEXEC) != -1 || errno != EACCES)
-		return 13;
-	if (open("/proc/self/mem", O_RDONLY | O_CLOEXEC) != -1)
-		return 14;
-	if (mkdir("/tmp/ccpool-test-priv-landlock", 0700) != -1)
-		return 15;
-	return 0;
-}
-
-static void
-test_landlock(void)
-{
-	int	 st;
-
-	st = in_child(landlock_read);
-	CU_ASSERT(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-}
-
 static void
 test_drop(void)
 {
@@ -450,8 +414,6 @@ init_priv_tests(void)
 	    CU_add_test(s, "seccomp filters in a child", test_filters) ==
 	    NULL ||
 	    CU_add_test(s, "empty root", test_empty_root) == NULL ||
-	    CU_add_test(s, "landlock: read only these", test_landlock) ==
-	    NULL ||
 	    CU_add_test(s, "switch to nobody (root only)", test_drop) == NULL)
 		return -1;
 	return 0;

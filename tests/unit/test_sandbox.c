@@ -27,6 +27,7 @@
 
 #include <CUnit/CUnit.h>
 
+#include "server/sandbox.c"
 #include "server/sandbox_none.c"
 #include "server/sandbox_linux.c"
 
