@@ -22,7 +22,8 @@ LIBSRC = $(COMMON) $(DISC) $(CLIENTLIB) $(CLIENT) $(SERVERLIB)
 # programs
 LSDISTCC = lsdistcc/lsdistcc.c lsdistcc/ls_probe.c lsdistcc/ls_print.c \
 	lsdistcc/ls_trust.c
-SERVER = server/parent.c server/net.c server/runner.c server/pub.c \
+SERVER = server/parent.c server/net.c server/net_accept.c server/net_conn.c \
+	server/net_status.c server/runner.c server/pub.c \
 	server/proc.c server/sandbox.c server/sandbox_none.c \
 	server/sandbox_linux.c \
 	server/srvid.c server/load.c server/loadmon.c \

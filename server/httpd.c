@@ -208,6 +208,7 @@ struct httpd {
 	struct event_base *base;
 	SSL_CTX		*tls;
 	struct httpd_ops ops;
+	void		*arg;		/* for ops */
 	int		 prio;
 	TAILQ_HEAD(, hconn) conns;
 	unsigned	 n;
@@ -224,7 +225,7 @@ hc_free(struct hconn *c)
 		event_free(c->deadline);
 	if (c->bev != NULL)
 		bufferevent_free(c->bev);
-	h->ops.closed(c->family, c->addr);
+	h->ops.closed(h->arg, c->family, c->addr);
 	free(c);
 }
 
@@ -305,7 +306,7 @@ hc_read(struct bufferevent *bev, void *arg)
 		}
 		evbuffer_drain(in, (size_t)n);
 		if (strcmp(r.path, "/status") != 0 ||
-		    (body = c->h->ops.body(r.path)) == NULL) {
+		    (body = c->h->ops.body(c->h->arg, r.path)) == NULL) {
 			hc_answer(c, 404, NULL, r.head, r.keepalive);
 		} else {
 			hc_answer(c, 200, body, r.head, r.keepalive);
@@ -355,7 +356,7 @@ hc_expire(evutil_socket_t fd, short what, void *arg)
 
 struct httpd *
 httpd_new(struct event_base *base, SSL_CTX *tls, const struct httpd_ops *ops,
-    int prio, char *err, size_t errlen)
+    void *arg, int prio, char *err, size_t errlen)
 {
 	struct httpd	*h;
 
@@ -366,6 +367,7 @@ httpd_new(struct event_base *base, SSL_CTX *tls, const struct httpd_ops *ops,
 	h->base = base;
 	h->tls = tls;
 	h->ops = *ops;
+	h->arg = arg;
 	h->prio = prio;
 	TAILQ_INIT(&h->conns);
 	return h;
@@ -391,7 +393,7 @@ httpd_take(struct httpd *h, int fd, int family, const uint8_t *addr,
 
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
 		evutil_closesocket(fd);
-		h->ops.closed(family, addr);
+		h->ops.closed(h->arg, family, addr);
 		return -1;
 	}
 	c->h = h;

@@ -53,17 +53,19 @@ struct httpd;
 
 struct httpd_ops {
 	/* The body for path (malloc'ed, NUL-terminated), or NULL: 404. */
-	char	*(*body)(const char *path);
+	char	*(*body)(void *arg, const char *path);
 	/* A connection taken with httpd_take ended. */
-	void	 (*closed)(int family, const uint8_t *addr);
+	void	 (*closed)(void *arg, int family, const uint8_t *addr);
 };
 
 /*
- * A server on base answering with ops, TLS with tls (not owned), its
- * events at priority prio of base.  Returns NULL with err set.
+ * A server on base answering with ops (called with arg), TLS with tls
+ * (not owned), its events at priority prio of base.  Returns NULL with
+ * err set.
  */
 struct httpd *httpd_new(struct event_base *base, SSL_CTX *tls,
-	    const struct httpd_ops *ops, int prio, char *err, size_t errlen);
+	    const struct httpd_ops *ops, void *arg, int prio, char *err,
+	    size_t errlen);
 void	httpd_free(struct httpd *);
 
 /*

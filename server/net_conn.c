@@ -1,0 +1,687 @@
+/*
+ * net_conn.c - one client connection of ccpoold's network process (see
+ * net.h for the other files).
+ *
+ * Made by nconn_new() once net_accept.c admitted its address; it has
+ * PREAUTH_S seconds for the TLS 1.3 handshake (common/tls.h) and the
+ * hello.  Then auth_conn() decides on the client's certificate and the
+ * site policy (every decision is logged with the identity, rate-limited
+ * while the peer is unknown); only accepted clients count toward
+ * max_conns.  One strict state machine per connection over the frames of
+ * common/proto.h:
+ *
+ *   HELLO --CCPL--> IDLE --JOB_..JEND--> (checks) --IPC_JOB--> WAIT
+ *   WAIT --IPC_RESULT (forwarded as is)--> IDLE
+ *
+ * Anything else ends the connection, with a refusal whenever one can be
+ * sent (CLOSING: the refusal is flushed, then the socket closed).  While a
+ * job waits or compiles the client gets a KEEP at once and then every
+ * PROTO_KEEPALIVE_MS, so it notices a vanished server within a second.
+ * If the client goes away mid-job, the runner is told to kill it
+ * (IPC_CANCEL).  Start reading at conn_read() and conn_frame().
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent_ssl.h>
+#include <openssl/err.h>
+#include <zstd.h>
+
+#include "client/args.h"
+#include "server/net.h"
+
+#define JOB_TIMEOUT	60	/* seconds without a byte inside a job */
+#define IDLE_TIMEOUT	300	/* seconds between jobs */
+#define WRITE_TIMEOUT	60	/* seconds for the client to take data */
+#define EXIT_WAIT	5	/* seconds to flush answers at shutdown */
+
+static void	conn_refuse(struct conn *, uint32_t, uint32_t, const char *,
+		    ...) __attribute__((format(printf, 4, 5)));
+static void	conn_decline(struct conn *, uint32_t, uint32_t, const char *,
+		    ...) __attribute__((format(printf, 4, 5)));
+static void	refuse(struct conn *, int, uint32_t, uint32_t, const char *,
+		    va_list) __attribute__((format(printf, 5, 0)));
+static void	auth_conn(struct conn *);
+
+static void
+conn_write(struct conn *c, const void *p, size_t len)
+{
+	struct net	*n = c->n;
+	if (bufferevent_write(c->bev, p, len) == -1)
+		fatalx("bufferevent_write: out of memory");
+	n->cnt.bytes_out += len;
+}
+
+static void
+conn_set_state(struct conn *c, enum cstate s)
+{
+	struct timeval	 rt = { 0, 0 }, wt = { WRITE_TIMEOUT, 0 };
+
+	c->state = s;
+	if (s == CS_IDLE)
+		c->jobid = 0;
+	switch (s) {
+	case CS_IDLE:
+		rt.tv_sec = IDLE_TIMEOUT;
+		break;
+	case CS_JOB:
+		rt.tv_sec = JOB_TIMEOUT;
+		break;
+	case CS_HELLO:		/* c->deadline */
+	case CS_WAIT:
+	case CS_CLOSING:
+		break;
+	}
+	bufferevent_set_timeouts(c->bev, rt.tv_sec ? &rt : NULL, &wt);
+}
+
+/*
+ * Send a refusal for jobid.  conn_refuse then closes the connection once
+ * the refusal is written (the stream can no longer be trusted);
+ * conn_decline keeps it for the next job (a well-formed job that this
+ * server will not run).
+ */
+static void
+refuse(struct conn *c, int close_after, uint32_t jobid, uint32_t reason,
+    const char *fmt, va_list ap)
+{
+	struct net	*n = c->n;
+	struct proto_buf b;
+	char		 msg[600], err[256];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (reason <= PROTO_R_LAST)
+		n->cnt.refused[reason]++;
+	if (c->state != CS_HELLO || log_rate(&n->rl_auth, "refusals before "
+	    "the hello"))
+		log_info("%s: refused job %u (%s): %s", c->peer, jobid,
+		    proto_reason_name(reason), msg);
+	proto_buf_init(&b);
+	if (proto_refusal_encode(jobid, reason, msg, &n->lim, &b, err,
+	    sizeof(err)) == -1)
+		fatalx("cannot encode a refusal: %s", err);
+	conn_write(c, b.data, b.len);
+	proto_buf_free(&b);
+	if (!close_after) {
+		conn_set_state(c, CS_IDLE);
+		return;
+	}
+	if (c->state != CS_CLOSING) {
+		/* still counted (nconns or a gate place) until it is freed */
+		n->nclosing++;
+		conn_set_state(c, CS_CLOSING);
+	}
+	bufferevent_disable(c->bev, EV_READ);
+}
+
+static void
+conn_refuse(struct conn *c, uint32_t jobid, uint32_t reason, const char *fmt,
+    ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	refuse(c, 1, jobid, reason, fmt, ap);
+	va_end(ap);
+}
+
+static void
+conn_decline(struct conn *c, uint32_t jobid, uint32_t reason,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	refuse(c, 0, jobid, reason, fmt, ap);
+	va_end(ap);
+}
+
+static void
+keep_stop(struct conn *c)
+{
+	if (c->keep != NULL)
+		evtimer_del(c->keep);
+}
+
+/*
+ * The connection ends.  A job still with the runner is cancelled; its
+ * answer (there is always one) is then dropped.
+ */
+void
+nconn_free(struct conn *c)
+{
+	struct net	*n = c->n;
+	if (c == NULL)
+		return;
+	if (c->pj != NULL) {
+		c->pj->conn = NULL;
+		if (ipc_send(n->runner, IPC_CANCEL, c->pj->key, NULL, 0) == -1)
+			fatal("ipc_send");
+		log_info("%s: went away during job %u, compile cancelled",
+		    c->peer, c->jobid);
+	}
+	if (c->state == CS_CLOSING)
+		n->nclosing--;
+	if (c->counted)
+		n->nconns--;
+	if (c->gated)
+		gate_leave(&n->pre, c->family, c->addr);
+	TAILQ_REMOVE(&n->conns, c, entry);
+	if (c->keep != NULL)
+		event_free(c->keep);
+	if (c->deadline != NULL)
+		event_free(c->deadline);
+	proto_job_reader_free(&c->jr);
+	proto_buf_free(&c->fwd);
+	bufferevent_free(c->bev);
+	free(c);
+	nconn_maybe_exit(n);
+}
+
+static void
+on_keep(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn	*c = arg;
+	struct proto_buf b;
+
+	(void)fd;
+	(void)what;
+	proto_buf_init(&b);
+	if (proto_keepalive_encode(&b) == -1)
+		fatalx("out of memory");
+	conn_write(c, b.data, b.len);
+	proto_buf_free(&b);
+}
+
+static int
+tc_known(const struct net *n, const char *id)
+{
+	size_t	 i;
+
+	for (i = 0; i < n->ntc; i++)
+		if (strcmp(n->tc[i].id, id) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+has_mode(const struct proto_job *j)
+{
+	uint32_t i;
+
+	for (i = 1; i < j->argc; i++)
+		if (strcmp(j->argv[i], "-c") == 0 ||
+		    strcmp(j->argv[i], "-S") == 0)
+			return 1;
+	return 0;
+}
+
+/* Jobs of the client key fp with the runner now. */
+static unsigned
+jobs_of(const struct net *n, const char *fp)
+{
+	struct pjob	*pj;
+	unsigned	 k = 0;
+
+	TAILQ_FOREACH(pj, &n->pjobs, entry)
+		k += pj->conn != NULL && strcmp(pj->fp, fp) == 0;
+	return k;
+}
+
+/* A whole job arrived: check it and hand it to the runner. */
+static void
+job_complete(struct conn *c)
+{
+	struct net	*n = c->n;
+	struct proto_job job;
+	struct pjob	*pj;
+	struct timeval	 tv = { 0, (suseconds_t)PROTO_KEEPALIVE_MS * 1000 };
+	char		 why[256];
+
+	proto_job_init(&job);
+	proto_job_reader_take(&c->jr, &job);
+	proto_job_reader_init(&c->jr, &n->lim);
+	if (n->stopping) {
+		conn_refuse(c, job.id, PROTO_R_SHUTDOWN, "the server is "
+		    "stopping");
+		goto done;
+	}
+	if (!tc_known(n, job.tcid)) {
+		conn_decline(c, job.id, PROTO_R_TOOLCHAIN, "this server has no "
+		    "toolchain %s (its %zu toolchains are on its status page)",
+		    job.tcid, n->ntc);
+		goto done;
+	}
+	if (!has_mode(&job)) {
+		conn_decline(c, job.id, PROTO_R_NOTCOMPILE, "no -c or -S: "
+		    "not a single compile");
+		goto done;
+	}
+	if (args_cc_check((int)job.argc, job.argv, why, sizeof(why)) == -1) {
+		conn_decline(c, job.id, PROTO_R_POLICY, "compile options "
+		    "refused: %s", why);
+		goto done;
+	}
+	if (n->conf.user_max_jobs > 0 &&
+	    jobs_of(n, c->who.fp) >= n->conf.user_max_jobs) {
+		log_escape(why, sizeof(why), c->who.name, strlen(c->who.name));
+		log_info("%s: job %u of %s (%s) declined: over user_max_jobs "
+		    "(%u)", c->peer, job.id, why, c->who.fp,
+		    n->conf.user_max_jobs);
+		conn_decline(c, job.id, PROTO_R_BUSY, "%s already has %u jobs "
+		    "on this server, its limit (user_max_jobs)", why,
+		    n->conf.user_max_jobs);
+		goto done;
+	}
+	if ((pj = calloc(1, sizeof(*pj))) == NULL)
+		fatal("calloc");
+	memcpy(pj->fp, c->who.fp, sizeof(pj->fp));
+	do
+		pj->key = ++n->nextkey;
+	while (pj->key == 0);
+	pj->jobid = job.id;
+	pj->want = job.want;
+	pj->conn = c;
+	TAILQ_INSERT_TAIL(&n->pjobs, pj, entry);
+	c->pj = pj;
+	if (ipc_send(n->runner, IPC_JOB, pj->key, c->fwd.data, c->fwd.len) ==
+	    -1)
+		fatal("ipc_send");
+	log_debug("%s: job %u (key %u, %s, %zu bytes of source) to the "
+	    "runner", c->peer, job.id, pj->key, job.tcid, job.src.len);
+	conn_set_state(c, CS_WAIT);
+	if (c->keep == NULL &&
+	    (c->keep = event_new(n->base, -1, EV_PERSIST, on_keep, c)) == NULL)
+		fatalx("event_new");
+	evtimer_add(c->keep, &tv);
+	on_keep(-1, 0, c);	/* "arrived": the client's timer starts over */
+done:
+	proto_buf_free(&c->fwd);
+	proto_job_free(&job);
+}
+
+/*
+ * Size checks that deserve TOOLARGE rather than PROTO, made from the
+ * header before the payload is waited for (f: header parsed, no payload
+ * yet) and from the zstd frame header once it is here.  Returns 0, or -1
+ * after refusing.
+ */
+static int
+check_size(struct conn *c, const struct proto_frame *f)
+{
+	struct net	*n = c->n;
+	unsigned long long size;
+
+	if (memcmp(f->tok, "ZDTI", 4) != 0)
+		return 0;
+	if (f->value > n->lim.max_input_z) {
+		conn_refuse(c, c->jobid, PROTO_R_TOOLARGE, "compressed source "
+		    "of %u bytes is over this server's limit of %zu",
+		    (unsigned)f->value, n->lim.max_input_z);
+		return -1;
+	}
+	if (f->data == NULL)
+		return 0;
+	size = ZSTD_getFrameContentSize(f->data, f->len);
+	if (size != ZSTD_CONTENTSIZE_UNKNOWN &&
+	    size != ZSTD_CONTENTSIZE_ERROR && size > n->lim.max_input) {
+		conn_refuse(c, c->jobid, PROTO_R_TOOLARGE, "source of %llu "
+		    "bytes is over this server's max_input_mb (%u)", size,
+		    n->conf.max_input_mb);
+		return -1;
+	}
+	return 0;
+}
+
+/* One complete frame (raw: its bytes on the wire). */
+static void
+conn_frame(struct conn *c, const struct proto_frame *f)
+{
+	struct net	*n = c->n;
+	struct proto_buf b;
+	uint32_t	 v, u;
+	char		 err[256];
+	int		 rc;
+
+	switch (c->state) {
+	case CS_HELLO:
+		if (proto_hello_decode(f, &v, err, sizeof(err)) == -1) {
+			conn_refuse(c, 0, PROTO_R_PROTO, "expected a hello "
+			    "(CCPL): %s", err);
+			return;
+		}
+		if (n->stopping) {
+			conn_refuse(c, 0, PROTO_R_SHUTDOWN, "the server is "
+			    "stopping");
+			return;
+		}
+		if (proto_hello_choose(v, PROTO_VERSION_MIN, PROTO_VERSION, &u,
+		    err, sizeof(err)) == -1) {
+			conn_refuse(c, 0, PROTO_R_PROTO, "%s", err);
+			return;
+		}
+		proto_buf_init(&b);
+		if (proto_hello_encode(&b, u) == -1)
+			fatalx("out of memory");
+		conn_write(c, b.data, b.len);
+		proto_buf_free(&b);
+		evtimer_del(c->deadline);
+		conn_set_state(c, CS_IDLE);
+		return;
+	case CS_IDLE:
+		c->jobid = 0;
+		if (memcmp(f->tok, "JOB_", 4) == 0)
+			c->jobid = f->value;
+		conn_set_state(c, CS_JOB);
+		/* FALLTHROUGH */
+	case CS_JOB:
+		if (check_size(c, f) == -1)
+			return;
+		rc = proto_job_feed(&c->jr, f, err, sizeof(err));
+		if (rc == -1) {
+			conn_refuse(c, c->jobid, PROTO_R_PROTO, "bad job: %s",
+			    err);
+			return;
+		}
+		if (rc == PROTO_DONE)
+			job_complete(c);
+		return;
+	case CS_WAIT:
+	case CS_CLOSING:
+		break;
+	}
+	fatalx("conn_frame in state %d", c->state);
+}
+
+static void
+conn_read(struct bufferevent *bev, void *arg)
+{
+	struct conn	*c = arg;
+	struct net	*n = c->n;
+	struct evbuffer	*in = bufferevent_get_input(bev);
+	struct proto_frame f;
+	const uint8_t	*p;
+	size_t		 avail, want;
+	ssize_t		 r;
+	char		 err[256];
+
+	if (!c->authed)
+		return;		/* auth_conn() calls us once it has decided */
+	while (c->state != CS_CLOSING &&
+	    (avail = evbuffer_get_length(in)) > 0) {
+		if (c->state == CS_WAIT) {
+			/* Version 1 has no pipelining. */
+			conn_refuse(c, c->jobid, PROTO_R_PROTO, "data while "
+			    "job %u runs (pipelining is not part of "
+			    "protocol 1)", c->jobid);
+			return;
+		}
+		want = avail < PROTO_HDRLEN ? avail : PROTO_HDRLEN;
+		p = evbuffer_pullup(in, (ssize_t)want);
+		r = proto_frame_parse(&n->dialect, p, want, &f, err,
+		    sizeof(err));
+		if (r == -1) {
+			conn_refuse(c, c->jobid, PROTO_R_PROTO, "%s", err);
+			return;
+		}
+		if (want < PROTO_HDRLEN) {
+			bufferevent_setwatermark(bev, EV_READ, PROTO_HDRLEN, 0);
+			return;
+		}
+		if (c->state != CS_HELLO && check_size(c, &f) == -1)
+			return;
+		if (avail < f.need) {
+			bufferevent_setwatermark(bev, EV_READ, f.need, 0);
+			return;
+		}
+		if ((p = evbuffer_pullup(in, (ssize_t)f.need)) == NULL)
+			fatalx("evbuffer_pullup: out of memory");
+		r = proto_frame_parse(&n->dialect, p, f.need, &f, err,
+		    sizeof(err));
+		if (r <= 0)
+			fatalx("frame parse changed its mind");
+		if (c->state == CS_IDLE || c->state == CS_JOB) {
+			struct ipc_job	 ij;
+
+			/*
+			 * Keep the raw frames (the runner decodes them again)
+			 * after who sent them (struct ipc_job).
+			 */
+			memset(&ij, 0, sizeof(ij));
+			memcpy(ij.client, c->who.fp, sizeof(ij.client));
+			if ((c->state == CS_IDLE && proto_buf_append(&c->fwd,
+			    &ij, sizeof(ij)) == -1) ||
+			    proto_buf_append(&c->fwd, p, f.need) == -1)
+				fatalx("out of memory");
+		}
+		conn_frame(c, &f);
+		evbuffer_drain(in, f.need);
+		n->cnt.bytes_in += f.need;
+		bufferevent_setwatermark(bev, EV_READ, PROTO_HDRLEN, 0);
+	}
+}
+
+static void
+conn_written(struct bufferevent *bev, void *arg)
+{
+	struct conn	*c = arg;
+
+	(void)bev;
+	if (c->state == CS_CLOSING)
+		nconn_free(c);
+	else
+		nconn_maybe_exit(c->n);
+}
+
+static void
+conn_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct conn	*c = arg;
+	struct net	*n = c->n;
+
+	(void)bev;
+	if (what & BEV_EVENT_CONNECTED) {
+		if (c->state == CS_HELLO)
+			auth_conn(c);
+		return;
+	}
+	if ((what & BEV_EVENT_TIMEOUT) && (what & BEV_EVENT_READING)) {
+		switch (c->state) {
+		case CS_JOB:
+			conn_refuse(c, c->jobid, PROTO_R_PROTO, "job "
+			    "incomplete after %d s without data", JOB_TIMEOUT);
+			return;
+		default:
+			log_debug("%s: idle, closed", c->peer);
+			break;
+		}
+	} else if (what & BEV_EVENT_EOF) {
+		if (c->state == CS_JOB)
+			log_info("%s: connection closed in the middle of job "
+			    "%u", c->peer, c->jobid);
+		else
+			log_debug("%s: closed", c->peer);
+	} else if (what & BEV_EVENT_ERROR) {
+		unsigned long e = bufferevent_get_openssl_error(bev);
+
+		if (!c->authed) {
+			n->preauth_failed_hook(n, c->peer, "TLS handshake "
+			    "failed");
+			log_debug("%s: TLS handshake: %s", c->peer, e != 0 &&
+			    ERR_reason_error_string(e) != NULL ?
+			    ERR_reason_error_string(e) : "failed");
+		} else if (e != 0)
+			log_info("%s: TLS: %s", c->peer,
+			    ERR_reason_error_string(e) != NULL ?
+			    ERR_reason_error_string(e) : "error");
+		else
+			log_debug("%s: %s", c->peer,
+			    evutil_socket_error_to_string(
+			    EVUTIL_SOCKET_ERROR()));
+	}
+	else if (what & BEV_EVENT_TIMEOUT)
+		log_info("%s: not reading its answer, closed", c->peer);
+	nconn_free(c);
+}
+
+/* The handshake and the hello did not come within PREAUTH_S. */
+static void
+on_deadline(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn	*c = arg;
+	struct net	*n = c->n;
+
+	(void)fd;
+	(void)what;
+	if (c->state != CS_HELLO)
+		return;
+	n->preauth_failed_hook(n, c->peer, c->authed ? "no hello in time" :
+	    "no TLS handshake in time");
+	if (!c->authed) {
+		log_debug("%s: no TLS handshake within %d s", c->peer,
+		    PREAUTH_S);
+		nconn_free(c);
+		return;
+	}
+	conn_refuse(c, 0, PROTO_R_PROTO, "no hello within %d s", PREAUTH_S);
+}
+
+/*
+ * The handshake is done: decide whether this client may use the server,
+ * and log the decision with its identity.  A refused client gets the
+ * reason as a refusal frame, inside TLS.
+ */
+static void
+auth_conn(struct conn *c)
+{
+	struct net	*n = c->n;
+	SSL		*ssl = bufferevent_openssl_get_ssl(c->bev);
+	char		 why[256], name[IDENT_NAME_MAX * 4];
+	const char	*kind = n->trust == TLS_SITE ? "user" : "key";
+
+	if (tls_peer_check(ssl, n->trust, 0, &c->who, why, sizeof(why)) ==
+	    -1) {
+		if (log_rate(&n->rl_auth, "refusals before the hello"))
+			log_info("%s: refused %s %s: %s", c->peer, kind,
+			    c->who.fp[0] != '\0' ? c->who.fp : "(none)", why);
+		conn_refuse(c, 0, PROTO_R_AUTH, "%s", why);
+		return;
+	}
+	log_escape(name, sizeof(name), c->who.name, strlen(c->who.name));
+	/* The address was checked at accept (admit). */
+	if (n->trust == TLS_SITE && !srvconf_user_allowed(&n->conf,
+	    c->who.name, (const char (*)[64])c->who.groups,
+	    c->who.ngroups)) {
+		if (log_rate(&n->rl_auth, "refusals before the hello"))
+			log_info("%s: refused user %s (%s): not in "
+			    "allow_users or allow_groups", c->peer, name,
+			    c->who.fp);
+		conn_refuse(c, 0, PROTO_R_AUTH, "user %s may not compile "
+		    "here (allow_users, allow_groups)", name);
+		return;
+	}
+	/* Accepted clients only count toward max_conns. */
+	if (n->nconns >= n->conf.max_conns) {
+		conn_refuse(c, 0, PROTO_R_BUSY, "too many connections (%u)",
+		    n->conf.max_conns);
+		return;
+	}
+	gate_leave(&n->pre, c->family, c->addr);
+	bufferevent_priority_set(c->bev, PRIO_CLIENT);
+	c->gated = 0;
+	c->counted = 1;
+	n->nconns++;
+	c->authed = 1;
+	log_info("%s: accepted %s %s (%s)", c->peer, kind, name, c->who.fp);
+	conn_read(c->bev, c);
+}
+
+int
+nconn_new(struct net *n, int fd, int family, const uint8_t *addr,
+    const char *peer)
+{
+	struct conn	*c;
+	SSL		*ssl = NULL;
+	struct timeval	 tv = { PREAUTH_S, 0 };
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return -1;
+	c->n = n;
+	c->family = family;
+	memcpy(c->addr, addr, sizeof(c->addr));
+	snprintf(c->peer, sizeof(c->peer), "%s", peer);
+	if ((c->deadline = evtimer_new(n->base, on_deadline, c)) == NULL ||
+	    (ssl = SSL_new(n->tls)) == NULL ||
+	    (c->bev = bufferevent_openssl_socket_new(n->base, fd, ssl,
+	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE)) == NULL) {
+		if (c->deadline != NULL)
+			event_free(c->deadline);
+		SSL_free(ssl);
+		free(c);
+		return -1;
+	}
+	bufferevent_openssl_set_allow_dirty_shutdown(c->bev, 1);
+	bufferevent_priority_set(c->bev, PRIO_UNKNOWN);
+	event_priority_set(c->deadline, PRIO_UNKNOWN);
+	c->gated = 1;
+	c->num = ++n->nextconn;
+	proto_job_reader_init(&c->jr, &n->lim);
+	proto_buf_init(&c->fwd);
+	TAILQ_INSERT_TAIL(&n->conns, c, entry);
+	n->cnt.connections++;
+	bufferevent_setcb(c->bev, conn_read, conn_written, conn_event, c);
+	bufferevent_setwatermark(c->bev, EV_READ, 1, 0);
+	conn_set_state(c, CS_HELLO);
+	evtimer_add(c->deadline, &tv);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	log_debug("%s: connected", c->peer);
+	/* Who it is is known after the handshake: auth_conn(). */
+	return 0;
+}
+
+void
+nconn_answer(struct conn *c, const uint8_t *p, size_t len)
+{
+	keep_stop(c);
+	conn_write(c, p, len);
+	conn_set_state(c, CS_IDLE);
+	/* Bytes that came while the job ran were refused already. */
+}
+
+static void
+on_exit_timer(evutil_socket_t fd, short what, void *arg)
+{
+	struct net	*n = arg;
+
+	(void)fd;
+	(void)what;
+	log_debug("exit: %u connections still had data", n->nconns +
+	    n->nclosing);
+	exit(0);
+}
+
+void
+nconn_maybe_exit(struct net *n)
+{
+	struct conn	*c;
+	struct timeval	 tv = { EXIT_WAIT, 0 };
+
+	if (!n->runner_gone)
+		return;
+	TAILQ_FOREACH(c, &n->conns, entry)
+		if (evbuffer_get_length(bufferevent_get_output(c->bev)) > 0) {
+			if (n->exit_timer == NULL) {
+				n->exit_timer = evtimer_new(n->base,
+				    on_exit_timer, n);
+				if (n->exit_timer == NULL ||
+				    evtimer_add(n->exit_timer, &tv) == -1)
+					exit(0);
+			}
+			return;
+		}
+	exit(0);
+}
