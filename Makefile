@@ -11,7 +11,7 @@ B = build$(if $(SAN),-san)
 COMMON = common/log.c common/err.c common/proto_frame.c common/proto_zstd.c \
 	common/proto_msg.c common/toolchain.c common/ipc.c common/ident.c \
 	common/tls.c common/ca.c common/cpuquota.c common/mono.c \
-	common/confine.c
+	common/confine.c common/proto_ev.c
 DISC = discovery/disc_poll.c discovery/disc_txt.c discovery/disc_hosts.c \
 	discovery/disc_browse.c discovery/disc_publish.c
 CLIENTLIB = client/hostspec.c client/sockdir.c client/spawn.c client/pin.c \

@@ -6,7 +6,8 @@
  *   proto_frame.c  byte buffers, 12-byte frame headers, dialects (which
  *                  tokens exist, value or payload, how large);
  *   proto_zstd.c   zstd bodies with a hard output cap;
- *   proto_msg.c    ccpool v1 messages: hello, job, result, refusal.
+ *   proto_msg.c    ccpool v1 messages: hello, job, result, refusal;
+ *   proto_ev.c     frames out of a libevent buffer.
  * Start with proto_frame_parse() and proto_job_feed().  Everything here is
  * pure library code (libc and libzstd, no I/O, no event loop): the network
  * process reads bytes, parses frames out of them and feeds the frames to a
@@ -168,6 +169,23 @@ struct proto_frame {
  */
 ssize_t	proto_frame_parse(const struct proto_dialect *d, const uint8_t *buf,
 	    size_t len, struct proto_frame *f, char *err, size_t errlen);
+
+struct evbuffer;
+
+/*
+ * The next frame of d at the front of in (libevent's buffer of untrusted
+ * bytes), made contiguous: proto_frame_parse() for a connection, the one
+ * frame reader of the server's and the agent's sockets (proto_ev.c).
+ * Returns f->need (> 0) with *f filled in and the frame's bytes at *p,
+ * still in `in` (the caller drains f->need once done with them); 0 when
+ * in holds only a valid prefix (f->need: the bytes the frame needs, as
+ * far as known, for a read watermark; once the header is all there *f
+ * has its token, kind and value, f->data NULL); -1 with err set for
+ * bytes that are no frame of d, or out of memory.
+ */
+ssize_t	proto_evpull(struct evbuffer *in, const struct proto_dialect *d,
+	    struct proto_frame *f, const uint8_t **p, char *err,
+	    size_t errlen);
 
 /*
  * zstd bodies.  proto_zcompress appends one zstd frame (with content size

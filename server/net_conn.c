@@ -405,14 +405,12 @@ conn_read(struct bufferevent *bev, void *arg)
 	struct evbuffer	*in = bufferevent_get_input(bev);
 	struct proto_frame f;
 	const uint8_t	*p;
-	size_t		 avail, want;
 	ssize_t		 r;
 	char		 err[256];
 
 	if (!c->authed)
 		return;		/* auth_conn() calls us once it has decided */
-	while (c->state != CS_CLOSING &&
-	    (avail = evbuffer_get_length(in)) > 0) {
+	while (c->state != CS_CLOSING && evbuffer_get_length(in) > 0) {
 		if (c->state == CS_WAIT) {
 			/* Version 1 has no pipelining. */
 			conn_refuse(c, c->jobid, PROTO_R_PROTO, "data while "
@@ -420,30 +418,19 @@ conn_read(struct bufferevent *bev, void *arg)
 			    "protocol 1)", c->jobid);
 			return;
 		}
-		want = avail < PROTO_HDRLEN ? avail : PROTO_HDRLEN;
-		p = evbuffer_pullup(in, (ssize_t)want);
-		r = proto_frame_parse(&n->dialect, p, want, &f, err,
-		    sizeof(err));
-		if (r == -1) {
+		if ((r = proto_evpull(in, &n->dialect, &f, &p, err,
+		    sizeof(err))) == -1) {
 			conn_refuse(c, c->jobid, PROTO_R_PROTO, "%s", err);
 			return;
 		}
-		if (want < PROTO_HDRLEN) {
-			bufferevent_setwatermark(bev, EV_READ, PROTO_HDRLEN, 0);
+		/* a size refused from the header, before its payload */
+		if (f.tok[0] != '\0' && c->state != CS_HELLO &&
+		    check_size(c, &f) == -1)
 			return;
-		}
-		if (c->state != CS_HELLO && check_size(c, &f) == -1)
-			return;
-		if (avail < f.need) {
+		if (r == 0) {
 			bufferevent_setwatermark(bev, EV_READ, f.need, 0);
 			return;
 		}
-		if ((p = evbuffer_pullup(in, (ssize_t)f.need)) == NULL)
-			fatalx("evbuffer_pullup: out of memory");
-		r = proto_frame_parse(&n->dialect, p, f.need, &f, err,
-		    sizeof(err));
-		if (r <= 0)
-			fatalx("frame parse changed its mind");
 		if (c->state == CS_IDLE || c->state == CS_JOB) {
 			struct ipc_job	 ij;
 

@@ -13,10 +13,12 @@
 #include <stdlib.h>
 
 #include <CUnit/CUnit.h>
+#include <event2/buffer.h>
 
 #include "common/proto_frame.c"
 #include "common/proto_zstd.c"
 #include "common/proto_msg.c"
+#include "common/proto_ev.c"
 
 #define MAXFR	64
 
@@ -1415,6 +1417,54 @@ test_zstd_malformed(void)
 	proto_buf_free(&out);
 }
 
+/*
+ * proto_evpull: frames out of a libevent buffer fed a few bytes at a
+ * time, as a socket would: a partial header, a header whose payload is
+ * not all there (token and value known, the size for a watermark), a
+ * whole frame left in the buffer for the caller to drain, a bad byte.
+ */
+static void
+test_evpull(void)
+{
+	struct proto_dialect d;
+	struct proto_frame f;
+	struct evbuffer	*in;
+	const uint8_t	*p;
+	char		 err[160];
+	static const char two[] = "SOUT00000003abcKEEP00000000";
+
+	proto_dialect_init(&d, PROTO_DIALECT_CCPOOL1, NULL, NULL, 0);
+	CU_ASSERT_FATAL((in = evbuffer_new()) != NULL);
+	CU_ASSERT_EQUAL(proto_evpull(in, &d, &f, &p, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(f.need, PROTO_HDRLEN);
+	evbuffer_add(in, two, 5);		/* "SOUT0" */
+	CU_ASSERT_EQUAL(proto_evpull(in, &d, &f, &p, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(f.need, PROTO_HDRLEN);
+	CU_ASSERT_PTR_NULL(p);
+	evbuffer_add(in, two + 5, 9);		/* the header and "ab" */
+	CU_ASSERT_EQUAL(proto_evpull(in, &d, &f, &p, err, sizeof(err)), 0);
+	CU_ASSERT_STRING_EQUAL(f.tok, "SOUT");
+	CU_ASSERT_EQUAL(f.value, 3);
+	CU_ASSERT_EQUAL(f.need, PROTO_HDRLEN + 3);
+	CU_ASSERT_PTR_NULL(f.data);
+	evbuffer_add(in, two + 14, sizeof(two) - 1 - 14);
+	CU_ASSERT_EQUAL(proto_evpull(in, &d, &f, &p, err, sizeof(err)), 15);
+	CU_ASSERT(f.len == 3 && memcmp(f.data, "abc", 3) == 0);
+	CU_ASSERT(p != NULL && memcmp(p, "SOUT", 4) == 0);
+	CU_ASSERT_EQUAL(evbuffer_get_length(in), sizeof(two) - 1);
+	evbuffer_drain(in, f.need);
+	CU_ASSERT_EQUAL(proto_evpull(in, &d, &f, &p, err, sizeof(err)), 12);
+	CU_ASSERT_STRING_EQUAL(f.tok, "KEEP");
+	evbuffer_drain(in, f.need);
+	evbuffer_add(in, "SO\x01", 3);		/* refused at once */
+	CU_ASSERT_EQUAL(proto_evpull(in, &d, &f, &p, err, sizeof(err)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "byte 2"));
+	evbuffer_drain(in, 3);
+	evbuffer_add(in, "ZDTIffffffff", 12);	/* over the limit */
+	CU_ASSERT_EQUAL(proto_evpull(in, &d, &f, &p, err, sizeof(err)), -1);
+	evbuffer_free(in);
+}
+
 int
 init_proto_tests(void)
 {
@@ -1441,7 +1491,9 @@ init_proto_tests(void)
 	    CU_add_test(s, "zstd round trip", test_zstd_roundtrip) == NULL ||
 	    CU_add_test(s, "zstd bomb", test_zstd_bomb) == NULL ||
 	    CU_add_test(s, "zstd malformed", test_zstd_malformed) == NULL ||
-	    CU_add_test(s, "job relay", test_job_relay) == NULL)
+	    CU_add_test(s, "job relay", test_job_relay) == NULL ||
+	    CU_add_test(s, "frames from a libevent buffer", test_evpull) ==
+	    NULL)
 		return -1;
 	return 0;
 }
