@@ -8,12 +8,15 @@
  * it), to an answer reader for job 1, and
  * to an answer reader for a hello (job 0).  Whatever a reader accepts must
  * pass the checker, encode, decode again to an equal struct, and encode
- * again to the very same bytes; any violation aborts.  Runs under
+ * again to the very same bytes; proto_evpull, fed the stream in pieces,
+ * must cut it as proto_frame_parse does; any violation aborts.  Runs under
  * libFuzzer (make fuzz) or tests/fuzz/standalone.c (make check).
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <event2/buffer.h>
 
 #include "common/proto.h"
 
@@ -359,6 +362,53 @@ distcc(const struct proto_limits *lim, const uint8_t *data, size_t size)
 		off += (size_t)n;
 }
 
+/*
+ * proto_evpull over the same stream arriving in pieces (their sizes
+ * taken from the data itself): every frame it gives is the one
+ * proto_frame_parse finds at the same offset of the whole stream, and a
+ * refusal comes at the same offset too.
+ */
+static void
+evpull(const struct proto_dialect *d, const uint8_t *data, size_t size)
+{
+	struct evbuffer	*in;
+	struct proto_frame f, g;
+	const uint8_t	*p;
+	char		 err[256];
+	size_t		 fed = 0, off = 0, step;
+	ssize_t		 r, w;
+
+	if ((in = evbuffer_new()) == NULL)
+		abort();
+	for (;;) {
+		r = proto_evpull(in, d, &f, &p, err, sizeof(err));
+		w = proto_frame_parse(d, data + off, fed - off, &g, NULL, 0);
+		if (r != w)
+			abort();	/* a different verdict */
+		if (r == -1) {
+			check_err(err, sizeof(err));
+			break;
+		}
+		if (r > 0) {
+			if (f.need != g.need || memcmp(p, data + off, f.need) ||
+			    f.len != g.len || (f.len > 0 && f.data != p +
+			    PROTO_HDRLEN))
+				abort();
+			evbuffer_drain(in, f.need);
+			off += f.need;
+			continue;
+		}
+		if (fed == size)
+			break;
+		step = 1 + data[fed] % 37;	/* pieces of 1..37 bytes */
+		if (step > size - fed)
+			step = size - fed;
+		evbuffer_add(in, data + fed, step);
+		fed += step;
+	}
+	evbuffer_free(in);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -372,5 +422,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	answers(&d, &lim, JOBID, PROTO_WANT_DEPS, data, size);
 	answers(&d, &lim, 0, 0, data, size);
 	distcc(&lim, data, size);
+	evpull(&d, data, size);
 	return 0;
 }
