@@ -2,16 +2,20 @@
  * proto.h - the wire protocol codec: frames, dialects, ccpool v1 messages
  * and zstd bodies.  The specification is doc/protocol.md.
  *
- * Three layers, one file each:
+ * The layers and their files:
  *   proto_frame.c  byte buffers, 12-byte frame headers, dialects (which
  *                  tokens exist, value or payload, how large);
  *   proto_zstd.c   zstd bodies with a hard output cap;
- *   proto_msg.c    ccpool v1 messages: hello, job, result, refusal;
+ *   proto_msg.c    ccpool v1 messages: names, field validators, hello
+ *                  (proto_msg.h: what the three message files share);
+ *   proto_job.c    the job: checker, encoder, reader;
+ *   proto_result.c the answer: result, refusal, keepalive;
  *   proto_ev.c     frames out of a libevent buffer.
- * Start with proto_frame_parse() and proto_job_feed().  Everything here is
- * pure library code (libc and libzstd, no I/O, no event loop): the network
- * process reads bytes, parses frames out of them and feeds the frames to a
- * message reader; the same readers run in the fuzz harness.
+ * Start with proto_frame_parse() and proto_job_feed() (proto_job.c).
+ * Everything here is pure library code (libc and libzstd, no I/O, no event
+ * loop): the network process reads bytes, parses frames out of them and
+ * feeds the frames to a message reader; the same readers run in the fuzz
+ * harness.
  */
 #ifndef CCPOOL_PROTO_H
 #define CCPOOL_PROTO_H

@@ -18,6 +18,8 @@
 #include "common/proto_frame.c"
 #include "common/proto_zstd.c"
 #include "common/proto_msg.c"
+#include "common/proto_job.c"
+#include "common/proto_result.c"
 #include "common/proto_ev.c"
 
 #define MAXFR	64
