@@ -33,7 +33,7 @@ SERVER = server/parent.c server/net.c server/net_accept.c server/net_conn.c \
 CCPOOL = client/ccpool.c client/wrap.c client/masq.c client/outfile.c
 AGENT = client/agent_main.c client/agent.c client/agent_srv.c \
 	client/agent_tc.c client/place.c client/aplace.c client/idcmd.c \
-	client/trustcmd.c
+	client/trustcmd.c client/tchelp.c client/agent_walls.c
 CLIENT = client/args.c
 BIN = lsdistcc ccpool ccpool-agent ccpoold
 MAN1 = man/lsdistcc.1 man/ccpool.1
@@ -52,7 +52,7 @@ UNIT = tests/runner.c tests/unit/test_disc_txt.c tests/unit/test_disc_poll.c \
 	tests/unit/test_load.c tests/unit/test_cpuquota.c \
 	tests/unit/test_cgweight.c tests/unit/test_wrap.c \
 	tests/unit/test_gate.c tests/unit/test_httpd.c tests/unit/test_trust.c \
-	tests/unit/test_confine.c
+	tests/unit/test_confine.c tests/unit/test_agent_walls.c
 FUZZERS = txt proto hosts args ipc conf cert http
 LABBIN = pubtest relay evilcc flood
 TOOLBIN = srvprobe sbxbench

@@ -6,8 +6,48 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "client/agent.h"
+#include "client/agent_walls.h"
+#include "client/sockdir.h"
+#include "client/tchelp.h"
+#include "common/ident.h"
+
+/*
+ * The agent's walls (agent_walls.h), before agent_main(): first the
+ * toolchain helper, which runs compilers outside them and never sees the
+ * key; then the socket and config directories, made if missing (the
+ * walls let the agent write only inside them).  Returns 0, or -1 after
+ * saying why on stderr (the agent's log): the agent then does not run,
+ * and the wrapper compiles here.
+ */
+static int
+walls(void)
+{
+	char	 sockdir[256], conf[1024], err[512], *slash;
+	int	 noconf;
+
+	if (tchelp_start(err, sizeof(err)) == -1)
+		fprintf(stderr, "ccpool-agent: %s: compiles stay here\n", err);
+	if (sockdir_prepare(getenv("XDG_RUNTIME_DIR"), "/tmp", getuid(),
+	    sockdir, sizeof(sockdir), err, sizeof(err)) == -1)
+		return 0;	/* agent_main() says so and stops */
+	noconf = ident_user_path("identity.pem", conf, sizeof(conf), err,
+	    sizeof(err)) == -1;
+	if (!noconf && ident_mkdir_parent(conf, err, sizeof(err)) == -1)
+		goto fail;
+	if (!noconf && (slash = strrchr(conf, '/')) != NULL)
+		*slash = '\0';
+	if (agent_walls_up(sockdir, noconf ? NULL : conf, err,
+	    sizeof(err)) == 0)
+		return 0;
+fail:
+	fprintf(stderr, "ccpool-agent: cannot confine the agent: %s\n", err);
+	return -1;
+}
 
 static void
 usage(void)
@@ -49,7 +89,7 @@ main(int argc, char *argv[])
 		}
 	}
 	if (optind == argc)
-		return agent_main();
+		return walls() == -1 ? 1 : agent_main();
 	/* `ccpool id|forget|ca ...` (idcmd.c), which reads its own options */
 	return idcmd_main(argc - optind, argv + optind);
 }

@@ -2,7 +2,8 @@
  * agent_tc.c - toolchain ids of the wrappers' compilers, cached.
  *
  * Identifying a compiler (tc_identify, common/toolchain.h) runs it, which
- * costs tens of milliseconds; the agent does it once per compiler file.
+ * costs tens of milliseconds; the agent's toolchain helper (tchelp.c)
+ * does it once per compiler file.
  * The cache key is (path, st_dev, st_ino, st_size, st_mtime), so an
  * upgraded compiler at the same path is identified again.  Bounded: the
  * least recently used entry makes room.
@@ -14,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "client/agent_int.h"
+#include "client/tchelp.h"
 #include "common/toolchain.h"
 
 #define TC_CACHE_MAX	64
@@ -67,7 +69,6 @@ agent_tc_lookup(struct agent_tc *c, const char *path, char *tcid,
     size_t tcidlen, char *err, size_t errlen)
 {
 	struct tcc_entry	*e;
-	struct tc_info	*info;		/* PATH_MAX inside: not on the stack */
 	struct stat	 st;
 	char		 id[PROTO_TCID_MAX + 1];
 	size_t		 i, victim = 0;
@@ -82,16 +83,9 @@ agent_tc_lookup(struct agent_tc *c, const char *path, char *tcid,
 			snprintf(tcid, tcidlen, "%s", c->e[i].tcid);
 			return 0;
 		}
-	if ((info = malloc(sizeof(*info))) == NULL) {
-		snprintf(err, errlen, "out of memory");
+	/* the helper runs it: the agent itself never executes anything */
+	if (tchelp_identify(path, id, sizeof(id), err, errlen) == -1)
 		return -1;
-	}
-	if (tc_identify(path, info, err, errlen) == -1) {
-		free(info);
-		return -1;
-	}
-	snprintf(id, sizeof(id), "%.*s", (int)sizeof(id) - 1, info->id);
-	free(info);
 	if (c->n < TC_CACHE_MAX)
 		victim = c->n++;
 	else {

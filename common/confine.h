@@ -19,6 +19,18 @@
 #include <linux/filter.h>	/* struct sock_filter, sock_fprog */
 
 /*
+ * Built with AddressSanitizer (and so LeakSanitizer), whose exit check
+ * needs a few more system calls in an allow-list.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define CONFINE_SANITIZED	1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CONFINE_SANITIZED	1
+#endif
+#endif
+
+/*
  * System calls no process of ours ever makes: kernel modules, kexec,
  * bpf, perf, keyrings, io_uring, the clock, swap, quotas, handles that
  * bypass path checks, another process's memory.  ptrace is not here:

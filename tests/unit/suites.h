@@ -33,7 +33,8 @@
 	X(gate) \
 	X(httpd) \
 	X(trust) \
-	X(confine)
+	X(confine) \
+	X(agent_walls)
 
 #define X(m) int init_##m##_tests(void);
 UNIT_SUITES
