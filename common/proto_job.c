@@ -275,6 +275,23 @@ job_zdti(struct proto_job_reader *r, const struct proto_frame *f,
 	return 0;
 }
 
+/*
+ * The state for f (past J_ARGV once argc are in), and f must be its token
+ * and kind: 0, or -1 with err set.
+ */
+static int
+job_expect(struct proto_job_reader *r, const struct proto_frame *f,
+    char *err, size_t errlen)
+{
+	if (r->state == J_ARGV && r->nargv == r->job.argc)
+		r->state = J_CWD;
+	if (r->state >= J_DONE) {
+		err_set(err, errlen, "%.4s after the end of the job", f->tok);
+		return -1;
+	}
+	return proto_expect(f, jtok[r->state], jkind[r->state], err, errlen);
+}
+
 /* One frame of the job: checked against the state, stored, state on. */
 static int
 job_frame(struct proto_job_reader *r, const struct proto_frame *f,
@@ -282,14 +299,7 @@ job_frame(struct proto_job_reader *r, const struct proto_frame *f,
 {
 	struct proto_job *j = &r->job;
 
-	if (r->state == J_ARGV && r->nargv == j->argc)
-		r->state = J_CWD;
-	if (r->state >= J_DONE) {
-		err_set(err, errlen, "%.4s after the end of the job", f->tok);
-		return -1;
-	}
-	if (proto_expect(f, jtok[r->state], jkind[r->state], err,
-	    errlen) == -1)
+	if (job_expect(r, f, err, errlen) == -1)
 		return -1;
 	switch (r->state) {
 	case J_JOB:
