@@ -10,7 +10,8 @@ B = build$(if $(SAN),-san)
 # libccpool.a: code shared by every program
 COMMON = common/log.c common/err.c common/proto_frame.c common/proto_zstd.c \
 	common/proto_msg.c common/proto_job.c common/proto_result.c \
-	common/toolchain.c common/ipc.c common/ident.c \
+	common/toolchain.c common/toolchain_detect.c common/ipc.c \
+	common/ident.c \
 	common/tls.c common/ca.c common/cpuquota.c common/mono.c \
 	common/confine.c common/proto_ev.c
 DISC = discovery/disc_poll.c discovery/disc_txt.c discovery/disc_hosts.c \

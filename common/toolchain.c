@@ -5,17 +5,15 @@
  * once per question with a deadline, parse_version() tells gcc from clang
  * and takes the version, sha256_file() hashes the binary, driver_of()
  * names the driver, make_id() builds the id; tc_name() reads one back
- * for people.  tc_detect() walks PATH directories with candidate()
- * deciding which file names are compilers.  Everything a compiler prints
+ * for people.  tc_detect(), which walks the PATH directories, is in
+ * toolchain_detect.c.  Everything a compiler prints
  * is untrusted: bounded, checked against a strict charset, never echoed
  * into an error unfiltered.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,15 +28,13 @@
 #include "common/mono.h"
 #include "common/toolchain.h"
 
-#define TC_DIRS_MAX	64		/* PATH entries looked at */
 #define TC_HASH_MAX	((off_t)1 << 30)	/* bytes of a driver hashed */
 
 /* Tests shorten this. */
 static int	tc_timeout_ms = TC_TIMEOUT_MS;
 
-/* Is the file at p a regular file we may execute? */
-static int
-executable(const char *p)
+int
+tc_executable(const char *p)
 {
 	struct stat	 st;
 
@@ -78,7 +74,7 @@ resolve(const char *name, char exe[PATH_MAX], char real[PATH_MAX],
 			if (dl > 0 && dl < PATH_MAX) {
 				n = snprintf(exe, PATH_MAX, "%.*s/%s", (int)dl,
 				    p, name);
-				if (n > 0 && n < PATH_MAX && executable(exe))
+				if (n > 0 && n < PATH_MAX && tc_executable(exe))
 					break;
 			}
 			if (e == NULL) {
@@ -87,7 +83,7 @@ resolve(const char *name, char exe[PATH_MAX], char real[PATH_MAX],
 			}
 		}
 	}
-	if (!executable(exe)) {
+	if (!tc_executable(exe)) {
 		err_set(err, errlen, "not an executable file");
 		return -1;
 	}
@@ -96,6 +92,16 @@ resolve(const char *name, char exe[PATH_MAX], char real[PATH_MAX],
 		return -1;
 	}
 	return 0;
+}
+
+/* Kill pid and its process group, and wait for it. */
+static void
+kill_reap(pid_t pid, int *status)
+{
+	kill(-pid, SIGKILL);
+	kill(pid, SIGKILL);
+	while (waitpid(pid, status, 0) == -1 && errno == EINTR)
+		;
 }
 
 /* Wait for pid until deadline; kill its process group after that. */
@@ -112,14 +118,65 @@ reap(pid_t pid, int64_t deadline, int *status)
 		if (r == -1 && errno != EINTR)
 			return -1;
 		if ((int64_t)mono_ms() >= deadline) {
-			kill(-pid, SIGKILL);
-			kill(pid, SIGKILL);
-			while (waitpid(pid, status, 0) == -1 && errno == EINTR)
-				;
+			kill_reap(pid, status);
 			return -1;
 		}
 		nanosleep(&ts, NULL);
 	}
+}
+
+/*
+ * Read the driver's stdout from fd into out until EOF, at most outlen - 1
+ * bytes (not terminated here).  Returns the bytes read, or -1 with err
+ * set: the deadline passed, a read failed, or there was more output.
+ */
+static ssize_t
+read_output(int fd, char *out, size_t outlen, int64_t deadline, char *err,
+    size_t errlen)
+{
+	struct pollfd	 pfd;
+	size_t		 n = 0;
+	ssize_t		 r;
+	int		 wait;
+
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	for (;;) {
+		wait = (int)(deadline - (int64_t)mono_ms());
+		if (wait <= 0) {
+			err_set(err, errlen, "timed out");
+			return -1;
+		}
+		if (poll(&pfd, 1, wait) == -1) {
+			if (errno == EINTR)
+				continue;
+			err_set(err, errlen, "poll: %s", strerror(errno));
+			return -1;
+		}
+		if (pfd.revents == 0)
+			continue;
+		r = read(fd, out + n, outlen - 1 - n);
+		if (r == -1) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			err_set(err, errlen, "read: %s", strerror(errno));
+			return -1;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+		if (n == outlen - 1) {
+			char	 c;
+
+			/* full: one more byte means too much output */
+			if (read(fd, &c, 1) != 0) {
+				err_set(err, errlen, "too much output");
+				return -1;
+			}
+			break;
+		}
+	}
+	return (ssize_t)n;
 }
 
 /*
@@ -133,12 +190,11 @@ run(const char *exe, const char *arg, char *out, size_t outlen, char *err,
 {
 	char		*argv[3], *envp[3], pathenv[1024];
 	const char	*path;
-	struct pollfd	 pfd;
 	int64_t		 deadline;
-	size_t		 n = 0;
+	size_t		 n;
 	ssize_t		 r;
 	pid_t		 pid;
-	int		 p[2] = { -1, -1 }, devnull, status, rc = -1, wait;
+	int		 p[2] = { -1, -1 }, devnull, status, rc = -1;
 
 	argv[0] = (char *)exe;
 	argv[1] = (char *)arg;
@@ -178,43 +234,12 @@ run(const char *exe, const char *arg, char *out, size_t outlen, char *err,
 	close(p[1]);
 	p[1] = -1;
 
-	pfd.fd = p[0];
-	pfd.events = POLLIN;
-	for (;;) {
-		wait = (int)(deadline - (int64_t)mono_ms());
-		if (wait <= 0) {
-			err_set(err, errlen, "timed out");
-			goto kill;
-		}
-		if (poll(&pfd, 1, wait) == -1) {
-			if (errno == EINTR)
-				continue;
-			err_set(err, errlen, "poll: %s", strerror(errno));
-			goto kill;
-		}
-		if (pfd.revents == 0)
-			continue;
-		r = read(p[0], out + n, outlen - 1 - n);
-		if (r == -1) {
-			if (errno == EINTR || errno == EAGAIN)
-				continue;
-			err_set(err, errlen, "read: %s", strerror(errno));
-			goto kill;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-		if (n == outlen - 1) {
-			char	 c;
-
-			/* full: one more byte means too much output */
-			if (read(p[0], &c, 1) != 0) {
-				err_set(err, errlen, "too much output");
-				goto kill;
-			}
-			break;
-		}
+	if ((r = read_output(p[0], out, outlen, deadline, err,
+	    errlen)) == -1) {
+		kill_reap(pid, &status);
+		goto fail;
 	}
+	n = (size_t)r;
 	out[n] = '\0';
 	if (reap(pid, deadline, &status) == -1) {
 		err_set(err, errlen, "timed out");
@@ -229,12 +254,6 @@ run(const char *exe, const char *arg, char *out, size_t outlen, char *err,
 		goto fail;
 	}
 	rc = 0;
-	goto fail;
- kill:
-	kill(-pid, SIGKILL);
-	kill(pid, SIGKILL);
-	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
-		;
  fail:
 	close(devnull);
 	if (p[0] != -1)
@@ -523,7 +542,7 @@ gcc_langs(const char *exe)
 			continue;
 		chomp(out);
 		/* found: an absolute path; not found: the bare name */
-		if (out[0] == '/' && executable(out))
+		if (out[0] == '/' && tc_executable(out))
 			langs |= t[i].lang;
 	}
 	return langs;
@@ -582,232 +601,5 @@ tc_identify(const char *path, struct tc_info *out, char *err, size_t errlen)
 	return 0;
  fail:
 	memset(out, 0, sizeof(*out));
-	return -1;
-}
-
-/*
- * Is a file with this name a compiler driver to look at?  gcc, g++, cc,
- * c++, clang, clang++; gcc-N, g++-N, clang-N, clang++-N; and
- * <a>-<b>...-gcc, -g++ with an optional -N (a cross compiler's triple
- * has a dash; c99-gcc, a script around gcc, has none).
- */
-static int
-candidate(const char *name)
-{
-	static const char *const plain[] = {
-		"gcc", "g++", "cc", "c++", "clang", "clang++"
-	};
-	static const char *const versioned[] = {
-		"gcc", "g++", "clang", "clang++"
-	};
-	char		 stem[NAME_MAX + 1];
-	const char	*dash;
-	size_t		 i, n;
-
-	if (strlen(name) > NAME_MAX)
-		return 0;
-	for (i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
-		if (strcmp(name, plain[i]) == 0)
-			return 1;
-	snprintf(stem, sizeof(stem), "%s", name);
-	/* drop a "-12" or "-12.2" */
-	if ((dash = strrchr(stem, '-')) != NULL && dash[1] >= '0' &&
-	    dash[1] <= '9' && dash[strspn(dash + 1, "0123456789.") + 1] ==
-	    '\0') {
-		stem[dash - stem] = '\0';
-		for (i = 0; i < sizeof(versioned) / sizeof(versioned[0]); i++)
-			if (strcmp(stem, versioned[i]) == 0)
-				return 1;
-	}
-	n = strlen(stem);
-	if (n > 4 && (strcmp(stem + n - 4, "-gcc") == 0 ||
-	    strcmp(stem + n - 4, "-g++") == 0)) {
-		stem[n - 4] = '\0';
-		if (strchr(stem, '-') == NULL || stem[0] == '-' ||
-		    stem[0] == '.')
-			return 0;
-		for (i = 0; stem[i] != '\0'; i++)
-			if (strchr("abcdefghijklmnopqrstuvwxyz"
-			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-",
-			    stem[i]) == NULL)
-				return 0;
-		return 1;
-	}
-	return 0;
-}
-
-static void	warn(struct tc_list *, const char *, ...)
-		    __attribute__((format(printf, 2, 3)));
-
-/* Keep a warning (bounded; the last slot says that more were lost). */
-static void
-warn(struct tc_list *l, const char *fmt, ...)
-{
-	char	 buf[512];
-	va_list	 ap;
-
-	if (l->nwarn >= TC_WARN_MAX)
-		return;
-	if (l->nwarn == TC_WARN_MAX - 1)
-		snprintf(buf, sizeof(buf), "more warnings not kept");
-	else {
-		va_start(ap, fmt);
-		vsnprintf(buf, sizeof(buf), fmt, ap);
-		va_end(ap);
-	}
-	if ((l->warn[l->nwarn] = strdup(buf)) != NULL)
-		l->nwarn++;
-}
-
-static int
-namecmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Printable copy of an untrusted file name for a warning. */
-static const char *
-safe_name(const char *s, char *buf, size_t len)
-{
-	size_t	 i;
-
-	for (i = 0; i + 1 < len && s[i] != '\0'; i++)
-		buf[i] = ((unsigned char)s[i] > 0x20 &&
-		    (unsigned char)s[i] < 0x7f) ? s[i] : '?';
-	buf[i] = '\0';
-	return buf;
-}
-
-/* Add name to e's aliases unless there or full. */
-static int
-add_alias(struct tc_entry *e, const char *name)
-{
-	size_t	 i;
-
-	for (i = 0; i < e->nalias; i++)
-		if (strcmp(e->alias[i], name) == 0)
-			return 0;
-	if (e->nalias >= TC_ALIAS_MAX)
-		return 0;
-	if ((e->alias[e->nalias] = strdup(name)) == NULL)
-		return -1;
-	e->nalias++;
-	return 0;
-}
-
-/* Look at one candidate file dir/name.  -1 only on out of memory. */
-static int
-examine(struct tc_list *l, const char *dir, const char *name)
-{
-	struct tc_entry	*ne;
-	struct tc_info	 info;
-	char		 full[PATH_MAX], real[PATH_MAX], why[256], sn[64];
-	size_t		 i;
-	int		 n;
-
-	n = snprintf(full, sizeof(full), "%s/%s", dir, name);
-	if (n < 0 || (size_t)n >= sizeof(full) || !executable(full) ||
-	    realpath(full, real) == NULL)
-		return 0;
-	for (i = 0; i < l->n; i++)
-		if (strcmp(l->e[i].info.path, real) == 0)
-			return add_alias(&l->e[i], name);
-	if (tc_identify(full, &info, why, sizeof(why)) == -1) {
-		warn(l, "%s: %s", safe_name(full, sn, sizeof(sn)), why);
-		return 0;
-	}
-	if ((ne = reallocarray(l->e, l->n + 1, sizeof(*ne))) == NULL)
-		return -1;
-	l->e = ne;
-	memset(&l->e[l->n], 0, sizeof(l->e[l->n]));
-	l->e[l->n].info = info;
-	l->n++;
-	return add_alias(&l->e[l->n - 1], name);
-}
-
-void
-tc_list_free(struct tc_list *l)
-{
-	size_t	 i, j;
-
-	if (l == NULL)
-		return;
-	for (i = 0; i < l->n; i++)
-		for (j = 0; j < l->e[i].nalias; j++)
-			free(l->e[i].alias[j]);
-	free(l->e);
-	for (i = 0; i < l->nwarn; i++)
-		free(l->warn[i]);
-	memset(l, 0, sizeof(*l));
-}
-
-int
-tc_detect(struct tc_list *l, const char *path_env, char *err, size_t errlen)
-{
-	char		*copy = NULL, *dir, *save = NULL, **names = NULL, **nn;
-	struct dirent	*de;
-	DIR		*d;
-	size_t		 nnames = 0, cap, i, examined = 0;
-	int		 ndirs = 0;
-
-	memset(l, 0, sizeof(*l));
-	if (path_env == NULL && (path_env = getenv("PATH")) == NULL)
-		path_env = "/usr/bin:/bin";
-	if ((copy = strdup(path_env)) == NULL)
-		goto oom;
-	for (dir = strtok_r(copy, ":", &save); dir != NULL;
-	    dir = strtok_r(NULL, ":", &save)) {
-		if (++ndirs > TC_DIRS_MAX) {
-			warn(l, "PATH: more than %d directories", TC_DIRS_MAX);
-			break;
-		}
-		if ((d = opendir(dir)) == NULL)
-			continue;
-		nnames = cap = 0;
-		while ((de = readdir(d)) != NULL) {
-			if (!candidate(de->d_name))
-				continue;
-			if (nnames == cap) {
-				cap = cap ? cap * 2 : 16;
-				if ((nn = reallocarray(names, cap,
-				    sizeof(*nn))) == NULL) {
-					closedir(d);
-					goto oom_names;
-				}
-				names = nn;
-			}
-			if ((names[nnames] = strdup(de->d_name)) == NULL) {
-				closedir(d);
-				goto oom_names;
-			}
-			nnames++;
-		}
-		closedir(d);
-		/* readdir order is arbitrary; aliases should not be */
-		if (nnames > 1)
-			qsort(names, nnames, sizeof(*names), namecmp);
-		for (i = 0; i < nnames; i++) {
-			if (examined++ == TC_EXAMINE_MAX)
-				warn(l, "more than %d candidates: rest skipped",
-				    TC_EXAMINE_MAX);
-			if (examined > TC_EXAMINE_MAX)
-				continue;
-			if (examine(l, dir, names[i]) == -1)
-				goto oom_names;
-		}
-		for (i = 0; i < nnames; i++)
-			free(names[i]);
-	}
-	free(names);
-	free(copy);
-	return 0;
- oom_names:
-	for (i = 0; i < nnames; i++)
-		free(names[i]);
-	free(names);
- oom:
-	free(copy);
-	tc_list_free(l);
-	err_set(err, errlen, "out of memory");
 	return -1;
 }

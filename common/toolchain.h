@@ -7,8 +7,9 @@
  * tc_identify() runs the compiler a few times (fork + execve, no shell,
  * environment LC_ALL=C and PATH only, stdin /dev/null, stderr discarded,
  * bounded output, killed after TC_TIMEOUT_MS) and hashes its real path
- * with OpenSSL.  tc_detect() finds the compilers in a PATH.  Library
- * code: nothing is printed, problems come back as strings.
+ * with OpenSSL (toolchain.c).  tc_detect() finds the compilers in a PATH
+ * (toolchain_detect.c).  Library code: nothing is printed, problems come
+ * back as strings.
  *
  * Languages: gcc drivers (gcc, cc, g++, cross gcc) always do C, and C++,
  * Objective-C, Objective-C++ when the driver finds cc1plus, cc1obj,
@@ -91,6 +92,9 @@ int	 tc_detect(struct tc_list *list, const char *path_env, char *err,
 
 /* Free what tc_detect() stored in *list and zero it.  NULL: no-op. */
 void	 tc_list_free(struct tc_list *list);
+
+/* Is the file at p a regular file this process may execute? */
+int	 tc_executable(const char *p);
 
 /* Is s a well-formed toolchain id (charset, length, shape)? */
 int	 tc_id_valid(const char *s);

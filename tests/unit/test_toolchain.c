@@ -12,6 +12,7 @@
 #include <CUnit/CUnit.h>
 
 #include "common/toolchain.c"
+#include "common/toolchain_detect.c"
 
 static char	tmpdir[64];
 
