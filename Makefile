@@ -14,7 +14,8 @@ COMMON = common/log.c common/err.c common/proto_frame.c common/proto_zstd.c \
 	common/ident.c \
 	common/tls.c common/ca.c common/cpuquota.c common/mono.c \
 	common/confine.c common/proto_ev.c
-DISC = discovery/disc_poll.c discovery/disc_txt.c discovery/disc_hosts.c \
+DISC = discovery/disc_poll.c discovery/disc_txt.c discovery/disc_txt_check.c \
+	discovery/disc_hosts.c \
 	discovery/disc_browse.c discovery/disc_publish.c
 CLIENTLIB = client/hostspec.c client/sockdir.c client/spawn.c client/pin.c \
 	client/ppslot.c client/trust.c

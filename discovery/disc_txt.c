@@ -5,9 +5,10 @@
  * strict passes: txt_split() walks the rdata and checks the framing of
  * every string (length bytes, "key=value", key syntax, duplicates), then
  * the schema pass (disc_txt_decode, disc_txt_decode_distcc) checks each
- * value it knows.  Encoding runs the same value checks on the struct before
- * writing, so what we emit always decodes to the same struct.  Only libc is
- * used, so the file builds alone into a fuzz harness.
+ * value it knows with the checks of disc_txt_check.c.  Encoding runs the
+ * same value checks on the struct before writing, so what we emit always
+ * decodes to the same struct.  Only libc is used, so the two files build
+ * alone into a fuzz harness.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,13 +16,11 @@
 
 #include "common/err.h"
 #include "discovery/disc_txt.h"
+#include "discovery/disc_txt_check.h"
 
 #define TXT_KEY_MAX	32	/* longest key we accept, even unknown */
 #define TXT_STR_MAX	(DISC_TXT_MAX / 3 + 1)	/* "<len>k=" is 3 bytes */
 #define TXT_NUM_DIGITS	10
-#define TXT_SLOTS_MAX	16384	/* DISC_LIMIT_CPUS * 4 */
-#define FPR_PREFIX	"sha256:"
-#define FPR_HEXLEN	64
 
 /* One "key=value" string of a record, pointing into the rdata. */
 struct txt_str {
@@ -225,264 +224,6 @@ txt_num(const struct txt_str *t, const char *key, uint64_t min, uint64_t max,
 	return 0;
 }
 
-/* Code point at s (len bytes, len > 0) into *cp; returns its length or 0. */
-static size_t
-utf8_decode(const uint8_t *s, size_t len, uint32_t *cp)
-{
-	uint32_t	 c = s[0], min;
-	size_t		 need, i;
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c < 0xc2)		/* stray continuation, or overlong 2-byte */
-		return 0;
-	if (c < 0xe0) {
-		need = 1;
-		c &= 0x1f;
-		min = 0x80;
-	} else if (c < 0xf0) {
-		need = 2;
-		c &= 0x0f;
-		min = 0x800;
-	} else if (c < 0xf5) {
-		need = 3;
-		c &= 0x07;
-		min = 0x10000;
-	} else
-		return 0;
-	if (len - 1 < need)
-		return 0;
-	for (i = 1; i <= need; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return need + 1;
-}
-
-/*
- * Strict UTF-8 (no overlong forms, surrogates or code points past
- * U+10FFFF, nothing truncated) without control characters: C0 (which
- * includes NUL), DEL and C1 are all refused, as they can steer a terminal.
- * Returns 1 if s (len bytes) is such a string, 0 if not.
- */
-int
-disc_utf8_valid(const char *s, size_t len)
-{
-	const uint8_t	*p = (const uint8_t *)s;
-	uint32_t	 cp;
-	size_t		 i = 0, n;
-
-	if (len > 0 && s == NULL)
-		return 0;
-	while (i < len) {
-		if ((n = utf8_decode(p + i, len - i, &cp)) == 0)
-			return 0;
-		if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
-			return 0;
-		i += n;
-	}
-	return 1;
-}
-
-/* Value checks shared by encode and decode; each returns 0 or -1. */
-
-static int
-check_cluster(const uint8_t *s, size_t len, char *err, size_t errlen)
-{
-	if (len == 0) {
-		err_set(err, errlen, "cluster: empty");
-		return -1;
-	}
-	if (len >= DISC_CLUSTER_MAX) {
-		err_set(err, errlen, "cluster: longer than %d bytes",
-		    DISC_CLUSTER_MAX - 1);
-		return -1;
-	}
-	if (!disc_utf8_valid((const char *)s, len)) {
-		err_set(err, errlen, "cluster: bad UTF-8 or a control "
-		    "character");
-		return -1;
-	}
-	return 0;
-}
-
-/* "" (unknown) or "sha256:" and 64 lowercase hex digits. */
-static int
-check_fpr(const uint8_t *s, size_t len, char *err, size_t errlen)
-{
-	size_t	 i, pl = strlen(FPR_PREFIX);
-
-	if (len == 0)
-		return 0;
-	if (len != pl + FPR_HEXLEN || memcmp(s, FPR_PREFIX, pl) != 0)
-		goto bad;
-	for (i = pl; i < len; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') ||
-		    (s[i] >= 'a' && s[i] <= 'f')))
-			goto bad;
-	return 0;
-bad:
-	err_set(err, errlen, "id: not \"sha256:\" and 64 lowercase hex "
-	    "digits");
-	return -1;
-}
-
-static int
-check_tc(const uint8_t *s, size_t len, unsigned i, char *err, size_t errlen)
-{
-	size_t	 j;
-
-	if (len == 0 || len >= DISC_TC_LEN) {
-		err_set(err, errlen, "tc%u: length not 1..%d", i,
-		    DISC_TC_LEN - 1);
-		return -1;
-	}
-	for (j = 0; j < len; j++)
-		if (!((s[j] >= 'a' && s[j] <= 'z') ||
-		    (s[j] >= 'A' && s[j] <= 'Z') ||
-		    (s[j] >= '0' && s[j] <= '9') ||
-		    s[j] == '.' || s[j] == '_' || s[j] == '+' || s[j] == '-')) {
-			err_set(err, errlen, "tc%u: a byte outside "
-			    "[A-Za-z0-9._+-]", i);
-			return -1;
-		}
-	return 0;
-}
-
-static int
-check_sec(const uint8_t *s, size_t len, char *err, size_t errlen)
-{
-	if ((len == 4 && memcmp(s, "open", 4) == 0) ||
-	    (len == 4 && memcmp(s, "site", 4) == 0))
-		return 0;
-	err_set(err, errlen, "sec: not \"open\" or \"site\"");
-	return -1;
-}
-
-/* A distcc text field: printable ASCII that fits cap bytes with its NUL. */
-static int
-check_dtext(const uint8_t *s, size_t len, size_t cap, const char *key,
-    char *err, size_t errlen)
-{
-	size_t	 i;
-
-	if (len >= cap) {
-		err_set(err, errlen, "%s: longer than %zu bytes", key, cap - 1);
-		return -1;
-	}
-	for (i = 0; i < len; i++)
-		if (s[i] < 0x20 || s[i] > 0x7e) {
-			err_set(err, errlen, "%s: a non-printable byte", key);
-			return -1;
-		}
-	return 0;
-}
-
-/* Length of the string in a char array, or -1 if it has no NUL. */
-static int
-field_len(const char *s, size_t cap, size_t *len)
-{
-	const char	*z = memchr(s, '\0', cap);
-
-	if (z == NULL)
-		return -1;
-	*len = (size_t)(z - s);
-	return 0;
-}
-
-/*
- * Check every field of info as decode would.  Returns 0, or -1 with err.
- */
-static int
-info_check(const struct disc_info *info, char *err, size_t errlen)
-{
-	size_t		 len;
-	unsigned	 i;
-
-	if (info->schema == 0) {
-		err_set(err, errlen, "txtvers: 0 is invalid");
-		return -1;
-	}
-	if (info->proto < 1 || info->proto > 65535) {
-		err_set(err, errlen, "proto: out of range 1..65535");
-		return -1;
-	}
-	if (field_len(info->cluster, sizeof(info->cluster), &len) == -1) {
-		err_set(err, errlen, "cluster: not terminated");
-		return -1;
-	}
-	if (check_cluster((const uint8_t *)info->cluster, len, err,
-	    errlen) == -1)
-		return -1;
-	if (field_len(info->fingerprint, sizeof(info->fingerprint),
-	    &len) == -1) {
-		err_set(err, errlen, "id: not terminated");
-		return -1;
-	}
-	if (check_fpr((const uint8_t *)info->fingerprint, len, err,
-	    errlen) == -1)
-		return -1;
-	if (info->cpus < 1 || info->cpus > DISC_LIMIT_CPUS) {
-		err_set(err, errlen, "cpus: out of range 1..%d",
-		    DISC_LIMIT_CPUS);
-		return -1;
-	}
-	if (info->slots > TXT_SLOTS_MAX) {
-		err_set(err, errlen, "slots: out of range 0..%d",
-		    TXT_SLOTS_MAX);
-		return -1;
-	}
-	if (info->free_slots > info->slots) {
-		err_set(err, errlen, "free: more than slots");
-		return -1;
-	}
-	if (info->queue > TXT_SLOTS_MAX) {
-		err_set(err, errlen, "queue: out of range 0..%d",
-		    TXT_SLOTS_MAX);
-		return -1;
-	}
-	if (info->load > 100) {
-		err_set(err, errlen, "load: out of range 0..100");
-		return -1;
-	}
-	if (info->mem_free_mb > DISC_LIMIT_MEM_MB) {
-		err_set(err, errlen, "mem: out of range 0..%u",
-		    DISC_LIMIT_MEM_MB);
-		return -1;
-	}
-	if (info->ntc > DISC_TC_MAX) {
-		err_set(err, errlen, "too many toolchains (at most %d)",
-		    DISC_TC_MAX);
-		return -1;
-	}
-	for (i = 0; i < info->ntc; i++) {
-		if (field_len(info->tc[i], DISC_TC_LEN, &len) == -1) {
-			err_set(err, errlen, "tc%u: not terminated", i);
-			return -1;
-		}
-		if (check_tc((const uint8_t *)info->tc[i], len, i, err,
-		    errlen) == -1)
-			return -1;
-	}
-	if (field_len(info->security, sizeof(info->security), &len) == -1 ||
-	    check_sec((const uint8_t *)info->security, len, err,
-	    errlen) == -1) {
-		err_set(err, errlen, "sec: not \"open\" or \"site\"");
-		return -1;
-	}
-	if (info->status_port > 65535) {
-		err_set(err, errlen, "status: out of range 0..65535");
-		return -1;
-	}
-	return 0;
-}
-
 /*
  * If key is "tc<N>" (N decimal), its N into *idx (saturated at
  * DISC_TC_MAX) and 1; 0 if the key is not of that shape (an unknown key).
@@ -510,24 +251,25 @@ tc_key(const struct txt_str *t, unsigned long *idx)
 	return 1;
 }
 
-int
-disc_txt_decode(const uint8_t *buf, size_t len, struct disc_info *info,
+/*
+ * Sort the n strings of v by key: a ccpool key into k (K_NKEYS slots),
+ * tc<N> into tc (DISC_TC_MAX slots), both zeroed here; other keys (of a
+ * later schema) are ignored.  Returns 0, or -1 with err set (tc<N> with
+ * a leading zero, or N too large).
+ */
+static int
+txt_sort_keys(const struct txt_str *v, size_t n,
+    const struct txt_str *k[K_NKEYS], const struct txt_str *tc[DISC_TC_MAX],
     char *err, size_t errlen)
 {
-	struct txt_str	 v[TXT_STR_MAX];
 	const struct txt_str *t;
-	const struct txt_str *k[K_NKEYS];
-	const struct txt_str *tc[DISC_TC_MAX];
 	unsigned long	 idx;
-	size_t		 n, i;
+	size_t		 i;
 	unsigned	 j;
 	int		 r;
 
-	memset(info, 0, sizeof(*info));
-	memset(k, 0, sizeof(k));
-	memset(tc, 0, sizeof(tc));
-	if (txt_split(buf, len, v, &n, err, errlen) == -1)
-		return -1;
+	memset(k, 0, sizeof(*k) * K_NKEYS);
+	memset(tc, 0, sizeof(*tc) * DISC_TC_MAX);
 	for (i = 0; i < n; i++) {
 		t = &v[i];
 		for (j = 0; j < K_NKEYS; j++)
@@ -552,7 +294,51 @@ disc_txt_decode(const uint8_t *buf, size_t len, struct disc_info *info,
 		}
 		/* anything else is a key from a later schema: ignored */
 	}
+	return 0;
+}
 
+/*
+ * The toolchains tc0, tc1 ... (tc: DISC_TC_MAX slots, NULL where
+ * absent) into info: contiguous from tc0, each checked.  0, or -1 with
+ * err set.
+ */
+static int
+txt_decode_tcs(const struct txt_str *const tc[DISC_TC_MAX],
+    struct disc_info *info, char *err, size_t errlen)
+{
+	unsigned	 j;
+
+	for (j = 0; j < DISC_TC_MAX && tc[j] != NULL; j++) {
+		if (disc_txt_check_tc(tc[j]->val, tc[j]->vlen, j, err,
+		    errlen) == -1)
+			return -1;
+		memcpy(info->tc[j], tc[j]->val, tc[j]->vlen);
+	}
+	info->ntc = j;
+	for (; j < DISC_TC_MAX; j++)
+		if (tc[j] != NULL) {
+			err_set(err, errlen, "toolchains not contiguous: tc%u "
+			    "without tc%u", j, info->ntc);
+			return -1;
+		}
+	return 0;
+}
+
+int
+disc_txt_decode(const uint8_t *buf, size_t len, struct disc_info *info,
+    char *err, size_t errlen)
+{
+	struct txt_str	 v[TXT_STR_MAX];
+	const struct txt_str *t;
+	const struct txt_str *k[K_NKEYS];
+	const struct txt_str *tc[DISC_TC_MAX];
+	size_t		 n;
+	unsigned	 j;
+
+	memset(info, 0, sizeof(*info));
+	if (txt_split(buf, len, v, &n, err, errlen) == -1 ||
+	    txt_sort_keys(v, n, k, tc, err, errlen) == -1)
+		return -1;
 	for (j = 0; j < K_NKEYS; j++)
 		if (k[j] == NULL && (j == K_TXTVERS || j == K_PROTO ||
 		    j == K_CLUSTER || j == K_CPUS || j == K_SLOTS ||
@@ -566,11 +352,11 @@ disc_txt_decode(const uint8_t *buf, size_t len, struct disc_info *info,
 	    errlen) == -1)
 		return -1;
 	t = k[K_CLUSTER];
-	if (check_cluster(t->val, t->vlen, err, errlen) == -1)
+	if (disc_txt_check_cluster(t->val, t->vlen, err, errlen) == -1)
 		return -1;
 	memcpy(info->cluster, t->val, t->vlen);
 	if ((t = k[K_ID]) != NULL) {
-		if (check_fpr(t->val, t->vlen, err, errlen) == -1)
+		if (disc_txt_check_fpr(t->val, t->vlen, err, errlen) == -1)
 			return -1;
 		memcpy(info->fingerprint, t->val, t->vlen);
 	}
@@ -595,7 +381,7 @@ disc_txt_decode(const uint8_t *buf, size_t len, struct disc_info *info,
 	    &info->mem_free_mb, err, errlen) == -1)
 		return -1;
 	if ((t = k[K_SEC]) != NULL) {
-		if (check_sec(t->val, t->vlen, err, errlen) == -1)
+		if (disc_txt_check_sec(t->val, t->vlen, err, errlen) == -1)
 			return -1;
 		memcpy(info->security, t->val, t->vlen);
 	} else
@@ -603,20 +389,7 @@ disc_txt_decode(const uint8_t *buf, size_t len, struct disc_info *info,
 	if (k[K_STATUS] != NULL && txt_num(k[K_STATUS], "status", 1, 65535,
 	    &info->status_port, err, errlen) == -1)
 		return -1;
-
-	for (j = 0; j < DISC_TC_MAX && tc[j] != NULL; j++) {
-		if (check_tc(tc[j]->val, tc[j]->vlen, j, err, errlen) == -1)
-			return -1;
-		memcpy(info->tc[j], tc[j]->val, tc[j]->vlen);
-	}
-	info->ntc = j;
-	for (; j < DISC_TC_MAX; j++)
-		if (tc[j] != NULL) {
-			err_set(err, errlen, "toolchains not contiguous: tc%u "
-			    "without tc%u", j, info->ntc);
-			return -1;
-		}
-	return 0;
+	return txt_decode_tcs(tc, info, err, errlen);
 }
 
 /* An rdata being written: at most cap bytes, and never past DISC_TXT_MAX. */
@@ -671,7 +444,7 @@ disc_txt_encode(const struct disc_info *info, uint8_t *buf, size_t cap,
 		err_set(err, errlen, "nothing to encode");
 		return -1;
 	}
-	if (info_check(info, err, errlen) == -1)
+	if (disc_txt_info_check(info, err, errlen) == -1)
 		return -1;
 	if (putnum(&w, "txtvers", info->schema, err, errlen) == -1 ||
 	    putnum(&w, "proto", info->proto, err, errlen) == -1 ||
@@ -752,8 +525,8 @@ disc_txt_decode_distcc(const uint8_t *buf, size_t len,
 			break;
 		}
 		if (dst != NULL) {
-			if (check_dtext(t->val, t->vlen, cap, dkey_name[j],
-			    err, errlen) == -1)
+			if (disc_txt_check_dtext(t->val, t->vlen, cap,
+			    dkey_name[j], err, errlen) == -1)
 				return -1;
 			memcpy(dst, t->val, t->vlen);
 		}
@@ -792,12 +565,12 @@ disc_txt_encode_distcc(const struct disc_distcc_info *info, uint8_t *buf,
 	f[3] = info->cc_machine;
 	fcap[3] = sizeof(info->cc_machine);
 	for (i = 0; i < 4; i++) {
-		if (field_len(f[i], fcap[i], &len) == -1) {
+		if (disc_txt_field_len(f[i], fcap[i], &len) == -1) {
 			err_set(err, errlen, "%s: not terminated",
 			    dkey_name[D_DISTCC + i]);
 			return -1;
 		}
-		if (check_dtext((const uint8_t *)f[i], len, fcap[i],
+		if (disc_txt_check_dtext((const uint8_t *)f[i], len, fcap[i],
 		    dkey_name[D_DISTCC + i], err, errlen) == -1)
 			return -1;
 	}

@@ -12,6 +12,7 @@
 #include <CUnit/CUnit.h>
 
 #include "discovery/disc_txt.c"
+#include "discovery/disc_txt_check.c"
 
 #define NSTR	24
 
