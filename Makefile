@@ -111,9 +111,10 @@ TESTBIN = $(B)/runner $(FUZZERS:%=$(B)/fuzz_%) $(LABBIN:%=$(B)/%) \
 	$(TOOLBIN:%=$(B)/%)
 
 # check: unit tests, every fuzz harness over its corpus plus bounded random
-# inputs, then the lab tests (network namespaces; needs root).
+# inputs, then the lab tests (network namespaces; needs root).  The unit
+# tests run at the top CPU weight (tests/cpu_first.sh), as the labs do.
 check: all $(TESTBIN)
-	$(B)/runner
+	tests/cpu_first.sh $(B)/runner
 	tests/check_units.sh $(abspath $(B))
 	@for f in $(FUZZERS); do \
 		echo "fuzz_$$f: corpus + 20000 generated inputs"; \

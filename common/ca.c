@@ -265,16 +265,86 @@ ca_revoke(const char *dir, const char *what, char *err, size_t errlen)
 	return ca_crl(dir, err, errlen) == -1 ? -1 : n;
 }
 
+/*
+ * Add to crl an entry for each "<serial hex>\t<time>" line of f (the
+ * revoked.tsv ledger; other lines are skipped), t being scratch.  0, or
+ * -1 when OpenSSL fails.
+ */
+static int
+crl_add_revoked(X509_CRL *crl, FILE *f, ASN1_TIME *t)
+{
+	char		 line[CA_LINE_MAX];
+	BIGNUM		*bn = NULL;
+	int		 rc = -1;
+
+	while (fgets(line, sizeof(line), f) != NULL) {
+		X509_REVOKED	*r;
+		ASN1_INTEGER	*ai;
+		char		*serial = strtok(line, "\t\n");
+		char		*when = strtok(NULL, "\t\n");
+
+		if (serial == NULL || when == NULL ||
+		    BN_hex2bn(&bn, serial) == 0)
+			continue;
+		time_t		 tr = (time_t)strtoll(when, NULL, 10);
+
+		ai = BN_to_ASN1_INTEGER(bn, NULL);
+		if ((r = X509_REVOKED_new()) == NULL || ai == NULL ||
+		    X509_time_adj_ex(t, 0, 0, &tr) == NULL ||
+		    X509_REVOKED_set_revocationDate(r, t) != 1 ||
+		    X509_REVOKED_set_serialNumber(r, ai) != 1 ||
+		    X509_CRL_add0_revoked(crl, r) != 1) {
+			ASN1_INTEGER_free(ai);
+			X509_REVOKED_free(r);
+			goto out;
+		}
+		ASN1_INTEGER_free(ai);
+	}
+	rc = 0;
+out:
+	BN_free(bn);
+	return rc;
+}
+
+/*
+ * Write crl to the file p as PEM.  Public (servers read it, mode 0644);
+ * written whole to p.new, then renamed.  0, or -1 with err set.
+ */
+static int
+crl_write(X509_CRL *crl, const char *p, char *err, size_t errlen)
+{
+	char	 tmp[PATH_MAX];
+	BIO	*b = NULL;
+	int	 fd, rc = -1;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.new", p) >=
+	    sizeof(tmp) || (fd = open(tmp, O_WRONLY | O_CREAT |
+	    O_TRUNC | O_CLOEXEC, 0644)) == -1) {
+		err_set(err, errlen, "%s: %s", tmp, strerror(errno));
+		return -1;
+	}
+	if ((b = BIO_new_fd(fd, BIO_CLOSE)) == NULL) {
+		close(fd);
+		err_set(err, errlen, "cannot make the revocation list");
+		return -1;
+	}
+	if (PEM_write_bio_X509_CRL(b, crl) != 1 || BIO_flush(b) != 1 ||
+	    rename(tmp, p) == -1)
+		err_set(err, errlen, "%s: cannot write", p);
+	else
+		rc = 0;
+	BIO_free(b);
+	return rc;
+}
+
 int
 ca_crl(const char *dir, char *err, size_t errlen)
 {
 	struct ident	 ca;
 	X509_CRL	*crl = NULL;
 	ASN1_TIME	*t = NULL;
-	BIGNUM		*bn = NULL;
 	FILE		*f = NULL;
-	BIO		*b = NULL;
-	char		 p[PATH_MAX], line[CA_LINE_MAX];
+	char		 p[PATH_MAX];
 	int		 rc = -1;
 
 	if (load_ca(dir, &ca, err, errlen) == -1)
@@ -290,29 +360,8 @@ ca_crl(const char *dir, char *err, size_t errlen)
 	if (path_in(p, sizeof(p), dir, "revoked.tsv", err, errlen) == -1)
 		goto out;
 	if ((f = fopen(p, "re")) != NULL) {
-		while (fgets(line, sizeof(line), f) != NULL) {
-			X509_REVOKED	*r;
-			ASN1_INTEGER	*ai;
-			char		*serial = strtok(line, "\t\n");
-			char		*when = strtok(NULL, "\t\n");
-
-			if (serial == NULL || when == NULL ||
-			    BN_hex2bn(&bn, serial) == 0)
-				continue;
-			time_t		 tr = (time_t)strtoll(when, NULL, 10);
-
-			ai = BN_to_ASN1_INTEGER(bn, NULL);
-			if ((r = X509_REVOKED_new()) == NULL || ai == NULL ||
-			    X509_time_adj_ex(t, 0, 0, &tr) == NULL ||
-			    X509_REVOKED_set_revocationDate(r, t) != 1 ||
-			    X509_REVOKED_set_serialNumber(r, ai) != 1 ||
-			    X509_CRL_add0_revoked(crl, r) != 1) {
-				ASN1_INTEGER_free(ai);
-				X509_REVOKED_free(r);
-				goto ssl_fail;
-			}
-			ASN1_INTEGER_free(ai);
-		}
+		if (crl_add_revoked(crl, f, t) == -1)
+			goto ssl_fail;
 	} else if (errno != ENOENT) {
 		err_set(err, errlen, "%s: %s", p, strerror(errno));
 		goto out;
@@ -321,27 +370,8 @@ ca_crl(const char *dir, char *err, size_t errlen)
 		goto ssl_fail;
 	if (path_in(p, sizeof(p), dir, "crl.pem", err, errlen) == -1)
 		goto out;
-	/* Public: servers read it; written whole, then renamed. */
-	{
-		char tmp[PATH_MAX];
-		int fd;
-
-		if ((size_t)snprintf(tmp, sizeof(tmp), "%s.new", p) >=
-		    sizeof(tmp) || (fd = open(tmp, O_WRONLY | O_CREAT |
-		    O_TRUNC | O_CLOEXEC, 0644)) == -1) {
-			err_set(err, errlen, "%s: %s", tmp, strerror(errno));
-			goto out;
-		}
-		if ((b = BIO_new_fd(fd, BIO_CLOSE)) == NULL) {
-			close(fd);
-			goto ssl_fail;
-		}
-		if (PEM_write_bio_X509_CRL(b, crl) != 1 || BIO_flush(b) != 1 ||
-		    rename(tmp, p) == -1) {
-			err_set(err, errlen, "%s: cannot write", p);
-			goto out;
-		}
-	}
+	if (crl_write(crl, p, err, errlen) == -1)
+		goto out;
 	rc = 0;
 	goto out;
 ssl_fail:
@@ -350,8 +380,6 @@ out:
 	ERR_clear_error();
 	if (f != NULL)
 		fclose(f);
-	BIO_free(b);
-	BN_free(bn);
 	ASN1_TIME_free(t);
 	X509_CRL_free(crl);
 	ident_clear(&ca);

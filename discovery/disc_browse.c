@@ -125,6 +125,28 @@ txt_rdata(AvahiStringList *txt, uint8_t *buf, size_t cap)
 	return (int)avahi_string_list_serialize(txt, buf, cap);
 }
 
+/*
+ * The resolved address a, seen on ifindex, into *addr: numeric text, and
+ * "%<interface>" after an IPv6 link-local one, which needs its scope.
+ */
+static void
+addr_of(struct disc_addr *addr, const AvahiAddress *a, AvahiIfIndex ifindex)
+{
+	char	 ifname[IF_NAMESIZE] = "";
+	size_t	 n;
+
+	addr->family = a->proto == AVAHI_PROTO_INET6 ? AF_INET6 : AF_INET;
+	addr->ifindex = ifindex;
+	avahi_address_snprint(addr->text, sizeof(addr->text), a);
+	if (addr->family == AF_INET6 &&
+	    strncasecmp(addr->text, "fe80:", 5) == 0 &&
+	    if_indextoname((unsigned)ifindex, ifname) != NULL) {
+		n = strlen(addr->text);
+		snprintf(addr->text + n, sizeof(addr->text) - n, "%%%s",
+		    ifname);
+	}
+}
+
 static void
 resolve_cb(AvahiServiceResolver *sr, AvahiIfIndex ifindex,
     AvahiProtocol proto, AvahiResolverEvent event, const char *name,
@@ -137,9 +159,7 @@ resolve_cb(AvahiServiceResolver *sr, AvahiIfIndex ifindex,
 	struct disc_sighting	 s;
 	uint8_t			 rdata[DISC_TXT_MAX];
 	char			 err[128], ename[4 * DISC_NAME_MAX];
-	char			 ifname[IF_NAMESIZE] = "";
 	int			 len;
-	size_t			 n;
 
 	(void)sr;
 	(void)type;
@@ -172,16 +192,7 @@ resolve_cb(AvahiServiceResolver *sr, AvahiIfIndex ifindex,
 		warn(b, "advert %s: port 0, ignored", ename);
 		goto drop;
 	}
-	s.addr.family = a->proto == AVAHI_PROTO_INET6 ? AF_INET6 : AF_INET;
-	s.addr.ifindex = ifindex;
-	avahi_address_snprint(s.addr.text, sizeof(s.addr.text), a);
-	if (s.addr.family == AF_INET6 &&
-	    strncasecmp(s.addr.text, "fe80:", 5) == 0 &&
-	    if_indextoname((unsigned)ifindex, ifname) != NULL) {
-		n = strlen(s.addr.text);
-		snprintf(s.addr.text + n, sizeof(s.addr.text) - n, "%%%s",
-		    ifname);
-	}
+	addr_of(&s.addr, a, ifindex);
 	if ((len = txt_rdata(txt, rdata, sizeof(rdata))) < 0) {
 		warn(b, "advert %s: TXT record too large, ignored", ename);
 		goto drop;

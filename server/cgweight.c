@@ -113,6 +113,24 @@ find_mount(const char *mountinfo, const char *controller, const char *path,
 	return -1;
 }
 
+/*
+ * The verdict when every task of the machine is in one CPU group: ours.
+ * With autogroup on, each job's session is a group of its own, which
+ * sbx_lowest_priority() puts at nice 19 too.  1, with the reason in why.
+ */
+static int
+root_verdict(int autogroup, char *why, size_t whylen)
+{
+	if (autogroup == 1) {
+		snprintf(why, whylen, "ccpoold is in the root CPU cgroup, "
+		    "autogroup on: each job's session runs at nice 19");
+		return 1;
+	}
+	snprintf(why, whylen, "ccpoold is in the root CPU cgroup, autogroup "
+	    "off: jobs yield to every other task");
+	return 1;
+}
+
 int
 cgweight_judge(const char *cgroup, const char *mountinfo, int autogroup,
     char *why, size_t whylen)
@@ -182,19 +200,7 @@ cgweight_judge(const char *cgroup, const char *mountinfo, int autogroup,
 		    path);
 		return -1;
 	}
-	/*
-	 * Every task of the machine is in one CPU group: ours.  With
-	 * autogroup on, each job's session is a group of its own, which
-	 * sbx_lowest_priority() puts at nice 19 too.
-	 */
-	if (autogroup == 1) {
-		snprintf(why, whylen, "ccpoold is in the root CPU cgroup, "
-		    "autogroup on: each job's session runs at nice 19");
-		return 1;
-	}
-	snprintf(why, whylen, "ccpoold is in the root CPU cgroup, autogroup "
-	    "off: jobs yield to every other task");
-	return 1;
+	return root_verdict(autogroup, why, whylen);
 }
 
 int
