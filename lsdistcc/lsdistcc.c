@@ -3,9 +3,9 @@
  * (_ccpool._tcp) and stock distccd (_distcc._tcp), found by mDNS with
  * nothing configured, or by DNS names for sites without mDNS.
  *
- * main() parses options, runs a disc_browser on a libevent loop for the
- * settle time (or forever with --watch), then probes (ls_probe.c) and
- * prints (ls_print.c).
+ * main() parses options (parse_opts), runs a disc_browser on a libevent
+ * loop for the settle time, or forever with --watch (browse_rows), then
+ * probes (ls_probe.c) and prints (ls_print.c).
  */
 #include <getopt.h>
 #include <signal.h>
@@ -97,8 +97,22 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 	event_base_loopbreak(arg);
 }
 
-int
-main(int argc, char *argv[])
+/* What the command line asks for. */
+struct opts {
+	double		 settle;	/* -t: seconds to browse */
+	long		 port;		/* -P: distcc port for DNS names */
+	int		 json, hosts, watch, probe;
+	int		 timed;		/* -t given */
+	const char	*cluster;	/* -c */
+};
+
+/*
+ * Parse the options of argv into *o.  Returns -1 to go on (optind at the
+ * first name), or the exit status: 0 after --help or --version, 2 after
+ * a usage error, which it reports.
+ */
+static int
+parse_opts(int argc, char *argv[], struct opts *o)
 {
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'J' },
@@ -108,49 +122,43 @@ main(int argc, char *argv[])
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct disc_browse_opts	 bo;
-	struct disc_browser	*b = NULL;
-	struct event_base	*base;
-	struct event		*sigint, *sigterm;
-	struct ls_row		*rows = NULL;
-	size_t			 nrows = 0, i;
-	char			 err[256], *end;
-	double			 settle = 2.0;
-	long			 port = DISTCC_PORT;
-	int			 ch, json = 0, hosts = 0, watch = 0, probe = 0;
-	int			 timed = 0;
-	const char		*cluster = NULL;
+	char	*end;
+	int	 ch;
 
+	memset(o, 0, sizeof(*o));
+	o->settle = 2.0;
+	o->port = DISTCC_PORT;
 	while ((ch = getopt_long(argc, argv, "t:pc:P:h", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 't':
-			settle = strtod(optarg, &end);
-			if (*end != '\0' || !(settle > 0 && settle <= 86400))
+			o->settle = strtod(optarg, &end);
+			if (*end != '\0' ||
+			    !(o->settle > 0 && o->settle <= 86400))
 				return usage_err("-t: seconds, more than 0 "
 				    "and at most 86400");
-			timed = 1;
+			o->timed = 1;
 			break;
 		case 'p':
-			probe = 1;
+			o->probe = 1;
 			break;
 		case 'c':
-			cluster = optarg;
+			o->cluster = optarg;
 			break;
 		case 'P':
-			port = strtol(optarg, &end, 10);
-			if (*end != '\0' || port < 1 || port > 65535)
+			o->port = strtol(optarg, &end, 10);
+			if (*end != '\0' || o->port < 1 || o->port > 65535)
 				return usage_err("-P: a port number, 1 to "
 				    "65535");
 			break;
 		case 'J':
-			json = 1;
+			o->json = 1;
 			break;
 		case 'H':
-			hosts = 1;
+			o->hosts = 1;
 			break;
 		case 'W':
-			watch = 1;
+			o->watch = 1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -162,9 +170,71 @@ main(int argc, char *argv[])
 			return usage_err(NULL);	/* getopt said why */
 		}
 	}
-	if (json + hosts + watch > 1 || (watch && optind < argc))
+	if (o->json + o->hosts + o->watch > 1 || (o->watch && optind < argc))
 		return usage_err("--json, --hosts and --watch exclude each "
 		    "other (and --watch takes no names)");
+	return -1;
+}
+
+/*
+ * Browse mDNS on base for o->settle seconds (with --watch: printing what
+ * changes, until a signal or -t) with the browser *bp, which the caller
+ * frees.  Without --watch, a row for each host found into *rows, *nrows.
+ * 0, or -1 after saying why on stderr.
+ */
+static int
+browse_rows(struct event_base *base, const struct opts *o,
+    struct disc_browser **bp, struct ls_row **rows, size_t *nrows)
+{
+	struct disc_browse_opts	 bo;
+	struct disc_browser	*b;
+	struct timeval		 tv;
+	char			 err[256];
+	size_t			 i;
+
+	memset(&bo, 0, sizeof(bo));
+	bo.cluster = o->cluster;
+	bo.ccpool = bo.distcc = 1;
+	bo.no_fail = o->watch;
+	bo.warn = on_warn;
+	*bp = b = disc_browser_new(base, &bo,
+	    o->watch ? on_watch_event : NULL, NULL, err, sizeof(err));
+	if (b == NULL) {
+		fprintf(stderr, "lsdistcc: %s\n", err);
+		return -1;
+	}
+	tv.tv_sec = (time_t)o->settle;
+	tv.tv_usec = (suseconds_t)((o->settle - (double)tv.tv_sec) * 1e6);
+	if (!o->watch || o->timed)
+		event_base_loopexit(base, &tv);
+	event_base_dispatch(base);
+	if (o->watch)
+		return 0;
+	*nrows = disc_hosts_count(disc_browser_hosts(b));
+	if (*nrows > 0 && (*rows = calloc(*nrows, sizeof(**rows))) == NULL) {
+		fprintf(stderr, "lsdistcc: out of memory\n");
+		return -1;
+	}
+	for (i = 0; i < *nrows; i++)
+		ls_row_from_host(&(*rows)[i],
+		    disc_hosts_at(disc_browser_hosts(b), i));
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct opts		 o;
+	struct disc_browser	*b = NULL;
+	struct event_base	*base;
+	struct event		*sigint, *sigterm;
+	struct ls_row		*rows = NULL;
+	size_t			 nrows = 0;
+	char			 err[256];
+	int			 rc;
+
+	if ((rc = parse_opts(argc, argv, &o)) != -1)
+		return rc;
 	if ((base = event_base_new()) == NULL) {
 		fprintf(stderr, "lsdistcc: out of memory\n");
 		return 2;
@@ -181,51 +251,27 @@ main(int argc, char *argv[])
 	if (optind < argc) {
 		/* DNS mode, for sites without mDNS */
 		for (; optind < argc; optind++)
-			if (ls_dns_rows(argv[optind], (uint16_t)port, &rows,
+			if (ls_dns_rows(argv[optind], (uint16_t)o.port, &rows,
 			    &nrows, err, sizeof(err)) == -1) {
 				fprintf(stderr, "lsdistcc: %s\n", err);
 				return 2;
 			}
-		probe = 1;	/* a name that resolves may still be down */
+		o.probe = 1;	/* a name that resolves may still be down */
 	} else {
-		struct timeval	 tv;
-
-		memset(&bo, 0, sizeof(bo));
-		bo.cluster = cluster;
-		bo.ccpool = bo.distcc = 1;
-		bo.no_fail = watch;
-		bo.warn = on_warn;
-		b = disc_browser_new(base, &bo, watch ? on_watch_event : NULL,
-		    NULL, err, sizeof(err));
-		if (b == NULL) {
-			fprintf(stderr, "lsdistcc: %s\n", err);
+		if (browse_rows(base, &o, &b, &rows, &nrows) == -1)
 			return 2;
-		}
-		tv.tv_sec = (time_t)settle;
-		tv.tv_usec = (suseconds_t)((settle - (double)tv.tv_sec) * 1e6);
-		if (!watch || timed)
-			event_base_loopexit(base, &tv);
-		event_base_dispatch(base);
-		if (watch)
+		if (o.watch)
 			goto out;
-		nrows = disc_hosts_count(disc_browser_hosts(b));
-		if (nrows > 0 && (rows = calloc(nrows, sizeof(*rows))) == NULL) {
-			fprintf(stderr, "lsdistcc: out of memory\n");
-			return 2;
-		}
-		for (i = 0; i < nrows; i++)
-			ls_row_from_host(&rows[i],
-			    disc_hosts_at(disc_browser_hosts(b), i));
 	}
-	if (probe && ls_probe(base, rows, nrows, 1000) == -1) {
+	if (o.probe && ls_probe(base, rows, nrows, 1000) == -1) {
 		fprintf(stderr, "lsdistcc: out of memory\n");
 		return 2;
 	}
 	ls_trust(rows, nrows);
 	ls_sort(rows, nrows);
-	if (json)
+	if (o.json)
 		ls_print_json(stdout, rows, nrows);
-	else if (hosts)
+	else if (o.hosts)
 		ls_print_hosts(stdout, rows, nrows);
 	else if (nrows > 0)
 		ls_print_table(stdout, rows, nrows);
@@ -237,5 +283,5 @@ out:
 	event_free(sigterm);
 	event_base_free(base);
 	free(rows);
-	return nrows > 0 || watch ? 0 : 1;
+	return nrows > 0 || o.watch ? 0 : 1;
 }
