@@ -379,39 +379,42 @@ spawn(int idx, void (*fn)(const struct srvconf *, struct srv_fds *),
 	return pid;
 }
 
-int
-main(int argc, char *argv[])
+/* The options that are not PP's (those go straight into PP). */
+struct opts {
+	int	 debug;		/* -d */
+	int	 verbose;	/* -v */
+	int	 check;		/* -n */
+};
+
+/*
+ * Parse argv: -f, -p, -P and -u into PP, -d, -n and -v into *o.  Exits
+ * 0 after --help and --version, 2 on a usage error (usage()).
+ */
+static void
+parse_opts(int argc, char *argv[], struct opts *o)
 {
-	struct srv_fds	 fds;
-	struct ipc_rules rules;
-	struct proto_limits lim;
-	struct event	*sig[4];
-	int		 ctl[P_COUNT][2], peer[2], all[NALL];
-	int		 ch, debug = 0, verbose = 0, check = 0, i;
-	size_t		 n;
-	const int	 sigs[4] = { SIGHUP, SIGTERM, SIGINT, SIGCHLD };
-	char		 err[512], abspath[PATH_MAX], cgwhy[512];
-	const char	*arg;
-	int		 cgw;
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
+	const char	*arg;
+	int		 ch;
 
+	memset(o, 0, sizeof(*o));
 	PP.conf_path = SRVCONF_PATH;
 	while ((ch = getopt_long(argc, argv, "df:np:Pu:v", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'd':
-			debug = 1;
+			o->debug = 1;
 			break;
 		case 'f':
 			PP.conf_path = optarg;
 			PP.conf_must_exist = 1;
 			break;
 		case 'n':
-			check = 1;
+			o->check = 1;
 			break;
 		case 'p':
 			arg = optarg;
@@ -433,26 +436,35 @@ main(int argc, char *argv[])
 			PP.cli_user = optarg;
 			break;
 		case 'v':
-			verbose = 1;
+			o->verbose = 1;
 			break;
 		case 'h':
 			help();
-			return 0;
+			exit(0);
 		case 'V':
 			printf("ccpoold %s\n", VERSION);
-			return 0;
+			exit(0);
 		default:
 			usage(NULL);	/* getopt said what was wrong */
 		}
 	}
 	if (optind != argc)
 		usage("no operands are taken");
+}
+
+/*
+ * The configuration at start, into PP: the file, the identity (the key,
+ * made if need be) and the user to run as.  Fatal on an error.
+ */
+static void
+start_conf(void)
+{
+	static char	 abspath[PATH_MAX];
+	char		 err[512];
 
 	/* daemon() changes to /: SIGHUP must still find a relative -f. */
 	if (PP.conf_path[0] != '/' && realpath(PP.conf_path, abspath) != NULL)
 		PP.conf_path = abspath;
-	log_init(1, LOG_DAEMON);	/* stderr until we daemonize */
-	log_setverbose(verbose);
 	if (load_conf(&PP.conf, err, sizeof(err)) == -1)
 		fatalx("%s", err);
 	PP.raw = PP.conf;
@@ -467,34 +479,18 @@ main(int argc, char *argv[])
 		PP.user.uid = getuid();
 		PP.user.gid = getgid();
 	}
-	if (check) {
-		fprintf(stderr, "configuration OK\nidentity %s (%s mode): %s\n",
-		    PP.conf.identity, PP.conf.trust, PP.conf.fingerprint);
-		return 0;
-	}
-	if (!debug) {
-		if (daemon(0, 0) == -1)
-			fatal("daemon");
-		log_init(0, LOG_DAEMON);
-		log_setverbose(verbose);
-	}
-	log_procinit("parent");
-	log_libevent();
-	(void)proc_raise_nofile(SRV_NET_FDS(PP.conf.max_conns));
-	signal(SIGPIPE, SIG_IGN);
-	/* Privileged set-up: the work directory, owned by the user. */
-	if (priv_workdir(PP.conf.workdir, PP.user.uid, PP.user.gid, err,
-	    sizeof(err)) == -1)
-		fatalx("%s", err);
-	proc_priv_init(PP.root, &PP.user);
-	if (PP.root)
-		log_info("processes run as user %s (uid %lu)", PP.user.name,
-		    (unsigned long)PP.user.uid);
-	else
-		log_info("not started as root: no user switch, processes "
-		    "run as uid %lu", (unsigned long)PP.user.uid);
-	/* Our cgroup, as the jobs will have it: before any privilege goes. */
-	cgw = cgweight_check(cgwhy, sizeof(cgwhy));
+}
+
+/*
+ * The socketpairs (ctl[i]: the parent's end [0] and child i's [1], -1
+ * for pub when not publishing; peer: runner <-> net), then the children.
+ */
+static void
+start_children(int ctl[P_COUNT][2], int peer[2])
+{
+	struct srv_fds	 fds;
+	int		 all[NALL], i;
+	size_t		 n;
 
 	for (i = 0; i < P_COUNT; i++) {
 		ctl[i][0] = ctl[i][1] = -1;
@@ -526,12 +522,20 @@ main(int argc, char *argv[])
 		PP.pid[P_PUB] = spawn(P_PUB, pub_main, &fds, all, NALL);
 	} else
 		log_info("not advertising (publish = no)");
+}
 
-	drop_parent();
-	if ((PP.base = event_base_new()) == NULL)
-		fatalx("event_base_new");
-	close(peer[0]);
-	close(peer[1]);
+/*
+ * The parent's channels to its children on PP.base, over the parent's
+ * ends of ctl; the children's ends are closed here.
+ */
+static void
+open_channels(int ctl[P_COUNT][2])
+{
+	struct ipc_rules rules;
+	struct proto_limits lim;
+	char		 err[512];
+	int		 i;
+
 	srvconf_limits(&PP.conf, &lim);
 	for (i = 0; i < P_COUNT; i++) {
 		if (ctl[i][1] != -1)
@@ -546,6 +550,72 @@ main(int argc, char *argv[])
 		if (PP.chan[i] == NULL)
 			fatalx("%s", err);
 	}
+}
+
+/* cgweight_check()'s verdict cgw, with its reason why, in the log. */
+static void
+log_cgweight(int cgw, const char *why)
+{
+	if (cgw == 0)
+		log_warnx("jobs run SCHED_IDLE but %s: run ccpoold from "
+		    "ccpoold.service (ccpool.slice, CPUWeight=1) to keep the "
+		    "owner's work first", why);
+	else if (cgw == 1)
+		log_info("jobs yield to the owner's work: %s", why);
+	else
+		log_info("cannot tell whether jobs yield to other cgroups: %s",
+		    why);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct opts	 o;
+	struct event	*sig[4];
+	int		 ctl[P_COUNT][2], peer[2], i, cgw;
+	size_t		 n;
+	const int	 sigs[4] = { SIGHUP, SIGTERM, SIGINT, SIGCHLD };
+	char		 err[512], cgwhy[512];
+
+	parse_opts(argc, argv, &o);
+	log_init(1, LOG_DAEMON);	/* stderr until we daemonize */
+	log_setverbose(o.verbose);
+	start_conf();
+	if (o.check) {
+		fprintf(stderr, "configuration OK\nidentity %s (%s mode): %s\n",
+		    PP.conf.identity, PP.conf.trust, PP.conf.fingerprint);
+		return 0;
+	}
+	if (!o.debug) {
+		if (daemon(0, 0) == -1)
+			fatal("daemon");
+		log_init(0, LOG_DAEMON);
+		log_setverbose(o.verbose);
+	}
+	log_procinit("parent");
+	log_libevent();
+	(void)proc_raise_nofile(SRV_NET_FDS(PP.conf.max_conns));
+	signal(SIGPIPE, SIG_IGN);
+	/* Privileged set-up: the work directory, owned by the user. */
+	if (priv_workdir(PP.conf.workdir, PP.user.uid, PP.user.gid, err,
+	    sizeof(err)) == -1)
+		fatalx("%s", err);
+	proc_priv_init(PP.root, &PP.user);
+	if (PP.root)
+		log_info("processes run as user %s (uid %lu)", PP.user.name,
+		    (unsigned long)PP.user.uid);
+	else
+		log_info("not started as root: no user switch, processes "
+		    "run as uid %lu", (unsigned long)PP.user.uid);
+	/* Our cgroup, as the jobs will have it: before any privilege goes. */
+	cgw = cgweight_check(cgwhy, sizeof(cgwhy));
+	start_children(ctl, peer);
+	drop_parent();
+	if ((PP.base = event_base_new()) == NULL)
+		fatalx("event_base_new");
+	close(peer[0]);
+	close(peer[1]);
+	open_channels(ctl);
 	for (i = 0; i < 4; i++) {
 		sig[i] = evsignal_new(PP.base, sigs[i], on_signal, NULL);
 		if (sig[i] == NULL || evsignal_add(sig[i], NULL) == -1)
@@ -555,15 +625,7 @@ main(int argc, char *argv[])
 	log_info("ccpoold %s started: %u slots, queue %u, sandbox %s, "
 	    "trust %s, key %s", VERSION, PP.conf.slots, PP.conf.queue,
 	    PP.conf.sandbox, PP.conf.trust, PP.conf.fingerprint);
-	if (cgw == 0)
-		log_warnx("jobs run SCHED_IDLE but %s: run ccpoold from "
-		    "ccpoold.service (ccpool.slice, CPUWeight=1) to keep the "
-		    "owner's work first", cgwhy);
-	else if (cgw == 1)
-		log_info("jobs yield to the owner's work: %s", cgwhy);
-	else
-		log_info("cannot tell whether jobs yield to other cgroups: %s",
-		    cgwhy);
+	log_cgweight(cgw, cgwhy);
 	for (i = 0, n = 0; i < P_COUNT; i++)
 		n += PP.pid[i] > 0;
 	if (n > 0)
