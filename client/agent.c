@@ -38,6 +38,7 @@
 #include "client/sockdir.h"
 #include "client/spawn.h"
 #include "common/log.h"
+#include "common/toolchain.h"
 
 uint64_t
 agent_now_ms(void)
@@ -100,6 +101,77 @@ ajob_write(struct ajob *j, const void *p, size_t len)
 }
 
 /* Finish the connection once everything written has gone out. */
+/*
+ * tc_name() of id, with the hash digits that tell it from the other
+ * toolchains of the hosts known; into buf (TC_NAME_MAX bytes).
+ */
+static const char *
+tc_shown(const struct agent *a, const char *id, char *buf)
+{
+	size_t		 i;
+	unsigned	 k;
+	int		 d, digits = 0;
+
+	for (i = 0; i < a->nhosts; i++)
+		for (k = 0; k < a->hosts[i]->ntc; k++)
+			if ((d = tc_name_digits(id, a->hosts[i]->tc[k])) >
+			    digits)
+				digits = d;
+	return tc_name(id, digits, buf, TC_NAME_MAX);
+}
+
+/*
+ * Why no server takes a job of toolchain tcid (NULL: of any) now, in
+ * doc/client.md's words, into buf: none known, none with the toolchain,
+ * every one that has it down (with a cause heard) or untrusted, or all
+ * full.  waited: the job waited for a slot (AGENT_SLOT_WAIT_MS).
+ */
+static const char *
+none_why(struct agent *a, const char *tcid, int waited, char *buf,
+    size_t len)
+{
+	struct ahost	*h, *down = NULL;
+	uint64_t	 now = agent_now_ms();
+	size_t		 i, have = 0, up = 0;
+	char		 tcn[TC_NAME_MAX], fortc[TC_NAME_MAX + 8], note[200];
+	char		 name[200];
+
+	fortc[0] = '\0';
+	if (tcid != NULL)
+		snprintf(fortc, sizeof(fortc), " for %s", tc_shown(a, tcid,
+		    tcn));
+	for (i = 0; i < a->nhosts; i++) {
+		h = a->hosts[i];
+		if (h->gone || (tcid != NULL && !srv_has_tc(h, tcid)))
+			continue;
+		have++;
+		if (h->untrusted[0] != '\0')
+			continue;
+		if (h->needprobe || h->nss == 0 || !place_up(&h->bo, now)) {
+			if (down == NULL)
+				down = h;
+			continue;
+		}
+		up++;
+	}
+	srv_untrusted_note(a, note, sizeof(note));
+	if (have == 0 && (tcid == NULL || a->nhosts == 0))
+		snprintf(buf, len, "no server found%s", a->pinned ?
+		    " in CCPOOL_HOSTS" : "");
+	else if (have == 0)
+		snprintf(buf, len, "no server has %s%s", tcn, note);
+	else if (up == 0 && down != NULL) {
+		log_escape(name, sizeof(name), down->name, strlen(down->name));
+		snprintf(buf, len, "no server up%s (%s: %s)%s", fortc, name,
+		    down->lasterr[0] != '\0' ? down->lasterr : "down", note);
+	} else if (up == 0)
+		snprintf(buf, len, "no trusted server%s%s", fortc, note);
+	else
+		snprintf(buf, len, "no server with a free slot%s%s%s", fortc,
+		    waited ? " (waited 30 s)" : "", note);
+	return buf;
+}
+
 static void
 ajob_close_after_write(struct ajob *j)
 {
@@ -195,7 +267,7 @@ ajob_refuse(struct ajob *j, uint32_t reason, const char *fmt, ...)
 	if (msg[0] == '\0')
 		snprintf(msg, sizeof(msg), "refused");
 	if (j->job.srcname != NULL)
-		log_info("%s: local: %s", j->job.srcname, msg);
+		log_info("%s here: %s", j->job.srcname, msg);
 	if (ajob_send_refusal(j, reason, msg) == 0)
 		ajob_close_after_write(j);
 }
@@ -211,10 +283,13 @@ ajob_refuse(struct ajob *j, uint32_t reason, const char *fmt, ...)
 static void
 ajob_local(struct ajob *j, const char *note)
 {
-	log_info("%s: local: would finish first here%s", j->job.srcname ?
-	    j->job.srcname : "a job at its hello", note);
-	if (ajob_send_refusal(j, PROTO_R_LOCAL, "placed here: would finish "
-	    "first") == -1)
+	char	 raw[300], msg[600];
+
+	snprintf(raw, sizeof(raw), "would finish first%s", note);
+	log_escape(msg, sizeof(msg), raw, strlen(raw));
+	log_info("%s here: %s", j->job.srcname ? j->job.srcname :
+	    "a job at its hello", msg);
+	if (ajob_send_refusal(j, PROTO_R_LOCAL, msg) == -1)
 		return;		/* j is gone */
 	j->state = AJ_LOCAL;
 	j->t_sent = agent_now_ms();
@@ -251,6 +326,7 @@ ajob_hosts(struct ajob *j)
 	struct agent	*a = j->a;
 	struct proto_buf b;
 	char		 line[1024], name[200], tcs[480], esc[150];
+	char		 tcn[TC_NAME_MAX];
 	uint64_t	 now = agent_now_ms();
 	size_t		 i, used;
 	unsigned	 k;
@@ -267,8 +343,8 @@ ajob_hosts(struct ajob *j)
 		tcs[0] = '\0';
 		for (k = 0, used = 0; k < h->ntc && used < sizeof(tcs); k++)
 			used += (size_t)snprintf(tcs + used,
-			    sizeof(tcs) - used, "%s%s", k ? "," : "",
-			    h->tc[k]);
+			    sizeof(tcs) - used, "%s%s", k ? ", " : "",
+			    tc_shown(a, h->tc[k], tcn));
 		if (h->pinned && h->ntc == 0)
 			snprintf(tcs, sizeof(tcs), "*");
 		if (h->gone)
@@ -312,7 +388,7 @@ ajob_hello(struct ajob *j, int query)
 {
 	struct agent	*a = j->a;
 	struct proto_buf b;
-	char		 note[200];
+	char		 why[600];
 	int		 rc;
 
 	srv_pins_check(a);	/* ccpool trust, forget: at once */
@@ -328,15 +404,13 @@ ajob_hello(struct ajob *j, int query)
 	/* no slot free now but a server to wait for: ajob_place waits */
 	if (!srv_any_usable(a) && !srv_any_for(a, NULL)) {
 		j->state = AJ_HELLO;
-		ajob_refuse(j, PROTO_R_BUSY, a->nhosts == 0 ?
-		    "no server found%s" : "no server with a free slot%s%s",
-		    a->pinned ? " in CCPOOL_HOSTS" : "",
-		    srv_untrusted_note(a, note, sizeof(note)));
+		ajob_refuse(j, PROTO_R_BUSY, "%s", none_why(a, NULL, 0, why,
+		    sizeof(why)));
 		return;
 	}
 	if (local_at_hello(a)) {
 		j->state = AJ_HELLO;	/* the refusal's id is 0 */
-		ajob_local(j, " (placed at its hello)");
+		ajob_local(j, " (decided at its hello)");
 		return;
 	}
 	proto_buf_init(&b);
@@ -456,8 +530,8 @@ static void
 ajob_place(struct ajob *j)
 {
 	struct ahost	*h;
-	char		 err[256], note[200];
-	int		 local = 0;
+	char		 err[256], note[200], why[600];
+	int		 local = 0, waited;
 
 	while (j->ntried < AGENT_MAX_TRIES) {
 		if ((h = srv_pick(j->a, j, &local)) == NULL)
@@ -465,8 +539,9 @@ ajob_place(struct ajob *j)
 		j->tried[j->ntried++] = h;
 		j->wait_until = 0;
 		if (srv_send(h, j, err, sizeof(err)) == 0) {
-			log_debug("%s -> %s (%s)%s", j->job.srcname, h->name,
-			    h->where, j->ntried > 1 ? " (resent)" : "");
+			log_debug("%s -> %s (%s): would finish first%s",
+			    j->job.srcname, h->name, h->where, j->ntried > 1 ?
+			    " (resent)" : "");
 			return;
 		}
 		place_failed(&h->bo, agent_now_ms());
@@ -486,13 +561,18 @@ ajob_place(struct ajob *j)
 		}
 		return;
 	}
+	waited = j->wait_until != 0;
 	j->wait_until = 0;
-	if (local)
-		ajob_local(j, j->ntried > 0 ? " (after a failed server)" : "");
+	if (local && j->ntried > 0) {
+		h = j->tried[j->ntried - 1];
+		snprintf(note, sizeof(note), " (after %.60s: %.120s)", h->name,
+		    h->lasterr[0] != '\0' ? h->lasterr : "failed");
+		ajob_local(j, note);
+	} else if (local)
+		ajob_local(j, "");
 	else if (j->ntried == 0)
-		ajob_refuse(j, PROTO_R_BUSY, "no server with a free slot for "
-		    "%s%s", j->tcid, srv_untrusted_note(j->a, note,
-		    sizeof(note)));
+		ajob_refuse(j, PROTO_R_BUSY, "%s", none_why(j->a, j->tcid,
+		    waited, why, sizeof(why)));
 	else
 		ajob_refuse(j, PROTO_R_BUSY, "%u server%s failed, last %s: %s",
 		    j->ntried, j->ntried > 1 ? "s" : "",
@@ -533,9 +613,11 @@ void
 agent_job_answered(struct ajob *j, struct sconn *sc)
 {
 	struct ahost	*h = sc->h;
+	struct ahost	*prev = j->ntried > 1 ? j->tried[j->ntried - 2] : NULL;
 	struct proto_buf b;
 	char		 where[(size_t)DISC_NAME_MAX * 4 + sizeof(h->where) + 8];
-	char		 name[DISC_NAME_MAX * 4];
+	char		 name[DISC_NAME_MAX * 4], why[sizeof(where) + 260];
+	char		 pname[200];
 
 	j->sc = NULL;		/* the caller gives sc back to its host */
 	place_succeeded(&h->bo);
@@ -555,8 +637,17 @@ agent_job_answered(struct ajob *j, struct sconn *sc)
 		snprintf(where, sizeof(where), "%s", name);
 	else
 		snprintf(where, sizeof(where), "%s (%s)", name, h->where);
+	/* the place, a tab, the reason (doc/client.md's words) */
+	if (prev != NULL && prev != h) {
+		log_escape(pname, sizeof(pname), prev->name,
+		    strlen(prev->name));
+		snprintf(why, sizeof(why), "%s\twould finish first (resent "
+		    "after %.60s: %.150s)", where, pname, prev->lasterr[0] !=
+		    '\0' ? prev->lasterr : "failed");
+	} else
+		snprintf(why, sizeof(why), "%s\twould finish first", where);
 	proto_buf_init(&b);
-	if (proto_put_payload(&b, "MSG_", where, strlen(where)) == -1 ||
+	if (proto_put_payload(&b, "MSG_", why, strlen(why)) == -1 ||
 	    proto_buf_append(&b, sc->ans.data, sc->ans.len) == -1) {
 		proto_buf_free(&b);
 		ajob_free(j);

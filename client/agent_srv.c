@@ -1366,12 +1366,37 @@ fail:
 	return -1;
 }
 
+/*
+ * Why sc's connection failed, in doc/client.md's words (tls_conn_why):
+ * what libevent saw, errno, the TLS layer's most telling error and the
+ * socket's TCP state.  A refused, unreachable or silent server is not a
+ * TLS failure.
+ */
+static const char *
+conn_why(struct sconn *sc, short what, int err, char *buf, size_t len)
+{
+	struct tcp_info	 ti;
+	socklen_t	 tl = sizeof(ti);
+	unsigned long	 e, ssl = 0;
+	int		 fd = bufferevent_getfd(sc->bev), st = -1;
+
+	/* the first kept is the most specific; an OpenSSL one over none */
+	while ((e = bufferevent_get_openssl_error(sc->bev)) != 0)
+		if (ssl == 0 || (ERR_GET_LIB(ssl) == 0 && ERR_GET_LIB(e) != 0))
+			ssl = e;
+	if (fd != -1 && getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &tl) == 0)
+		st = ti.tcpi_state;
+	return tls_conn_why(buf, len, sc->state == SC_CONNECTING,
+	    (what & BEV_EVENT_TIMEOUT) != 0, ssl, err, st);
+}
+
 static void
 sconn_event(struct bufferevent *bev, short what, void *arg)
 {
 	struct sconn	*sc = arg;
 	struct ahost	*h = sc->h;
 	int		 err = EVUTIL_SOCKET_ERROR();
+	char		 why[160];
 
 	(void)bev;
 	if (what & BEV_EVENT_CONNECTED) {
@@ -1395,17 +1420,13 @@ sconn_event(struct bufferevent *bev, short what, void *arg)
 		if (sc->job != NULL)
 			host_lost(h);
 		sconn_fail(sc, AGENT_F_HOST, "connect %s: %s", h->where,
-		    what & BEV_EVENT_TIMEOUT ? "timed out" :
-		    bufferevent_get_openssl_error(bev) != 0 ?
-		    "TLS handshake failed" :
-		    evutil_socket_error_to_string(err));
+		    conn_why(sc, what, err, why, sizeof(why)));
 		return;
 	}
 	if (sc->job == NULL) {
 		if (sc->state == SC_HELLO && h->needprobe) {
 			sconn_fail(sc, AGENT_F_HOST, "hello: %s",
-			    what & BEV_EVENT_TIMEOUT ? "timed out" :
-			    evutil_socket_error_to_string(err));
+			    conn_why(sc, what, err, why, sizeof(why)));
 			return;
 		}
 		if (sc->state == SC_IDLE && (what & BEV_EVENT_ERROR) &&
@@ -1434,6 +1455,5 @@ sconn_event(struct bufferevent *bev, short what, void *arg)
 	if (!(sc->reused && !sc->got_answer))
 		host_lost(h);
 	sconn_fail(sc, sc->reused && !sc->got_answer ? AGENT_F_STALE :
-	    AGENT_F_HOST, "%s", what & BEV_EVENT_EOF ? "connection closed" :
-	    evutil_socket_error_to_string(err));
+	    AGENT_F_HOST, "%s", conn_why(sc, what, err, why, sizeof(why)));
 }

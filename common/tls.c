@@ -3,8 +3,14 @@
  * own verification is told to accept (accept_any) so that the checks in
  * tls_peer_check() are the single place where trust is decided.
  */
+#include <ctype.h>
+#include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -228,4 +234,48 @@ tls_peer_check(SSL *ssl, enum tls_trust trust, int peer_is_server,
 	}
 	X509_free(cert);
 	return rc;
+}
+
+const char *
+tls_conn_why(char *buf, size_t len, int handshaking, int timed_out,
+    unsigned long ssl_err, int sock_err, int tcp_state)
+{
+	const char	*r;
+
+	if (len == 0)
+		return buf;
+	if (timed_out) {
+		if (tcp_state == TCP_SYN_SENT)
+			snprintf(buf, len, "no answer to connect (timed out)");
+		else if (handshaking && tcp_state == TCP_ESTABLISHED)
+			snprintf(buf, len, "TLS handshake timed out");
+		else
+			snprintf(buf, len, "timed out");
+		return buf;
+	}
+	if (ssl_err != 0 && ERR_GET_LIB(ssl_err) != 0) {
+		/* the peer closed the socket: the TLS layer says "eof" */
+		if (ERR_GET_LIB(ssl_err) == ERR_LIB_SSL &&
+		    ERR_GET_REASON(ssl_err) == SSL_R_UNEXPECTED_EOF_WHILE_READING)
+			snprintf(buf, len, "%s", handshaking ? "connection "
+			    "closed during the TLS handshake" :
+			    "connection closed");
+		else if ((r = ERR_reason_error_string(ssl_err)) != NULL)
+			snprintf(buf, len, "%s: %s", handshaking ? "TLS "
+			    "handshake failed" : "TLS error", r);
+		else
+			snprintf(buf, len, "%s", handshaking ? "TLS handshake "
+			    "failed" : "TLS error");
+		return buf;
+	}
+	/* the socket's own error: refused, reset, unreachable... (errno
+	 * values that are no failure are left over from another call) */
+	if (sock_err != 0 && sock_err != EAGAIN && sock_err != EWOULDBLOCK &&
+	    sock_err != EINTR && sock_err != EINPROGRESS) {
+		snprintf(buf, len, "%s", strerror(sock_err));
+		buf[0] = (char)tolower((unsigned char)buf[0]);
+	} else
+		snprintf(buf, len, "%s", handshaking ? "connection closed "
+		    "during the TLS handshake" : "connection closed");
+	return buf;
 }

@@ -76,4 +76,21 @@ const char *tls_trust_name(enum tls_trust t);
 int	 tls_peer_check(SSL *ssl, enum tls_trust trust, int peer_is_server,
 	    struct tls_peer *p, char *err, size_t errlen);
 
+/*
+ * Why a TLS connection failed, in words that name the real cause: a
+ * server that is down, gone or unreachable is not a TLS failure.
+ * handshaking: it failed before the handshake was over; timed_out: our
+ * timer fired; ssl_err: an error the TLS layer kept (libevent's
+ * bufferevent_get_openssl_error(), the most telling one; 0: none; a
+ * value of no OpenSSL library, such as SSL_ERROR_SYSCALL, means the
+ * socket failed); sock_err: the socket's errno (0, EAGAIN, EINTR,
+ * EINPROGRESS: none, left over from another call); tcp_state: the
+ * socket's TCP state (TCP_INFO's tcpi_state; -1: unknown).  Writes
+ * "connection refused", "no answer to connect (timed out)", "TLS
+ * handshake failed: wrong version number", ... into buf (len bytes) and
+ * returns buf.
+ */
+const char *tls_conn_why(char *buf, size_t len, int handshaking,
+	    int timed_out, unsigned long ssl_err, int sock_err, int tcp_state);
+
 #endif

@@ -7,9 +7,16 @@
  *   - a site user certificate carries its name and groups; a revoked one,
  *     a self-signed one, or a user certificate offered as a host are
  *     refused with a reason; open mode takes any key;
- *   - pins: new, same, changed, forgotten.
+ *   - pins: new, same, changed, forgotten;
+ *   - a failed connection in words: refused, unreachable, timed out,
+ *     closed are not TLS failures (tls_conn_why).
  */
 #include <sys/stat.h>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include <errno.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +24,7 @@
 #include <unistd.h>
 
 #include <CUnit/CUnit.h>
+#include <openssl/err.h>
 #include <openssl/ssl.h>
 
 #include "client/pin.h"
@@ -317,6 +325,47 @@ test_pins(void)
 	    PIN_SAME);
 }
 
+/* tls_conn_why(): a dead server is not a TLS failure. */
+static void
+test_conn_why(void)
+{
+	char		 b[128];
+	unsigned long	 tls, eof;
+
+	tls = ERR_PACK(ERR_LIB_SSL, 0, SSL_R_WRONG_VERSION_NUMBER);
+	eof = ERR_PACK(ERR_LIB_SSL, 0, SSL_R_UNEXPECTED_EOF_WHILE_READING);
+	/* as libevent reports a refused connect: SSL_ERROR_SYSCALL, errno */
+	CU_ASSERT_STRING_EQUAL(tls_conn_why(b, sizeof(b), 1, 0,
+	    SSL_ERROR_SYSCALL, ECONNREFUSED, TCP_CLOSE), "connection refused");
+	CU_ASSERT_STRING_EQUAL(tls_conn_why(b, sizeof(b), 1, 0,
+	    SSL_ERROR_SYSCALL, EHOSTUNREACH, TCP_CLOSE), "no route to host");
+	CU_ASSERT_STRING_EQUAL(tls_conn_why(b, sizeof(b), 1, 0,
+	    SSL_ERROR_SYSCALL, ECONNRESET, TCP_CLOSE),
+	    "connection reset by peer");
+	CU_ASSERT_STRING_EQUAL(tls_conn_why(b, sizeof(b), 1, 0, 0,
+	    ENETUNREACH, -1), "network is unreachable");
+	CU_ASSERT_STRING_EQUAL(tls_conn_why(b, sizeof(b), 1, 1, 0, 0,
+	    TCP_SYN_SENT), "no answer to connect (timed out)");
+	CU_ASSERT_STRING_EQUAL(tls_conn_why(b, sizeof(b), 1, 1, 0, 0,
+	    TCP_ESTABLISHED), "TLS handshake timed out");
+	CU_ASSERT_STRING_EQUAL(tls_conn_why(b, sizeof(b), 0, 1, 0, 0,
+	    TCP_ESTABLISHED), "timed out");
+	/* a real TLS failure, and a peer that closed mid-handshake */
+	CU_ASSERT_STRING_EQUAL(tls_conn_why(b, sizeof(b), 1, 0, tls, 0,
+	    TCP_CLOSE), "TLS handshake failed: wrong version number");
+	CU_ASSERT_STRING_EQUAL(tls_conn_why(b, sizeof(b), 1, 0, eof, 0,
+	    TCP_CLOSE), "connection closed during the TLS handshake");
+	CU_ASSERT_STRING_EQUAL(tls_conn_why(b, sizeof(b), 1, 0,
+	    SSL_ERROR_SYSCALL, 0, TCP_CLOSE_WAIT),
+	    "connection closed during the TLS handshake");
+	CU_ASSERT_STRING_EQUAL(tls_conn_why(b, sizeof(b), 0, 0, 0, 0, -1),
+	    "connection closed");
+	CU_ASSERT_STRING_EQUAL(tls_conn_why(b, sizeof(b), 0, 0, 0, EAGAIN,
+	    TCP_ESTABLISHED), "connection closed");	/* a stale errno */
+	CU_ASSERT_STRING_EQUAL(tls_conn_why(b, 11, 1, 0, SSL_ERROR_SYSCALL,
+	    ECONNREFUSED, -1), "connection");
+}
+
 int
 init_ident_tests(void)
 {
@@ -326,6 +375,7 @@ init_ident_tests(void)
 	    !CU_add_test(s, "make and load", test_make_load) ||
 	    !CU_add_test(s, "site CA and TLS", test_site) ||
 	    !CU_add_test(s, "open mode TLS", test_open) ||
+	    !CU_add_test(s, "connection failures in words", test_conn_why) ||
 	    !CU_add_test(s, "pins", test_pins))
 		return -1;
 	return 0;
