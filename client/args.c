@@ -31,6 +31,8 @@ enum {
 #define D_CPP	0x1	/* cpp_argv */
 #define D_CC	0x2	/* cc_argv */
 #define D_BOTH	(D_CPP | D_CC)
+#define D_MAC	0x4	/* a macro option: to the compile too, joined, when
+			   cpp only rewrites includes (args_rewrite_includes) */
 
 /* What args_parse() does beyond copying. */
 enum {
@@ -41,7 +43,8 @@ enum {
 	S_MD,		/* -MD, -MMD */
 	S_MF, S_MT,	/* -MF; -MT and -MQ */
 	S_G,		/* -g* */
-	S_WA		/* -Wa, */
+	S_WA,		/* -Wa, */
+	S_NORW		/* keeps plain -E preprocessing: reason */
 };
 
 struct opt {
@@ -74,12 +77,14 @@ static const struct opt opts[] = {
 
 	/* preprocessor only */
 	{ "-I", K_JS, D_CPP, S_NONE, NULL },
-	{ "-D", K_JS, D_CPP, S_NONE, NULL },
-	{ "-U", K_JS, D_CPP, S_NONE, NULL },
+	{ "-D", K_JS, D_CPP | D_MAC, S_NONE, NULL },
+	{ "-U", K_JS, D_CPP | D_MAC, S_NONE, NULL },
 	{ "-A", K_JS, D_CPP, S_NONE, NULL },
 	{ "-F", K_JS, D_CPP, S_NONE, NULL },
-	{ "-include", K_JS, D_CPP, S_NONE, NULL },
-	{ "-imacros", K_JS, D_CPP, S_NONE, NULL },
+	/* text before the source's: clang's -frewrite-includes output would
+	   name "<built-in>" first, which the object would take for its name */
+	{ "-include", K_JS, D_CPP, S_NORW, "-include" },
+	{ "-imacros", K_JS, D_CPP, S_NORW, "-imacros" },
 	{ "-isystem", K_JS, D_CPP, S_NONE, NULL },
 	{ "-isystem-after", K_JS, D_CPP, S_NONE, NULL },
 	{ "-cxx-isystem", K_JS, D_CPP, S_NONE, NULL },
@@ -95,10 +100,10 @@ static const struct opt opts[] = {
 	{ "-ivfsoverlay", K_JS, D_CPP, S_NONE, NULL },
 	{ "-nostdinc", K_FLAG, D_CPP, S_NONE, NULL },
 	{ "-nostdinc++", K_FLAG, D_CPP, S_NONE, NULL },
-	{ "-undef", K_FLAG, D_CPP, S_NONE, NULL },
+	{ "-undef", K_FLAG, D_CPP, S_NORW, "-undef" },
 	{ "-H", K_FLAG, D_CPP, S_NONE, NULL },
 	{ "-remap", K_FLAG, D_CPP, S_NONE, NULL },
-	{ "-traditional-cpp", K_FLAG, D_CPP, S_NONE, NULL },
+	{ "-traditional-cpp", K_FLAG, D_CPP, S_NORW, "-traditional-cpp" },
 	{ "-finput-charset=", K_PREFIX, D_CPP, S_NONE, NULL },
 	{ "-fworking-directory", K_FLAG, D_CPP, S_NONE, NULL },
 	/* only change -E output; a compile ignores them, so must we */
@@ -132,27 +137,32 @@ static const struct opt opts[] = {
 	{ "-integrated-as", K_FLAG, D_BOTH, S_NONE, NULL },
 	{ "-no-integrated-as", K_FLAG, D_BOTH, S_NONE, NULL },
 
-	/* linking only: a compile with -c or -S ignores them */
-	{ "-l", K_JS, D_NONE, S_NONE, NULL },
-	{ "-L", K_JS, D_NONE, S_NONE, NULL },
-	{ "-T", K_JS, D_NONE, S_NONE, NULL },
-	{ "-u", K_JS, D_NONE, S_NONE, NULL },
-	{ "-z", K_JS, D_NONE, S_NONE, NULL },
-	{ "-Wl,", K_PREFIX, D_NONE, S_NONE, NULL },
-	{ "-Xlinker", K_SEP, D_NONE, S_NONE, NULL },
-	{ "-fuse-ld=", K_PREFIX, D_NONE, S_NONE, NULL },
-	{ "-rtlib=", K_PREFIX, D_NONE, S_NONE, NULL },
-	{ "-shared", K_PREFIX, D_NONE, S_NONE, NULL },
-	{ "-static", K_PREFIX, D_NONE, S_NONE, NULL },
-	{ "-nostdlib", K_PREFIX, D_NONE, S_NONE, NULL },
-	{ "-nodefaultlibs", K_FLAG, D_NONE, S_NONE, NULL },
-	{ "-nostartfiles", K_FLAG, D_NONE, S_NONE, NULL },
-	{ "-nolibc", K_FLAG, D_NONE, S_NONE, NULL },
-	{ "-rdynamic", K_FLAG, D_NONE, S_NONE, NULL },
-	{ "-pie", K_FLAG, D_NONE, S_NONE, NULL },
-	{ "-no-pie", K_FLAG, D_NONE, S_NONE, NULL },
-	{ "-s", K_FLAG, D_NONE, S_NONE, NULL },
-	{ "-r", K_FLAG, D_NONE, S_NONE, NULL },
+	/*
+	 * linking only: a compile with -c or -S ignores them, but clang's
+	 * driver says so ("argument unused during compilation"), in the
+	 * preprocessing as in a compile: cpp gets them and says it, as a
+	 * compile here would (gcc says nothing of them either way)
+	 */
+	{ "-l", K_JS, D_CPP, S_NONE, NULL },
+	{ "-L", K_JS, D_CPP, S_NONE, NULL },
+	{ "-T", K_JS, D_CPP, S_NONE, NULL },
+	{ "-u", K_JS, D_CPP, S_NONE, NULL },
+	{ "-z", K_JS, D_CPP, S_NONE, NULL },
+	{ "-Wl,", K_PREFIX, D_CPP, S_NONE, NULL },
+	{ "-Xlinker", K_SEP, D_CPP, S_NONE, NULL },
+	{ "-fuse-ld=", K_PREFIX, D_CPP, S_NONE, NULL },
+	{ "-rtlib=", K_PREFIX, D_CPP, S_NONE, NULL },
+	{ "-shared", K_PREFIX, D_CPP, S_NONE, NULL },
+	{ "-static", K_PREFIX, D_CPP, S_NONE, NULL },
+	{ "-nostdlib", K_PREFIX, D_CPP, S_NONE, NULL },
+	{ "-nodefaultlibs", K_FLAG, D_CPP, S_NONE, NULL },
+	{ "-nostartfiles", K_FLAG, D_CPP, S_NONE, NULL },
+	{ "-nolibc", K_FLAG, D_CPP, S_NONE, NULL },
+	{ "-rdynamic", K_FLAG, D_CPP, S_NONE, NULL },
+	{ "-pie", K_FLAG, D_CPP, S_NONE, NULL },
+	{ "-no-pie", K_FLAG, D_CPP, S_NONE, NULL },
+	{ "-s", K_FLAG, D_CPP, S_NONE, NULL },
+	{ "-r", K_FLAG, D_CPP, S_NONE, NULL },
 
 	/* load code, or name a different toolchain: never on a server */
 	LOCAL("-fplugin", K_PREFIX, "-fplugin"),
@@ -293,6 +303,32 @@ static const struct {
 	{ "mm", ARGS_LANG_OBJCXX }, { "M", ARGS_LANG_OBJCXX },
 	{ "mii", ARGS_LANG_OBJCXX },
 };
+
+/*
+ * Is the input a header gcc would precompile (x.h -> x.h.gch): a header
+ * suffix without -x, or an -x ...-header?  Such a command is a
+ * precompiled header build, kept here, and said so.
+ */
+static int
+pch_input(const char *src, const char *x)
+{
+	static const char *const hdr[] = {
+		"h", "hh", "H", "hp", "hxx", "hpp", "HPP", "h++", "tcc",
+	};
+	const char	*base, *dot;
+	size_t		 i, n;
+
+	if (x != NULL)
+		return (n = strlen(x)) > 7 && strcmp(x + n - 7, "-header") == 0;
+	base = strrchr(src, '/');
+	base = base ? base + 1 : src;
+	if ((dot = strrchr(base, '.')) == NULL || dot == base)
+		return 0;
+	for (i = 0; i < sizeof(hdr) / sizeof(hdr[0]); i++)
+		if (strcmp(dot + 1, hdr[i]) == 0)
+			return 1;
+	return 0;
+}
 
 static const char *const lang_names[ARGS_LANG_COUNT] = {
 	"c", "c++", "objective-c", "objective-c++"
@@ -460,6 +496,33 @@ suffix_lang(const char *s)
 }
 
 /*
+ * Whether src is a build system's probe of the compiler: autoconf's
+ * conftest.* (configure), CMake's try_compile directories, Meson's
+ * meson-private.  They run one at a time, are tiny, and many are meant
+ * to fail: a server only adds its round trip (and a failure was compiled
+ * again here for its diagnostics).
+ */
+static int
+configure_test(const char *src)
+{
+	static const char *const dirs[] = {
+		"CMakeTmp/", "CMakeScratch/", "meson-private/"
+	};
+	const char	*base, *p;
+	size_t		 i;
+
+	base = strrchr(src, '/');
+	base = base ? base + 1 : src;
+	if (strncmp(base, "conftest.", 9) == 0)
+		return 1;
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		for (p = src; (p = strstr(p, dirs[i])) != NULL; p++)
+			if (p == src || p[-1] == '/')
+				return 1;
+	return 0;
+}
+
+/*
  * The basename of src without its suffix followed by ext, as gcc names
  * the output of a compile without -o (".hid.c" -> ".hid.o", "c" -> "c.o").
  */
@@ -593,6 +656,7 @@ args_job_clear(struct args_job *job)
 	free(job->depfile);
 	vec_free(job->cpp_argv);
 	vec_free(job->cc_argv);
+	vec_free(job->mac_argv);
 	memset(job, 0, sizeof(*job));
 }
 
@@ -625,6 +689,7 @@ struct scan {
 	int		 lang;		/* of src */
 	const char	*badx;		/* unsupported -x of the input */
 	const char	*mf_name;
+	int		 pch;		/* the input is a header to precompile */
 };
 
 int
@@ -632,7 +697,7 @@ args_parse(int argc, char *const argv[], struct args_job *job, char *err,
     size_t errlen)
 {
 	struct scan	 s;
-	struct vec	 cpp = { 0 }, cc = { 0 };
+	struct vec	 cpp = { 0 }, cc = { 0 }, mac = { 0 };
 	const struct opt *o;
 	const char	*a, *val, *xbad = NULL, *greason;
 	size_t		 total = 0, alen;
@@ -678,6 +743,8 @@ args_parse(int argc, char *const argv[], struct args_job *job, char *err,
 			/* an input file */
 			if (s.ninputs++ == 0) {
 				s.src = a;
+				s.pch = pch_input(a, xbad != NULL ? xbad :
+				    xlang_cur >= 0 ? "" : NULL);
 				if (strcmp(a, "-") == 0)
 					s.in_reason = "stdin input";
 				else if (a[0] == '\0')
@@ -776,6 +843,11 @@ args_parse(int argc, char *const argv[], struct args_job *job, char *err,
 			if (!wa_harmless(a) && s.opt_reason == NULL)
 				s.opt_reason = "-Wa, assembler option";
 			break;
+		case S_NORW:
+			if (job->norw[0] == '\0')
+				snprintf(job->norw, sizeof(job->norw), "%s",
+				    o->reason);
+			break;
 		default:
 			break;
 		}
@@ -785,6 +857,9 @@ args_parse(int argc, char *const argv[], struct args_job *job, char *err,
 		if ((o->dest & D_CC) && (vec_push(&cc, a) == -1 ||
 		    (sep && vec_push(&cc, val) == -1)))
 			goto oom;
+		if ((o->dest & D_MAC) && val != NULL &&
+		    vec_push2(&mac, o->name, val) == -1)
+			goto oom;
 	}
 
 	/* Decide, the most telling reason first. */
@@ -793,6 +868,9 @@ args_parse(int argc, char *const argv[], struct args_job *job, char *err,
 	else if (s.M)
 		snprintf(job->reason, sizeof(job->reason),
 		    "-M without compile");
+	else if (s.pch)
+		snprintf(job->reason, sizeof(job->reason),
+		    "precompiled header");
 	else if (!s.c && !s.S)
 		snprintf(job->reason, sizeof(job->reason), "%s",
 		    s.ninputs ? "linking" : "no -c or -S");
@@ -807,6 +885,8 @@ args_parse(int argc, char *const argv[], struct args_job *job, char *err,
 		snprintf(job->reason, sizeof(job->reason), "several sources");
 	else if (s.in_reason != NULL)
 		snprintf(job->reason, sizeof(job->reason), "%s", s.in_reason);
+	else if (configure_test(s.src))
+		snprintf(job->reason, sizeof(job->reason), "configure test");
 	else if (s.badx)
 		reason_with(job, "unsupported -x ", s.badx);
 	else if (s.noutputs > 1)
@@ -819,7 +899,9 @@ args_parse(int argc, char *const argv[], struct args_job *job, char *err,
 	if (job->reason[0] != '\0' || s.src == NULL) {
 		vec_free(cpp.v);
 		vec_free(cc.v);
+		vec_free(mac.v);
 		job->debug = 0;
+		job->norw[0] = '\0';
 		return 0;
 	}
 
@@ -874,8 +956,10 @@ args_parse(int argc, char *const argv[], struct args_job *job, char *err,
 			job->source = job->output = job->depfile = NULL;
 			vec_free(cpp.v);
 			vec_free(cc.v);
+			vec_free(mac.v);
 			snprintf(job->reason, sizeof(job->reason),
 			    "option value names the source");
+			job->norw[0] = '\0';
 			job->debug = 0;
 			job->mode = 0;
 			job->lang = 0;
@@ -885,12 +969,15 @@ args_parse(int argc, char *const argv[], struct args_job *job, char *err,
 	job->cpp_argc = cpp.n;
 	job->cc_argv = cc.v;
 	job->cc_argc = cc.n;
+	job->mac_argv = mac.v;
+	job->mac_argc = mac.n;
 	job->distributable = 1;
 	return 0;
  oom:
 	free(tmp);
 	vec_free(cpp.v);
 	vec_free(cc.v);
+	vec_free(mac.v);
 	args_job_clear(job);
 	seterr(err, errlen, "out of memory");
 	return -1;
@@ -920,6 +1007,54 @@ args_cc_append(struct args_job *job, const char *arg, char *err,
 	job->cc_argv = v.v;
 	job->cc_argc = v.n;
 	return 0;
+}
+
+int
+args_rewrite_includes(struct args_job *job, char *err, size_t errlen)
+{
+	struct vec	 cpp, cc;
+	int		 i;
+
+	if (!job->distributable || job->cpp_argv == NULL) {
+		seterr(err, errlen, "job not distributable");
+		return -1;
+	}
+	if (job->rewrite)
+		return 1;
+	if (job->norw[0] != '\0')
+		return 0;
+	if (job->cc_argc + job->mac_argc > ARGS_ARGC_MAX ||
+	    job->cpp_argc + 1 > ARGS_ARGC_MAX) {
+		snprintf(job->norw, sizeof(job->norw), "too many arguments");
+		return 0;
+	}
+	cpp.v = job->cpp_argv;
+	cpp.n = cpp.cap = job->cpp_argc;	/* forces a checked grow */
+	if (vec_push(&cpp, "-frewrite-includes") == -1)
+		goto oom;
+	job->cpp_argv = cpp.v;
+	job->cpp_argc = cpp.n;
+	cc.v = job->cc_argv;
+	cc.n = cc.cap = job->cc_argc;
+	for (i = 0; i < job->mac_argc; i++)
+		if (vec_push(&cc, job->mac_argv[i]) == -1) {
+			job->cc_argv = cc.v;
+			job->cc_argc = cc.n;
+			goto oom;
+		}
+	job->cc_argv = cc.v;
+	job->cc_argc = cc.n;
+	job->rewrite = 1;
+	return 1;
+ oom:
+	seterr(err, errlen, "out of memory");
+	return -1;
+}
+
+int
+args_cc_macro(const char *a)
+{
+	return a[0] == '-' && (a[1] == 'D' || a[1] == 'U') && a[2] != '\0';
 }
 
 int
@@ -963,6 +1098,9 @@ args_cc_check(int argc, char *const argv[], char *why, size_t whylen)
 			mode = 1;
 			continue;
 		}
+		/* only text for the preprocessor, in one argument */
+		if ((o->dest & D_MAC) && args_cc_macro(a))
+			continue;
 		if (!(o->dest & D_CC) || o->special == S_LOCAL) {
 			seterr(why, whylen, o->special == S_LOCAL ? o->reason :
 			    "option not allowed in a compile");

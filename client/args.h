@@ -90,6 +90,12 @@ struct args_job {
 					   no -o, no -x (NULL-terminated) */
 	int		 cpp_argc;
 	int		 cc_argc;
+	char		**mac_argv;	/* -D and -U options, joined ("-DX=1"),
+					   in order (NULL-terminated) */
+	int		 mac_argc;
+	char		 norw[ARGS_REASON_LEN]; /* why args_rewrite_includes()
+					   cannot apply; "" if it can */
+	int		 rewrite;	/* 1 once args_rewrite_includes() */
 };
 
 /*
@@ -118,13 +124,39 @@ int	 args_cc_append(struct args_job *job, const char *arg, char *err,
  * Server side: check a compile argv received from a client (argv[0] is
  * skipped; argc entries).  Accepts only -c or -S and options that
  * args_parse() itself puts into cc_argv (plus -fdebug-compilation-dir=
- * for clang): no input file, no -o, no -x, no preprocessor option, no
- * option that loads code or reads or writes files.  Returns 0 if safe to
- * run (the server then adds -x, -o and the input), -1 with the reason
- * in why otherwise.
+ * for clang, and the joined -D and -U of args_rewrite_includes()): no
+ * input file, no -o, no -x, no other preprocessor option, no option that
+ * loads code or reads or writes files.  Returns 0 if safe to run (the
+ * server then adds -x, -o and the input), -1 with the reason in why
+ * otherwise.
  */
 int	 args_cc_check(int argc, char *const argv[], char *why,
 	    size_t whylen);
+
+/*
+ * Clang only: preprocess with -frewrite-includes instead of -E.  The text
+ * then holds every header inline but its macros unexpanded and its
+ * comments, so the server's compile (-x cpp-output, as ever) expands the
+ * macros itself and its diagnostics are a local compile's, byte for byte
+ * (caret lines, "expanded from macro" notes, warnings that clang silences
+ * inside macros; measured on tests/diag, see doc/client.md).  For that
+ * cc_argv gets the -D and -U options (mac_argv), which a compile of
+ * preprocessed text takes only as -Xclang -D... (args_cc_macro()).
+ *
+ * Returns 1 when the job was switched (job->rewrite), 0 when it keeps
+ * plain -E (job->norw says why: -include, -imacros, -undef,
+ * -traditional-cpp), -1 with err set (out of memory, not distributable:
+ * the job must not be sent then).
+ */
+int	 args_rewrite_includes(struct args_job *job, char *err, size_t errlen);
+
+/*
+ * Whether a, an argument of a compile argv, is a macro option (-D..., or
+ * -U...) that args_rewrite_includes() put there: clang's driver drops
+ * them for preprocessed input, so the compile passes each one as
+ * "-Xclang" a.  Used by the server and by a compile placed here alike.
+ */
+int	 args_cc_macro(const char *a);
 
 /* "c", "c++", "objective-c", "objective-c++"; NULL if out of range. */
 const char	*args_lang_name(enum args_lang lang);

@@ -49,6 +49,12 @@
 #define WRAP_HELLO_TIMEOUT_MS	5000	/* hello (cold start waits 1 s) */
 #define WRAP_NOTICES_MAX	16	/* agent's notices before a hello */
 
+/*
+ * For the job's verbose line (doc/client.md, "Verbose lines"): how long
+ * it waited for a preprocessing slot (pp_take), said with the place.
+ */
+static uint64_t	pp_wait_ms;
+
 static uint64_t
 now_ms(void)
 {
@@ -76,11 +82,50 @@ vsay(const struct wrap_ctx *w, const char *fmt, ...)
 	fprintf(stderr, "ccpool: %s\n", msg);
 }
 
+/* ", N ms waiting for a preprocessing slot", or "" when it took none. */
+static const char *
+pp_note(char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (pp_wait_ms > 0)
+		snprintf(buf, len, ", %llu ms waiting for a preprocessing slot",
+		    (unsigned long long)pp_wait_ms);
+	return buf;
+}
+
+/*
+ * The job's name in verbose lines: its source, else its output (the
+ * last -o: a link's program), else its first argument that looks like a
+ * file to compile (a header to precompile), else the compiler's name.
+ */
+static const char *
+job_name(const struct wrap_ctx *w)
+{
+	const char	*dot;
+	int		 i;
+
+	if (w->src != NULL)
+		return w->src;
+	for (i = w->argc - 1; i > 0; i--) {
+		if (strcmp(w->argv[i - 1], "-o") == 0)
+			return w->argv[i];
+		if (strncmp(w->argv[i], "-o", 2) == 0 && w->argv[i][2] != '\0')
+			return w->argv[i] + 2;
+	}
+	for (i = 1; i < w->argc; i++)
+		if (w->argv[i][0] != '-' && (dot = strrchr(w->argv[i], '.')) !=
+		    NULL && strchr("chimsCHS", dot[1]) != NULL)
+			return w->argv[i];
+	return masq_basename(w->argv[0]);
+}
+
 void
 wrap_local(const struct wrap_ctx *w, const char *why)
 {
-	vsay(w, "%s local: %s", w->src ? w->src : masq_basename(w->argv[0]),
-	    why);
+	char	 note[80];
+
+	vsay(w, "%s here: %s%s", job_name(w), why, pp_note(note,
+	    sizeof(note)));
 	fflush(stderr);
 	execv(w->real, w->argv);
 	fprintf(stderr, "ccpool: %s: %s\n", w->real, strerror(errno));
@@ -457,8 +502,7 @@ exchange(struct wconn *c, struct proto_job *job, struct proto_result *res,
 		if ((rc = read_frame(c->fd, &c->d, &c->in, &c->f,
 		    WRAP_AGENT_TIMEOUT_MS, err, sizeof(err))) != 1) {
 			if (rc == 0)
-				snprintf(err, sizeof(err), "the agent went "
-				    "away");
+				snprintf(err, sizeof(err), "went away");
 			rc = -1;
 			break;
 		}
@@ -474,7 +518,7 @@ exchange(struct wconn *c, struct proto_job *job, struct proto_result *res,
 	}
 	if (rc == -1) {
 		proto_result_reader_free(&rr);
-		snprintf(why, whylen, "bad answer from the agent: %s", err);
+		snprintf(why, whylen, "agent: %s", err);
 		return -1;
 	}
 	proto_result_reader_take(&rr, res);
@@ -501,10 +545,10 @@ pp_take(const struct wrap_ctx *w, const struct wconn *c)
 	if (n == 0)
 		return -1;
 	if ((fd = ppslot_take(c->dir, n, &waited, err, sizeof(err))) == -1)
-		vsay(w, "preprocessing slot: %s (going on without)", err);
-	else if (waited)
-		vsay(w, "%s waited %llu ms for one of %u preprocessing slots",
-		    w->src, (unsigned long long)(now_ms() - t0), n);
+		vsay(w, "%s: preprocessing slot: %s (going on without one)",
+		    w->src, err);
+	else if (waited)	/* said with the job's place */
+		pp_wait_ms = now_ms() - t0;
 	return fd;
 }
 
@@ -520,29 +564,130 @@ go_local(struct wrap_ctx *w, struct wconn *c, struct proto_buf *src,
 }
 
 /*
+ * Make the text of clang -frewrite-includes ready for a compile of
+ * preprocessed text (-x cpp-output), in place: such a compile names the
+ * object's file symbol after the text's first line marker, and the
+ * `# 1 "<built-in>"` that comes before the source's own would give the
+ * symbol that name.  Returns NULL, or why the job must be compiled here:
+ * the text asks for what only this machine knows (the source file's
+ * time, the depth of includes that are inline now, a file's time for a
+ * dependency pragma) or, with sde (SOURCE_DATE_EPOCH set), for a date,
+ * which the server's compiler would take from its own clock.
+ */
+static const char *
+rw_text(struct proto_buf *src, int sde)
+{
+	static const char first[] = "# 1 \"<built-in>\"\n";
+	static const struct {
+		const char	*tok;
+		int		 sde;
+	} here[] = {
+		{ "__TIMESTAMP__", 0 }, { "__INCLUDE_LEVEL__", 0 },
+		{ "GCC dependency", 0 }, { "clang dependency", 0 },
+		{ "__DATE__", 1 }, { "__TIME__", 1 },
+	};
+	size_t		 n = sizeof(first) - 1, i;
+
+	if (src->len > n + 5 && memcmp(src->data, first, n) == 0 &&
+	    memcmp(src->data + n, "# 1 \"", 5) == 0 &&
+	    src->data[n + 5] != '<') {
+		memmove(src->data, src->data + n, src->len - n);
+		src->len -= n;
+	}
+	for (i = 0; i < sizeof(here) / sizeof(here[0]); i++)
+		if ((sde || !here[i].sde) && memmem(src->data, src->len,
+		    here[i].tok, strlen(here[i].tok)) != NULL)
+			return here[i].tok;
+	return NULL;
+}
+
+/*
+ * Whether the answer of a compile of the job's text (wait status st, its
+ * stderr e of elen bytes), a server's or one here, is exactly what a
+ * compile here from the source would print, so that it stands and no
+ * second compile is run.  cpperr: bytes the preprocessing printed; tty:
+ * our stderr is a terminal.  Returns 1, or 0 with why set (compile again
+ * here).  The rules and the measurements behind them: doc/client.md,
+ * "Diagnostics".
+ */
+static int
+answer_exact(const struct wjob *wj, uint32_t st, const uint8_t *e,
+    size_t elen, size_t cpperr, int tty, char *why, size_t whylen)
+{
+	const char	*kind = st != 0 ? "compile error" : "warnings";
+	const char	*l, *end = (const char *)e + elen, *nl, *colon;
+
+	why[0] = '\0';
+	if (st == 0 && elen == 0)
+		return 1;
+	/* plain -E: macros expanded, and gcc quotes the source files */
+	if (!wj->aj.rewrite) {
+		snprintf(why, whylen, "%s", kind);
+		return 0;
+	}
+	/* the compiler picks colours and widths for a terminal */
+	if (tty) {
+		snprintf(why, whylen, "%s, for a terminal", kind);
+		return 0;
+	}
+	/* the server preprocesses again: said twice, or only once */
+	if (cpperr > 0) {
+		snprintf(why, whylen, "%s, after the preprocessor's", kind);
+		return 0;
+	}
+	if (!WIFEXITED(st) || WEXITSTATUS(st) > 1) {
+		snprintf(why, whylen, "the compiler failed (status %#x)",
+		    (unsigned)st);
+		return 0;
+	}
+	/*
+	 * The driver's own lines ("clang: error: unable to execute ...",
+	 * "clang-14: warning: ..."), a crash, a file the compile wanted:
+	 * the server's, not the source's.
+	 */
+	for (l = (const char *)e; l < end; l = nl + 1) {
+		if ((nl = memchr(l, '\n', (size_t)(end - l))) == NULL)
+			nl = end;
+		colon = memchr(l, ':', (size_t)(nl - l));
+		if ((nl - l >= 5 && memcmp(l, "clang", 5) == 0 &&
+		    colon != NULL && colon + 1 < nl && colon[1] == ' ') ||
+		    memmem(l, (size_t)(nl - l), "PLEASE submit", 13) != NULL ||
+		    memmem(l, (size_t)(nl - l), "file not found", 14) !=
+		    NULL) {
+			snprintf(why, whylen, "%s, in the compiler's own words",
+			    kind);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/*
  * Compile the preprocessed text src here as a server would (the job's
- * argv, -x LANG FILE -o OUTPUT), into wj's output; the compiler's stdout
- * (at most max bytes) into *out.  Returns 0 when the object is in place
- * and the compiler said nothing on stderr, else -1 (err says why, when
- * it is not the compiler's own complaint): the caller compiles from the
- * source then, for exact diagnostics, as after a remote compile.
+ * argv, its macro options as -Xclang ones, -x LANG FILE -o OUTPUT), into
+ * wj's output; the compiler's stdout and stderr (at most max bytes each)
+ * into *out and *eo, its wait status into *st.  Returns 0 when the
+ * compiler ran (its object in place if *st is 0), else -1 with err set:
+ * the caller compiles from the source then, as after a remote compile
+ * whose diagnostics are not exact (answer_exact).
  */
 static int
 compile_here(const struct wrap_ctx *w, const struct wjob *wj,
     char *const *argv, const struct proto_buf *src, size_t max,
-    struct proto_buf *out, char *err, size_t errlen)
+    struct proto_buf *out, struct proto_buf *eo, int *st, char *err,
+    size_t errlen)
 {
-	struct proto_buf eo;
 	struct outfile	*o = NULL;
 	const char	*tmp, *xlang;
 	char		 in[PATH_MAX], **av = NULL;
-	size_t		 n = 0, i;
-	int		 fd, status, rc = -1;
+	size_t		 n = 0, i, k;
+	int		 fd, rc = -1;
 
 	err[0] = '\0';
-	proto_buf_init(&eo);
-	if ((xlang = args_lang_cpp_output(wj->aj.lang)) == NULL)
+	if ((xlang = args_lang_cpp_output(wj->aj.lang)) == NULL) {
+		snprintf(err, errlen, "no language");
 		return -1;
+	}
 	if ((tmp = getenv("TMPDIR")) == NULL || tmp[0] != '/')
 		tmp = "/tmp";
 	if ((size_t)snprintf(in, sizeof(in), "%s/ccpool-XXXXXX", tmp) >=
@@ -561,26 +706,28 @@ compile_here(const struct wrap_ctx *w, const struct wjob *wj,
 		goto done;
 	while (argv[n] != NULL)
 		n++;
-	if ((av = calloc(n + 6, sizeof(*av))) == NULL) {
+	if ((av = calloc(2 * n + 6, sizeof(*av))) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto done;
 	}
-	for (i = 0; i < n; i++)
-		av[i] = argv[i];
+	for (i = 0, k = 0; i < n; i++) {
+		if (wj->aj.rewrite && args_cc_macro(argv[i]))
+			av[k++] = (char *)"-Xclang";
+		av[k++] = argv[i];
+	}
+	n = k;
 	av[n++] = (char *)"-x";
 	av[n++] = (char *)xlang;
 	av[n++] = (char *)"-o";
 	av[n++] = (char *)outfile_tmp_path(o);
 	av[n++] = in;
-	status = run_capture(w->real, av, out, &eo, max, err, errlen);
-	if (status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
-	    eo.len == 0 && outfile_commit(o, err, errlen) == 0)
+	if ((*st = run_capture(w->real, av, out, eo, max, err, errlen)) !=
+	    -1 && (*st != 0 || outfile_commit(o, err, errlen) == 0))
 		rc = 0;
 done:
 	(void)unlink(in);
 	free(av);
 	outfile_free(o);
-	proto_buf_free(&eo);
 	return rc;
 }
 
@@ -614,35 +761,45 @@ here_from_source(const struct wrap_ctx *w, struct wconn *c, const char *why)
  * at nice 19 (behind the preprocessing that feeds the servers), and keep
  * the agent's connection open until the compile is over: its end tells
  * the agent the local place is free again and how long the compile took.
- * Anything but a silent success compiles from the source instead (the
- * connection still open across exec).  Does not return.
+ * An answer that is not exactly a compile from the source's
+ * (answer_exact) compiles from the source instead (the connection still
+ * open across exec).  Does not return.
  */
 static void
 placed_here(struct wrap_ctx *w, struct wjob *wj, struct wconn *c,
     struct proto_job *job, struct proto_result *res, struct proto_buf *src,
     struct proto_buf *cpperr)
 {
-	struct proto_buf out;
-	char		 why[300], err[512];
+	struct proto_buf out, eo;
+	char		 why[300], err[512], note[80], again[400];
+	int		 st;
 
 	snprintf(why, sizeof(why), "%s", res->msg);
 	proto_result_free(res);
 	nice_19(w);
 	proto_buf_init(&out);
-	if (compile_here(w, wj, job->argv, src, c->lim.max_output, &out, err,
-	    sizeof(err)) == 0) {
+	proto_buf_init(&eo);
+	if (compile_here(w, wj, job->argv, src, c->lim.max_output, &out, &eo,
+	    &st, err, sizeof(err)) == 0 && answer_exact(wj, (uint32_t)st,
+	    eo.data, eo.len, cpperr->len, isatty(2), err, sizeof(err))) {
 		if (cpperr->len > 0)
 			write_all(2, cpperr->data, cpperr->len);
+		if (eo.len > 0)
+			write_all(2, eo.data, eo.len);
 		if (out.len > 0)
 			write_all(1, out.data, out.len);
-		vsay(w, "%s here: %s", wj->srcname, why);
-		exit(0);	/* closes the agent's connection */
+		vsay(w, "%s here: %s%s%s", wj->srcname, why, eo.len > 0 ?
+		    ", its diagnostics exact" : "", pp_note(note,
+		    sizeof(note)));
+		exit(WEXITSTATUS(st));	/* closes the agent's connection */
 	}
 	proto_buf_free(&out);
+	proto_buf_free(&eo);
 	proto_buf_free(src);
 	proto_buf_free(cpperr);
-	here_from_source(w, c, err[0] != '\0' ? err : "compiled again from "
-	    "the source for exact diagnostics");
+	snprintf(again, sizeof(again), "%s; %s, compiled again from the "
+	    "source", why, err[0] != '\0' ? err : "diagnostics");
+	here_from_source(w, c, again);
 }
 
 static int
@@ -654,6 +811,8 @@ remote(struct wrap_ctx *w, struct wjob *wj)
 	struct proto_buf src, cpperr;
 	struct outfile	*o;
 	char		 why[1024], err[512], cwd[PATH_MAX], where[300];
+	char		 note[80], *reason;
+	const char	*ask;
 	uint64_t	 t0 = now_ms();
 	int		 status, pp;
 
@@ -680,6 +839,11 @@ remote(struct wrap_ctx *w, struct wjob *wj)
 	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		go_local(w, &c, &src, &cpperr, "preprocessing failed");
+	if (wj->aj.rewrite && (ask = rw_text(&src,
+	    getenv("SOURCE_DATE_EPOCH") != NULL)) != NULL) {
+		snprintf(why, sizeof(why), "the text asks for %s", ask);
+		go_local(w, &c, &src, &cpperr, why);
+	}
 	if (getcwd(cwd, sizeof(cwd)) == NULL)
 		go_local(w, &c, &src, &cpperr, "no working directory");
 
@@ -704,22 +868,40 @@ remote(struct wrap_ctx *w, struct wjob *wj)
 	if (res.refused && res.reason == PROTO_R_LOCAL)
 		placed_here(w, wj, &c, &job, &res, &src, &cpperr);
 	wconn_close(&c);
+	/* the agent's note: the place, a tab, the reason */
+	if ((reason = strchr(where, '\t')) != NULL)
+		*reason++ = '\0';
+	else
+		reason = (char *)"would finish first";
 	if (res.refused) {
 		snprintf(why, sizeof(why), "%s", res.msg);
 		proto_result_free(&res);
 		go_local(w, &c, &src, &cpperr, why);
 	}
-	if (res.status != 0 || res.errout.len > 0) {
+	if (!answer_exact(wj, res.status, res.errout.data, res.errout.len,
+	    cpperr.len, isatty(2), err, sizeof(err))) {
 		/*
-		 * A compile error or a warning: its text quotes source
-		 * lines, which only a compile here can show exactly (the
-		 * server has no source file).  Reported once, by that run.
+		 * A compile error or a warning that a compile here would
+		 * not print the same (gcc quotes source lines from files
+		 * the server does not have): reported once, by that run.
 		 */
-		snprintf(why, sizeof(why), "%s: %s, compiled again here for "
-		    "exact diagnostics", where[0] ? where : "server",
-		    res.status != 0 ? "compile error" : "warnings");
+		snprintf(why, sizeof(why), "%s on %s, compiled again here for "
+		    "exact diagnostics", err, where[0] ? where : "the server");
 		proto_result_free(&res);
 		go_local(w, &c, &src, &cpperr, why);
+	}
+	if (res.status != 0) {
+		/* a failure exactly as here: its words, its status */
+		proto_buf_free(&src);
+		proto_buf_free(&cpperr);
+		write_all(2, res.errout.data, res.errout.len);
+		if (res.out.len > 0)
+			write_all(1, res.out.data, res.out.len);
+		vsay(w, "%s -> %s: %s; failed there, its diagnostics exact",
+		    wj->srcname, where[0] ? where : "?", reason);
+		status = WEXITSTATUS(res.status);
+		proto_result_free(&res);
+		return status;
 	}
 	proto_buf_free(&src);
 	if ((o = outfile_new(wj->output, err, sizeof(err))) == NULL ||
@@ -733,11 +915,14 @@ remote(struct wrap_ctx *w, struct wjob *wj)
 	/* the preprocessor's warnings (#warning...), then the compiler's */
 	if (cpperr.len > 0)
 		write_all(2, cpperr.data, cpperr.len);
+	if (res.errout.len > 0)
+		write_all(2, res.errout.data, res.errout.len);
 	if (res.out.len > 0)
 		write_all(1, res.out.data, res.out.len);
-	vsay(w, "%s -> %s %llu ms queue %u ms", wj->srcname,
-	    where[0] ? where : "?", (unsigned long long)(now_ms() - t0),
-	    (unsigned)res.queue_ms);
+	vsay(w, "%s -> %s: %s; %llu ms, %u ms in its queue%s", wj->srcname,
+	    where[0] ? where : "?", reason,
+	    (unsigned long long)(now_ms() - t0), (unsigned)res.queue_ms,
+	    pp_note(note, sizeof(note)));
 	proto_result_free(&res);
 	proto_buf_free(&cpperr);
 	return 0;
@@ -812,6 +997,21 @@ wrap_hosts(const char *self_exe, int jobs)
 }
 
 /*
+ * Whether the compiler at path real is clang: by its name, or the name of
+ * what it links to (cc -> clang, through /etc/alternatives).
+ */
+static int
+is_clang(const char *real)
+{
+	char	 buf[PATH_MAX];
+
+	if (strncmp(masq_basename(real), "clang", 5) == 0)
+		return 1;
+	return realpath(real, buf) != NULL &&
+	    strncmp(masq_basename(buf), "clang", 5) == 0;
+}
+
+/*
  * Fill *wj from the argv analysis.  Returns 1 if the job is
  * distributable, 0 with why set if not (the caller runs argv locally).
  */
@@ -819,7 +1019,8 @@ static int
 analyse(struct wrap_ctx *w, struct wjob *wj, char *why, size_t whylen)
 {
 	char		 err[256], cwd[PATH_MAX + 32];
-	const char	*opt = "-fdebug-compilation-dir=";
+	const char	*opt = "-fdebug-compilation-dir=", *env;
+	int		 clang;
 
 	memset(wj, 0, sizeof(*wj));
 	if (args_parse(w->argc, w->argv, &wj->aj, err, sizeof(err)) == -1) {
@@ -845,7 +1046,8 @@ analyse(struct wrap_ctx *w, struct wjob *wj, char *why, size_t whylen)
 	 * the server is a job directory: name ours (args.h).  gcc takes it
 	 * from the preprocessed text and rejects the option.
 	 */
-	if (wj->aj.debug && strncmp(masq_basename(w->real), "clang", 5) == 0) {
+	clang = is_clang(w->real);
+	if (wj->aj.debug && clang) {
 		if (getcwd(cwd + strlen(opt), PATH_MAX) == NULL) {
 			snprintf(why, whylen, "no working directory");
 			return 0;
@@ -855,6 +1057,13 @@ analyse(struct wrap_ctx *w, struct wjob *wj, char *why, size_t whylen)
 			snprintf(why, whylen, "%s", err);
 			return 0;
 		}
+	}
+	/* clang: the server expands the macros, diagnostics exact (args.h) */
+	if (clang && ((env = getenv("CCPOOL_REWRITE_INCLUDES")) == NULL ||
+	    strcmp(env, "0") != 0) &&
+	    args_rewrite_includes(&wj->aj, err, sizeof(err)) == -1) {
+		snprintf(why, whylen, "%s", err);
+		return 0;
 	}
 	return 1;
 }

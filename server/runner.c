@@ -56,7 +56,7 @@
 /* A toolchain we run: id, real path, the names that lead to it. */
 struct rtc {
 	char		 id[PROTO_TCID_MAX + 1];
-	char		 name[64];	/* "gcc 12.2.0", for the status page */
+	char		 name[64];	/* tc_name(): "g++ 12.2.0 x86_64-..." */
 	char		 path[PATH_MAX];
 	unsigned	 langs;		/* TC_LANG_* */
 	int		 clang;
@@ -158,13 +158,29 @@ tc_find(const char *id)
 	return NULL;
 }
 
+/*
+ * tc_name() of id, with the hash digits that tell it from this server's
+ * toolchains of the same name; into buf (TC_NAME_MAX bytes).
+ */
+static const char *
+tc_shown(const char *id, char *buf)
+{
+	size_t	 i;
+	int	 d, digits = 0;
+
+	for (i = 0; i < R.ntc; i++)
+		if ((d = tc_name_digits(id, R.tc[i].id)) > digits)
+			digits = d;
+	return tc_name(id, digits, buf, TC_NAME_MAX);
+}
+
 static void
 detect_toolchains(void)
 {
 	struct tc_list	 list;
 	struct ipc_tc	 m;
 	size_t		 i, k;
-	char		 err[256];
+	char		 err[256], name[TC_NAME_MAX];
 
 	if (tc_detect(&list, NULL, err, sizeof(err)) == -1)
 		fatalx("toolchain detection: %s", err);
@@ -178,8 +194,6 @@ detect_toolchains(void)
 			continue;
 		memset(t, 0, sizeof(*t));
 		snprintf(t->id, sizeof(t->id), "%s", e->info.id);
-		snprintf(t->name, sizeof(t->name), "%s %s", e->info.family,
-		    e->info.version);
 		snprintf(t->path, sizeof(t->path), "%s", e->info.path);
 		t->langs = e->info.langs;
 		t->clang = strcmp(e->info.family, "clang") == 0;
@@ -188,10 +202,16 @@ detect_toolchains(void)
 			    strchr(e->alias[k], '/') == NULL)
 				snprintf(t->alias[t->nalias++],
 				    sizeof(t->alias[0]), "%s", e->alias[k]);
-		log_info("toolchain %s: %s", t->id, t->path);
 		R.ntc++;
 	}
 	tc_list_free(&list);
+	/* named once all are known: two of one name show their hashes */
+	for (i = 0; i < R.ntc; i++) {
+		snprintf(R.tc[i].name, sizeof(R.tc[i].name), "%s",
+		    tc_shown(R.tc[i].id, name));
+		log_info("toolchain %s: %s (id %s)", name, R.tc[i].path,
+		    R.tc[i].id);
+	}
 	if (R.ntc == 0)
 		log_warnx("no compiler found on PATH: every job will be "
 		    "refused");
@@ -413,7 +433,10 @@ has_prefix_arg(const struct proto_job *job, const char *prefix)
 /*
  * Build the compiler's argv: the toolchain's own absolute path as
  * argv[0], the client's compile options, what client/args.h says a
- * remote compile needs, then -x, -o and the input.  Strings are borrowed
+ * remote compile needs, then -x, -o and the input.  The macro options of
+ * a clang job whose text only had its includes rewritten go to the
+ * compiler proper (-Xclang -DX=1): clang's driver drops -D and -U for
+ * preprocessed input (args_rewrite_includes).  Strings are borrowed
  * from j except the returned array and *extra (both freed by the caller).
  */
 static char **
@@ -427,11 +450,14 @@ build_argv(struct rjob *j, char **extra)
 	xlang = args_lang_cpp_output((enum args_lang)j->job.lang);
 	if (xlang == NULL)
 		return NULL;
-	if ((av = calloc(j->job.argc + 12, sizeof(*av))) == NULL)
+	if ((av = calloc(2 * (size_t)j->job.argc + 12, sizeof(*av))) == NULL)
 		return NULL;
 	av[n++] = j->exe;
-	for (i = 1; i < j->job.argc; i++)
+	for (i = 1; i < j->job.argc; i++) {
+		if (j->tc->clang && args_cc_macro(j->job.argv[i]))
+			av[n++] = (char *)"-Xclang";
 		av[n++] = j->job.argv[i];
+	}
 	/*
 	 * clang takes DW_AT_comp_dir from its cwd (the job directory);
 	 * gcc from the .i (see args.h).  Give clang the client's.
@@ -895,6 +921,7 @@ static void
 on_job(uint32_t key, const uint8_t *p, size_t len)
 {
 	struct rjob	*j;
+	char		 tcname[TC_NAME_MAX];
 
 	if (job_by_key(&R.queue, key) != NULL ||
 	    job_by_key(&R.running, key) != NULL)
@@ -918,13 +945,13 @@ on_job(uint32_t key, const uint8_t *p, size_t len)
 	}
 	if ((j->tc = tc_find(j->job.tcid)) == NULL) {
 		send_refusal(key, j->job.id, PROTO_R_TOOLCHAIN, "this server "
-		    "has no toolchain %s", j->job.tcid);
+		    "has no toolchain %s", tc_shown(j->job.tcid, tcname));
 		job_free(j);
 		return;
 	}
 	if ((j->tc->langs & (1u << j->job.lang)) == 0) {
 		send_refusal(key, j->job.id, PROTO_R_TOOLCHAIN, "toolchain %s "
-		    "cannot compile %s on this server", j->job.tcid,
+		    "cannot compile %s on this server", j->tc->name,
 		    proto_lang_name(j->job.lang));
 		job_free(j);
 		return;
@@ -1176,6 +1203,7 @@ runner_main(const struct srvconf *c, struct srv_fds *fds)
 	char		 err[256];
 
 	log_procinit("runner");
+	log_libevent();
 	memset(&R, 0, sizeof(R));
 	R.conf = *c;
 	R.pid = getpid();

@@ -142,8 +142,12 @@ test_plain(void)
 	expect("gcc -c x.c -frandom-seed=x -pipe -fPIC -march=x86-64 -std=c11",
 	    'c', ARGS_LANG_C, "x.c", "x.o", NULL,
 	    "gcc -c -frandom-seed=x -pipe -fPIC -march=x86-64 -std=c11");
+	/* link options: ignored by a compile, but clang's driver says so
+	   ("argument unused"): the preprocessing gets them and says it,
+	   as a compile here would; never the server's compile */
 	expect("gcc -c x.c -lm -L/usr/lib -Wl,-z,now -static", 'c',
-	    ARGS_LANG_C, "x.c", "x.o", "gcc x.c -E", "gcc -c");
+	    ARGS_LANG_C, "x.c", "x.o",
+	    "gcc x.c -lm -L/usr/lib -Wl,-z,now -static -E", "gcc -c");
 	expect("gcc -c x.c -P -C", 'c', ARGS_LANG_C, "x.c", "x.o",
 	    "gcc x.c -E", "gcc -c");
 	expect("gcc -c x.c -Wa,--noexecstack", 'c', ARGS_LANG_C, "x.c", "x.o",
@@ -191,6 +195,9 @@ test_languages(void)
 	expect("gcc -x c++ -x none -c x.c", 'c', ARGS_LANG_C, "x.c", "x.o",
 	    NULL, NULL);
 	expect("gcc -c x.c -x c++", 'c', ARGS_LANG_C, "x.c", "x.o", NULL,
+	    NULL);
+	/* a header compiled as a source is no precompiled header */
+	expect("gcc -x c -c x.h", 'c', ARGS_LANG_C, "x.h", "x.o", NULL,
 	    NULL);
 	expect("gcc -x cpp-output -c x.q", 'c', ARGS_LANG_C, "x.q", "x.o",
 	    NULL, NULL);
@@ -372,11 +379,19 @@ test_local(void)
 		{ "gcc -x c -c -", "stdin input" },
 		{ "gcc -c x.s", "not a C/C++ source" },
 		{ "gcc -c x.S", "not a C/C++ source" },
-		{ "gcc -c x.h", "not a C/C++ source" },
+		{ "gcc -c x.h", "precompiled header" },
+		{ "gcc x.h", "precompiled header" },
+		{ "g++ -o x.hpp.gch x.hpp", "precompiled header" },
+		{ "g++ -c include/x.hh -o x.hh.gch", "precompiled header" },
+		{ "g++ -x c++-header -c pch.hxx.cxx -o pch.hxx.gch",
+		    "precompiled header" },
+		{ "gcc -x c-header x.h", "precompiled header" },
+		{ "gcc -E x.h", "-E" },
+		{ "gcc -c .h", "not a C/C++ source" },
 		{ "gcc -c .c", "not a C/C++ source" },
 		{ "gcc -c noext", "not a C/C++ source" },
 		{ "gcc -x assembler -c x.c", "unsupported -x assembler" },
-		{ "gcc -xc-header -c x.h", "unsupported -x c-header" },
+		{ "gcc -xc-header -c x.h", "precompiled header" },
 		{ "gcc -c x.c -o -", "output to stdout" },
 		{ "gcc -c x.c -o", "missing argument" },
 		{ "gcc -c x.c -o a.o -o b.o", "several -o" },
@@ -545,10 +560,13 @@ test_cc_check(void)
 		"clang -c -g -fdebug-compilation-dir=/home/u/p",
 		"gcc -c -fdebug-prefix-map=/a=/b --param max-x=1",
 		"clang -c -target x86_64-linux-gnu -Wa,--noexecstack",
+		/* the joined macros of args_rewrite_includes() */
+		"clang -c -DX -DY=1 -UZ",
 	};
 	static const char *const bad[] = {
 		"gcc", "gcc -O2", "gcc -c x.c", "gcc -c -o x.o", "gcc -c -x c",
-		"gcc -c -Iinc", "gcc -c -DX", "gcc -c -include f.h",
+		"gcc -c -Iinc", "gcc -c -D X", "gcc -c -D", "gcc -c -U",
+		"gcc -c -include f.h",
 		"gcc -c -MD", "gcc -c -fplugin=p.so", "gcc -c -B/x",
 		"gcc -c -specs=s", "gcc -c -wrapper", "gcc -c -E",
 		"gcc -c -save-temps", "gcc -c -Wa,-adhln=l", "gcc -c -g3",
