@@ -141,8 +141,8 @@ lab_spawn 1 ccpoold4 "$B/ccpoold" -d -f "$S/one.conf" >/dev/null
 wait_hosts 1 || fail "one-slot server not discovered"
 cbuild build-c5 4 CFLAGS="$PROJ_NOG_CFLAGS" ||
     fail "build 5: $(tail "$S/build-c5.log")"
-here=$(grep -c ' here: placed here' "$S/build-c5.log")
-hello=$(grep -c ' local: placed here' "$S/build-c5.log")
+hello=$(grep -c ' here: would finish first (decided at its hello)' "$S/build-c5.log")
+here=$(grep ' here: would finish first' "$S/build-c5.log" | grep -vc 'decided at its hello')
 remote=$(grep -c ' -> ' "$S/build-c5.log")
 echo "build 5: $here jobs placed here after preprocessing, $hello at their" \
     "hello (not preprocessed), $remote remote"
@@ -179,8 +179,9 @@ h3 sh -c "cd '$S/pl' && for i in 1 2 3 4 5 6 7 8; do
 for i in 1 2 3 4 5 6 7 8; do
 	[ -s "$S/pl/f$i.o" ] || fail "f$i.o not made: $(cat "$S/pl/f$i.err")"
 done
-# placed here: after preprocessing ("x.c here: ...") or at the hello
-n=$(cat "$S"/pl/f?.err | grep -Ec ' here: |local: placed here')
+# placed here by the agent, after preprocessing or at the hello ("x.c
+# here: would finish first..."; other jobs here are the cluster's misses)
+n=$(cat "$S"/pl/f?.err | grep -c ' here: would finish first')
 remote=$(cat "$S"/pl/f?.err | grep -c ' -> ')
 echo "build 7: CCPOOL_PLACE_LOCAL=0: $n of 8 jobs placed here, $remote remote"
 [ "$n" -eq 0 ] || fail "CCPOOL_PLACE_LOCAL=0 ignored: $(cat "$S"/pl/f?.err)"
