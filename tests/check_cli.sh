@@ -26,10 +26,11 @@ fail() {
 }
 
 # run CMD...: CMD's exit status in $rc, its stdout and stderr in $o and
-# $e; nothing it starts outlives it (10 s).
+# $e; nothing it starts outlives it (60 s: far above what any takes, on
+# a busy machine under sanitizers too).
 o=$d/out e=$d/err
 run() {
-	timeout 10 env HOME="$d/home" XDG_CONFIG_HOME="$d/home/.config" \
+	timeout 60 env HOME="$d/home" XDG_CONFIG_HOME="$d/home/.config" \
 	    XDG_RUNTIME_DIR="$d/run" CCPOOL_DISABLE=1 "$@" \
 	    >"$o" 2>"$e" </dev/null
 	rc=$?
