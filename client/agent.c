@@ -40,15 +40,6 @@
 #include "common/log.h"
 #include "common/toolchain.h"
 
-uint64_t
-agent_now_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 static void	ajob_free(struct ajob *j);
 static void	ajob_place(struct ajob *j);
 
@@ -131,7 +122,7 @@ none_why(struct agent *a, const char *tcid, int waited, char *buf,
     size_t len)
 {
 	struct ahost	*h, *down = NULL;
-	uint64_t	 now = agent_now_ms();
+	uint64_t	 now = mono_ms();
 	size_t		 i, have = 0, up = 0;
 	char		 tcn[TC_NAME_MAX], fortc[TC_NAME_MAX + 8], note[200];
 	char		 name[200];
@@ -292,7 +283,7 @@ ajob_local(struct ajob *j, const char *note)
 	if (ajob_send_refusal(j, PROTO_R_LOCAL, msg) == -1)
 		return;		/* j is gone */
 	j->state = AJ_LOCAL;
-	j->t_sent = agent_now_ms();
+	j->t_sent = mono_ms();
 	aplace_cpu_local(&j->a->cpu, j->a->cpu.lrun + 1, j->t_sent);
 }
 
@@ -327,7 +318,7 @@ ajob_hosts(struct ajob *j)
 	struct proto_buf b;
 	char		 line[1024], name[200], tcs[480], esc[150];
 	char		 tcn[TC_NAME_MAX];
-	uint64_t	 now = agent_now_ms();
+	uint64_t	 now = mono_ms();
 	size_t		 i, used;
 	unsigned	 k;
 
@@ -461,7 +452,7 @@ ajob_ready(struct ajob *j)
 	/* the server gets j->fwd as it came: the source is not decoded */
 	j->in_bytes = j->jr.srclen;
 	proto_job_reader_take(&j->jr, &j->job);
-	j->t0 = agent_now_ms();
+	j->t0 = mono_ms();
 	if (j->job.argv[0][0] != '/') {
 		ajob_refuse(j, PROTO_R_PROTO, "ARGV[0] is not the absolute "
 		    "path of the compiler");
@@ -544,7 +535,7 @@ ajob_place(struct ajob *j)
 			    " (resent)" : "");
 			return;
 		}
-		place_failed(&h->bo, agent_now_ms());
+		place_failed(&h->bo, mono_ms());
 		h->nfail++;
 		snprintf(h->lasterr, sizeof(h->lasterr), "%.150s", err);
 	}
@@ -554,9 +545,9 @@ ajob_place(struct ajob *j)
 	 * job waits for a slot (bounded), as a server's queue would.
 	 */
 	if (!local && j->ntried == 0 && srv_any_for(j->a, j->tcid) &&
-	    (j->wait_until == 0 || agent_now_ms() < j->wait_until)) {
+	    (j->wait_until == 0 || mono_ms() < j->wait_until)) {
 		if (j->wait_until == 0) {
-			j->wait_until = agent_now_ms() + AGENT_SLOT_WAIT_MS;
+			j->wait_until = mono_ms() + AGENT_SLOT_WAIT_MS;
 			wait_arm(j->a);
 		}
 		return;
@@ -585,7 +576,7 @@ agent_job_failed(struct ajob *j, struct ahost *h, int fault, const char *why)
 {
 	log_info("%s on %s (%s): %s, %llu ms after it was sent",
 	    j->job.srcname, h->name, h->where, why,
-	    (unsigned long long)(agent_now_ms() - j->t_sent));
+	    (unsigned long long)(mono_ms() - j->t_sent));
 	snprintf(h->lasterr, sizeof(h->lasterr), "%s", why);
 	switch (fault) {
 	case AGENT_F_JOB:
@@ -600,7 +591,7 @@ agent_job_failed(struct ajob *j, struct ahost *h, int fault, const char *why)
 		}
 		/* FALLTHROUGH */
 	case AGENT_F_HOST:
-		place_failed(&h->bo, agent_now_ms());
+		place_failed(&h->bo, mono_ms());
 		h->nfail++;
 		break;
 	default:
@@ -624,7 +615,7 @@ agent_job_answered(struct ajob *j, struct sconn *sc)
 	h->ndone++;
 	h->lasterr[0] = '\0';
 	log_debug("%s done on %s in %llu ms", j->job.srcname, h->name,
-	    (unsigned long long)(agent_now_ms() - j->t0));
+	    (unsigned long long)(mono_ms() - j->t0));
 	/* the answer's last frame is DONE <server's id>: make it ours */
 	if (sc->ans.len < PROTO_HDRLEN) {
 		ajob_refuse(j, PROTO_R_INTERNAL, "empty answer");
@@ -709,7 +700,6 @@ wrapper_read(struct bufferevent *bev, void *arg)
 	struct proto_frame f;
 	const uint8_t	*p;
 	char		 err[256];
-	size_t		 avail, need;
 	ssize_t		 n;
 
 	if (j->state == AJ_LOCAL) {
@@ -718,30 +708,20 @@ wrapper_read(struct bufferevent *bev, void *arg)
 		return;
 	}
 	while (j->state == AJ_HELLO || j->state == AJ_JOB) {
-		avail = evbuffer_get_length(in);
-		if (avail < PROTO_HDRLEN)
-			return;
-		p = evbuffer_pullup(in, PROTO_HDRLEN);
-		n = proto_frame_parse(&j->a->dialect, p, PROTO_HDRLEN, &f, err,
-		    sizeof(err));
-		if (n == -1)
+		if ((n = proto_evpull(in, &j->a->dialect, &f, &p, err,
+		    sizeof(err))) == -1)
 			goto bad;
-		need = n > 0 ? (size_t)n : f.need;
-		if (avail < need)
+		if (n == 0)
 			return;
 		/* a copy, so the frame outlives the input buffer */
 		proto_buf_reset(&j->fbuf);
-		if (proto_buf_reserve(&j->fbuf, need) == -1) {
+		if (proto_buf_append(&j->fbuf, p, f.need) == -1) {
 			snprintf(err, sizeof(err), "out of memory");
 			goto bad;
 		}
-		if (evbuffer_remove(in, j->fbuf.data, need) != (int)need) {
-			snprintf(err, sizeof(err), "short read");
-			goto bad;
-		}
-		j->fbuf.len = need;
-		if (proto_frame_parse(&j->a->dialect, j->fbuf.data, need, &f,
-		    err, sizeof(err)) != (ssize_t)need)
+		evbuffer_drain(in, f.need);
+		if (proto_frame_parse(&j->a->dialect, j->fbuf.data, f.need,
+		    &f, err, sizeof(err)) != (ssize_t)j->fbuf.len)
 			goto bad;
 		on_wrapper_frame(j, &f, j->fbuf.data);
 	}
@@ -770,7 +750,7 @@ wrapper_event(struct bufferevent *bev, short what, void *arg)
 	if (j->state == AJ_LOCAL && (what & BEV_EVENT_EOF) && j->in_bytes > 0)
 		/* the local compile ended: how fast was it? */
 		place_learn(aplace_speed(&j->a->local_spd, j->tcid, 1),
-		    (double)(agent_now_ms() - j->t_sent), j->in_bytes,
+		    (double)(mono_ms() - j->t_sent), j->in_bytes,
 		    j->stretch);
 	/* the wrapper went away (done, Ctrl-C...): drop its job everywhere */
 	ajob_free(j);
@@ -807,7 +787,7 @@ ajob_free(struct ajob *j)
 		return;
 	a = j->a;
 	if (j->state == AJ_LOCAL && a->cpu.lrun > 0)
-		aplace_cpu_local(&a->cpu, a->cpu.lrun - 1, agent_now_ms());
+		aplace_cpu_local(&a->cpu, a->cpu.lrun - 1, mono_ms());
 	j->state = AJ_DEAD;
 	for (p = &a->jobs; *p != NULL; p = &(*p)->next)
 		if (*p == j) {
@@ -929,7 +909,7 @@ agent_main(void)
 	    sizeof(err)) == -1)
 		fatalx("%s", err);
 	a.idle_sec = idle_seconds();
-	a.start_ms = agent_now_ms();
+	a.start_ms = mono_ms();
 	/* under a CPU quota its CPUs are the machine (cpuquota.h) */
 	a.cpu.ncpu = cpuquota_ncpu();
 	a.have_quota = cpuquota_find(&a.quota) == 0 && a.quota.cpus > 0;

@@ -26,6 +26,7 @@
 #include "common/tls.h"
 #include "discovery/disc_hosts.h"
 #include "common/cpuquota.h"
+#include "common/mono.h"
 
 struct event_base;
 struct event;
@@ -184,7 +185,6 @@ struct agent {
 	uint64_t		 last_in_bytes;
 };
 
-uint64_t	 agent_now_ms(void);
 
 /* agent.c: a host changed (came, got free slots): held jobs may go. */
 void		 agent_hosts_changed(struct agent *a);

@@ -40,15 +40,6 @@ static void	srv_warm(struct ahost *h);
 static void	on_probe(evutil_socket_t, short, void *);
 static void	cpu_sample(struct agent *a, uint64_t now);
 
-static uint64_t
-now_us(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
-
 /* Host table. */
 
 /* One of our jobs on h ended (answered, refused or failed). */
@@ -168,7 +159,7 @@ judge(struct agent *a, struct ahost *h, const char *fp,
 	s.fp = fp;
 	s.where = h->where;
 	s.advertised = !h->pinned;
-	trust_decide(&a->tp, &l, &s, agent_now_ms(), v);
+	trust_decide(&a->tp, &l, &s, mono_ms(), v);
 	return 0;
 }
 
@@ -328,7 +319,7 @@ on_probe(evutil_socket_t fd, short what, void *arg)
 {
 	struct ahost	*h = arg;
 	struct timeval	 tv = { 0, (suseconds_t)200 * 1000 };
-	uint64_t	 now = agent_now_ms();
+	uint64_t	 now = mono_ms();
 
 	(void)fd;
 	(void)what;
@@ -363,7 +354,7 @@ srv_warm(struct ahost *h)
 	char		 err[256];
 
 	if (h->gone || h->untrusted[0] != '\0' || h->nss == 0 ||
-	    h->nconn > 0 || !place_up(&h->bo, agent_now_ms()))
+	    h->nconn > 0 || !place_up(&h->bo, mono_ms()))
 		return;
 	for (i = 0; i < h->a->nhosts; i++)
 		total += h->a->hosts[i]->nconn;
@@ -561,7 +552,7 @@ trust_start(struct agent *a)
 	}
 	if ((n = pin_each(a->pins, NULL, NULL, err, sizeof(err))) == -1)
 		log_warnx("%s", err);
-	trust_policy_init(&a->tp, mode, n, agent_now_ms());
+	trust_policy_init(&a->tp, mode, n, mono_ms());
 	(void)pins_changed(a);	/* as it is now: judged as hosts come */
 	if (mode == TRUST_EXPLICIT)
 		log_info("trust: explicit (CCPOOL_TRUST): only servers pinned "
@@ -619,7 +610,7 @@ srv_start(struct agent *a, char *err, size_t errlen)
 	struct timeval	 tv = { AGENT_BROWSE_RETRY, 0 };
 	const char	*spec = getenv("CCPOOL_HOSTS");
 
-	cpu_sample(a, agent_now_ms());
+	cpu_sample(a, mono_ms());
 	if (tls_start(a, err, errlen) == -1) {
 		a->warm = 1;	/* no identity: every job compiles here */
 		return -1;
@@ -739,7 +730,7 @@ int
 srv_any_for(struct agent *a, const char *tcid)
 {
 	struct place_cand c;
-	uint64_t	 now = agent_now_ms();
+	uint64_t	 now = mono_ms();
 	size_t		 i;
 
 	for (i = 0; i < a->nhosts; i++) {
@@ -755,7 +746,7 @@ int
 srv_any_usable(struct agent *a)
 {
 	struct place_cand c;
-	uint64_t	 now = agent_now_ms();
+	uint64_t	 now = mono_ms();
 	size_t		 i;
 
 	for (i = 0; i < a->nhosts; i++) {
@@ -795,7 +786,7 @@ cpu_sample(struct agent *a, uint64_t now)
 	if (n <= 0)
 		return;
 	buf[n] = '\0';		/* the "cpu " line comes first */
-	if (aplace_cpu_parse(buf, &busy, &total) == 0)
+	if (cpuquota_parse_procstat(buf, &busy, &total) == 0)
 		aplace_cpu_update(&a->cpu, busy, total, now);
 }
 
@@ -806,7 +797,7 @@ srv_pick(struct agent *a, struct ajob *j, int *local)
 	struct place_speed *sp;
 	struct place_job pj;
 	struct aplace_speeds **t;
-	uint64_t	 now = agent_now_ms();
+	uint64_t	 now = mono_ms();
 	double		 base;
 	size_t		 i;
 	unsigned	 k;
@@ -1041,7 +1032,7 @@ srv_send(struct ahost *h, struct ajob *j, char *err, size_t errlen)
 	sc->got_answer = 0;
 	sc->job = j;
 	j->sc = sc;
-	j->t_sent = agent_now_ms();
+	j->t_sent = mono_ms();
 	h->inflight++;
 	set_timeouts(sc);
 	rc = 0;
@@ -1107,7 +1098,7 @@ sconn_fail(struct sconn *sc, int fault, const char *fmt, ...)
 		agent_job_failed(j, h, fault, why);
 	else if (h->needprobe) {
 		log_info("%s: probe failed: %s", h->name, why);
-		place_failed(&h->bo, agent_now_ms());
+		place_failed(&h->bo, mono_ms());
 		host_lost(h);
 	} else
 		log_debug("%s: idle connection: %s", h->name, why);
@@ -1205,7 +1196,7 @@ sconn_frame(struct sconn *sc, const struct proto_frame *f, const uint8_t *raw)
 				return -1;
 			}
 			if (sc->t_hello_us != 0)
-				aplace_rtt(&sc->h->srtt_ms, (double)(now_us() -
+				aplace_rtt(&sc->h->srtt_ms, (double)(mono_us() -
 				    sc->t_hello_us) / 1000.0);
 			if (sc->job == NULL)
 				return 2;	/* warmed up: sconn_read idles it */
@@ -1259,33 +1250,18 @@ sconn_read(struct bufferevent *bev, void *arg)
 	struct proto_frame f;
 	const uint8_t	*p;
 	char		 err[256];
-	size_t		 avail, need;
+	size_t		 need;
 	ssize_t		 n;
 
 	for (;;) {
-		avail = evbuffer_get_length(in);
-		if (avail < PROTO_HDRLEN)
-			return;
-		p = evbuffer_pullup(in, PROTO_HDRLEN);
-		n = proto_frame_parse(&sc->h->a->dialect, p, PROTO_HDRLEN, &f,
-		    err, sizeof(err));
-		if (n == -1) {
+		if ((n = proto_evpull(in, &sc->h->a->dialect, &f, &p, err,
+		    sizeof(err))) == -1) {
 			sconn_fail(sc, AGENT_F_HOST, "garbage: %s", err);
 			return;
 		}
-		need = n > 0 ? (size_t)n : f.need;
-		if (avail < need)
+		if (n == 0)
 			return;
-		if ((p = evbuffer_pullup(in, (ssize_t)need)) == NULL) {
-			sconn_fail(sc, AGENT_F_HOST, "out of memory");
-			return;
-		}
-		n = proto_frame_parse(&sc->h->a->dialect, p, need, &f, err,
-		    sizeof(err));
-		if (n != (ssize_t)need) {
-			sconn_fail(sc, AGENT_F_HOST, "garbage: %s", err);
-			return;
-		}
+		need = f.need;
 		switch (sconn_frame(sc, &f, p)) {
 		case -1:
 			return;
@@ -1409,7 +1385,7 @@ sconn_event(struct bufferevent *bev, short what, void *arg)
 		}
 		proto_buf_free(&sc->pending);
 		sc->state = SC_HELLO;
-		sc->t_hello_us = now_us();
+		sc->t_hello_us = mono_us();
 		set_timeouts(sc);
 		return;
 	}
@@ -1434,7 +1410,7 @@ sconn_event(struct bufferevent *bev, short what, void *arg)
 			/* TCP keepalive: the host vanished while we idled */
 			log_info("%s: idle connection timed out", h->name);
 			sconn_free(sc);
-			place_failed(&h->bo, agent_now_ms());
+			place_failed(&h->bo, mono_ms());
 			host_lost(h);
 			return;
 		}

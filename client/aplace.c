@@ -49,40 +49,6 @@ aplace_rtt(double *srtt, double sample_ms)
 		*srtt += APLACE_RTT_GAIN * (sample_ms - *srtt);
 }
 
-int
-aplace_cpu_parse(const char *text, uint64_t *busy, uint64_t *total)
-{
-	uint64_t	 v[10];
-	const char	*p;
-	int		 n, i;
-
-	for (p = text; p != NULL && *p != '\0'; p = strchr(p, '\n'),
-	    p = p != NULL ? p + 1 : NULL)
-		if (strncmp(p, "cpu ", 4) == 0)
-			break;
-	if (p == NULL || *p == '\0')
-		return -1;
-	memset(v, 0, sizeof(v));
-	for (p += 4, n = 0; n < 8; n++) {
-		char	*end;
-
-		while (*p == ' ')
-			p++;
-		if (*p < '0' || *p > '9')
-			break;
-		v[n] = strtoull(p, &end, 10);
-		p = end;
-	}
-	if (n < 4)
-		return -1;
-	/* user nice system idle iowait irq softirq steal (guest in user) */
-	*total = 0;
-	for (i = 0; i < 8; i++)
-		*total += v[i];
-	*busy = *total - v[3] - v[4];
-	return 0;
-}
-
 void
 aplace_cpu_update(struct aplace_cpu *c, uint64_t busy, uint64_t total,
     uint64_t now_ms)

@@ -72,12 +72,6 @@ struct aplace_cpu {
 	double		 lsum_ms;	/* job-ms of them in this window */
 };
 
-/*
- * Parse the aggregate "cpu " line of /proc/stat text into busy and total
- * ticks (idle and iowait count as not busy).  Returns 0, or -1 if text
- * has no such line.
- */
-int	aplace_cpu_parse(const char *text, uint64_t *busy, uint64_t *total);
 
 /*
  * A new sample at now_ms.  The idle cores of the window since the

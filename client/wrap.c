@@ -42,6 +42,7 @@
 #include "client/spawn.h"
 #include "client/wrap.h"
 #include "common/cpuquota.h"
+#include "common/mono.h"
 #include "common/proto.h"
 
 #define WRAP_SPAWN_WAIT_MS	2000	/* a new agent must answer by then */
@@ -54,15 +55,6 @@
  * it waited for a preprocessing slot (pp_take), said with the place.
  */
 static uint64_t	pp_wait_ms;
-
-static uint64_t
-now_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 static void	vsay(const struct wrap_ctx *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
@@ -536,7 +528,7 @@ pp_take(const struct wrap_ctx *w, const struct wconn *c)
 {
 	char		 err[256];
 	unsigned	 n;
-	uint64_t	 t0 = now_ms();
+	uint64_t	 t0 = mono_ms();
 	int		 fd, waited;
 
 	/* the cores we have: a quota or cpuset, not the machine's count */
@@ -548,7 +540,7 @@ pp_take(const struct wrap_ctx *w, const struct wconn *c)
 		vsay(w, "%s: preprocessing slot: %s (going on without one)",
 		    w->src, err);
 	else if (waited)	/* said with the job's place */
-		pp_wait_ms = now_ms() - t0;
+		pp_wait_ms = mono_ms() - t0;
 	return fd;
 }
 
@@ -813,7 +805,7 @@ remote(struct wrap_ctx *w, struct wjob *wj)
 	char		 why[1024], err[512], cwd[PATH_MAX], where[300];
 	char		 note[80], *reason;
 	const char	*ask;
-	uint64_t	 t0 = now_ms();
+	uint64_t	 t0 = mono_ms();
 	int		 status, pp;
 
 	switch (wconn_open(&c, w, PROTO_VERSION, why, sizeof(why))) {
@@ -921,7 +913,7 @@ remote(struct wrap_ctx *w, struct wjob *wj)
 		write_all(1, res.out.data, res.out.len);
 	vsay(w, "%s -> %s: %s; %llu ms, %u ms in its queue%s", wj->srcname,
 	    where[0] ? where : "?", reason,
-	    (unsigned long long)(now_ms() - t0), (unsigned)res.queue_ms,
+	    (unsigned long long)(mono_ms() - t0), (unsigned)res.queue_ms,
 	    pp_note(note, sizeof(note)));
 	proto_result_free(&res);
 	proto_buf_free(&cpperr);

@@ -11,4 +11,7 @@
 /* Milliseconds since an arbitrary fixed point. */
 uint64_t mono_ms(void);
 
+/* Microseconds, the same way (round-trip times). */
+uint64_t mono_us(void);
+
 #endif

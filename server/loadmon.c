@@ -246,7 +246,7 @@ loadmon_sample(struct load_sample *s, char *err, size_t errlen)
 
 	memset(s, 0, sizeof(s[0]));
 	errno = 0;
-	s->t_ms = srv_now_ms();
+	s->t_ms = mono_ms();
 	if (M.quota == 0) {
 		M.quota = cpuquota_find(&M.Q) == 0 ? 2 : 1;
 		M.qcpus = cpuquota_ncpu();

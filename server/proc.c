@@ -128,15 +128,6 @@ proc_enter_sandbox(const char *proc)
 	    "allow-list" : "deny-list");
 }
 
-uint64_t
-srv_now_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 unsigned long
 proc_raise_nofile(unsigned long need)
 {

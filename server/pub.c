@@ -81,7 +81,7 @@ publish(void)
 	}
 	if (!P.tc_complete)
 		return;
-	if (srv_now_ms() < P.retry_at)
+	if (mono_ms() < P.retry_at)
 		return;
 	P.dp = disc_publisher_new(P.base, P.conf.name[0] ? P.conf.name : NULL,
 	    (uint16_t)P.conf.port, &P.info, on_warn, NULL, err, sizeof(err));
@@ -94,7 +94,7 @@ publish(void)
 			log_warnx("cannot advertise yet (%s); retrying every "
 			    "%d s", err, PUB_RETRY_SEC);
 		P.warned = 1;
-		P.retry_at = srv_now_ms() + (uint64_t)PUB_RETRY_SEC * 1000;
+		P.retry_at = mono_ms() + (uint64_t)PUB_RETRY_SEC * 1000;
 		return;
 	}
 	log_info("advertising %s on port %u (%u toolchains)", DISC_SERVICE,

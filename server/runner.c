@@ -489,7 +489,7 @@ job_start(struct rjob *j)
 	char		 err[256], *extra = NULL, **av = NULL;
 	size_t		 fmax;
 
-	j->t_start = srv_now_ms();
+	j->t_start = mono_ms();
 	snprintf(j->dir, sizeof(j->dir), "%s/jobXXXXXX", R.workdir);
 	if (mkdtemp(j->dir) == NULL) {
 		snprintf(err, sizeof(err), "mkdtemp: %s", strerror(errno));
@@ -755,7 +755,7 @@ job_finish(struct rjob *j, int st)
 	struct proto_result res;
 	struct proto_buf enc;
 	char		 err[256];
-	uint64_t	 now = srv_now_ms();
+	uint64_t	 now = mono_ms();
 	uint32_t	 why;
 	int		 rc;
 
@@ -936,7 +936,7 @@ on_job(uint32_t key, const uint8_t *p, size_t len)
 	memcpy(j->client, p, sizeof(j->client));
 	decode_job(p + sizeof(struct ipc_job), len - sizeof(struct ipc_job),
 	    &j->job);
-	j->t_queued = srv_now_ms();
+	j->t_queued = mono_ms();
 	if (R.stopping) {
 		send_refusal(key, j->job.id, PROTO_R_SHUTDOWN, "the server is "
 		    "stopping");

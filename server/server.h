@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 #include "common/ipc.h"
+#include "common/mono.h"
 #include "common/proto.h"
 #include "server/srvconf.h"
 
@@ -108,7 +109,5 @@ void	runner_main(const struct srvconf *c, struct srv_fds *fds)
 void	pub_main(const struct srvconf *c, struct srv_fds *fds)
 	    __attribute__((noreturn));
 
-/* Milliseconds of a monotonic clock. */
-uint64_t srv_now_ms(void);
 
 #endif

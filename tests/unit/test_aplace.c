@@ -94,26 +94,6 @@ test_rtt(void)
 }
 
 static void
-test_cpu_parse(void)
-{
-	const char	*stat = "cpu  100 5 50 800 45 0 0 0 0 0\n"
-	    "cpu0 50 2 25 400 20 0 0 0 0 0\n";
-	uint64_t	 busy, total;
-
-	CU_ASSERT_EQUAL(aplace_cpu_parse(stat, &busy, &total), 0);
-	CU_ASSERT_EQUAL(total, 1000);
-	CU_ASSERT_EQUAL(busy, 155);
-	CU_ASSERT_EQUAL(aplace_cpu_parse("intr 1 2 3\ncpu  1 2 3 4\n", &busy,
-	    &total), 0);
-	CU_ASSERT_EQUAL(total, 10);
-	CU_ASSERT_EQUAL(busy, 6);
-	CU_ASSERT_EQUAL(aplace_cpu_parse("cpu0 1 2 3 4\n", &busy, &total),
-	    -1);
-	CU_ASSERT_EQUAL(aplace_cpu_parse("cpu  1 2\n", &busy, &total), -1);
-	CU_ASSERT_EQUAL(aplace_cpu_parse("", &busy, &total), -1);
-}
-
-static void
 test_cpu_idle(void)
 {
 	struct aplace_cpu c;
@@ -243,7 +223,6 @@ init_aplace_tests(void)
 	    !CU_add_test(s, "speed table", test_speed_table) ||
 	    !CU_add_test(s, "base rate", test_base_rate) ||
 	    !CU_add_test(s, "rtt smoothing", test_rtt) ||
-	    !CU_add_test(s, "/proc/stat parse", test_cpu_parse) ||
 	    !CU_add_test(s, "local idle cores", test_cpu_idle) ||
 	    !CU_add_test(s, "local decision", test_local_decision))
 		return -1;
