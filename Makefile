@@ -113,6 +113,9 @@ TESTBIN = $(B)/runner $(FUZZERS:%=$(B)/fuzz_%) $(LABBIN:%=$(B)/%) \
 # check: unit tests, every fuzz harness over its corpus plus bounded random
 # inputs, then the lab tests (network namespaces; needs root).  The unit
 # tests run at the top CPU weight (tests/cpu_first.sh), as the labs do.
+# LAB_TIMEOUT bounds each lab test (a hang guard, not a time target):
+# sanitizer builds run three to five times slower, so they get 900 s.
+LAB_TIMEOUT ?= $(if $(SAN),900,300)
 check: all $(TESTBIN)
 	tests/cpu_first.sh $(B)/runner
 	tests/check_units.sh $(abspath $(B))
@@ -120,7 +123,7 @@ check: all $(TESTBIN)
 		echo "fuzz_$$f: corpus + 20000 generated inputs"; \
 		$(B)/fuzz_$$f -n 20000 tests/fuzz/corpus/$$f/* || exit 1; \
 	done
-	tests/lab/run.sh $(abspath $(B))
+	LAB_TIMEOUT=$(LAB_TIMEOUT) tests/lab/run.sh $(abspath $(B))
 
 # fuzz: the same harnesses under libFuzzer, FUZZ_SECONDS each.
 fuzz:
