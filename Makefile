@@ -7,22 +7,22 @@ include config.mk
 
 B = build$(if $(SAN),-san)
 
-# libccpool.a: code shared by every program
+# libccpool.a: common/ and discovery/, the code every program shares (wire
+# protocol, TLS, toolchains, the pin store and trust policy, the agent's
+# rendezvous, discovery).  Nothing of one program goes into it.
 COMMON = common/log.c common/err.c common/proto_frame.c common/proto_zstd.c \
 	common/proto_msg.c common/proto_job.c common/proto_result.c \
 	common/toolchain.c common/toolchain_detect.c common/ipc.c \
 	common/ident.c \
 	common/tls.c common/ca.c common/cpuquota.c common/mono.c \
-	common/confine.c common/proto_ev.c
+	common/confine.c common/proto_ev.c common/pin.c common/trust.c \
+	common/sockdir.c common/spawn.c common/ccargs.c
 DISC = discovery/disc_poll.c discovery/disc_txt.c discovery/disc_txt_check.c \
 	discovery/disc_hosts.c \
 	discovery/disc_browse.c discovery/disc_publish.c
-CLIENTLIB = client/hostspec.c client/sockdir.c client/spawn.c client/pin.c \
-	client/ppslot.c client/trust.c
-SERVERLIB = server/srvconf.c
-LIBSRC = $(COMMON) $(DISC) $(CLIENTLIB) $(CLIENT) $(SERVERLIB)
+LIBSRC = $(COMMON) $(DISC)
 
-# programs
+# programs: each is its folder (plus the library)
 LSDISTCC = lsdistcc/lsdistcc.c lsdistcc/ls_probe.c lsdistcc/ls_print.c \
 	lsdistcc/ls_trust.c
 SERVER = server/parent.c server/net.c server/net_accept.c server/net_conn.c \
@@ -31,12 +31,12 @@ SERVER = server/parent.c server/net.c server/net_accept.c server/net_conn.c \
 	server/sandbox_linux.c \
 	server/srvid.c server/load.c server/loadmon.c \
 	server/priv.c server/priv_seccomp.c server/cgweight.c server/ipcrules.c \
-	server/gate.c server/httpd.c
-CCPOOL = client/ccpool.c client/wrap.c client/masq.c client/outfile.c
-AGENT = client/agent_main.c client/agent.c client/agent_srv.c \
-	client/agent_tc.c client/place.c client/aplace.c client/idcmd.c \
-	client/trustcmd.c client/tchelp.c client/agent_walls.c
-CLIENT = client/args.c
+	server/gate.c server/httpd.c server/srvconf.c
+CCPOOL = client/ccpool.c client/wrap.c client/masq.c client/outfile.c \
+	client/args.c client/ppslot.c
+AGENT = agent/agent_main.c agent/agent.c agent/agent_srv.c \
+	agent/agent_tc.c agent/place.c agent/aplace.c agent/idcmd.c \
+	agent/trustcmd.c agent/tchelp.c agent/agent_walls.c agent/hostspec.c
 BIN = lsdistcc ccpool ccpool-agent ccpoold
 MAN1 = man/lsdistcc.1 man/ccpool.1
 MAN8 = man/ccpoold.8
@@ -87,11 +87,18 @@ $(B)/ccpool-agent: $(AGENT:%.c=$(B)/obj/%.o) $(B)/libccpool.a
 $(B)/ccpoold: $(SERVER:%.c=$(B)/obj/%.o) $(B)/libccpool.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(B)/runner: $(UNIT:%.c=$(B)/obj/%.o) $(B)/libccpool.a
+# the unit tests include the .c under test; these are linked whole
+UNITOBJ = client/ppslot.c
+$(B)/runner: $(UNIT:%.c=$(B)/obj/%.o) $(UNITOBJ:%.c=$(B)/obj/%.o) $(B)/libccpool.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(TEST_LIBS)
 
 $(B)/fuzz_%: $(B)/obj/tests/fuzz/fuzz_%.o $(B)/obj/tests/fuzz/standalone.o $(B)/libccpool.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(filter %.a,$^) $(LDLIBS)
+
+# a harness of one program's parser links that program's file
+$(B)/fuzz_args: $(B)/obj/client/args.o
+$(B)/fuzz_hosts: $(B)/obj/agent/hostspec.o
+$(B)/fuzz_conf $(B)/fuzz_ipc: $(B)/obj/server/srvconf.o
 
 $(LABBIN:%=$(B)/%): $(B)/%: $(B)/obj/tests/lab/%.o $(B)/libccpool.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -185,10 +192,10 @@ bench: all $(TESTBIN)
 	CCPOOL_BUILD=$(abspath $(B)) tests/lab/bench_office.sh
 
 # sim: the placement simulator (tools/sim/sim.c, linking the real
-# client/place.c) over a recorded build; regenerates doc/sim.md and
+# agent/place.c) over a recorded build; regenerates doc/sim.md and
 # doc/sim.svg.  tools/sim/record.sh records a new trace.
 SIMTRACE = tools/sim/trace-ccpool.tsv
-$(B)/sim: $(B)/obj/tools/sim/sim.o $(B)/obj/client/place.o $(B)/libccpool.a
+$(B)/sim: $(B)/obj/tools/sim/sim.o $(B)/obj/agent/place.o $(B)/libccpool.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lm
 
 sim: $(B)/sim

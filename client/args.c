@@ -2,13 +2,13 @@
  * args.c - compiler argv analysis (see args.h for the contract and for
  * what experiments showed about debug information).
  *
- * Every argument is looked up in one table, opts[], by its longest
+ * Every argument is looked up in one table, ccargs_opts[], by its longest
  * matching name.  An entry says how the option takes its value, where it
  * goes (preprocessor, compile, both, nowhere) or why it keeps the job
  * local.  args_parse() walks argv once, building cpp_argv and cc_argv as
  * it goes, then decides.  Anything the table does not know keeps the job
  * local: a wrong "local" costs speed, a wrong "remote" costs correctness.
- * args_cc_check() uses the same table on the server side.
+ * ccargs_check() uses the same table on the server side.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -16,292 +16,38 @@
 #include <string.h>
 
 #include "client/args.h"
+#include "common/ccargs_opt.h"
 
-/* How an option takes its value. */
-enum {
-	K_FLAG,		/* exactly the name, no value */
-	K_SEP,		/* exactly the name; the value is the next argument */
-	K_JS,		/* name then value joined, or name alone and the
-			   value in the next argument */
-	K_PREFIX	/* any argument starting with the name */
-};
-
-/* Where an option goes. */
-#define D_NONE	0x0	/* dropped: ignored by a compile with -c/-S */
-#define D_CPP	0x1	/* cpp_argv */
-#define D_CC	0x2	/* cc_argv */
-#define D_BOTH	(D_CPP | D_CC)
-#define D_MAC	0x4	/* a macro option: to the compile too, joined, when
-			   cpp only rewrites includes (args_rewrite_includes) */
-
-/* What args_parse() does beyond copying. */
-enum {
-	S_NONE,
-	S_LOCAL,	/* keeps the job local: reason */
-	S_C, S_S, S_E, S_O, S_X,
-	S_M,		/* -M, -MM: dependencies instead of compiling */
-	S_MD,		/* -MD, -MMD */
-	S_MF, S_MT,	/* -MF; -MT and -MQ */
-	S_G,		/* -g* */
-	S_WA,		/* -Wa, */
-	S_NORW		/* keeps plain -E preprocessing: reason */
-};
-
-struct opt {
-	const char	*name;
-	uint8_t		 kind;
-	uint8_t		 dest;
-	uint8_t		 special;
-	const char	*reason;	/* S_LOCAL */
-};
-
-#define LOCAL(n, k, r)	{ n, k, D_NONE, S_LOCAL, r }
-
-static const struct opt opts[] = {
-	/* what to do */
-	{ "-c", K_FLAG, D_NONE, S_C, NULL },
-	{ "-S", K_FLAG, D_NONE, S_S, NULL },
-	{ "-E", K_FLAG, D_CPP, S_E, NULL },
-	{ "-o", K_JS, D_NONE, S_O, NULL },
-	{ "-x", K_JS, D_CPP, S_X, NULL },
-	{ "-M", K_FLAG, D_CPP, S_M, NULL },
-	{ "-MM", K_FLAG, D_CPP, S_M, NULL },
-	{ "-MD", K_FLAG, D_CPP, S_MD, NULL },
-	{ "-MMD", K_FLAG, D_CPP, S_MD, NULL },
-	{ "-MF", K_JS, D_CPP, S_MF, NULL },
-	{ "-MT", K_JS, D_CPP, S_MT, NULL },
-	{ "-MQ", K_JS, D_CPP, S_MT, NULL },
-	{ "-MP", K_FLAG, D_CPP, S_NONE, NULL },
-	{ "-MG", K_FLAG, D_CPP, S_NONE, NULL },
-	LOCAL("-MJ", K_JS, "-MJ"),
-
-	/* preprocessor only */
-	{ "-I", K_JS, D_CPP, S_NONE, NULL },
-	{ "-D", K_JS, D_CPP | D_MAC, S_NONE, NULL },
-	{ "-U", K_JS, D_CPP | D_MAC, S_NONE, NULL },
-	{ "-A", K_JS, D_CPP, S_NONE, NULL },
-	{ "-F", K_JS, D_CPP, S_NONE, NULL },
-	/* text before the source's: clang's -frewrite-includes output would
-	   name "<built-in>" first, which the object would take for its name */
-	{ "-include", K_JS, D_CPP, S_NORW, "-include" },
-	{ "-imacros", K_JS, D_CPP, S_NORW, "-imacros" },
-	{ "-isystem", K_JS, D_CPP, S_NONE, NULL },
-	{ "-isystem-after", K_JS, D_CPP, S_NONE, NULL },
-	{ "-cxx-isystem", K_JS, D_CPP, S_NONE, NULL },
-	{ "-idirafter", K_JS, D_CPP, S_NONE, NULL },
-	{ "-iquote", K_JS, D_CPP, S_NONE, NULL },
-	{ "-iprefix", K_JS, D_CPP, S_NONE, NULL },
-	{ "-iwithprefix", K_JS, D_CPP, S_NONE, NULL },
-	{ "-iwithprefixbefore", K_JS, D_CPP, S_NONE, NULL },
-	{ "-isysroot", K_JS, D_CPP, S_NONE, NULL },
-	{ "-imultilib", K_JS, D_CPP, S_NONE, NULL },
-	{ "-imultiarch", K_JS, D_CPP, S_NONE, NULL },
-	{ "-iframework", K_JS, D_CPP, S_NONE, NULL },
-	{ "-ivfsoverlay", K_JS, D_CPP, S_NONE, NULL },
-	{ "-nostdinc", K_FLAG, D_CPP, S_NONE, NULL },
-	{ "-nostdinc++", K_FLAG, D_CPP, S_NONE, NULL },
-	{ "-undef", K_FLAG, D_CPP, S_NORW, "-undef" },
-	{ "-H", K_FLAG, D_CPP, S_NONE, NULL },
-	{ "-remap", K_FLAG, D_CPP, S_NONE, NULL },
-	{ "-traditional-cpp", K_FLAG, D_CPP, S_NORW, "-traditional-cpp" },
-	{ "-finput-charset=", K_PREFIX, D_CPP, S_NONE, NULL },
-	{ "-fworking-directory", K_FLAG, D_CPP, S_NONE, NULL },
-	/* only change -E output; a compile ignores them, so must we */
-	{ "-P", K_FLAG, D_NONE, S_NONE, NULL },
-	{ "-C", K_FLAG, D_NONE, S_NONE, NULL },
-	{ "-CC", K_FLAG, D_NONE, S_NONE, NULL },
-
-	/* both: they also define macros or change the language */
-	{ "-O", K_PREFIX, D_BOTH, S_NONE, NULL },
-	{ "-f", K_PREFIX, D_BOTH, S_NONE, NULL },
-	{ "-m", K_PREFIX, D_BOTH, S_NONE, NULL },
-	{ "-g", K_PREFIX, D_BOTH, S_G, NULL },
-	{ "-W", K_PREFIX, D_BOTH, S_NONE, NULL },
-	{ "-Wa,", K_PREFIX, D_BOTH, S_WA, NULL },
-	{ "-w", K_FLAG, D_BOTH, S_NONE, NULL },
-	{ "-std=", K_PREFIX, D_BOTH, S_NONE, NULL },
-	{ "-stdlib=", K_PREFIX, D_BOTH, S_NONE, NULL },
-	{ "-ansi", K_FLAG, D_BOTH, S_NONE, NULL },
-	{ "-pedantic", K_PREFIX, D_BOTH, S_NONE, NULL },
-	{ "-trigraphs", K_FLAG, D_BOTH, S_NONE, NULL },
-	{ "-p", K_FLAG, D_BOTH, S_NONE, NULL },
-	{ "-pg", K_FLAG, D_BOTH, S_NONE, NULL },
-	{ "-pipe", K_FLAG, D_BOTH, S_NONE, NULL },
-	{ "-pthread", K_FLAG, D_BOTH, S_NONE, NULL },
-	{ "--param", K_SEP, D_BOTH, S_NONE, NULL },
-	{ "--param=", K_PREFIX, D_BOTH, S_NONE, NULL },
-	{ "-target", K_SEP, D_BOTH, S_NONE, NULL },
-	{ "--target=", K_PREFIX, D_BOTH, S_NONE, NULL },
-	{ "-no-canonical-prefixes", K_FLAG, D_BOTH, S_NONE, NULL },
-	{ "-Qunused-arguments", K_FLAG, D_BOTH, S_NONE, NULL },
-	{ "-integrated-as", K_FLAG, D_BOTH, S_NONE, NULL },
-	{ "-no-integrated-as", K_FLAG, D_BOTH, S_NONE, NULL },
-
-	/*
-	 * linking only: a compile with -c or -S ignores them, but clang's
-	 * driver says so ("argument unused during compilation"), in the
-	 * preprocessing as in a compile: cpp gets them and says it, as a
-	 * compile here would (gcc says nothing of them either way)
-	 */
-	{ "-l", K_JS, D_CPP, S_NONE, NULL },
-	{ "-L", K_JS, D_CPP, S_NONE, NULL },
-	{ "-T", K_JS, D_CPP, S_NONE, NULL },
-	{ "-u", K_JS, D_CPP, S_NONE, NULL },
-	{ "-z", K_JS, D_CPP, S_NONE, NULL },
-	{ "-Wl,", K_PREFIX, D_CPP, S_NONE, NULL },
-	{ "-Xlinker", K_SEP, D_CPP, S_NONE, NULL },
-	{ "-fuse-ld=", K_PREFIX, D_CPP, S_NONE, NULL },
-	{ "-rtlib=", K_PREFIX, D_CPP, S_NONE, NULL },
-	{ "-shared", K_PREFIX, D_CPP, S_NONE, NULL },
-	{ "-static", K_PREFIX, D_CPP, S_NONE, NULL },
-	{ "-nostdlib", K_PREFIX, D_CPP, S_NONE, NULL },
-	{ "-nodefaultlibs", K_FLAG, D_CPP, S_NONE, NULL },
-	{ "-nostartfiles", K_FLAG, D_CPP, S_NONE, NULL },
-	{ "-nolibc", K_FLAG, D_CPP, S_NONE, NULL },
-	{ "-rdynamic", K_FLAG, D_CPP, S_NONE, NULL },
-	{ "-pie", K_FLAG, D_CPP, S_NONE, NULL },
-	{ "-no-pie", K_FLAG, D_CPP, S_NONE, NULL },
-	{ "-s", K_FLAG, D_CPP, S_NONE, NULL },
-	{ "-r", K_FLAG, D_CPP, S_NONE, NULL },
-
-	/* load code, or name a different toolchain: never on a server */
-	LOCAL("-fplugin", K_PREFIX, "-fplugin"),
-	LOCAL("-fpass-plugin", K_PREFIX, "-fplugin"),
-	LOCAL("-specs=", K_PREFIX, "-specs="),
-	LOCAL("--specs", K_PREFIX, "-specs="),
-	LOCAL("-B", K_JS, "-B"),
-	LOCAL("-wrapper", K_SEP, "-wrapper"),
-	LOCAL("-iplugindir=", K_PREFIX, "-iplugindir"),
-	LOCAL("--sysroot", K_SEP, "--sysroot"),
-	LOCAL("--sysroot=", K_PREFIX, "--sysroot"),
-	LOCAL("--gcc-toolchain", K_PREFIX, "--gcc-toolchain"),
-	LOCAL("--gcc-install-dir", K_PREFIX, "--gcc-toolchain"),
-	LOCAL("-resource-dir", K_JS, "-resource-dir"),
-	LOCAL("-Xclang", K_SEP, "-Xclang"),
-	LOCAL("-mllvm", K_SEP, "-mllvm"),
-	LOCAL("-Xpreprocessor", K_SEP, "-Xpreprocessor"),
-	LOCAL("-Xassembler", K_SEP, "-Xassembler"),
-	LOCAL("-Wp,", K_PREFIX, "-Wp, preprocessor options"),
-	LOCAL("-foffload", K_PREFIX, "-foffload"),
-	/* result depends on the machine that compiles */
-	LOCAL("-march=native", K_FLAG, "-march=native"),
-	LOCAL("-mtune=native", K_FLAG, "-march=native"),
-	LOCAL("-mcpu=native", K_FLAG, "-march=native"),
-
-	/* read or write files beside the object, or only on this host */
-	LOCAL("--coverage", K_FLAG, "coverage"),
-	LOCAL("-fcoverage", K_PREFIX, "coverage"),
-	LOCAL("-ftest-coverage", K_FLAG, "coverage"),
-	LOCAL("-fprofile", K_PREFIX, "profile feedback"),
-	LOCAL("-fauto-profile", K_PREFIX, "profile feedback"),
-	LOCAL("-fcs-profile", K_PREFIX, "profile feedback"),
-	LOCAL("-fbranch-probabilities", K_FLAG, "profile feedback"),
-	LOCAL("-fmemory-profile", K_PREFIX, "profile feedback"),
-	LOCAL("-save-temps", K_PREFIX, "-save-temps"),
-	LOCAL("--save-temps", K_PREFIX, "-save-temps"),
-	LOCAL("-fdump-", K_PREFIX, "-fdump-*"),
-	LOCAL("-fcallgraph-info", K_PREFIX, "-fcallgraph-info"),
-	LOCAL("-fstack-usage", K_FLAG, "-fstack-usage"),
-	LOCAL("-fopt-info", K_PREFIX, "-fopt-info"),
-	LOCAL("-fsave-optimization-record", K_PREFIX, "optimization record"),
-	LOCAL("-foptimization-record", K_PREFIX, "optimization record"),
-	LOCAL("-frecord-gcc-switches", K_FLAG, "-frecord-gcc-switches"),
-	LOCAL("-frecord-command-line", K_FLAG, "-frecord-gcc-switches"),
-	LOCAL("-fmodules", K_PREFIX, "modules"),
-	LOCAL("-fmodule-", K_PREFIX, "modules"),
-	LOCAL("-fcxx-modules", K_FLAG, "modules"),
-	LOCAL("-fimplicit-module", K_PREFIX, "modules"),
-	LOCAL("-fprebuilt-module", K_PREFIX, "modules"),
-	LOCAL("-fbuild-session", K_PREFIX, "modules"),
-	LOCAL("-fsanitize-ignorelist", K_PREFIX, "sanitizer list file"),
-	LOCAL("-fsanitize-blacklist", K_PREFIX, "sanitizer list file"),
-	LOCAL("-fsanitize-system-", K_PREFIX, "sanitizer list file"),
-	LOCAL("-fsanitize-coverage-allowlist", K_PREFIX, "sanitizer list file"),
-	LOCAL("-fsanitize-coverage-ignorelist", K_PREFIX,
-	    "sanitizer list file"),
-	LOCAL("-fsanitize-coverage-blocklist", K_PREFIX,
-	    "sanitizer list file"),
-	LOCAL("-fsanitize-coverage-whitelist", K_PREFIX,
-	    "sanitizer list file"),
-	LOCAL("-fsanitize-coverage-blacklist", K_PREFIX,
-	    "sanitizer list file"),
-	LOCAL("-fxray-attr-list", K_PREFIX, "xray list file"),
-	LOCAL("-fxray-always-instrument", K_PREFIX, "xray list file"),
-	LOCAL("-fxray-never-instrument", K_PREFIX, "xray list file"),
-	LOCAL("-fbasic-block-sections=list", K_PREFIX, "list file"),
-	LOCAL("-fthinlto-index", K_PREFIX, "-fthinlto-index"),
-	LOCAL("-ftime-trace", K_PREFIX, "-ftime-trace"),
-	LOCAL("-fproc-stat-report", K_PREFIX, "-fproc-stat-report"),
-	LOCAL("-fcrash-diagnostics", K_PREFIX, "-fcrash-diagnostics-dir"),
-	LOCAL("-fdiagnostics-format=json-file", K_FLAG, "diagnostics file"),
-	LOCAL("-fdiagnostics-format=sarif-file", K_FLAG, "diagnostics file"),
-	LOCAL("-fdebug-compilation-dir", K_PREFIX, "-fdebug-compilation-dir"),
-	LOCAL("-ffile-compilation-dir", K_PREFIX, "-fdebug-compilation-dir"),
-	LOCAL("-fno-working-directory", K_FLAG, "-fno-working-directory"),
-	LOCAL("-fpreprocessed", K_FLAG, "-fpreprocessed"),
-	LOCAL("-fdirectives-only", K_FLAG, "-fdirectives-only"),
-	LOCAL("-fpch-", K_PREFIX, "precompiled header"),
-	LOCAL("-include-pch", K_SEP, "precompiled header"),
-	LOCAL("-fsyntax-only", K_FLAG, "-fsyntax-only"),
-	LOCAL("-fcompare-debug", K_PREFIX, "-fcompare-debug"),
-	LOCAL("-aux-info", K_SEP, "-aux-info"),
-	LOCAL("-traditional", K_FLAG, "-traditional"),
-
-	/* questions to the driver, and verbosity */
-	LOCAL("-d", K_PREFIX, "-d option"),
-	LOCAL("-v", K_FLAG, "-v"),
-	LOCAL("-###", K_FLAG, "-v"),
-	LOCAL("-print-", K_PREFIX, "query option"),
-	LOCAL("--print-", K_PREFIX, "query option"),
-	LOCAL("--help", K_PREFIX, "query option"),
-	LOCAL("--version", K_FLAG, "query option"),
-	LOCAL("--target-help", K_FLAG, "query option"),
-	LOCAL("-time", K_PREFIX, "-time"),
-	LOCAL("-pass-exit-codes", K_FLAG, "-pass-exit-codes"),
-};
-
-#define NOPTS	(sizeof(opts) / sizeof(opts[0]))
-
-/* The -Wa, items that only change the object's own bytes. */
-static const char *const wa_ok[] = {
-	"--noexecstack", "--execstack", "-mrelax-relocations=yes",
-	"-mrelax-relocations=no", "--compress-debug-sections",
-	"--nocompress-debug-sections", "--compress-debug-sections=none",
-	"--compress-debug-sections=zlib", "--compress-debug-sections=zlib-gnu",
-	"--compress-debug-sections=zlib-gabi", "--fatal-warnings", "--warn",
-	"--no-warn", "-W", "-mbig-obj", "--64", "--32", "-mx86-used-note=no",
-	"-mx86-used-note=yes",
-};
 
 static const struct {
 	const char	*name;
-	enum args_lang	 lang;
+	enum ccargs_lang	 lang;
 } xlang[] = {
-	{ "c", ARGS_LANG_C },
-	{ "c++", ARGS_LANG_CXX },
-	{ "objective-c", ARGS_LANG_OBJC },
-	{ "objective-c++", ARGS_LANG_OBJCXX },
-	{ "cpp-output", ARGS_LANG_C },
-	{ "c++-cpp-output", ARGS_LANG_CXX },
-	{ "objective-c-cpp-output", ARGS_LANG_OBJC },
-	{ "objc-cpp-output", ARGS_LANG_OBJC },
-	{ "objective-c++-cpp-output", ARGS_LANG_OBJCXX },
-	{ "objc++-cpp-output", ARGS_LANG_OBJCXX },
+	{ "c", CCARGS_LANG_C },
+	{ "c++", CCARGS_LANG_CXX },
+	{ "objective-c", CCARGS_LANG_OBJC },
+	{ "objective-c++", CCARGS_LANG_OBJCXX },
+	{ "cpp-output", CCARGS_LANG_C },
+	{ "c++-cpp-output", CCARGS_LANG_CXX },
+	{ "objective-c-cpp-output", CCARGS_LANG_OBJC },
+	{ "objc-cpp-output", CCARGS_LANG_OBJC },
+	{ "objective-c++-cpp-output", CCARGS_LANG_OBJCXX },
+	{ "objc++-cpp-output", CCARGS_LANG_OBJCXX },
 };
 
 /* Source suffixes (after the last dot) gcc compiles without -x. */
 static const struct {
 	const char	*suffix;
-	enum args_lang	 lang;
+	enum ccargs_lang	 lang;
 } suffixes[] = {
-	{ "c", ARGS_LANG_C }, { "i", ARGS_LANG_C },
-	{ "cc", ARGS_LANG_CXX }, { "cp", ARGS_LANG_CXX },
-	{ "cxx", ARGS_LANG_CXX }, { "cpp", ARGS_LANG_CXX },
-	{ "CPP", ARGS_LANG_CXX }, { "c++", ARGS_LANG_CXX },
-	{ "C", ARGS_LANG_CXX }, { "ii", ARGS_LANG_CXX },
-	{ "m", ARGS_LANG_OBJC }, { "mi", ARGS_LANG_OBJC },
-	{ "mm", ARGS_LANG_OBJCXX }, { "M", ARGS_LANG_OBJCXX },
-	{ "mii", ARGS_LANG_OBJCXX },
+	{ "c", CCARGS_LANG_C }, { "i", CCARGS_LANG_C },
+	{ "cc", CCARGS_LANG_CXX }, { "cp", CCARGS_LANG_CXX },
+	{ "cxx", CCARGS_LANG_CXX }, { "cpp", CCARGS_LANG_CXX },
+	{ "CPP", CCARGS_LANG_CXX }, { "c++", CCARGS_LANG_CXX },
+	{ "C", CCARGS_LANG_CXX }, { "ii", CCARGS_LANG_CXX },
+	{ "m", CCARGS_LANG_OBJC }, { "mi", CCARGS_LANG_OBJC },
+	{ "mm", CCARGS_LANG_OBJCXX }, { "M", CCARGS_LANG_OBJCXX },
+	{ "mii", CCARGS_LANG_OBJCXX },
 };
 
 /*
@@ -330,151 +76,11 @@ pch_input(const char *src, const char *x)
 	return 0;
 }
 
-static const char *const lang_names[ARGS_LANG_COUNT] = {
-	"c", "c++", "objective-c", "objective-c++"
-};
-
-static const char *const lang_cpp[ARGS_LANG_COUNT] = {
-	"cpp-output", "c++-cpp-output", "objective-c-cpp-output",
-	"objective-c++-cpp-output"
-};
-
-const char *
-args_lang_name(enum args_lang lang)
-{
-	if ((unsigned)lang >= ARGS_LANG_COUNT)
-		return NULL;
-	return lang_names[lang];
-}
-
-const char *
-args_lang_cpp_output(enum args_lang lang)
-{
-	if ((unsigned)lang >= ARGS_LANG_COUNT)
-		return NULL;
-	return lang_cpp[lang];
-}
-
-int
-args_lang_from_name(const char *name)
-{
-	int	 i;
-
-	if (name == NULL)
-		return -1;
-	for (i = 0; i < ARGS_LANG_COUNT; i++)
-		if (strcmp(name, lang_names[i]) == 0)
-			return i;
-	return -1;
-}
-
 static void
 seterr(char *err, size_t errlen, const char *msg)
 {
 	if (err != NULL && errlen > 0)
 		snprintf(err, errlen, "%s", msg);
-}
-
-/*
- * The table entry for argument a: the longest name that matches, so that
- * "-MD" beats "-M" and "-march=native" beats "-m".  NULL: unknown.
- */
-static const struct opt *
-lookup(const char *a)
-{
-	const struct opt *best = NULL;
-	size_t		 i, n, bestn = 0;
-
-	for (i = 0; i < NOPTS; i++) {
-		n = strlen(opts[i].name);
-		switch (opts[i].kind) {
-		case K_FLAG:
-		case K_SEP:
-			if (strcmp(a, opts[i].name) != 0)
-				continue;
-			break;
-		default:
-			if (strncmp(a, opts[i].name, n) != 0)
-				continue;
-			break;
-		}
-		if (best == NULL || n > bestn) {
-			best = &opts[i];
-			bestn = n;
-		}
-	}
-	return best;
-}
-
-/* Does the -Wa, list in a (after "-Wa,") only hold harmless items? */
-static int
-wa_harmless(const char *a)
-{
-	const char	*p = a + 4, *e;
-	size_t		 i, n;
-
-	if (*p == '\0')
-		return 0;
-	for (;;) {
-		e = strchr(p, ',');
-		n = e ? (size_t)(e - p) : strlen(p);
-		for (i = 0; i < sizeof(wa_ok) / sizeof(wa_ok[0]); i++)
-			if (strlen(wa_ok[i]) == n &&
-			    strncmp(wa_ok[i], p, n) == 0)
-				break;
-		if (i == sizeof(wa_ok) / sizeof(wa_ok[0]))
-			return 0;
-		if (e == NULL)
-			return 1;
-		p = e + 1;
-	}
-}
-
-/*
- * A -g option: 1 if it keeps the job local (reason set), else 0 with
- * *debug updated.
- */
-static int
-g_option(const char *a, int *debug, const char **reason)
-{
-	static const char *const level3[] = {
-		"-g3", "-ggdb3", "-gstabs3", "-gstabs+3", "-gxcoff3",
-		"-gxcoff+3", "-gvms3"
-	};
-	static const char *const on[] = {
-		"-g", "-g1", "-g2", "-ggdb", "-ggdb1", "-ggdb2", "-glldb",
-		"-gsce", "-gdbx", "-gcodeview", "-gstabs", "-gstabs+"
-	};
-	size_t	 i;
-
-	for (i = 0; i < sizeof(level3) / sizeof(level3[0]); i++)
-		if (strcmp(a, level3[i]) == 0) {
-			*reason = "-g3 macro debug info";
-			return 1;
-		}
-	if (strcmp(a, "-gsplit-dwarf") == 0 ||
-	    strncmp(a, "-gsplit-dwarf=", 14) == 0) {
-		*reason = "-gsplit-dwarf";
-		return 1;
-	}
-	if (strcmp(a, "-grecord-command-line") == 0 ||
-	    strcmp(a, "-grecord-gcc-switches") == 0) {
-		*reason = "-grecord-command-line";
-		return 1;
-	}
-	if (strcmp(a, "-gembed-source") == 0 || strcmp(a, "-gmodules") == 0) {
-		*reason = a[2] == 'e' ? "-gembed-source" : "-gmodules";
-		return 1;
-	}
-	if (strcmp(a, "-g0") == 0 || strcmp(a, "-ggdb0") == 0)
-		*debug = 0;
-	else if (strncmp(a, "-gdwarf", 7) == 0)
-		*debug = 1;
-	else
-		for (i = 0; i < sizeof(on) / sizeof(on[0]); i++)
-			if (strcmp(a, on[i]) == 0)
-				*debug = 1;
-	return 0;
 }
 
 /* The language of a source named s without -x, or -1 if not a source. */
@@ -698,7 +304,7 @@ args_parse(int argc, char *const argv[], struct args_job *job, char *err,
 {
 	struct scan	 s;
 	struct vec	 cpp = { 0 }, cc = { 0 }, mac = { 0 };
-	const struct opt *o;
+	const struct ccargs_opt *o;
 	const char	*a, *val, *xbad = NULL, *greason;
 	size_t		 total = 0, alen;
 	int		 i, j, sep, xlang_cur = -1;
@@ -711,7 +317,7 @@ args_parse(int argc, char *const argv[], struct args_job *job, char *err,
 		seterr(err, errlen, "empty argv");
 		return -1;
 	}
-	if (argc > ARGS_ARGC_MAX) {
+	if (argc > CCARGS_ARGC_MAX) {
 		snprintf(job->reason, sizeof(job->reason),
 		    "too many arguments");
 		return 0;
@@ -724,7 +330,7 @@ args_parse(int argc, char *const argv[], struct args_job *job, char *err,
 		}
 		alen = strlen(argv[i]);
 		total += alen;
-		if (alen > ARGS_ARG_MAX || total > ARGS_TOTAL_MAX) {
+		if (alen > CCARGS_ARG_MAX || total > CCARGS_TOTAL_MAX) {
 			snprintf(job->reason, sizeof(job->reason),
 			    "arguments too long");
 			return 0;
@@ -760,7 +366,7 @@ args_parse(int argc, char *const argv[], struct args_job *job, char *err,
 				goto oom;
 			continue;
 		}
-		if ((o = lookup(a)) == NULL) {
+		if ((o = ccargs_lookup(a)) == NULL) {
 			if (s.unknown == 0)
 				s.unknown = i;
 			continue;
@@ -835,12 +441,12 @@ args_parse(int argc, char *const argv[], struct args_job *job, char *err,
 			break;
 		case S_G:
 			greason = NULL;
-			if (g_option(a, &job->debug, &greason) &&
+			if (ccargs_g_option(a, &job->debug, &greason) &&
 			    s.opt_reason == NULL)
 				s.opt_reason = greason;
 			break;
 		case S_WA:
-			if (!wa_harmless(a) && s.opt_reason == NULL)
+			if (!ccargs_wa_harmless(a) && s.opt_reason == NULL)
 				s.opt_reason = "-Wa, assembler option";
 			break;
 		case S_NORW:
@@ -907,7 +513,7 @@ args_parse(int argc, char *const argv[], struct args_job *job, char *err,
 
 	/* Distributable: finish both argvs. */
 	job->mode = s.S ? 'S' : 'c';	/* gcc: -S wins over -c */
-	job->lang = (enum args_lang)s.lang;
+	job->lang = (enum ccargs_lang)s.lang;
 	if (s.S)
 		cc.v[1][1] = 'S';
 	if ((job->source = strdup(s.src)) == NULL)
@@ -993,7 +599,7 @@ args_cc_append(struct args_job *job, const char *arg, char *err,
 		seterr(err, errlen, "job not distributable");
 		return -1;
 	}
-	if (job->cc_argc + 1 > ARGS_ARGC_MAX) {
+	if (job->cc_argc + 1 > CCARGS_ARGC_MAX) {
 		seterr(err, errlen, "too many arguments");
 		return -1;
 	}
@@ -1023,8 +629,8 @@ args_rewrite_includes(struct args_job *job, char *err, size_t errlen)
 		return 1;
 	if (job->norw[0] != '\0')
 		return 0;
-	if (job->cc_argc + job->mac_argc > ARGS_ARGC_MAX ||
-	    job->cpp_argc + 1 > ARGS_ARGC_MAX) {
+	if (job->cc_argc + job->mac_argc > CCARGS_ARGC_MAX ||
+	    job->cpp_argc + 1 > CCARGS_ARGC_MAX) {
 		snprintf(job->norw, sizeof(job->norw), "too many arguments");
 		return 0;
 	}
@@ -1049,87 +655,4 @@ args_rewrite_includes(struct args_job *job, char *err, size_t errlen)
  oom:
 	seterr(err, errlen, "out of memory");
 	return -1;
-}
-
-int
-args_cc_macro(const char *a)
-{
-	return a[0] == '-' && (a[1] == 'D' || a[1] == 'U') && a[2] != '\0';
-}
-
-int
-args_cc_check(int argc, char *const argv[], char *why, size_t whylen)
-{
-	const struct opt *o;
-	const char	*a, *reason = NULL;
-	size_t		 total = 0, alen;
-	int		 i, mode = 0, debug = 0;
-
-	if (argc < 2 || argc > ARGS_ARGC_MAX || argv == NULL) {
-		seterr(why, whylen, "bad argument count");
-		return -1;
-	}
-	for (i = 1; i < argc; i++) {
-		if ((a = argv[i]) == NULL) {
-			seterr(why, whylen, "argv shorter than argc");
-			return -1;
-		}
-		alen = strlen(a);
-		total += alen;
-		if (alen > ARGS_ARG_MAX || total > ARGS_TOTAL_MAX) {
-			seterr(why, whylen, "arguments too long");
-			return -1;
-		}
-		if (a[0] == '@') {
-			seterr(why, whylen, "@file response file");
-			return -1;
-		}
-		if (strncmp(a, "-fdebug-compilation-dir=", 24) == 0)
-			continue;	/* added for clang, see args.h */
-		if (a[0] != '-' || a[1] == '\0') {
-			seterr(why, whylen, "input file in compile options");
-			return -1;
-		}
-		if ((o = lookup(a)) == NULL) {
-			seterr(why, whylen, "unknown option");
-			return -1;
-		}
-		if (o->special == S_C || o->special == S_S) {
-			mode = 1;
-			continue;
-		}
-		/* only text for the preprocessor, in one argument */
-		if ((o->dest & D_MAC) && args_cc_macro(a))
-			continue;
-		if (!(o->dest & D_CC) || o->special == S_LOCAL) {
-			seterr(why, whylen, o->special == S_LOCAL ? o->reason :
-			    "option not allowed in a compile");
-			return -1;
-		}
-		if (o->special == S_G && g_option(a, &debug, &reason)) {
-			seterr(why, whylen, reason);
-			return -1;
-		}
-		if (o->special == S_WA && !wa_harmless(a)) {
-			seterr(why, whylen, "-Wa, assembler option");
-			return -1;
-		}
-		if (o->kind == K_SEP || (o->kind == K_JS &&
-		    a[strlen(o->name)] == '\0')) {
-			if (i + 1 >= argc || argv[i + 1] == NULL) {
-				seterr(why, whylen, "missing argument");
-				return -1;
-			}
-			if (argv[i + 1][0] == '@') {
-				seterr(why, whylen, "@file response file");
-				return -1;
-			}
-			i++;
-		}
-	}
-	if (!mode) {
-		seterr(why, whylen, "no -c or -S");
-		return -1;
-	}
-	return 0;
 }

@@ -3,8 +3,9 @@
  * it into a local preprocessing command and a remote compile command.
  *
  * Pure code: no I/O, no exec.  The wrapper calls args_parse() on its argv;
- * the server calls args_cc_check() on the compile argv a client sent.
- * Start reading at args_parse().  The option table in args.c says, option
+ * the server calls ccargs_check() (common/ccargs.h) on the compile argv a
+ * client sent; both read the one option table there.
+ * Start reading at args_parse().  The option table in common/ccargs.c says, option
  * by option, where each one goes (preprocessor, compiler, both, dropped)
  * or why it keeps a job local.
  *
@@ -12,7 +13,7 @@
  * Debian 12, see below):
  *
  *   client, in the user's cwd:  cpp_argv            > job.i   (+ .d file)
- *   server, in a job directory: cc_argv -x args_lang_cpp_output(lang)
+ *   server, in a job directory: cc_argv -x ccargs_lang_cpp_output(lang)
  *                                   -o job.o job.i
  *
  * The object is byte-identical to a plain local compile for both compilers
@@ -55,19 +56,9 @@
 
 #include <stddef.h>
 
-#define ARGS_ARGC_MAX	4096		/* as proto_limits max_argc */
-#define ARGS_ARG_MAX	((size_t)64 * 1024)	/* bytes of one argument */
-#define ARGS_TOTAL_MAX	((size_t)2 * 1024 * 1024) /* bytes of all arguments */
-#define ARGS_REASON_LEN	80
+#include "common/ccargs.h"
 
-/* Source languages; the same order as enum proto_lang (common/proto.h). */
-enum args_lang {
-	ARGS_LANG_C,
-	ARGS_LANG_CXX,
-	ARGS_LANG_OBJC,
-	ARGS_LANG_OBJCXX,
-	ARGS_LANG_COUNT
-};
+#define ARGS_REASON_LEN	80
 
 /*
  * The analysis of one compiler argv.  Everything a pointer refers to is
@@ -77,7 +68,7 @@ enum args_lang {
 struct args_job {
 	int		 distributable;	/* 1: may compile remotely */
 	char		 reason[ARGS_REASON_LEN]; /* when 0: why, printable */
-	enum args_lang	 lang;
+	enum ccargs_lang	 lang;
 	char		 mode;		/* 'c' (object) or 'S' (assembly) */
 	int		 debug;		/* -g in effect (clang comp_dir) */
 	char		*source;	/* the one source, as the user named it */
@@ -121,19 +112,6 @@ int	 args_cc_append(struct args_job *job, const char *arg, char *err,
 	    size_t errlen);
 
 /*
- * Server side: check a compile argv received from a client (argv[0] is
- * skipped; argc entries).  Accepts only -c or -S and options that
- * args_parse() itself puts into cc_argv (plus -fdebug-compilation-dir=
- * for clang, and the joined -D and -U of args_rewrite_includes()): no
- * input file, no -o, no -x, no other preprocessor option, no option that
- * loads code or reads or writes files.  Returns 0 if safe to run (the
- * server then adds -x, -o and the input), -1 with the reason in why
- * otherwise.
- */
-int	 args_cc_check(int argc, char *const argv[], char *why,
-	    size_t whylen);
-
-/*
  * Clang only: preprocess with -frewrite-includes instead of -E.  The text
  * then holds every header inline but its macros unexpanded and its
  * comments, so the server's compile (-x cpp-output, as ever) expands the
@@ -141,7 +119,7 @@ int	 args_cc_check(int argc, char *const argv[], char *why,
  * (caret lines, "expanded from macro" notes, warnings that clang silences
  * inside macros; measured on tests/diag, see doc/client.md).  For that
  * cc_argv gets the -D and -U options (mac_argv), which a compile of
- * preprocessed text takes only as -Xclang -D... (args_cc_macro()).
+ * preprocessed text takes only as -Xclang -D... (ccargs_macro()).
  *
  * Returns 1 when the job was switched (job->rewrite), 0 when it keeps
  * plain -E (job->norw says why: -include, -imacros, -undef,
@@ -149,26 +127,5 @@ int	 args_cc_check(int argc, char *const argv[], char *why,
  * the job must not be sent then).
  */
 int	 args_rewrite_includes(struct args_job *job, char *err, size_t errlen);
-
-/*
- * Whether a, an argument of a compile argv, is a macro option (-D..., or
- * -U...) that args_rewrite_includes() put there: clang's driver drops
- * them for preprocessed input, so the compile passes each one as
- * "-Xclang" a.  Used by the server and by a compile placed here alike.
- */
-int	 args_cc_macro(const char *a);
-
-/* "c", "c++", "objective-c", "objective-c++"; NULL if out of range. */
-const char	*args_lang_name(enum args_lang lang);
-
-/*
- * The -x name of the preprocessed form, the same for gcc and clang:
- * "cpp-output", "c++-cpp-output", "objective-c-cpp-output",
- * "objective-c++-cpp-output"; NULL if out of range.
- */
-const char	*args_lang_cpp_output(enum args_lang lang);
-
-/* The language of a name from args_lang_name(); -1 if unknown. */
-int		 args_lang_from_name(const char *name);
 
 #endif

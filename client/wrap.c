@@ -38,8 +38,8 @@
 #include "client/masq.h"
 #include "client/outfile.h"
 #include "client/ppslot.h"
-#include "client/sockdir.h"
-#include "client/spawn.h"
+#include "common/sockdir.h"
+#include "common/spawn.h"
 #include "client/wrap.h"
 #include "common/cpuquota.h"
 #include "common/mono.h"
@@ -676,7 +676,7 @@ compile_here(const struct wrap_ctx *w, const struct wjob *wj,
 	int		 fd, rc = -1;
 
 	err[0] = '\0';
-	if ((xlang = args_lang_cpp_output(wj->aj.lang)) == NULL) {
+	if ((xlang = ccargs_lang_cpp_output(wj->aj.lang)) == NULL) {
 		snprintf(err, errlen, "no language");
 		return -1;
 	}
@@ -703,7 +703,7 @@ compile_here(const struct wrap_ctx *w, const struct wjob *wj,
 		goto done;
 	}
 	for (i = 0, k = 0; i < n; i++) {
-		if (wj->aj.rewrite && args_cc_macro(argv[i]))
+		if (wj->aj.rewrite && ccargs_macro(argv[i]))
 			av[k++] = (char *)"-Xclang";
 		av[k++] = argv[i];
 	}

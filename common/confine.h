@@ -2,7 +2,7 @@
  * confine.h - the walls a process puts up around itself on Linux:
  * capabilities, no_new_privs, Landlock and seccomp.  One module for
  * ccpoold's children (server/priv.c, priv_seccomp.c), the job sandbox
- * (server/sandbox_linux.c) and the client's agent (client/agent_walls.c).
+ * (server/sandbox_linux.c) and the client's agent (agent/agent_walls.c).
  *
  * Two kinds of functions.  Those marked "async-signal-safe" make system
  * calls only: they may run in a child between clone and execve, and they

@@ -21,7 +21,7 @@
  * gcc.  clang++ is usually a link to clang, hence the same toolchain.
  *
  * No on-disk cache here: the agent keeps ids in memory, keyed by path,
- * st_dev, st_ino, st_size and st_mtim (client/agent_tc.c).
+ * st_dev, st_ino, st_size and st_mtim (agent/agent_tc.c).
  */
 #ifndef CCPOOL_TOOLCHAIN_H
 #define CCPOOL_TOOLCHAIN_H

@@ -51,7 +51,7 @@ int	ls_dns_rows(const char *name, uint16_t port, struct ls_row **rows,
 /*
  * Fill each row's trust with what this user's agent would make of it
  * from its advert: pinned, new, new (run: ccpool trust NAME) under
- * CCPOOL_TRUST=explicit, site, or UNTRUSTED (why) (client/trust.h).
+ * CCPOOL_TRUST=explicit, site, or UNTRUSTED (why) (common/trust.h).
  * Reads the user's identity and pins; changes nothing.
  */
 void	ls_trust(struct ls_row *rows, size_t n);

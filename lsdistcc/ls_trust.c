@@ -1,15 +1,15 @@
 /*
  * ls_trust.c - what this user's agent would make of each listed host:
- * the same rules as the agent's advert check (client/agent_srv.c,
- * advert_trust, and client/trust.h), read-only: no key is made, nothing
+ * the same rules as the agent's advert check (agent/agent_srv.c,
+ * advert_trust, and common/trust.h), read-only: no key is made, nothing
  * is pinned.  The handshake checks the rest when the agent connects.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "client/pin.h"
-#include "client/trust.h"
+#include "common/pin.h"
+#include "common/trust.h"
 #include "common/ident.h"
 #include "lsdistcc/ls.h"
 

@@ -31,7 +31,7 @@
 #include <openssl/err.h>
 #include <zstd.h>
 
-#include "client/args.h"
+#include "common/ccargs.h"
 #include "server/net.h"
 
 #define JOB_TIMEOUT	60	/* seconds without a byte inside a job */
@@ -261,7 +261,7 @@ job_complete(struct conn *c)
 		    "not a single compile");
 		goto done;
 	}
-	if (args_cc_check((int)job.argc, job.argv, why, sizeof(why)) == -1) {
+	if (ccargs_check((int)job.argc, job.argv, why, sizeof(why)) == -1) {
 		conn_decline(c, job.id, PROTO_R_POLICY, "compile options "
 		    "refused: %s", why);
 		goto done;

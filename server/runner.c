@@ -38,7 +38,7 @@
 
 #include <event2/event.h>
 
-#include "client/args.h"
+#include "common/ccargs.h"
 #include "common/log.h"
 #include "common/toolchain.h"
 #include "server/load.h"
@@ -447,14 +447,14 @@ build_argv(struct rjob *j, char **extra)
 	size_t		 n = 0, i;
 
 	*extra = NULL;
-	xlang = args_lang_cpp_output((enum args_lang)j->job.lang);
+	xlang = ccargs_lang_cpp_output((enum ccargs_lang)j->job.lang);
 	if (xlang == NULL)
 		return NULL;
 	if ((av = calloc(2 * (size_t)j->job.argc + 12, sizeof(*av))) == NULL)
 		return NULL;
 	av[n++] = j->exe;
 	for (i = 1; i < j->job.argc; i++) {
-		if (j->tc->clang && args_cc_macro(j->job.argv[i]))
+		if (j->tc->clang && ccargs_macro(j->job.argv[i]))
 			av[n++] = (char *)"-Xclang";
 		av[n++] = j->job.argv[i];
 	}

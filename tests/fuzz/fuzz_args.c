@@ -48,7 +48,7 @@ check(const struct args_job *j)
 	}
 	if (j->source == NULL || j->output == NULL || j->cpp_argv == NULL ||
 	    j->cc_argv == NULL || (j->mode != 'c' && j->mode != 'S') ||
-	    (unsigned)j->lang >= ARGS_LANG_COUNT)
+	    (unsigned)j->lang >= CCARGS_LANG_COUNT)
 		abort();
 	if (j->cpp_argv[j->cpp_argc] != NULL || j->cc_argv[j->cc_argc] != NULL)
 		abort();
@@ -75,7 +75,7 @@ check(const struct args_job *j)
 			if (starts(a, nocc[k]))
 				abort();
 	}
-	if (args_cc_check(j->cc_argc, j->cc_argv, NULL, 0) != 0)
+	if (ccargs_check(j->cc_argc, j->cc_argv, NULL, 0) != 0)
 		abort();
 }
 

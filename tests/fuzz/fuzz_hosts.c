@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "client/hostspec.h"
+#include "agent/hostspec.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -1,6 +1,6 @@
 /*
- * test_agent_walls.c - the agent's walls (client/agent_walls.c) and its
- * toolchain helper (client/tchelp.c), in forked children that put up the
+ * test_agent_walls.c - the agent's walls (agent/agent_walls.c) and its
+ * toolchain helper (agent/tchelp.c), in forked children that put up the
  * very profile ccpool-agent runs under: what the agent does at run time
  * still works (its directories, /etc, sockets, a compiler identified by
  * the helper), and a forbidden system call (ptrace, execve, fork, mount)
@@ -23,8 +23,8 @@
 
 #include <CUnit/CUnit.h>
 
-#include "client/agent_walls.c"
-#include "client/tchelp.c"
+#include "agent/agent_walls.c"
+#include "agent/tchelp.c"
 
 static char	 aw_sock[64] = "/tmp/ccpool-test-aw-sock.XXXXXX";
 static char	 aw_conf[64] = "/tmp/ccpool-test-aw-conf.XXXXXX";

@@ -9,7 +9,7 @@
 
 #include <CUnit/CUnit.h>
 
-#include "client/aplace.c"
+#include "agent/aplace.c"
 
 static void
 test_speed_table(void)

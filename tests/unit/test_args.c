@@ -13,6 +13,7 @@
 #include <CUnit/CUnit.h>
 
 #include "client/args.c"
+#include "common/ccargs.c"
 
 #define MAXA	64
 
@@ -66,7 +67,7 @@ has(char **v, const char *s)
 
 /* Distributable with the expected fields and argvs. */
 static void
-expect(const char *line, char mode, enum args_lang lang, const char *src,
+expect(const char *line, char mode, enum ccargs_lang lang, const char *src,
     const char *out, const char *cpp, const char *cc)
 {
 	struct args_job j;
@@ -118,48 +119,48 @@ refuse(const char *line, const char *reason)
 static void
 test_plain(void)
 {
-	expect("gcc -c x.c", 'c', ARGS_LANG_C, "x.c", "x.o",
+	expect("gcc -c x.c", 'c', CCARGS_LANG_C, "x.c", "x.o",
 	    "gcc x.c -E", "gcc -c");
-	expect("gcc -S x.c", 'S', ARGS_LANG_C, "x.c", "x.s",
+	expect("gcc -S x.c", 'S', CCARGS_LANG_C, "x.c", "x.s",
 	    "gcc x.c -E", "gcc -S");
-	expect("gcc -c -S x.c", 'S', ARGS_LANG_C, "x.c", "x.s", NULL,
+	expect("gcc -c -S x.c", 'S', CCARGS_LANG_C, "x.c", "x.s", NULL,
 	    "gcc -S");
-	expect("cc -O2 -g -Wall -c src/x.c -o obj/x.o", 'c', ARGS_LANG_C,
+	expect("cc -O2 -g -Wall -c src/x.c -o obj/x.o", 'c', CCARGS_LANG_C,
 	    "src/x.c", "obj/x.o", "cc -O2 -g -Wall src/x.c -E",
 	    "cc -c -O2 -g -Wall");
-	expect("gcc -c x.c -oy.o", 'c', ARGS_LANG_C, "x.c", "y.o",
+	expect("gcc -c x.c -oy.o", 'c', CCARGS_LANG_C, "x.c", "y.o",
 	    "gcc x.c -E", "gcc -c");
-	expect("gcc -o y.o -c x.c", 'c', ARGS_LANG_C, "x.c", "y.o",
+	expect("gcc -o y.o -c x.c", 'c', CCARGS_LANG_C, "x.c", "y.o",
 	    "gcc x.c -E", "gcc -c");
 	/* derived names: basename, last suffix, cwd */
-	expect("gcc -c ../a.b/x.y.c", 'c', ARGS_LANG_C, "../a.b/x.y.c",
+	expect("gcc -c ../a.b/x.y.c", 'c', CCARGS_LANG_C, "../a.b/x.y.c",
 	    "x.y.o", NULL, NULL);
-	expect("gcc -c .hid.c", 'c', ARGS_LANG_C, ".hid.c", ".hid.o", NULL,
+	expect("gcc -c .hid.c", 'c', CCARGS_LANG_C, ".hid.c", ".hid.o", NULL,
 	    NULL);
-	expect("gcc -x c -c a.b/noext", 'c', ARGS_LANG_C, "a.b/noext",
+	expect("gcc -x c -c a.b/noext", 'c', CCARGS_LANG_C, "a.b/noext",
 	    "noext.o", "gcc -x c a.b/noext -E", "gcc -c");
 	/* harmless extras */
 	expect("gcc -c x.c -frandom-seed=x -pipe -fPIC -march=x86-64 -std=c11",
-	    'c', ARGS_LANG_C, "x.c", "x.o", NULL,
+	    'c', CCARGS_LANG_C, "x.c", "x.o", NULL,
 	    "gcc -c -frandom-seed=x -pipe -fPIC -march=x86-64 -std=c11");
 	/* link options: ignored by a compile, but clang's driver says so
 	   ("argument unused"): the preprocessing gets them and says it,
 	   as a compile here would; never the server's compile */
 	expect("gcc -c x.c -lm -L/usr/lib -Wl,-z,now -static", 'c',
-	    ARGS_LANG_C, "x.c", "x.o",
+	    CCARGS_LANG_C, "x.c", "x.o",
 	    "gcc x.c -lm -L/usr/lib -Wl,-z,now -static -E", "gcc -c");
-	expect("gcc -c x.c -P -C", 'c', ARGS_LANG_C, "x.c", "x.o",
+	expect("gcc -c x.c -P -C", 'c', CCARGS_LANG_C, "x.c", "x.o",
 	    "gcc x.c -E", "gcc -c");
-	expect("gcc -c x.c -Wa,--noexecstack", 'c', ARGS_LANG_C, "x.c", "x.o",
+	expect("gcc -c x.c -Wa,--noexecstack", 'c', CCARGS_LANG_C, "x.c", "x.o",
 	    NULL, "gcc -c -Wa,--noexecstack");
 	expect("gcc -c x.c -fdebug-prefix-map=/a=/b -ffile-prefix-map=/c=/d "
-	    "-fmacro-prefix-map=/e=/f", 'c', ARGS_LANG_C, "x.c", "x.o",
+	    "-fmacro-prefix-map=/e=/f", 'c', CCARGS_LANG_C, "x.c", "x.o",
 	    "gcc x.c -fdebug-prefix-map=/a=/b -ffile-prefix-map=/c=/d "
 	    "-fmacro-prefix-map=/e=/f -E",
 	    "gcc -c -fdebug-prefix-map=/a=/b -ffile-prefix-map=/c=/d "
 	    "-fmacro-prefix-map=/e=/f");
 	expect("clang -c x.c -target aarch64-linux-gnu --param max-x=1", 'c',
-	    ARGS_LANG_C, "x.c", "x.o", NULL,
+	    CCARGS_LANG_C, "x.c", "x.o", NULL,
 	    "clang -c -target aarch64-linux-gnu --param max-x=1");
 }
 
@@ -168,15 +169,15 @@ test_languages(void)
 {
 	static const struct {
 		const char	*src;
-		enum args_lang	 lang;
+		enum ccargs_lang	 lang;
 	} t[] = {
-		{ "x.c", ARGS_LANG_C }, { "x.i", ARGS_LANG_C },
-		{ "x.cc", ARGS_LANG_CXX }, { "x.cpp", ARGS_LANG_CXX },
-		{ "x.cxx", ARGS_LANG_CXX }, { "x.c++", ARGS_LANG_CXX },
-		{ "x.C", ARGS_LANG_CXX }, { "x.ii", ARGS_LANG_CXX },
-		{ "x.cp", ARGS_LANG_CXX }, { "x.CPP", ARGS_LANG_CXX },
-		{ "x.m", ARGS_LANG_OBJC }, { "x.mm", ARGS_LANG_OBJCXX },
-		{ "x.M", ARGS_LANG_OBJCXX },
+		{ "x.c", CCARGS_LANG_C }, { "x.i", CCARGS_LANG_C },
+		{ "x.cc", CCARGS_LANG_CXX }, { "x.cpp", CCARGS_LANG_CXX },
+		{ "x.cxx", CCARGS_LANG_CXX }, { "x.c++", CCARGS_LANG_CXX },
+		{ "x.C", CCARGS_LANG_CXX }, { "x.ii", CCARGS_LANG_CXX },
+		{ "x.cp", CCARGS_LANG_CXX }, { "x.CPP", CCARGS_LANG_CXX },
+		{ "x.m", CCARGS_LANG_OBJC }, { "x.mm", CCARGS_LANG_OBJCXX },
+		{ "x.M", CCARGS_LANG_OBJCXX },
 	};
 	char	 line[64];
 	size_t	 i;
@@ -186,48 +187,48 @@ test_languages(void)
 		expect(line, 'c', t[i].lang, t[i].src, "x.o", NULL, "g++ -c");
 	}
 	/* -x applies to the inputs after it, until -x none */
-	expect("gcc -x c++ -c x.c", 'c', ARGS_LANG_CXX, "x.c", "x.o",
+	expect("gcc -x c++ -c x.c", 'c', CCARGS_LANG_CXX, "x.c", "x.o",
 	    "gcc -x c++ x.c -E", "gcc -c");
-	expect("gcc -xobjective-c -c x.c", 'c', ARGS_LANG_OBJC, "x.c", "x.o",
+	expect("gcc -xobjective-c -c x.c", 'c', CCARGS_LANG_OBJC, "x.c", "x.o",
 	    "gcc -xobjective-c x.c -E", "gcc -c");
-	expect("gcc -x objective-c++ -c x.c", 'c', ARGS_LANG_OBJCXX, "x.c",
+	expect("gcc -x objective-c++ -c x.c", 'c', CCARGS_LANG_OBJCXX, "x.c",
 	    "x.o", NULL, NULL);
-	expect("gcc -x c++ -x none -c x.c", 'c', ARGS_LANG_C, "x.c", "x.o",
+	expect("gcc -x c++ -x none -c x.c", 'c', CCARGS_LANG_C, "x.c", "x.o",
 	    NULL, NULL);
-	expect("gcc -c x.c -x c++", 'c', ARGS_LANG_C, "x.c", "x.o", NULL,
+	expect("gcc -c x.c -x c++", 'c', CCARGS_LANG_C, "x.c", "x.o", NULL,
 	    NULL);
 	/* a header compiled as a source is no precompiled header */
-	expect("gcc -x c -c x.h", 'c', ARGS_LANG_C, "x.h", "x.o", NULL,
+	expect("gcc -x c -c x.h", 'c', CCARGS_LANG_C, "x.h", "x.o", NULL,
 	    NULL);
-	expect("gcc -x cpp-output -c x.q", 'c', ARGS_LANG_C, "x.q", "x.o",
+	expect("gcc -x cpp-output -c x.q", 'c', CCARGS_LANG_C, "x.q", "x.o",
 	    NULL, NULL);
-	expect("gcc -x c -c x.o -o y.o", 'c', ARGS_LANG_C, "x.o", "y.o", NULL,
+	expect("gcc -x c -c x.o -o y.o", 'c', CCARGS_LANG_C, "x.o", "y.o", NULL,
 	    NULL);
 
-	CU_ASSERT_STRING_EQUAL(args_lang_name(ARGS_LANG_C), "c");
-	CU_ASSERT_STRING_EQUAL(args_lang_name(ARGS_LANG_CXX), "c++");
-	CU_ASSERT_STRING_EQUAL(args_lang_name(ARGS_LANG_OBJC), "objective-c");
-	CU_ASSERT_STRING_EQUAL(args_lang_name(ARGS_LANG_OBJCXX),
+	CU_ASSERT_STRING_EQUAL(ccargs_lang_name(CCARGS_LANG_C), "c");
+	CU_ASSERT_STRING_EQUAL(ccargs_lang_name(CCARGS_LANG_CXX), "c++");
+	CU_ASSERT_STRING_EQUAL(ccargs_lang_name(CCARGS_LANG_OBJC), "objective-c");
+	CU_ASSERT_STRING_EQUAL(ccargs_lang_name(CCARGS_LANG_OBJCXX),
 	    "objective-c++");
-	CU_ASSERT_PTR_NULL(args_lang_name(ARGS_LANG_COUNT));
-	CU_ASSERT_PTR_NULL(args_lang_name((enum args_lang)-1));
-	CU_ASSERT_STRING_EQUAL(args_lang_cpp_output(ARGS_LANG_C),
+	CU_ASSERT_PTR_NULL(ccargs_lang_name(CCARGS_LANG_COUNT));
+	CU_ASSERT_PTR_NULL(ccargs_lang_name((enum ccargs_lang)-1));
+	CU_ASSERT_STRING_EQUAL(ccargs_lang_cpp_output(CCARGS_LANG_C),
 	    "cpp-output");
-	CU_ASSERT_STRING_EQUAL(args_lang_cpp_output(ARGS_LANG_CXX),
+	CU_ASSERT_STRING_EQUAL(ccargs_lang_cpp_output(CCARGS_LANG_CXX),
 	    "c++-cpp-output");
-	CU_ASSERT_STRING_EQUAL(args_lang_cpp_output(ARGS_LANG_OBJC),
+	CU_ASSERT_STRING_EQUAL(ccargs_lang_cpp_output(CCARGS_LANG_OBJC),
 	    "objective-c-cpp-output");
-	CU_ASSERT_STRING_EQUAL(args_lang_cpp_output(ARGS_LANG_OBJCXX),
+	CU_ASSERT_STRING_EQUAL(ccargs_lang_cpp_output(CCARGS_LANG_OBJCXX),
 	    "objective-c++-cpp-output");
-	CU_ASSERT_PTR_NULL(args_lang_cpp_output(ARGS_LANG_COUNT));
-	CU_ASSERT_EQUAL(args_lang_from_name("c"), ARGS_LANG_C);
-	CU_ASSERT_EQUAL(args_lang_from_name("c++"), ARGS_LANG_CXX);
-	CU_ASSERT_EQUAL(args_lang_from_name("objective-c"), ARGS_LANG_OBJC);
-	CU_ASSERT_EQUAL(args_lang_from_name("objective-c++"),
-	    ARGS_LANG_OBJCXX);
-	CU_ASSERT_EQUAL(args_lang_from_name("C"), -1);
-	CU_ASSERT_EQUAL(args_lang_from_name(""), -1);
-	CU_ASSERT_EQUAL(args_lang_from_name(NULL), -1);
+	CU_ASSERT_PTR_NULL(ccargs_lang_cpp_output(CCARGS_LANG_COUNT));
+	CU_ASSERT_EQUAL(ccargs_lang_from_name("c"), CCARGS_LANG_C);
+	CU_ASSERT_EQUAL(ccargs_lang_from_name("c++"), CCARGS_LANG_CXX);
+	CU_ASSERT_EQUAL(ccargs_lang_from_name("objective-c"), CCARGS_LANG_OBJC);
+	CU_ASSERT_EQUAL(ccargs_lang_from_name("objective-c++"),
+	    CCARGS_LANG_OBJCXX);
+	CU_ASSERT_EQUAL(ccargs_lang_from_name("C"), -1);
+	CU_ASSERT_EQUAL(ccargs_lang_from_name(""), -1);
+	CU_ASSERT_EQUAL(ccargs_lang_from_name(NULL), -1);
 }
 
 /* Preprocessor options in both forms reach cpp_argv only. */
@@ -243,7 +244,7 @@ test_preprocessor_options(void)
 
 	expect("gcc -Ifoo -I foo -DX=1 -D Y -UZ -include f.h -includeg.h "
 	    "-imacros m.h -isystem s -idirafter d -iquote q -nostdinc -c x.c",
-	    'c', ARGS_LANG_C, "x.c", "x.o",
+	    'c', CCARGS_LANG_C, "x.c", "x.o",
 	    "gcc -Ifoo -I foo -DX=1 -D Y -UZ -include f.h -includeg.h "
 	    "-imacros m.h -isystem s -idirafter d -iquote q -nostdinc x.c -E",
 	    "gcc -c");
@@ -262,12 +263,12 @@ test_preprocessor_options(void)
 	    !has(j.cc_argv, "B=2") && !has(j.cc_argv, "x.c"));
 	args_job_clear(&j);
 	/* ... and to -Wimplicit-fallthrough alone; not to -Wall */
-	expect("gcc -c x.c -Wimplicit-fallthrough=3", 'c', ARGS_LANG_C, "x.c",
+	expect("gcc -c x.c -Wimplicit-fallthrough=3", 'c', CCARGS_LANG_C, "x.c",
 	    "x.o", "gcc x.c -Wimplicit-fallthrough=3 -E -C",
 	    "gcc -c -Wimplicit-fallthrough=3");
-	expect("gcc -c x.c -Wall -Wno-extra", 'c', ARGS_LANG_C, "x.c", "x.o",
+	expect("gcc -c x.c -Wall -Wno-extra", 'c', CCARGS_LANG_C, "x.c", "x.o",
 	    "gcc x.c -Wall -Wno-extra -E", "gcc -c -Wall -Wno-extra");
-	expect("gcc -c x.c -Wall", 'c', ARGS_LANG_C, "x.c", "x.o",
+	expect("gcc -c x.c -Wall", 'c', CCARGS_LANG_C, "x.c", "x.o",
 	    "gcc x.c -Wall -E", "gcc -c -Wall");
 }
 
@@ -282,29 +283,29 @@ test_deps(void)
 {
 	struct args_job j;
 
-	expect("gcc -MD -c x.c", 'c', ARGS_LANG_C, "x.c", "x.o",
+	expect("gcc -MD -c x.c", 'c', CCARGS_LANG_C, "x.c", "x.o",
 	    "gcc -MD x.c -E -MQx.o -MFx.d", "gcc -c");
-	expect("gcc -MMD -c src/x.c -o obj/x.o", 'c', ARGS_LANG_C, "src/x.c",
+	expect("gcc -MMD -c src/x.c -o obj/x.o", 'c', CCARGS_LANG_C, "src/x.c",
 	    "obj/x.o", "gcc -MMD src/x.c -E -MQobj/x.o -MFobj/x.d",
 	    "gcc -c");
-	expect("gcc -MMD -MF x.d -MT foo -c x.c -o out/x.o", 'c', ARGS_LANG_C,
+	expect("gcc -MMD -MF x.d -MT foo -c x.c -o out/x.o", 'c', CCARGS_LANG_C,
 	    "x.c", "out/x.o", "gcc -MMD -MF x.d -MT foo x.c -E", "gcc -c");
-	expect("gcc -MD -MFdeps/x.dep -c x.c -o x.o", 'c', ARGS_LANG_C, "x.c",
+	expect("gcc -MD -MFdeps/x.dep -c x.c -o x.o", 'c', CCARGS_LANG_C, "x.c",
 	    "x.o", "gcc -MD -MFdeps/x.dep x.c -E -MQx.o", "gcc -c");
-	expect("gcc -MD -MQ t -c x.c -o a.b/c", 'c', ARGS_LANG_C, "x.c",
+	expect("gcc -MD -MQ t -c x.c -o a.b/c", 'c', CCARGS_LANG_C, "x.c",
 	    "a.b/c", "gcc -MD -MQ t x.c -E -MFa.b/c.d", "gcc -c");
-	expect("gcc -MD -MP -c x.c -o y.obj", 'c', ARGS_LANG_C, "x.c",
+	expect("gcc -MD -MP -c x.c -o y.obj", 'c', CCARGS_LANG_C, "x.c",
 	    "y.obj", "gcc -MD -MP x.c -E -MQy.obj -MFy.d", "gcc -c");
-	expect("gcc -MD -c x.c -o .hid", 'c', ARGS_LANG_C, "x.c", ".hid",
+	expect("gcc -MD -c x.c -o .hid", 'c', CCARGS_LANG_C, "x.c", ".hid",
 	    "gcc -MD x.c -E -MQ.hid -MF.d", "gcc -c");
-	expect("gcc -MD -S x.c", 'S', ARGS_LANG_C, "x.c", "x.s",
+	expect("gcc -MD -S x.c", 'S', CCARGS_LANG_C, "x.c", "x.s",
 	    "gcc -MD x.c -E -MQx.o -MFx.d", "gcc -S");
-	expect("gcc -MD -S x.c -o y.s", 'S', ARGS_LANG_C, "x.c", "y.s",
+	expect("gcc -MD -S x.c -o y.s", 'S', CCARGS_LANG_C, "x.c", "y.s",
 	    "gcc -MD x.c -E -MQy.s -MFy.d", "gcc -S");
-	expect("gcc -MMD -MT a -MT b -MP -MG -c x.c", 'c', ARGS_LANG_C, "x.c",
+	expect("gcc -MMD -MT a -MT b -MP -MG -c x.c", 'c', CCARGS_LANG_C, "x.c",
 	    "x.o", "gcc -MMD -MT a -MT b -MP -MG x.c -E -MFx.d", "gcc -c");
 	/* -MF/-MT without -MD/-MMD: passed through, nothing added */
-	expect("gcc -MF x.d -c x.c", 'c', ARGS_LANG_C, "x.c", "x.o",
+	expect("gcc -MF x.d -c x.c", 'c', CCARGS_LANG_C, "x.c", "x.o",
 	    "gcc -MF x.d x.c -E", "gcc -c");
 
 	CU_ASSERT_EQUAL_FATAL(parse("gcc -MD -c x.c -o o/y.o", &j), 0);
@@ -483,26 +484,26 @@ test_local(void)
 static void
 test_hostile(void)
 {
-	static char	*argv[ARGS_ARGC_MAX + 2];
-	static char	 big[ARGS_ARG_MAX + 2];
+	static char	*argv[CCARGS_ARGC_MAX + 2];
+	static char	 big[CCARGS_ARG_MAX + 2];
 	struct args_job	 j;
 	char		 err[64], weird[] = "-\x01\xff\x7f";
 	int		 i;
 
-	for (i = 0; i < ARGS_ARGC_MAX + 1; i++)
+	for (i = 0; i < CCARGS_ARGC_MAX + 1; i++)
 		argv[i] = "-O2";
 	argv[0] = "gcc";
 	argv[1] = "-c";
 	argv[2] = "x.c";
-	CU_ASSERT_EQUAL(args_parse(ARGS_ARGC_MAX + 1, argv, &j, err,
+	CU_ASSERT_EQUAL(args_parse(CCARGS_ARGC_MAX + 1, argv, &j, err,
 	    sizeof(err)), 0);
 	CU_ASSERT_EQUAL(j.distributable, 0);
 	CU_ASSERT_STRING_EQUAL(j.reason, "too many arguments");
 	args_job_clear(&j);
-	CU_ASSERT_EQUAL(args_parse(ARGS_ARGC_MAX, argv, &j, err,
+	CU_ASSERT_EQUAL(args_parse(CCARGS_ARGC_MAX, argv, &j, err,
 	    sizeof(err)), 0);
 	CU_ASSERT_EQUAL(j.distributable, 1);
-	CU_ASSERT_EQUAL(j.cc_argc, ARGS_ARGC_MAX - 1);
+	CU_ASSERT_EQUAL(j.cc_argc, CCARGS_ARGC_MAX - 1);
 	args_job_clear(&j);
 
 	memset(big, 'D', sizeof(big) - 1);
@@ -580,13 +581,13 @@ test_cc_check(void)
 
 	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
 		argc = mk(ok[i], argv, buf);
-		CU_ASSERT_EQUAL(args_cc_check(argc, argv, why, sizeof(why)), 0);
+		CU_ASSERT_EQUAL(ccargs_check(argc, argv, why, sizeof(why)), 0);
 	}
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		argc = mk(bad[i], argv, buf);
-		if (args_cc_check(argc, argv, why, sizeof(why)) != -1)
+		if (ccargs_check(argc, argv, why, sizeof(why)) != -1)
 			fprintf(stderr, "\naccepted: %s\n", bad[i]);
-		CU_ASSERT_EQUAL(args_cc_check(argc, argv, why, sizeof(why)),
+		CU_ASSERT_EQUAL(ccargs_check(argc, argv, why, sizeof(why)),
 		    -1);
 	}
 }
@@ -607,7 +608,7 @@ test_cc_roundtrip(void)
 	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
 		CU_ASSERT_EQUAL_FATAL(parse(lines[i], &j), 0);
 		CU_ASSERT_EQUAL_FATAL(j.distributable, 1);
-		CU_ASSERT_EQUAL(args_cc_check(j.cc_argc, j.cc_argv, why,
+		CU_ASSERT_EQUAL(ccargs_check(j.cc_argc, j.cc_argv, why,
 		    sizeof(why)), 0);
 		args_job_clear(&j);
 	}

@@ -6,7 +6,7 @@
 
 #include <CUnit/CUnit.h>
 
-#include "client/hostspec.c"
+#include "agent/hostspec.c"
 
 static void
 test_valid(void)

@@ -27,7 +27,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
-#include "client/pin.h"
+#include "common/pin.h"
 #include "common/ca.h"
 #include "common/ident.h"
 #include "common/tls.h"

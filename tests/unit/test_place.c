@@ -10,7 +10,7 @@
 
 #include <CUnit/CUnit.h>
 
-#include "client/place.c"
+#include "agent/place.c"
 
 static struct place_cand
 cand(unsigned slots, unsigned freeslots, unsigned inflight)

@@ -11,7 +11,7 @@
 
 #include <CUnit/CUnit.h>
 
-#include "client/sockdir.c"
+#include "common/sockdir.c"
 #include "tests/unit/tmpdir.h"
 
 static char	 top[64];

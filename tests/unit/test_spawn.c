@@ -16,7 +16,7 @@
 
 #include <CUnit/CUnit.h>
 
-#include "client/spawn.c"
+#include "common/spawn.c"
 #include "tests/unit/tmpdir.h"
 
 /* Everything spawn_tag reads, and settings it must not read. */

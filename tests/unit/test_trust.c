@@ -1,6 +1,6 @@
 /*
- * test_trust.c - open mode's pins (client/pin.c) and the trust policy on
- * them (client/trust.c), on real known_servers files:
+ * test_trust.c - open mode's pins (common/pin.c) and the trust policy on
+ * them (common/trust.c), on real known_servers files:
  *   - lookups: new, same, changed, a known key under a new name, Avahi's
  *     alternative name of a pinned server, a refusal; malformed lines
  *     pin nothing; pin_set replaces, pin_forget removes;
@@ -17,8 +17,8 @@
 
 #include <CUnit/CUnit.h>
 
-#include "client/pin.c"
-#include "client/trust.c"
+#include "common/pin.c"
+#include "common/trust.c"
 
 #define K1	"sha256:1111111111111111111111111111111111111111111111111111111111111111"
 #define K2	"sha256:2222222222222222222222222222222222222222222222222222222222222222"

@@ -9,7 +9,7 @@
  *
  *   ccpool    (cold: an agent that knows no host yet; -warm: one that
  *             learned every host's speed in an earlier build) the real
- *             client/place.c: place_choose() on each user's view
+ *             agent/place.c: place_choose() on each user's view
  *             (adverts rate-limited by the real disc_info_meaningful_change
  *             and DISC_PUBLISH_INTERVAL_MS, its own jobs in flight, speeds
  *             learned from reports, backoff after a BUSY answer); servers
@@ -36,7 +36,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "client/place.h"
+#include "agent/place.h"
 #include "discovery/disc_publish.h"
 #include "discovery/disc_txt.h"
 
@@ -1164,7 +1164,7 @@ write_md(const char *path, const char *trace, const struct tfile *tf,
 	fprintf(fp, "* LAN: %.1f ms round trip, 1 Gbit/s per transfer "
 	    "(sources and objects uncompressed; no congestion).\n",
 	    SIM_RTT_MS);
-	fprintf(fp, "* **ccpool**: the real `client/place.c` "
+	fprintf(fp, "* **ccpool**: the real `agent/place.c` "
 	    "(`place_choose`): expected finish time with speeds learned "
 	    "from reports (nothing known at the start: host speed is not "
 	    "in the advert), foreign load from the advert, power of two "

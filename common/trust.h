@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "client/pin.h"
+#include "common/pin.h"
 
 #define TRUST_FIRSTSET_MS	5000
 /* a quoted name (trust_quote): an mDNS name (63 bytes) escaped fits */

@@ -14,8 +14,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "client/agent_int.h"
-#include "client/tchelp.h"
+#include "agent/agent_int.h"
+#include "agent/tchelp.h"
 #include "common/toolchain.h"
 
 #define TC_CACHE_MAX	64

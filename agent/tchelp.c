@@ -18,7 +18,7 @@
 
 #include <seccomp.h>
 
-#include "client/tchelp.h"
+#include "agent/tchelp.h"
 #include "common/confine.h"
 #include "common/toolchain.h"
 

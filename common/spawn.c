@@ -21,9 +21,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "client/sockdir.h"
-#include "client/spawn.h"
-#include "client/trust.h"
+#include "common/sockdir.h"
+#include "common/spawn.h"
+#include "common/trust.h"
 #include "common/ident.h"
 
 #define SPAWN_TOLD_MAX	8192	/* notes told about one agent, at most */

@@ -10,10 +10,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "client/agent.h"
-#include "client/agent_walls.h"
-#include "client/sockdir.h"
-#include "client/tchelp.h"
+#include "agent/agent.h"
+#include "agent/agent_walls.h"
+#include "common/sockdir.h"
+#include "agent/tchelp.h"
 #include "common/ident.h"
 
 /*

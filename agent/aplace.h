@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "client/place.h"
+#include "agent/place.h"
 
 #define APLACE_TC_MAX		8	/* toolchains remembered per host */
 #define APLACE_TC_LEN		96	/* a toolchain id and its NUL */

@@ -34,9 +34,9 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 
-#include "client/agent_int.h"
-#include "client/sockdir.h"
-#include "client/spawn.h"
+#include "agent/agent_int.h"
+#include "common/sockdir.h"
+#include "common/spawn.h"
 #include "common/log.h"
 #include "common/toolchain.h"
 

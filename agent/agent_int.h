@@ -17,10 +17,10 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "client/agent.h"
-#include "client/aplace.h"
-#include "client/place.h"
-#include "client/trust.h"
+#include "agent/agent.h"
+#include "agent/aplace.h"
+#include "agent/place.h"
+#include "common/trust.h"
 #include "common/ident.h"
 #include "common/proto.h"
 #include "common/tls.h"

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "client/trust.h"
+#include "common/trust.h"
 #include "common/log.h"
 
 int

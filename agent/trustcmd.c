@@ -3,7 +3,7 @@
  * server advertises (heard by mDNS for a moment) or the key the user
  * gives, refuses a server, forgets one, lists them.  It runs inside
  * ccpool-agent (which links OpenSSL and Avahi; the wrapper does not),
- * prints for a person, and leaves the work to client/pin.c.  A running
+ * prints for a person, and leaves the work to common/pin.c.  A running
  * agent reads the changed file at the next wrapper's hello.
  */
 #include <getopt.h>
@@ -14,9 +14,9 @@
 
 #include <event2/event.h>
 
-#include "client/agent.h"
-#include "client/pin.h"
-#include "client/trust.h"
+#include "agent/agent.h"
+#include "common/pin.h"
+#include "common/trust.h"
 #include "common/ident.h"
 #include "discovery/disc_browse.h"
 

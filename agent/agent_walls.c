@@ -21,7 +21,7 @@
 
 #include <seccomp.h>
 
-#include "client/agent_walls.h"
+#include "agent/agent_walls.h"
 #include "common/confine.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "client/aplace.h"
+#include "agent/aplace.h"
 
 struct place_speed *
 aplace_speed(struct aplace_speeds *t, const char *tc, int create)

@@ -28,9 +28,9 @@
 #include <event2/event.h>
 #include <openssl/err.h>
 
-#include "client/agent_int.h"
-#include "client/hostspec.h"
-#include "client/pin.h"
+#include "agent/agent_int.h"
+#include "agent/hostspec.h"
+#include "common/pin.h"
 #include "common/log.h"
 #include "discovery/disc_browse.h"
 
@@ -143,7 +143,7 @@ untrust(struct ahost *h, int loud, const char *fmt, ...)
 }
 
 /*
- * The verdict of open mode's policy (client/trust.h) on h showing key
+ * The verdict of open mode's policy (common/trust.h) on h showing key
  * fp.  Returns 0, or -1 with err set when known_servers is unreadable.
  */
 static int

@@ -3,7 +3,7 @@
  * identity, open mode's pins, and a site's certificate authority.  They
  * run inside ccpool-agent (which links OpenSSL; the wrapper does not) and
  * print for a person.  The work is in common/ident.c, common/ca.c and
- * client/pin.c; this file parses arguments and reports.
+ * common/pin.c; this file parses arguments and reports.
  */
 #include <getopt.h>
 #include <limits.h>
@@ -12,8 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "client/agent.h"
-#include "client/pin.h"
+#include "agent/agent.h"
+#include "common/pin.h"
 #include "common/ca.h"
 #include "common/ident.h"
 

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "client/hostspec.h"
+#include "agent/hostspec.h"
 #include "common/log.h"
 
 static int

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "client/pin.h"
+#include "common/pin.h"
 #include "common/err.h"
 #include "common/ident.h"
 

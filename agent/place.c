@@ -3,7 +3,7 @@
  */
 #include <math.h>
 
-#include "client/place.h"
+#include "agent/place.h"
 
 unsigned
 place_free(const struct place_cand *c, uint64_t now_ms)
