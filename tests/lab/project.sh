@@ -12,8 +12,10 @@ proj_copy() {
 	local top
 	top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 	mkdir -p "$1"
-	(cd "$top" && tar cf - common discovery lsdistcc client server tests \
-	    Makefile config.mk) | tar xf - -C "$1"
+	# every top-level folder with C sources (one per program, the library)
+	(cd "$top" && tar cf - $(find . -maxdepth 2 -name '*.c' \
+	    ! -path './build*' | cut -d/ -f2 | sort -u) Makefile config.mk) |
+	    tar xf - -C "$1"
 }
 
 proj_objects() {
