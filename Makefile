@@ -32,8 +32,10 @@ SERVER = server/parent.c server/net.c server/net_accept.c server/net_conn.c \
 	server/srvid.c server/load.c server/loadmon.c \
 	server/priv.c server/priv_seccomp.c server/cgweight.c server/ipcrules.c \
 	server/gate.c server/httpd.c server/srvconf.c
-CCPOOL = client/ccpool.c client/wrap.c client/masq.c client/outfile.c \
-	client/args.c client/ppslot.c
+CCPOOL = client/ccpool.c client/wrap.c client/remote.c client/here.c \
+	client/wconn.c client/run.c client/answer.c client/say.c \
+	client/fdio.c client/masq.c client/outfile.c client/args.c \
+	client/ppslot.c
 AGENT = agent/agent_main.c agent/agent.c agent/agent_srv.c \
 	agent/agent_tc.c agent/place.c agent/aplace.c agent/idcmd.c \
 	agent/trustcmd.c agent/tchelp.c agent/agent_walls.c agent/hostspec.c

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "client/here.h"
 #include "client/masq.h"
 #include "client/wrap.h"
 
@@ -241,6 +242,6 @@ main(int argc, char *argv[])
 	w.argv = cargv;
 	w.self_exe = self_path[0] ? self_path : NULL;
 	if (env_true("CCPOOL_DISABLE"))
-		wrap_local(&w, "CCPOOL_DISABLE");
+		here_exec(&w, "CCPOOL_DISABLE");
 	return wrap_compile(&w);
 }

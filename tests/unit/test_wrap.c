@@ -1,6 +1,6 @@
 /*
  * test_wrap.c - the wrapper's capture of a command's output (run_capture
- * in client/wrap.c): stdout through a memory file and stderr through a
+ * in client/run.c): stdout through a memory file and stderr through a
  * pipe, both whole and in order, the exit status as is, and an output
  * over the limit refused rather than kept (the file size limit stops the
  * command, whatever it writes to).
@@ -11,7 +11,7 @@
 
 #include <CUnit/CUnit.h>
 
-#include "client/wrap.c"
+#include "client/run.c"
 
 /* Run sh -c script with limit max; the status, out and errout filled. */
 static int
