@@ -36,7 +36,7 @@ SHLIB = $(B)/libccpool.so.$(SOVERSION)
 
 # programs: each is its folder (plus the library)
 LSDISTCC = lsdistcc/lsdistcc.c lsdistcc/ls_probe.c lsdistcc/ls_print.c \
-	lsdistcc/ls_trust.c
+	lsdistcc/ls_trust.c lsdistcc/ls_status.c
 SERVER = server/parent.c server/net.c server/net_accept.c server/net_conn.c \
 	server/net_status.c server/runner.c server/pub.c \
 	server/proc.c server/sandbox.c server/sandbox_none.c \

@@ -146,7 +146,7 @@ unsigned	 ccpool_host_slots(const struct ccpool_host *h);
 unsigned	 ccpool_host_free_slots(const struct ccpool_host *h);
 /* Foreign load, percent of the machine (0..100). */
 unsigned	 ccpool_host_load(const struct ccpool_host *h);
-/* Toolchain ids of the advert. */
+/* Toolchain ids of the advert; a distccd's "cc_machine-cc_version". */
 size_t		 ccpool_host_ntoolchains(const struct ccpool_host *h);
 const char	*ccpool_host_toolchain(const struct ccpool_host *h,
 		    size_t i);

@@ -31,6 +31,7 @@ struct cpl_req;
 
 struct ccpool_host {
 	struct disc_host	 d;		/* the merged advert */
+	char			 dtc[DISC_TC_LEN];	/* a distccd's compiler */
 	int			 fetchable;	/* pin and url are set */
 	char			 pin[CPL_PIN_MAX];	/* curl's form */
 	char			 url[CPL_URL_MAX];

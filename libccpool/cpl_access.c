@@ -95,13 +95,17 @@ ccpool_host_load(const struct ccpool_host *h)
 size_t
 ccpool_host_ntoolchains(const struct ccpool_host *h)
 {
-	return IS_CCPOOL(h) ? h->d.info.ntc : 0;
+	if (IS_CCPOOL(h))
+		return h->d.info.ntc;
+	return h->dtc[0] != '\0';
 }
 
 const char *
 ccpool_host_toolchain(const struct ccpool_host *h, size_t i)
 {
-	return i < ccpool_host_ntoolchains(h) ? h->d.info.tc[i] : NULL;
+	if (i >= ccpool_host_ntoolchains(h))
+		return NULL;
+	return IS_CCPOOL(h) ? h->d.info.tc[i] : h->dtc;
 }
 
 uint16_t

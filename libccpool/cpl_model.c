@@ -76,7 +76,10 @@ judge(const struct cpl_model *m, struct ccpool_host *h)
 	const struct disc_host *d = &h->d;
 
 	h->fetchable = 0;
-	h->pin[0] = h->url[0] = '\0';
+	h->pin[0] = h->url[0] = h->dtc[0] = '\0';
+	if (d->kind == DISC_KIND_DISTCC && d->distcc.cc_machine[0] != '\0')
+		snprintf(h->dtc, sizeof(h->dtc), "%s-%s", d->distcc.cc_machine,
+		    d->distcc.cc_version);
 	if (!m->status)
 		snprintf(h->why, sizeof(h->why), "status not fetched");
 	else if (d->kind != DISC_KIND_CCPOOL)
