@@ -156,12 +156,13 @@ status_line(FILE *f, const struct ls_row *r)
 	    r->st_uptime, r->st_version);
 }
 
-/* --status: the same as JSON, into o. */
+/* The row's trust and, with --status, its page (or why none), into o. */
 static void
-status_json(json_object *o, const struct ls_row *r)
+trust_status_json(json_object *o, const struct ls_row *r)
 {
 	json_object	*s;
 
+	json_object_object_add(o, "trust", json_object_new_string(r->trust));
 	if (!r->statused || strcmp(r->kind, "ccpool") != 0)
 		return;
 	if (!r->has_status || (s = json_object_new_object()) == NULL) {
@@ -295,9 +296,7 @@ ls_print_json(FILE *f, const struct ls_row *rows, size_t n)
 		if (r->id[0] != '\0')
 			json_object_object_add(o, "id",
 			    json_object_new_string(r->id));
-		json_object_object_add(o, "trust",
-		    json_object_new_string(r->trust));
-		status_json(o, r);
+		trust_status_json(o, r);
 		if (r->probed) {
 			json_object_object_add(o, "up",
 			    json_object_new_boolean(r->up));
