@@ -9,7 +9,8 @@ B = build$(if $(SAN),-san)
 
 # libccpool.a: common/ and discovery/, the code every program shares (wire
 # protocol, TLS, toolchains, the pin store and trust policy, the agent's
-# rendezvous, discovery).  Nothing of one program goes into it.
+# rendezvous, discovery), and libccpool/, the public client library.
+# Nothing of one program goes into it.
 COMMON = common/log.c common/err.c common/proto_frame.c common/proto_zstd.c \
 	common/proto_msg.c common/proto_job.c common/proto_result.c \
 	common/toolchain.c common/toolchain_detect.c common/ipc.c \
@@ -20,11 +21,22 @@ COMMON = common/log.c common/err.c common/proto_frame.c common/proto_zstd.c \
 DISC = discovery/disc_poll.c discovery/disc_txt.c discovery/disc_txt_check.c \
 	discovery/disc_hosts.c \
 	discovery/disc_browse.c discovery/disc_publish.c
-LIBSRC = $(COMMON) $(DISC)
+# libccpool/: the public client library (one header, libccpool/ccpool.h)
+LIBCPL = libccpool/cpl_status.c libccpool/cpl_model.c libccpool/cpl_fetch.c \
+	libccpool/cpl_mon.c libccpool/cpl_access.c libccpool/cpl_evpoll.c
+LIBSRC = $(COMMON) $(DISC) $(LIBCPL)
+
+# the shared library: libccpool/ whole, and what it needs of common/ and
+# discovery/ (an archive of their position-independent objects), only
+# ccpool_* exported (libccpool/libccpool.map)
+SOMAJOR = 0
+SOVERSION = $(SOMAJOR).1.0
+SONAME = libccpool.so.$(SOMAJOR)
+SHLIB = $(B)/libccpool.so.$(SOVERSION)
 
 # programs: each is its folder (plus the library)
 LSDISTCC = lsdistcc/lsdistcc.c lsdistcc/ls_probe.c lsdistcc/ls_print.c \
-	lsdistcc/ls_trust.c
+	lsdistcc/ls_trust.c lsdistcc/ls_status.c
 SERVER = server/parent.c server/net.c server/net_accept.c server/net_conn.c \
 	server/net_status.c server/runner.c server/pub.c \
 	server/proc.c server/sandbox.c server/sandbox_none.c \
@@ -41,6 +53,7 @@ AGENT = agent/agent_main.c agent/agent.c agent/agent_srv.c \
 	agent/trustcmd.c agent/tchelp.c agent/agent_walls.c agent/hostspec.c
 BIN = lsdistcc ccpool ccpool-agent ccpoold
 MAN1 = man/lsdistcc.1 man/ccpool.1
+MAN3 = man/libccpool.3
 MAN8 = man/ccpoold.8
 UNITS = server/ccpool.slice server/ccpoold.service
 
@@ -56,18 +69,19 @@ UNIT = tests/runner.c tests/unit/test_disc_txt.c tests/unit/test_disc_poll.c \
 	tests/unit/test_load.c tests/unit/test_cpuquota.c \
 	tests/unit/test_cgweight.c tests/unit/test_wrap.c \
 	tests/unit/test_gate.c tests/unit/test_httpd.c tests/unit/test_trust.c \
-	tests/unit/test_confine.c tests/unit/test_agent_walls.c
-FUZZERS = txt proto hosts args ipc conf cert http
+	tests/unit/test_confine.c tests/unit/test_agent_walls.c \
+	tests/unit/test_cpl_status.c tests/unit/test_cpl_model.c
+FUZZERS = txt proto hosts args ipc conf cert http status
 LABBIN = pubtest relay evilcc flood
 TOOLBIN = srvprobe sbxbench
 
 DEBS = build-essential pkg-config clang libclang-rt-14-dev cppcheck clang-tidy \
-	libavahi-client-dev libevent-dev libjson-c-dev libzstd-dev \
+	libavahi-client-dev libavahi-glib-dev libevent-dev libjson-c-dev libzstd-dev \
 	libcurl4-openssl-dev libssl-dev libseccomp-dev libcunit1-dev \
 	avahi-daemon dbus-daemon distcc iproute2 util-linux procps jq \
 	mandoc groff-base git
 
-all: $(BIN:%=$(B)/%)
+all: $(BIN:%=$(B)/%) $(SHLIB)
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(@D)
@@ -76,6 +90,28 @@ $(B)/obj/%.o: %.c
 $(B)/libccpool.a: $(LIBSRC:%.c=$(B)/obj/%.o)
 	rm -f $@
 	ar rcs $@ $^
+
+# position-independent objects, for the shared library only
+$(B)/pic/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -fPIC -MMD -MP -c -o $@ $<
+
+$(B)/pic/libshared.a: $(COMMON:%.c=$(B)/pic/%.o) $(DISC:%.c=$(B)/pic/%.o)
+	rm -f $@
+	ar rcs $@ $^
+
+$(SHLIB): $(LIBCPL:%.c=$(B)/pic/%.o) $(B)/pic/libshared.a \
+	    libccpool/libccpool.map
+	$(CC) -shared -Wl,-soname,$(SONAME) -Wl,-z,defs \
+	    -Wl,--version-script=libccpool/libccpool.map $(LDFLAGS) -o $@ \
+	    $(filter %.o,$^) $(B)/pic/libshared.a $(LDLIBS)
+	ln -sf libccpool.so.$(SOVERSION) $(B)/$(SONAME)
+	ln -sf $(SONAME) $(B)/libccpool.so
+
+# check-lib: only ccpool_* exported; the man page's example compiles
+# against the built library and fails cleanly without avahi-daemon
+check-lib: $(SHLIB)
+	tests/check_lib.sh $(abspath $(B))
 
 $(B)/lsdistcc: $(LSDISTCC:%.c=$(B)/obj/%.o) $(B)/libccpool.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -128,6 +164,7 @@ LAB_TIMEOUT ?= $(if $(SAN),900,300)
 check: all $(TESTBIN)
 	tests/cpu_first.sh $(B)/runner
 	tests/check_units.sh $(abspath $(B))
+	tests/check_lib.sh $(abspath $(B))
 	@for f in $(FUZZERS); do \
 		echo "fuzz_$$f: corpus + 20000 generated inputs"; \
 		$(B)/fuzz_$$f -n 20000 tests/fuzz/corpus/$$f/* || exit 1; \
@@ -162,11 +199,11 @@ lint-layout: all
 # lint-man: the man pages, with not one message from mandoc -T lint (style
 # included) or groff -ww (all warnings); both exit 0 on some warnings.
 lint-man:
-	@out=$$(for m in $(MAN1) $(MAN8); do \
+	@out=$$(for m in $(MAN1) $(MAN3) $(MAN8); do \
 		mandoc -T lint $$m; groff -ww -z -man $$m; done 2>&1); \
 	if [ -n "$$out" ]; then printf '%s\n' "$$out"; \
 		echo "lint: man pages: the messages above"; exit 1; fi; \
-	echo "lint: $(MAN1) $(MAN8): mandoc -T lint, groff -ww clean"
+	echo "lint: $(MAN1) $(MAN3) $(MAN8): mandoc -T lint, groff -ww clean"
 
 # deps: installs the Debian packages the project needs (idempotent).
 # Daemons are not started by the install: the tests run their own, in
@@ -219,6 +256,18 @@ install: all
 	for m in $(MAN1); do install -m 644 $$m $(DESTDIR)$(MANPREFIX)/man1/; done
 	mkdir -p $(DESTDIR)$(MANPREFIX)/man8
 	for m in $(MAN8); do install -m 644 $$m $(DESTDIR)$(MANPREFIX)/man8/; done
+	@# libccpool: the shared library, its header, pkg-config file, manual
+	mkdir -p $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR) \
+	    $(DESTDIR)$(MANPREFIX)/man3
+	install -m 755 $(SHLIB) $(DESTDIR)$(LIBDIR)/
+	ln -sf libccpool.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libccpool.so
+	install -m 644 libccpool/ccpool.h $(DESTDIR)$(INCLUDEDIR)/ccpool.h
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
+	    libccpool/libccpool.pc.in >$(DESTDIR)$(LIBDIR)/pkgconfig/libccpool.pc
+	chmod 644 $(DESTDIR)$(LIBDIR)/pkgconfig/libccpool.pc
+	for m in $(MAN3); do install -m 644 $$m $(DESTDIR)$(MANPREFIX)/man3/; done
 	@# systemd units, ExecStart at the installed ccpoold; not enabled
 	mkdir -p $(DESTDIR)$(SYSTEMDUNITDIR)
 	for u in $(UNITS); do \
@@ -231,6 +280,11 @@ uninstall:
 	for b in $(BIN); do rm -f $(DESTDIR)$(PREFIX)/bin/$$b; done
 	for m in $(MAN1); do rm -f $(DESTDIR)$(MANPREFIX)/man1/$${m##*/}; done
 	for m in $(MAN8); do rm -f $(DESTDIR)$(MANPREFIX)/man8/$${m##*/}; done
+	for m in $(MAN3); do rm -f $(DESTDIR)$(MANPREFIX)/man3/$${m##*/}; done
+	rm -f $(DESTDIR)$(LIBDIR)/libccpool.so.$(SOVERSION) \
+	    $(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/libccpool.so \
+	    $(DESTDIR)$(LIBDIR)/pkgconfig/libccpool.pc \
+	    $(DESTDIR)$(INCLUDEDIR)/ccpool.h
 	for u in $(UNITS); do rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/$${u##*/}; done
 
 clean:
@@ -262,5 +316,5 @@ dist:
 
 -include $(shell find $(B) -name '*.d' -type f 2>/dev/null)
 
-.PHONY: lint-layout all check fuzz lint lint-man deps demo bench sim install uninstall \
+.PHONY: lint-layout all check check-lib fuzz lint lint-man deps demo bench sim install uninstall \
 	clean dist

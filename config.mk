@@ -4,6 +4,9 @@ VERSION = 0.1.0
 # paths
 PREFIX = /usr/local
 MANPREFIX = $(PREFIX)/share/man
+# libccpool: the shared library, its header and pkg-config file
+LIBDIR = $(PREFIX)/lib
+INCLUDEDIR = $(PREFIX)/include
 # ccpoold.service and ccpool.slice (not enabled by make install)
 SYSTEMDUNITDIR = $(PREFIX)/lib/systemd/system
 

@@ -23,7 +23,7 @@
 #include <avahi-client/lookup.h>
 #include <avahi-common/error.h>
 #include <avahi-common/malloc.h>
-#include <event2/event.h>
+#include <avahi-common/timeval.h>
 
 #include "common/log.h"
 #include "discovery/disc_browse.h"
@@ -40,20 +40,29 @@ struct resolv {
 };
 
 struct disc_browser {
-	struct event_base	*base;
-	struct disc_poll	*poll;
+	const AvahiPoll		*api;	/* the caller's loop */
+	struct disc_poll	*own;	/* made by disc_browser_new, or NULL */
 	AvahiClient		*client;
 	AvahiServiceBrowser	*sb[2];		/* ccpool, distcc */
 	struct resolv		*resolvers;
 	struct disc_hosts	*hosts;
 	struct disc_browse_opts	 opts;
 	char			 cluster[DISC_CLUSTER_MAX];
-	struct event		*expire_ev;	/* drops stale hosts */
-	struct event		*reconnect_ev;
+	AvahiTimeout		*expire_to;	/* drops stale hosts */
+	AvahiTimeout		*reconnect_to;
 	int			 running;
 };
 
 static void	client_cb(AvahiClient *, AvahiClientState, void *);
+
+/* Arm t to fire ms milliseconds from now. */
+static void
+arm(struct disc_browser *b, AvahiTimeout *t, unsigned ms)
+{
+	struct timeval	 tv;
+
+	b->api->timeout_update(t, avahi_elapse_time(&tv, ms, 0));
+}
 
 static void
 warn(struct disc_browser *b, const char *fmt, ...)
@@ -301,20 +310,15 @@ start_browsers(struct disc_browser *b, AvahiClient *c)
 }
 
 static void
-reconnect(evutil_socket_t fd, short what, void *arg)
+reconnect(struct disc_browser *b)
 {
-	struct disc_browser *b = arg;
 	int	 error;
 
-	(void)fd;
-	(void)what;
-	b->client = avahi_client_new(disc_poll_get(b->poll),
-	    AVAHI_CLIENT_NO_FAIL, client_cb, b, &error);
+	b->client = avahi_client_new(b->api, AVAHI_CLIENT_NO_FAIL, client_cb,
+	    b, &error);
 	if (b->client == NULL) {
-		struct timeval	 tv = { 1, 0 };
-
 		warn(b, "avahi client: %s; retrying", avahi_strerror(error));
-		evtimer_add(b->reconnect_ev, &tv);
+		arm(b, b->reconnect_to, 1000);
 	}
 }
 
@@ -322,7 +326,6 @@ static void
 client_cb(AvahiClient *c, AvahiClientState state, void *arg)
 {
 	struct disc_browser *b = arg;
-	struct timeval	 now = { 0, 0 };
 
 	switch (state) {
 	case AVAHI_CLIENT_S_RUNNING:
@@ -344,7 +347,7 @@ client_cb(AvahiClient *c, AvahiClientState state, void *arg)
 		warn(b, "avahi-daemon went away; waiting for it");
 		disc_hosts_mark_stale(b->hosts, time(NULL));
 		/* Made anew from the loop, not inside its own callback. */
-		evtimer_add(b->reconnect_ev, &now);
+		arm(b, b->reconnect_to, 0);
 		break;
 	case AVAHI_CLIENT_CONNECTING:
 	case AVAHI_CLIENT_S_REGISTERING:
@@ -355,39 +358,41 @@ client_cb(AvahiClient *c, AvahiClientState state, void *arg)
 }
 
 static void
-reconnect_ev_cb(evutil_socket_t fd, short what, void *arg)
+reconnect_cb(AvahiTimeout *t, void *arg)
 {
 	struct disc_browser *b = arg;
 
+	b->api->timeout_update(t, NULL);	/* one-shot */
 	if (b->client != NULL && !b->running)
 		client_drop(b);
 	if (b->client == NULL)
-		reconnect(fd, what, arg);
+		reconnect(b);
 }
 
 static void
-expire_cb(evutil_socket_t fd, short what, void *arg)
+expire_cb(AvahiTimeout *t, void *arg)
 {
 	struct disc_browser *b = arg;
 
-	(void)fd;
-	(void)what;
+	(void)t;
+	arm(b, b->expire_to, 1000);
 	disc_hosts_expire(b->hosts, time(NULL), DISC_STALE_GRACE);
 }
 
 struct disc_browser *
-disc_browser_new(struct event_base *base, const struct disc_browse_opts *opts,
-    disc_hosts_cb cb, void *arg, char *err, size_t errlen)
+disc_browser_new_poll(const AvahiPoll *api,
+    const struct disc_browse_opts *opts, disc_hosts_cb cb, void *arg,
+    char *err, size_t errlen)
 {
 	struct disc_browser *b;
-	struct timeval	 tv = { 1, 0 };
+	struct timeval	 tv;
 	int		 error;
 
 	if ((b = calloc(1, sizeof(*b))) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	b->base = base;
+	b->api = api;
 	b->opts = *opts;
 	if (opts->cluster != NULL) {
 		if (strlen(opts->cluster) >= sizeof(b->cluster)) {
@@ -398,16 +403,14 @@ disc_browser_new(struct event_base *base, const struct disc_browse_opts *opts,
 		b->opts.cluster = b->cluster;
 	}
 	if ((b->hosts = disc_hosts_new(cb, arg)) == NULL ||
-	    (b->poll = disc_poll_new(base)) == NULL ||
-	    (b->expire_ev = event_new(base, -1, EV_PERSIST, expire_cb,
-	    b)) == NULL ||
-	    (b->reconnect_ev = evtimer_new(base, reconnect_ev_cb, b)) ==
-	    NULL) {
+	    (b->expire_to = api->timeout_new(api,
+	    avahi_elapse_time(&tv, 1000, 0), expire_cb, b)) == NULL ||
+	    (b->reconnect_to = api->timeout_new(api, NULL, reconnect_cb,
+	    b)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
-	evtimer_add(b->expire_ev, &tv);
-	b->client = avahi_client_new(disc_poll_get(b->poll),
+	b->client = avahi_client_new(api,
 	    opts->no_fail ? AVAHI_CLIENT_NO_FAIL : 0, client_cb, b, &error);
 	if (b->client == NULL) {
 		if (error == AVAHI_ERR_NO_DAEMON ||
@@ -425,17 +428,37 @@ fail:
 	return NULL;
 }
 
+struct disc_browser *
+disc_browser_new(struct event_base *base, const struct disc_browse_opts *opts,
+    disc_hosts_cb cb, void *arg, char *err, size_t errlen)
+{
+	struct disc_browser *b;
+	struct disc_poll *p;
+
+	if ((p = disc_poll_new(base)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if ((b = disc_browser_new_poll(disc_poll_get(p), opts, cb, arg, err,
+	    errlen)) == NULL) {
+		disc_poll_free(p);
+		return NULL;
+	}
+	b->own = p;
+	return b;
+}
+
 void
 disc_browser_free(struct disc_browser *b)
 {
 	if (b == NULL)
 		return;
 	client_drop(b);
-	if (b->expire_ev != NULL)
-		event_free(b->expire_ev);
-	if (b->reconnect_ev != NULL)
-		event_free(b->reconnect_ev);
-	disc_poll_free(b->poll);
+	if (b->expire_to != NULL)
+		b->api->timeout_free(b->expire_to);
+	if (b->reconnect_to != NULL)
+		b->api->timeout_free(b->reconnect_to);
+	disc_poll_free(b->own);	/* after every watch and timeout */
 	disc_hosts_free(b->hosts);
 	free(b);
 }

@@ -4,12 +4,16 @@
  * Browses _ccpool._tcp and/or _distcc._tcp on every interface and
  * protocol, resolves each instance, decodes its TXT record (hostile input:
  * a bad advert is dropped with a warning) and keeps a struct disc_hosts
- * table up to date.  Runs on the caller's libevent loop.  With no_fail it
+ * table up to date.  Runs on the caller's loop: any AvahiPoll
+ * (disc_browser_new_poll; libevent's through disc_poll.h, GLib's from
+ * avahi-glib), or a libevent base (disc_browser_new).  With no_fail it
  * waits for avahi-daemon to appear and survives it going away and coming
  * back; hosts seen before are kept for a grace period meanwhile.
  */
 #ifndef CCPOOL_DISC_BROWSE_H
 #define CCPOOL_DISC_BROWSE_H
+
+#include <avahi-common/watch.h>
 
 #include "discovery/disc_hosts.h"
 
@@ -29,13 +33,22 @@ struct disc_browse_opts {
 };
 
 /*
- * Start browsing on base.  cb hears of every host added, updated or
- * removed.  Returns NULL with err set when avahi-daemon is not reachable
- * (unless no_fail) or on out-of-memory.
+ * Start browsing on the loop behind api (which must outlive the
+ * browser): every watch and timeout, Avahi's and our two timers, goes
+ * through it.  cb hears of every host added, updated or removed.
+ * Returns NULL with err set when avahi-daemon is not reachable (unless
+ * no_fail) or on out-of-memory.
  */
+struct disc_browser *disc_browser_new_poll(const AvahiPoll *api,
+		    const struct disc_browse_opts *opts, disc_hosts_cb cb,
+		    void *arg, char *err, size_t errlen);
+
+/* The same on a libevent base, through a disc_poll the browser owns. */
 struct disc_browser *disc_browser_new(struct event_base *base,
 		    const struct disc_browse_opts *opts, disc_hosts_cb cb,
 		    void *arg, char *err, size_t errlen);
+
+/* Frees everything it made through the AvahiPoll; NULL is a no-op. */
 void		 disc_browser_free(struct disc_browser *b);
 
 /* The live table; owned by the browser. */

@@ -25,10 +25,28 @@ struct ls_row {
 	char		 cluster[DISC_CLUSTER_MAX];
 	char		 id[DISC_FPR_MAX];
 	char		 trust[160];	/* ls_trust() */
+	int		 statused;	/* --status was asked */
+	int		 has_status;	/* the figures below are set */
+	char		 status_err[256];	/* or why not */
+	unsigned	 st_running, st_queued, st_queue_max;
+	unsigned	 st_slots, st_offered, st_load;
+	long long	 st_done, st_failed, st_uptime;
+	char		 st_version[32];
 	int		 probed;	/* -p was asked */
 	int		 up;		/* TCP connect succeeded */
 	double		 rtt_ms;
 };
+
+/*
+ * --status: browse mDNS through libccpool on base for settle seconds
+ * (cluster: only that cluster's ccpool hosts), then wait, at most a
+ * fetch's timeout, until every ccpool server's status page came or
+ * failed; a row per host, with its status, into *rows and *n.  0, or
+ * -1 with err set (no avahi-daemon, out of memory).
+ */
+int	ls_status_rows(struct event_base *base, double settle,
+	    const char *cluster, struct ls_row **rows, size_t *n, char *err,
+	    size_t errlen);
 
 /* Fill row from a discovered host. */
 void	ls_row_from_host(struct ls_row *row, const struct disc_host *h);

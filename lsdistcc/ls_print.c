@@ -139,6 +139,61 @@ hostport(char *buf, size_t len, const struct ls_row *r)
 		snprintf(buf, len, "%s:%u", r->addr, r->port);
 }
 
+/* --status: the page's figures, or why there are none, under the row. */
+static void
+status_line(FILE *f, const struct ls_row *r)
+{
+	if (!r->statused || strcmp(r->kind, "ccpool") != 0)
+		return;
+	if (!r->has_status) {
+		fprintf(f, "  status: %s\n", r->status_err);
+		return;
+	}
+	fprintf(f, "  status: running %u, queued %u of %u, offered %u of %u "
+	    "slots, foreign load %u%%, %lld jobs done (%lld failed), up %lld "
+	    "s, ccpoold %s\n", r->st_running, r->st_queued, r->st_queue_max,
+	    r->st_offered, r->st_slots, r->st_load, r->st_done, r->st_failed,
+	    r->st_uptime, r->st_version);
+}
+
+/* The row's trust and, with --status, its page (or why none), into o. */
+static void
+trust_status_json(json_object *o, const struct ls_row *r)
+{
+	json_object	*s;
+
+	json_object_object_add(o, "trust", json_object_new_string(r->trust));
+	if (!r->statused || strcmp(r->kind, "ccpool") != 0)
+		return;
+	if (!r->has_status || (s = json_object_new_object()) == NULL) {
+		json_object_object_add(o, "status", NULL);
+		json_object_object_add(o, "status_error",
+		    json_object_new_string(r->status_err));
+		return;
+	}
+	json_object_object_add(s, "running", json_object_new_int64(
+	    r->st_running));
+	json_object_object_add(s, "queued", json_object_new_int64(
+	    r->st_queued));
+	json_object_object_add(s, "queue_max", json_object_new_int64(
+	    r->st_queue_max));
+	json_object_object_add(s, "slots", json_object_new_int64(
+	    r->st_slots));
+	json_object_object_add(s, "offered", json_object_new_int64(
+	    r->st_offered));
+	json_object_object_add(s, "foreign_load", json_object_new_int64(
+	    r->st_load));
+	json_object_object_add(s, "jobs_done", json_object_new_int64(
+	    r->st_done));
+	json_object_object_add(s, "jobs_failed", json_object_new_int64(
+	    r->st_failed));
+	json_object_object_add(s, "uptime_s", json_object_new_int64(
+	    r->st_uptime));
+	json_object_object_add(s, "version", json_object_new_string(
+	    r->st_version));
+	json_object_object_add(o, "status", s);
+}
+
 void
 ls_print_table(FILE *f, const struct ls_row *rows, size_t n)
 {
@@ -171,6 +226,7 @@ ls_print_table(FILE *f, const struct ls_row *rows, size_t n)
 			fprintf(f, "%-20s %-24s %-6s %4s %5s %4s %4s %-5s "
 			    "%-14s %-*s%s\n", r->name, hp, r->kind, "-", "-",
 			    "-", "-", "-", r->trust, probed ? 9 : 0, rtt, "-");
+		status_line(f, r);
 	}
 }
 
@@ -240,8 +296,7 @@ ls_print_json(FILE *f, const struct ls_row *rows, size_t n)
 		if (r->id[0] != '\0')
 			json_object_object_add(o, "id",
 			    json_object_new_string(r->id));
-		json_object_object_add(o, "trust",
-		    json_object_new_string(r->trust));
+		trust_status_json(o, r);
 		if (r->probed) {
 			json_object_object_add(o, "up",
 			    json_object_new_boolean(r->up));

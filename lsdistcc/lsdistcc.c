@@ -5,7 +5,9 @@
  *
  * main() parses options (parse_opts), runs a disc_browser on a libevent
  * loop for the settle time, or forever with --watch (browse_rows), then
- * probes (ls_probe.c) and prints (ls_print.c).
+ * probes (ls_probe.c) and prints (ls_print.c).  With --status the
+ * hosts and each ccpool server's status page come through the public
+ * library instead (ls_status.c).
  */
 #include <getopt.h>
 #include <signal.h>
@@ -25,7 +27,8 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-"usage: lsdistcc [-t seconds] [-p] [-c cluster] [--json | --hosts | --watch]\n"
+"usage: lsdistcc [-t seconds] [-p] [-c cluster] [--status]\n"
+"                [--json | --hosts | --watch]\n"
 "       lsdistcc [-t seconds] [-P port] [--json | --hosts] name|pattern ...\n"
 "\n"
 "With no names, lists ccpool and distcc hosts found by mDNS (avahi-daemon).\n"
@@ -39,6 +42,7 @@ usage(FILE *f)
 "  --json       print a JSON array\n"
 "  --hosts      print a DISTCC_HOSTS line for stock distcc\n"
 "  --watch      keep printing hosts as they come, change and go\n"
+"  --status     each ccpool server's status page beside its advert\n"
 "  -h, --help   this text\n"
 "  --version    print the version\n"
 "Exit status: 0 hosts found, 1 none, 2 usage error or no avahi-daemon.\n",
@@ -101,7 +105,7 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 struct opts {
 	double		 settle;	/* -t: seconds to browse */
 	long		 port;		/* -P: distcc port for DNS names */
-	int		 json, hosts, watch, probe;
+	int		 json, hosts, watch, probe, status;
 	int		 timed;		/* -t given */
 	const char	*cluster;	/* -c */
 };
@@ -118,6 +122,7 @@ parse_opts(int argc, char *argv[], struct opts *o)
 		{ "json", no_argument, NULL, 'J' },
 		{ "hosts", no_argument, NULL, 'H' },
 		{ "watch", no_argument, NULL, 'W' },
+		{ "status", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -160,6 +165,9 @@ parse_opts(int argc, char *argv[], struct opts *o)
 		case 'W':
 			o->watch = 1;
 			break;
+		case 'S':
+			o->status = 1;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -173,6 +181,9 @@ parse_opts(int argc, char *argv[], struct opts *o)
 	if (o->json + o->hosts + o->watch > 1 || (o->watch && optind < argc))
 		return usage_err("--json, --hosts and --watch exclude each "
 		    "other (and --watch takes no names)");
+	if (o->status && (o->hosts || o->watch || optind < argc))
+		return usage_err("--status lists mDNS hosts: not with "
+		    "--hosts, --watch or names");
 	return -1;
 }
 
@@ -257,6 +268,12 @@ main(int argc, char *argv[])
 				return 2;
 			}
 		o.probe = 1;	/* a name that resolves may still be down */
+	} else if (o.status) {
+		if (ls_status_rows(base, o.settle, o.cluster, &rows, &nrows,
+		    err, sizeof(err)) == -1) {
+			fprintf(stderr, "lsdistcc: %s\n", err);
+			return 2;
+		}
 	} else {
 		if (browse_rows(base, &o, &b, &rows, &nrows) == -1)
 			return 2;

@@ -5,6 +5,7 @@
  *
  * usage: pubtest [-n name] [-p port] [-c cluster] [-C cpus] [-s slots]
  *                [-f free] [-T toolchain] [-D distcc-port]
+ *                [-S status-port] [-I sha256:<hex>]
  * stdin commands, one per line: "free N", "load N", "quit".
  * Prints "established NAME" once avahi-daemon has the advert up, and
  * "sent N" after each command with the number of TXT updates sent.
@@ -104,7 +105,7 @@ main(int argc, char *argv[])
 	snprintf(st.info.cluster, sizeof(st.info.cluster), "default");
 	snprintf(st.info.security, sizeof(st.info.security), "open");
 	st.info.cpus = st.info.slots = st.info.free_slots = 2;
-	while ((ch = getopt(argc, argv, "n:p:c:C:s:f:T:D:")) != -1) {
+	while ((ch = getopt(argc, argv, "n:p:c:C:s:f:T:D:S:I:")) != -1) {
 		switch (ch) {
 		case 'n': name = optarg; break;
 		case 'p': port = atol(optarg); break;
@@ -121,6 +122,13 @@ main(int argc, char *argv[])
 				    "%s", optarg);
 			break;
 		case 'D': dport = atol(optarg); break;
+		case 'S':
+			st.info.status_port = (unsigned)atoi(optarg);
+			break;
+		case 'I':
+			snprintf(st.info.fingerprint,
+			    sizeof(st.info.fingerprint), "%s", optarg);
+			break;
 		default:
 			fprintf(stderr, "usage: see pubtest.c\n");
 			return 2;

@@ -34,7 +34,9 @@
 	X(httpd) \
 	X(trust) \
 	X(confine) \
-	X(agent_walls)
+	X(agent_walls) \
+	X(cpl_status) \
+	X(cpl_model)
 
 #define X(m) int init_##m##_tests(void);
 UNIT_SUITES
