@@ -83,12 +83,37 @@ valid_v6(const char *s, size_t len)
 }
 
 /* Parse one entry [e, e+len) into *h. */
+/*
+ * The "/slots" suffix of entry e (*len bytes), if any: h->slots set and
+ * *len cut before the slash.  Returns 0, or -1 with err set.
+ */
+static int
+parse_slots(const char *e, size_t *len, struct hostspec *h, const char *esc,
+    char *err, size_t errlen)
+{
+	const char	*slash;
+	long		 v;
+
+	if ((slash = memchr(e, '/', *len)) == NULL)
+		return 0;
+	v = number(slash + 1, *len - (size_t)(slash - e) - 1,
+	    HOSTSPEC_SLOTS_MAX);
+	if (v < 1) {
+		snprintf(err, errlen, "%s: bad slot count (1-%d)", esc,
+		    HOSTSPEC_SLOTS_MAX);
+		return -1;
+	}
+	h->slots = (unsigned)v;
+	*len = (size_t)(slash - e);
+	return 0;
+}
+
 static int
 parse_entry(const char *e, size_t len, struct hostspec *h, char *err,
     size_t errlen)
 {
 	char		 esc[64];
-	const char	*slash, *host, *colon;
+	const char	*host, *colon;
 	size_t		 hostlen, i;
 	long		 v;
 
@@ -96,20 +121,8 @@ parse_entry(const char *e, size_t len, struct hostspec *h, char *err,
 	h->port = HOSTSPEC_PORT;
 	log_escape(esc, sizeof(esc), e, len);
 
-	/* /slots */
-	slash = memchr(e, '/', len);
-	if (slash != NULL) {
-		v = number(slash + 1, len - (size_t)(slash - e) - 1,
-		    HOSTSPEC_SLOTS_MAX);
-		if (v < 1) {
-			snprintf(err, errlen, "%s: bad slot count (1-%d)", esc,
-			    HOSTSPEC_SLOTS_MAX);
-			return -1;
-		}
-		h->slots = (unsigned)v;
-		len = (size_t)(slash - e);
-	}
-
+	if (parse_slots(e, &len, h, esc, err, errlen) == -1)
+		return -1;
 	host = e;
 	hostlen = len;
 	if (len > 0 && e[0] == '[') {
