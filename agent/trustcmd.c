@@ -134,6 +134,37 @@ list_cb(const char *name, const char *fp, int refused, void *arg)
 	    refused ? "refused" : "pinned");
 }
 
+/* ccpool trust --list: the pins of path.  Returns the exit status. */
+static int
+trustcmd_list(const char *path)
+{
+	char	 err[512];
+	int	 n;
+
+	if ((n = pin_each(path, list_cb, NULL, err, sizeof(err))) == -1) {
+		fprintf(stderr, "ccpool trust: %s\n", err);
+		return 1;
+	}
+	if (n == 0)
+		printf("no server pinned (%s)\n", path);
+	return 0;
+}
+
+/* ccpool trust --forget NAME (q: NAME quoted).  Returns the exit status. */
+static int
+trustcmd_forget(const char *path, const char *name, const char *q)
+{
+	char	 err[512];
+	int	 n;
+
+	if ((n = pin_forget(path, name, err, sizeof(err))) == -1) {
+		fprintf(stderr, "ccpool trust: %s\n", err);
+		return 1;
+	}
+	printf("%d line%s of %s forgotten\n", n, n == 1 ? "" : "s", q);
+	return 0;
+}
+
 int
 trustcmd_main(int argc, char *argv[])
 {
@@ -148,7 +179,7 @@ trustcmd_main(int argc, char *argv[])
 	struct pin_look	 l;
 	char		 path[PATH_MAX], err[512], q[TRUST_QUOTE_MAX];
 	const char	*name, *key, *how = "given";
-	int		 ch, mode = 0, n;
+	int		 ch, mode = 0;
 
 	optind = 0;	/* a fresh scan of this argv (glibc) */
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -174,11 +205,7 @@ trustcmd_main(int argc, char *argv[])
 	if (mode == 'l') {
 		if (optind != argc)
 			return trustcmd_usage("--list takes no operands");
-		if ((n = pin_each(path, list_cb, NULL, err, sizeof(err))) == -1)
-			goto fail;
-		if (n == 0)
-			printf("no server pinned (%s)\n", path);
-		return 0;
+		return trustcmd_list(path);
 	}
 	if (optind == argc || argc - optind > (mode == 'f' ? 1 : 2) ||
 	    argv[optind][0] == '\0')
@@ -186,12 +213,8 @@ trustcmd_main(int argc, char *argv[])
 	name = argv[optind];
 	key = argv[optind + 1];
 	trust_quote(q, sizeof(q), name);
-	if (mode == 'f') {
-		if ((n = pin_forget(path, name, err, sizeof(err))) == -1)
-			goto fail;
-		printf("%d line%s of %s forgotten\n", n, n == 1 ? "" : "s", q);
-		return 0;
-	}
+	if (mode == 'f')
+		return trustcmd_forget(path, name, q);
 	if (key != NULL && !ident_fp_valid(key))
 		return trustcmd_usage("KEY: sha256: and 64 hex digits, as "
 		    "ccpoold -n prints it");
