@@ -52,6 +52,14 @@ trustcmd_usage(const char *why)
 	return 2;
 }
 
+/* An error of the command (err: why).  Returns the exit status, 1. */
+static int
+trustcmd_fail(const char *err)
+{
+	fprintf(stderr, "ccpool trust: %s\n", err);
+	return 1;
+}
+
 /* What `ccpool trust` heard of the name it looks for. */
 struct advert {
 	const char	*name;
@@ -141,10 +149,8 @@ trustcmd_list(const char *path)
 	char	 err[512];
 	int	 n;
 
-	if ((n = pin_each(path, list_cb, NULL, err, sizeof(err))) == -1) {
-		fprintf(stderr, "ccpool trust: %s\n", err);
-		return 1;
-	}
+	if ((n = pin_each(path, list_cb, NULL, err, sizeof(err))) == -1)
+		return trustcmd_fail(err);
 	if (n == 0)
 		printf("no server pinned (%s)\n", path);
 	return 0;
@@ -157,10 +163,8 @@ trustcmd_forget(const char *path, const char *name, const char *q)
 	char	 err[512];
 	int	 n;
 
-	if ((n = pin_forget(path, name, err, sizeof(err))) == -1) {
-		fprintf(stderr, "ccpool trust: %s\n", err);
-		return 1;
-	}
+	if ((n = pin_forget(path, name, err, sizeof(err))) == -1)
+		return trustcmd_fail(err);
 	printf("%d line%s of %s forgotten\n", n, n == 1 ? "" : "s", q);
 	return 0;
 }
@@ -241,6 +245,5 @@ trustcmd_main(int argc, char *argv[])
 		    "ccpool trust --refuse %s\n", q, key, q);
 	return 0;
 fail:
-	fprintf(stderr, "ccpool trust: %s\n", err);
-	return 1;
+	return trustcmd_fail(err);
 }

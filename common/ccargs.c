@@ -274,10 +274,7 @@ ccargs_lang_from_name(const char *name)
 	return -1;
 }
 
-/*
- * The table entry for argument a: the longest name that matches, so that
- * "-MD" beats "-M" and "-march=native" beats "-m".  NULL: unknown.
- */
+/* The contracts of the three helpers below are in ccargs_opt.h. */
 const struct ccargs_opt *
 ccargs_lookup(const char *a)
 {
@@ -305,7 +302,6 @@ ccargs_lookup(const char *a)
 	return best;
 }
 
-/* Does the -Wa, list in a (after "-Wa,") only hold harmless items? */
 int
 ccargs_wa_harmless(const char *a)
 {
@@ -329,10 +325,6 @@ ccargs_wa_harmless(const char *a)
 	}
 }
 
-/*
- * A -g option: 1 if it keeps the job local (reason set), else 0 with
- * *debug updated.
- */
 int
 ccargs_g_option(const char *a, int *debug, const char **reason)
 {
