@@ -8,8 +8,6 @@
 # a message naming avahi-daemon, no crash.
 #
 # Usage: tests/check_lib.sh BUILD_DIR     (from the source tree's top)
-# EX_CFLAGS: more flags for the example (make check passes the sanitizer
-# flags of a SAN= build: a sanitized .so needs a sanitized program).
 set -u
 b=${1:?usage: check_lib.sh BUILD_DIR}
 so=$b/libccpool.so
@@ -30,15 +28,7 @@ soname=$(readelf -d "$so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
 echo "ok: lib: $n functions exported, ccpool_* only, soname $soname"
 
 # 2. the man page's example, as a user would write it out
-awk '/^\.SH EXAMPLES/ { ex = 1 } ex && /^\.EE/ { exit }
-    ex && go { print } ex && /^\.EX/ { go = 1 }' man/libccpool.3 |
-    sed -e 's/\\en/\\n/g' -e "s/\\\\(aq/'/g" -e 's/\\-/-/g' >"$d/ex.c"
-grep -q 'ccpool_mon_new' "$d/ex.c" || fail "no example in man/libccpool.3"
-# shellcheck disable=SC2046
-${CC:-cc} -std=c11 -Wall -Wextra -Werror ${EX_CFLAGS:-} -Ilibccpool \
-    -o "$d/ex" "$d/ex.c" \
-    -L"$b" -Wl,-rpath,"$b" -lccpool \
-    $(pkg-config --cflags --libs libevent avahi-client) ||
+tests/lib_example.sh "$b" "$d/ex" ||
     fail "the example of man/libccpool.3 does not compile"
 ldd "$d/ex" | grep -q "libccpool.so.0 => $b/" ||
     fail "the example is not linked to $b/libccpool.so.0"

@@ -34,14 +34,8 @@ wait_line() {
 lab_up 3 || exit $?
 S=$(lab_state_dir)
 
-# the example, as in check_lib.sh
-awk '/^\.SH EXAMPLES/ { ex = 1 } ex && /^\.EE/ { exit }
-    ex && go { print } ex && /^\.EX/ { go = 1 }' man/libccpool.3 |
-    sed -e 's/\\en/\\n/g' -e "s/\\\\(aq/'/g" -e 's/\\-/-/g' >"$S/ex.c"
-# shellcheck disable=SC2046
-cc -std=c11 -Ilibccpool -o "$S/ex" "$S/ex.c" -L"$B" -Wl,-rpath,"$B" \
-    -lccpool $(pkg-config --cflags --libs libevent avahi-client) ||
-    fail "the example does not compile"
+# the example of man/libccpool.3 (as check_lib.sh builds it)
+tests/lib_example.sh "$B" "$S/ex" || fail "the example does not compile"
 
 printf 'workdir = %s/work\nuser = nobody\n' "$S" >"$S/ccpoold.conf"
 lab_spawn 1 ccpoold "$B/ccpoold" -d -f "$S/ccpoold.conf" >/dev/null
