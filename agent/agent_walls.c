@@ -19,6 +19,10 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <krb5.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <seccomp.h>
 
 #include "agent/agent_walls.h"
@@ -127,13 +131,58 @@ agent_walls_filter(char *err, size_t errlen)
 	return f;
 }
 
+#define KRB_PATHS	5	/* KRB5_CONFIG files read, and the cache */
+
+/*
+ * Kerberos (common/kgss.h): the files KRB5_CONFIG names (under /etc they
+ * are readable anyway), and the directory of the user's ticket cache
+ * when it is a file or a DIR collection: read and write, since new
+ * service tickets are stored into it and kinit replaces the file (a
+ * rule on the file itself would not outlive that).  A KEYRING or KCM
+ * cache needs no path.  Adds up to KRB_PATHS entries to p from *n on,
+ * their names kept in buf.
+ */
+static void
+krb_paths(struct confine_path *p, size_t *n, char buf[KRB_PATHS][PATH_MAX])
+{
+	const char	*cfg = getenv("KRB5_CONFIG"), *cc;
+	krb5_context	 ctx;
+	size_t		 k = 0, w;
+
+	while (cfg != NULL && *cfg != '\0' && k < KRB_PATHS - 1) {
+		w = strcspn(cfg, ":");
+		if (w > 0 && w < PATH_MAX && cfg[0] == '/') {
+			snprintf(buf[k], PATH_MAX, "%.*s", (int)w, cfg);
+			p[(*n)++] = (struct confine_path){ buf[k++], CONFINE_R };
+		}
+		cfg += w + (cfg[w] == ':');
+	}
+	if (krb5_init_context(&ctx) != 0)
+		return;
+	if ((cc = krb5_cc_default_name(ctx)) != NULL) {
+		if (strncmp(cc, "FILE:", 5) == 0)
+			cc += 5;
+		else if (strncmp(cc, "DIR:", 4) == 0)
+			cc += 4 + (cc[4] == ':');
+		if (cc[0] == '/' && strlen(cc) < PATH_MAX) {
+			snprintf(buf[k], PATH_MAX, "%s", cc);
+			/* a DIR collection's own directory, or the file's */
+			if (access(buf[k], F_OK) == -1 ||
+			    strncmp(krb5_cc_default_name(ctx), "DIR:", 4) != 0)
+				(void)dirname(buf[k]);	/* in place: '/' */
+			p[(*n)++] = (struct confine_path){ buf[k],
+			    CONFINE_R | CONFINE_W };
+		}
+	}
+	krb5_free_context(ctx);
+}
+
 int
 agent_walls_up(const char *sockdir, const char *confdir, char *err,
     size_t errlen)
 {
-	struct confine_path paths[] = {
-		{ sockdir, CONFINE_R | CONFINE_W },
-		{ confdir, CONFINE_R | CONFINE_W },
+	static char	 kbuf[KRB_PATHS][PATH_MAX];
+	static const struct confine_path fixed[] = {
 		/* resolv.conf, hosts, nsswitch.conf, ssl, machine-id */
 		{ "/etc", CONFINE_R },
 		/* libraries (NSS modules), openssl.cnf, zoneinfo */
@@ -146,8 +195,9 @@ agent_walls_up(const char *sockdir, const char *confdir, char *err,
 		{ "/dev/null", CONFINE_R | CONFINE_W },
 		{ "/dev/urandom", CONFINE_R },
 	};
+	struct confine_path paths[NELEM(fixed) + 2 + KRB_PATHS];
 	struct confine_filter	*f;
-	size_t			 n = NELEM(paths);
+	size_t			 n = NELEM(fixed);
 	int			 rc;
 
 #ifdef CONFINE_SANITIZED
@@ -159,11 +209,12 @@ agent_walls_up(const char *sockdir, const char *confdir, char *err,
 	 */
 	__lsan_do_leak_check();
 #endif
-	if (paths[1].path == NULL) {	/* no config directory: skip it */
-		memmove(&paths[1], &paths[2], (n - 2) *
-		    sizeof(paths[0]));
-		n--;
-	}
+	memcpy(paths, fixed, sizeof(fixed));
+	paths[n++] = (struct confine_path){ sockdir, CONFINE_R | CONFINE_W };
+	if (confdir != NULL)	/* no config directory: skip it */
+		paths[n++] = (struct confine_path){ confdir,
+		    CONFINE_R | CONFINE_W };
+	krb_paths(paths, &n, kbuf);
 	if (confine_no_new_privs() == -1) {
 		snprintf(err, errlen, "no_new_privs: %s", strerror(errno));
 		return -1;

@@ -1,12 +1,18 @@
 /*
  * aplace.c - the agent's placement inputs: speed tables, RTT smoothing,
- * local idle cores.  See aplace.h.
+ * local idle cores (pure logic), then the agent's side of placement:
+ * candidates from its host table, the samples of the local cores, and
+ * the pick (aplace_pick) that place_choose() decides.  See aplace.h.
  */
+#include <fcntl.h>
 #include <stdlib.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "agent/adcc.h"
+#include "agent/agent_int.h"
 #include "agent/aplace.h"
 
 struct place_speed *
@@ -139,4 +145,265 @@ aplace_ctx_fill(struct place_ctx *x, double base_rate,
 	x->local_stretch = ((double)running + 1.0) / (ncpu ? ncpu : 1);
 	if (x->local_stretch < 1.0)
 		x->local_stretch = 1.0;
+}
+
+/* The agent's side: its host table and clocks in, a decision out. */
+
+int
+aplace_has_tc(const struct ahost *h, const char *tcid)
+{
+	unsigned	 i;
+
+	if (h->dcc != NULL)	/* a distccd: probed for it (adcc.h) */
+		return adcc_has_tc(h, tcid, NULL);
+	if (h->pinned) {
+		/* no advert: assume it has it until it says otherwise */
+		for (i = 0; i < h->nbadtc; i++)
+			if (strcmp(h->badtc[i], tcid) == 0)
+				return 0;
+		return 1;
+	}
+	for (i = 0; i < h->ntc; i++)
+		if (strcmp(h->tc[i], tcid) == 0)
+			return 1;
+	return 0;
+}
+
+void
+aplace_bad_tc(struct ahost *h, const char *tcid)
+{
+	if (!h->pinned || !aplace_has_tc(h, tcid))
+		return;
+	if (h->nbadtc == AGENT_BADTC_MAX)
+		h->nbadtc--;	/* forget the oldest-but-one; bounded */
+	snprintf(h->badtc[h->nbadtc++], sizeof(h->badtc[0]), "%s", tcid);
+}
+
+static void
+fill_cand(struct place_cand *c, const struct ahost *h, const char *tcid)
+{
+	int	 pending = 0;
+
+	memset(c, 0, sizeof(*c));
+	c->eligible = !h->gone && h->nss > 0 && h->untrusted[0] == '\0' &&
+	    !h->needprobe && (tcid == NULL || aplace_has_tc(h, tcid));
+	c->slots = h->slots;
+	/*
+	 * The advert lags a second or so: a slot one of our jobs freed since
+	 * is free already (without this, every slot turnover waits for the
+	 * next advert).
+	 */
+	c->free_slots = h->free_slots + h->freed < h->slots ?
+	    h->free_slots + h->freed : h->slots;
+	c->queue = h->queue;
+	c->inflight = h->inflight;
+	c->down_until = h->bo.down_until;
+	/* a distccd being probed for tcid: eligible, but no slot yet */
+	if (h->dcc != NULL && tcid != NULL && !c->eligible &&
+	    !adcc_has_tc(h, tcid, &pending) && pending && !h->gone &&
+	    h->nss > 0 && !h->needprobe) {
+		c->eligible = 1;
+		c->free_slots = c->queue = 0;
+		c->inflight = c->slots;
+	}
+}
+
+int
+aplace_any_for(struct agent *a, const char *tcid)
+{
+	struct place_cand c;
+	uint64_t	 now = mono_ms();
+	size_t		 i;
+
+	for (i = 0; i < a->nhosts; i++) {
+		fill_cand(&c, a->hosts[i], tcid);
+		if (c.eligible && c.slots > 0 && place_up(&a->hosts[i]->bo,
+		    now))
+			return 1;
+	}
+	return 0;
+}
+
+int
+aplace_any_usable(struct agent *a)
+{
+	struct place_cand c;
+	uint64_t	 now = mono_ms();
+	size_t		 i;
+
+	for (i = 0; i < a->nhosts; i++) {
+		fill_cand(&c, a->hosts[i], NULL);
+		if (place_free(&c, now) > 0)
+			return 1;
+	}
+	return 0;
+}
+
+void
+aplace_sample(struct agent *a, uint64_t now)
+{
+	char		 buf[512];
+	uint64_t	 busy, total;
+	ssize_t		 n;
+	int		 fd;
+
+	if (!aplace_cpu_due(&a->cpu, now))
+		return;
+	if (a->have_quota && cpuquota_usage_us(&a->quota, &busy) == 0) {
+		busy = cpuquota_machine_us(&a->quota, a->cpu.ncpu, busy);
+		total = now * 1000 * a->cpu.ncpu;
+		aplace_cpu_update(&a->cpu, busy, total, now);
+		return;
+	}
+	if ((fd = open("/proc/stat", O_RDONLY | O_CLOEXEC)) == -1)
+		return;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';		/* the "cpu " line comes first */
+	if (cpuquota_parse_procstat(buf, &busy, &total) == 0)
+		aplace_cpu_update(&a->cpu, busy, total, now);
+}
+
+/*
+ * A host's speed before our first report from it: what it advertises
+ * (measured on its own jobs, KiB per CPU-second), else base (the mean
+ * of the hosts we know).
+ */
+static double
+aplace_prior(const struct ahost *h, double base)
+{
+	if (h->speed > 0)
+		return 1000.0 / (double)h->speed;
+	return base;
+}
+
+/*
+ * The candidates for job j (a->nhosts of them, the caller frees) and
+ * a->px filled for it; NULL when out of memory or no host is known.
+ */
+static struct place_cand *
+cands(struct agent *a, struct ajob *j, uint64_t now)
+{
+	struct place_cand *c;
+	struct place_speed *sp;
+	struct aplace_speeds **t;
+	double		 base;
+	size_t		 i;
+	unsigned	 k;
+
+	if (a->nhosts == 0)
+		return NULL;
+	c = calloc(a->nhosts, sizeof(*c));
+	t = calloc(a->nhosts, sizeof(struct aplace_speeds *));
+	if (c == NULL || t == NULL) {
+		free(c);
+		free(t);
+		return NULL;
+	}
+	for (i = 0; i < a->nhosts; i++)
+		t[i] = &a->hosts[i]->spd;
+	/* a host never measured is taken as fast as the others */
+	base = aplace_base_rate(t, a->nhosts, j->tcid);
+	free(t);
+	for (i = 0; i < a->nhosts; i++) {
+		struct ahost *h = a->hosts[i];
+
+		fill_cand(&c[i], h, j->tcid);
+		for (k = 0; k < j->ntried; k++)
+			if (j->tried[k] == h)
+				c[i].eligible = 0;
+		c[i].cpus = h->cpus;
+		c[i].load = h->load;
+		c[i].rtt_ms = h->srtt_ms;
+		c[i].waiting = h->waiting;
+		sp = aplace_speed(&h->spd, j->tcid, 0);
+		c[i].ms_per_kb = sp != NULL && sp->n > 0 ? sp->ms_per_kb :
+		    aplace_prior(h, base);
+	}
+	aplace_sample(a, now);
+	aplace_ctx_fill(&a->px, base, aplace_speed(&a->local_spd, j->tcid, 0),
+	    a->local_ok ? aplace_local_free(&a->cpu, a->cpu.lrun) : 0,
+	    a->cpu.lrun, a->cpu.ncpu);
+	a->px.mean_kb = (double)a->last_in_bytes / 1024.0;
+	return c;
+}
+
+struct ahost *
+aplace_pick(struct agent *a, struct ajob *j, int *local)
+{
+	struct place_cand *c;
+	struct place_job pj;
+	uint64_t	 now = mono_ms();
+	int		 pick;
+
+	*local = 0;
+	if (a->nhosts == 0)
+		return NULL;
+	adcc_want(a, j);	/* distccd hosts: probe for j's toolchain */
+	if ((c = cands(a, j, now)) == NULL)
+		return NULL;
+	pj.in_bytes = j->in_bytes;
+	pj.cost = j->cost;
+	pick = place_choose(c, a->nhosts, &a->px, &pj, now);
+	j->stretch = 1;
+	if (pick >= 0)
+		(void)place_eta(&c[pick], &a->px, &pj, now, &j->stretch);
+	free(c);
+	if (pick == PLACE_LOCAL) {
+		j->stretch = a->px.local_stretch;
+		*local = 1;
+		return NULL;
+	}
+	return pick < 0 ? NULL : a->hosts[pick];
+}
+
+size_t
+aplace_offers(struct agent *a, struct ajob *j, struct ahost **out, size_t k,
+    uint64_t *wait_ms)
+{
+	struct place_cand *c;
+	struct place_job pj;
+	uint64_t	 now = mono_ms();
+	size_t		 idx[PLACE_OFFER_MAX], i, m;
+	double		 rate, ms;
+
+	if (k > PLACE_OFFER_MAX)
+		k = PLACE_OFFER_MAX;
+	if ((c = cands(a, j, now)) == NULL)
+		return 0;
+	for (i = 0; i < a->nhosts; i++)
+		if (a->hosts[i]->dcc != NULL ||
+		    a->hosts[i]->proto < PROTO_VERSION_OFFERS)
+			c[i].eligible = 0;	/* they take no offer */
+	pj.in_bytes = j->in_bytes;
+	pj.cost = j->cost;
+	m = place_offer(c, a->nhosts, &a->px, &pj, now, idx, k);
+	free(c);
+	for (i = 0; i < m; i++)
+		out[i] = a->hosts[idx[i]];
+	/* the job's compile time here, had it a core of its own */
+	rate = a->px.local.n > 0 && a->px.local.ms_per_kb > 0 ?
+	    a->px.local.ms_per_kb : PLACE_PRIOR_MS_PER_KB;
+	ms = AGENT_OFFER_FACTOR * rate * (j->cost > 0 ? j->cost : 1) *
+	    (double)j->in_bytes / 1024.0;
+	*wait_ms = ms < AGENT_OFFER_MIN_MS ? AGENT_OFFER_MIN_MS :
+	    ms > AGENT_SLOT_WAIT_MS ? AGENT_SLOT_WAIT_MS : (uint64_t)ms;
+	return m;
+}
+
+void
+aplace_learn(struct agent *a, const struct ajob *j, struct place_speed *sp,
+    double ms)
+{
+	struct place_job pj;
+
+	if (sp == NULL)
+		return;
+	place_hist_note(&a->hist, j->hkey, ms, j->in_bytes, j->stretch,
+	    sp->ms_per_kb);
+	pj.in_bytes = j->in_bytes;
+	pj.cost = j->cost;
+	place_learn_job(sp, ms, &pj, j->stretch);
 }

@@ -1,10 +1,13 @@
 /*
  * aplace.h - what the agent learns and measures for placement (place.h
  * decides): compile speed per host and toolchain, smoothed round-trip
- * times, and how many local cores are idle.  Pure logic: the agent
- * (agent_srv.c) reads the clocks, sockets and /proc/stat and passes the
- * figures in, so everything here is testable with made-up numbers.
- * Start reading at aplace_ctx_fill().
+ * times, and how many local cores are idle.  The first part is pure
+ * logic: the callers read the clocks, sockets and /proc/stat and pass
+ * the figures in, so it is testable with made-up numbers.  The second
+ * part is the agent's side: it turns the host table into candidates,
+ * takes the samples of the local cores and picks where a job goes
+ * (aplace_pick), all of one job's placement in one file.  Start reading
+ * at aplace_ctx_fill(), then aplace_pick().
  */
 #ifndef CCPOOL_APLACE_H
 #define CCPOOL_APLACE_H
@@ -115,5 +118,63 @@ double	aplace_base_rate(struct aplace_speeds *const *t, size_t n,
 void	aplace_ctx_fill(struct place_ctx *x, double base_rate,
 	    const struct place_speed *learned, unsigned local_free,
 	    unsigned running, unsigned ncpu);
+
+/* The agent's side (struct agent, ahost, ajob: agent_int.h). */
+struct agent;
+struct ahost;
+struct ajob;
+
+/*
+ * Does h offer toolchain tcid?  A pinned host (CCPOOL_HOSTS, no advert)
+ * is assumed to until it refused it (aplace_bad_tc).
+ */
+int	aplace_has_tc(const struct ahost *h, const char *tcid);
+
+/* Pinned host h refused toolchain tcid: remember it (bounded). */
+void	aplace_bad_tc(struct ahost *h, const char *tcid);
+
+/*
+ * Is there a server that could take a job of toolchain tcid (NULL: of
+ * any), once one of its slots is free (up, trusted, with the toolchain)?
+ */
+int	aplace_any_for(struct agent *a, const char *tcid);
+
+/* Has any server a free place (slot or queue) for a job now? */
+int	aplace_any_usable(struct agent *a);
+
+/*
+ * A new sample of a's local idle cores at now (ms), when one is due:
+ * under a CPU quota (a container, a slice) the quota's usage, in
+ * microseconds of quota-sized CPUs; else /proc/stat.  The agent takes
+ * the first at start, so the first job sees a measured window.
+ */
+void	aplace_sample(struct agent *a, uint64_t now);
+
+/*
+ * Where job j goes: a server, or NULL with *local set (here would finish
+ * first) or clear (no server with a free slot).  Sets j->stretch (the
+ * contention place_eta() assumed) and advances a's random state.
+ */
+struct ahost *aplace_pick(struct agent *a, struct ajob *j, int *local);
+
+/*
+ * Late binding: up to k servers (at most PLACE_OFFER_MAX) to offer job j
+ * to, best first, into out (place_offer(); only servers of protocol
+ * version PROTO_VERSION_OFFERS or later, never a distccd), and in
+ * *wait_ms how long to wait for a pull: AGENT_OFFER_FACTOR times the
+ * job's compile time here, within AGENT_OFFER_MIN_MS..AGENT_SLOT_WAIT_MS.
+ * Returns how many.
+ */
+size_t	aplace_offers(struct agent *a, struct ajob *j, struct ahost **out,
+	    size_t k, uint64_t *wait_ms);
+
+/*
+ * Job j compiled cleanly in ms where sp is the learned speed (a host's
+ * for its toolchain, or the local one; NULL: nothing): the file's history
+ * (a->hist: how long this file takes against a job of its size) and sp
+ * learn from it.
+ */
+void	aplace_learn(struct agent *a, const struct ajob *j,
+	    struct place_speed *sp, double ms);
 
 #endif

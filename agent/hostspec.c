@@ -120,6 +120,13 @@ parse_entry(const char *e, size_t len, struct hostspec *h, char *err,
 	memset(h, 0, sizeof(*h));
 	h->port = HOSTSPEC_PORT;
 	log_escape(esc, sizeof(esc), e, len);
+	if (len >= sizeof(HOSTSPEC_DISTCC) - 1 && strncasecmp(e,
+	    HOSTSPEC_DISTCC, sizeof(HOSTSPEC_DISTCC) - 1) == 0) {
+		h->distcc = 1;
+		h->port = HOSTSPEC_DISTCC_PORT;
+		e += sizeof(HOSTSPEC_DISTCC) - 1;
+		len -= sizeof(HOSTSPEC_DISTCC) - 1;
+	}
 
 	if (parse_slots(e, &len, h, esc, err, errlen) == -1)
 		return -1;

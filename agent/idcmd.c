@@ -168,8 +168,25 @@ cmd_forget(int argc, char *argv[])
 	return 0;
 }
 
+/* `ccpool ca`'s options. */
+struct ca_opts {
+	char		 dir[PATH_MAX];		/* "": ~/.config/ccpool/ca */
+	const char	*name;			/* the CA's */
+	const char	*who;			/* --host or --user NAME */
+	const char	*groups;
+	const char	*o;			/* -o FILE */
+	enum ident_role	 role;
+	unsigned long	 days;
+};
+
+/*
+ * Read `ccpool ca`'s options into co.  Options may come before or after
+ * the subcommand (GNU order): the operands, sub first, end up at
+ * argv[optind].  Returns -1 to go on, else the command's exit status
+ * (--help, a usage error).
+ */
 static int
-cmd_ca(int argc, char *argv[])
+ca_options(int argc, char *argv[], struct ca_opts *co)
 {
 	static const struct option longopts[] = {
 		{ "dir", required_argument, NULL, 'd' },
@@ -181,48 +198,42 @@ cmd_ca(int argc, char *argv[])
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	char		 dir[PATH_MAX], out[PATH_MAX], fp[IDENT_FP_LEN];
-	char		 serial[CA_SERIAL_MAX], err[512], *end;
-	const char	*name = "ccpool-site", *who = NULL, *groups = NULL;
-	const char	*sub, *o = NULL;
-	enum ident_role	 role = IDENT_SELF;
-	unsigned long	 days = CA_DEFAULT_DAYS;
-	int		 ch, n;
+	char		*end;
+	int		 ch;
 
-	/*
-	 * Options may come before or after the subcommand (GNU order):
-	 * the operands, sub first, end up at argv[optind].
-	 */
-	dir[0] = '\0';
+	memset(co, 0, sizeof(*co));
+	co->name = "ccpool-site";
+	co->role = IDENT_SELF;
+	co->days = CA_DEFAULT_DAYS;
 	optind = 0;	/* a fresh scan of this argv (glibc) */
 	while ((ch = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'd':
-			snprintf(dir, sizeof(dir), "%s", optarg);
+			snprintf(co->dir, sizeof(co->dir), "%s", optarg);
 			break;
 		case 'n':
-			name = optarg;
+			co->name = optarg;
 			break;
 		case 'H':
 		case 'U':
-			if (who != NULL)
+			if (co->who != NULL)
 				return idcmd_usage("ca", "one --host or "
 				    "--user");
-			who = optarg;
-			role = ch == 'H' ? IDENT_HOST : IDENT_USER;
+			co->who = optarg;
+			co->role = ch == 'H' ? IDENT_HOST : IDENT_USER;
 			break;
 		case 'g':
-			groups = optarg;
+			co->groups = optarg;
 			break;
 		case 'D':
 			if (optarg == NULL)	/* required; the analyzer wants it */
 				return idcmd_usage("ca", NULL);
-			days = strtoul(optarg, &end, 10);
-			if (*end != '\0' || days == 0 || days > 36500)
+			co->days = strtoul(optarg, &end, 10);
+			if (*end != '\0' || co->days == 0 || co->days > 36500)
 				return idcmd_usage("ca", "--days: 1..36500");
 			break;
 		case 'o':
-			o = optarg;
+			co->o = optarg;
 			break;
 		case 'h':
 			idcmd_help();
@@ -231,39 +242,69 @@ cmd_ca(int argc, char *argv[])
 			return idcmd_usage("ca", NULL);
 		}
 	}
+	return -1;
+}
+
+/* A failed `ccpool ca`: say why (err) and exit 1. */
+static int
+ca_fail(const char *err)
+{
+	fprintf(stderr, "ccpool: %s\n", err);
+	return 1;
+}
+
+/* `ccpool ca issue` with co->who set.  Returns the exit status. */
+static int
+ca_issue_cmd(const struct ca_opts *co)
+{
+	char		 out[PATH_MAX], serial[CA_SERIAL_MAX], err[512];
+
+	if (co->o == NULL)
+		snprintf(out, sizeof(out), "%s.pem", co->who);
+	else
+		snprintf(out, sizeof(out), "%s", co->o);
+	if (co->groups != NULL && co->role != IDENT_USER)
+		return idcmd_usage("ca", "--groups is for --user");
+	if (ca_issue(co->dir, co->role, co->who, co->groups,
+	    (unsigned)co->days, out, serial, err, sizeof(err)) == -1)
+		return ca_fail(err);
+	printf("issued %s %s (serial %s) in %s\n", co->role == IDENT_HOST ?
+	    "host" : "user", co->who, serial, out);
+	printf(co->role == IDENT_HOST ? "install it as the server's "
+	    "identity (/var/lib/ccpoold/identity.pem, mode 600)\n" :
+	    "the user installs it with: ccpool id --install %s\n", out);
+	return 0;
+}
+
+static int
+cmd_ca(int argc, char *argv[])
+{
+	struct ca_opts	 co;
+	char		 fp[IDENT_FP_LEN], err[512];
+	const char	*sub, *dir;
+	int		 n;
+
+	if ((n = ca_options(argc, argv, &co)) != -1)
+		return n;
+	dir = co.dir;
 	if (optind == argc)
 		return idcmd_usage("ca", "init, issue, revoke or crl?");
 	sub = argv[optind++];
-	if (dir[0] == '\0' && ident_user_path("ca", dir, sizeof(dir), err,
-	    sizeof(err)) == -1)
-		goto fail;
+	if (dir[0] == '\0' && ident_user_path("ca", co.dir, sizeof(co.dir),
+	    err, sizeof(err)) == -1)
+		return ca_fail(err);
 	if (strcmp(sub, "init") == 0 && optind == argc) {
-		if (ca_init(dir, name, fp, err, sizeof(err)) == -1)
-			goto fail;
+		if (ca_init(dir, co.name, fp, err, sizeof(err)) == -1)
+			return ca_fail(err);
 		printf("CA %s made in %s\nCA key %s\nrevocation list %s/crl.pem"
-		    "\n", name, dir, fp, dir);
+		    "\n", co.name, dir, fp, dir);
 		return 0;
 	}
-	if (strcmp(sub, "issue") == 0 && optind == argc && who != NULL) {
-		if (o == NULL)
-			snprintf(out, sizeof(out), "%s.pem", who);
-		else
-			snprintf(out, sizeof(out), "%s", o);
-		if (groups != NULL && role != IDENT_USER)
-			return idcmd_usage("ca", "--groups is for --user");
-		if (ca_issue(dir, role, who, groups, (unsigned)days, out, serial,
-		    err, sizeof(err)) == -1)
-			goto fail;
-		printf("issued %s %s (serial %s) in %s\n", role == IDENT_HOST ?
-		    "host" : "user", who, serial, out);
-		printf(role == IDENT_HOST ? "install it as the server's "
-		    "identity (/var/lib/ccpoold/identity.pem, mode 600)\n" :
-		    "the user installs it with: ccpool id --install %s\n", out);
-		return 0;
-	}
+	if (strcmp(sub, "issue") == 0 && optind == argc && co.who != NULL)
+		return ca_issue_cmd(&co);
 	if (strcmp(sub, "revoke") == 0 && optind == argc - 1) {
 		if ((n = ca_revoke(dir, argv[optind], err, sizeof(err))) <= 0)
-			goto fail;
+			return ca_fail(err);
 		printf("%d certificate%s revoked; copy %s/crl.pem to every "
 		    "server (its crl = file) and send ccpoold a SIGHUP\n", n,
 		    n == 1 ? "" : "s", dir);
@@ -271,20 +312,17 @@ cmd_ca(int argc, char *argv[])
 	}
 	if (strcmp(sub, "crl") == 0 && optind == argc) {
 		if (ca_crl(dir, err, sizeof(err)) == -1)
-			goto fail;
+			return ca_fail(err);
 		printf("%s/crl.pem rewritten\n", dir);
 		return 0;
 	}
-	if (strcmp(sub, "issue") == 0 && who == NULL)
+	if (strcmp(sub, "issue") == 0 && co.who == NULL)
 		return idcmd_usage("ca", "issue: --host NAME or --user NAME");
 	if (strcmp(sub, "init") != 0 && strcmp(sub, "issue") != 0 &&
 	    strcmp(sub, "revoke") != 0 && strcmp(sub, "crl") != 0)
 		return idcmd_usage("ca", "init, issue, revoke or crl?");
 	return idcmd_usage("ca", strcmp(sub, "revoke") == 0 ?
 	    "revoke: one NAME or SERIAL" : "no operands are taken");
-fail:
-	fprintf(stderr, "ccpool: %s\n", err);
-	return 1;
 }
 
 int

@@ -55,7 +55,12 @@
 #define PLACE_OUT_RATIO		0.25	/* object bytes per input byte */
 #define PLACE_GOOD_RATIO	1.25	/* "good": finish <= best * this */
 #define PLACE_GOOD_SLACK_MS	2.0	/* ... + this */
-#define PLACE_IDLE_RATIO	2.0	/* an idle CPU wins up to best * this */
+#define PLACE_IDLE_RATIO	2.0
+#define PLACE_OFFER_RATIO	100.0	/* offers: finish <= best * this */
+#define PLACE_OFFER_TEMP_MS	5.0 	/* offers: weight exp(-(eta-best)/this) */
+#define PLACE_OFFER_MAX		8	/* offers per job at most */
+#define PLACE_OFFER_FREE	4	/* ... and no more once this many
+					 * of them show a free slot */	/* an idle CPU wins up to best * this */
 
 #define PLACE_NONE		(-1)	/* no server: compile locally */
 #define PLACE_LOCAL		(-2)	/* local would finish first */
@@ -73,6 +78,7 @@ struct place_cand {
 	double		 speed;		/* CPU speed relative to local; 0: 1 */
 	double		 rtt_ms;	/* measured round trip; 0: PLACE_RTT_MS */
 	double		 ms_per_kb;	/* learned (struct place_speed); 0: none */
+	unsigned	 waiting;	/* offers queued there, as last told */
 };
 
 /* Backoff state of one server. */
@@ -95,11 +101,17 @@ struct place_ctx {
 	unsigned	 local_idle;	/* local places free now; 0: none */
 	double		 local_stretch;	/* contention of a new local job; 0: 1 */
 	double		 lan_bytes_per_ms;	/* 0: PLACE_LAN_BYTES_PER_MS */
+	double		 offer_ratio;	/* > 1: place_offer()'s, for tests */
+	double		 offer_power;	/* > 0: place_offer()'s, for tests */
+	double		 mean_kb;	/* mean input KiB of our jobs; 0: none */
 };
 
 /* The job being placed. */
 struct place_job {
 	uint64_t	 in_bytes;	/* preprocessed source */
+	double		 cost;		/* compile time / a job of its size's,
+					 * from this file's history
+					 * (place_hist_cost()); 0: 1, unknown */
 };
 
 /* Estimated free places (slots and queue) of c for us now (0 if down
@@ -134,6 +146,83 @@ double	place_eta_local(const struct place_ctx *x, const struct place_job *j);
  */
 void	place_learn(struct place_speed *s, double ms, uint64_t in_bytes,
 	    double stretch);
+
+/*
+ * Expected finish of j on c in ms, counting the jobs ahead of ours when
+ * c has no free place (a late-bound offer waits for one there): each as
+ * long as a job of x->mean_kb there (0: as long as ours, j's length
+ * times the queue's); -1 if c is down or not eligible.
+ */
+double	place_eta_wait(const struct place_cand *c, const struct place_ctx *x,
+	    const struct place_job *j, uint64_t now_ms);
+
+/*
+ * Late binding: the servers to offer job j to.  Fills out[] with up to k
+ * candidate indices drawn at random among the good ones (place_eta_wait()
+ * within PLACE_OFFER_RATIO of the best), best first; returns how many.
+ * The first of them with a free slot pulls the job; the others forget
+ * the offer.  Advances x->rng.
+ */
+size_t	place_offer(const struct place_cand *c, size_t n,
+	    struct place_ctx *x, const struct place_job *j, uint64_t now_ms,
+	    size_t *out, size_t k);
+
+/*
+ * Fold a report into s as place_learn() does, for a job placed with a
+ * cost (struct place_job): the host's speed for a job of cost 1, so that
+ * a long file does not make its host look slow.
+ */
+void	place_learn_job(struct place_speed *s, double ms,
+	    const struct place_job *j, double stretch);
+
+/*
+ * Per-file history: each source file's compile cost relative to a job of
+ * its size, as its last compiles showed (ninja's .ninja_log keeps such a
+ * record), so that the agent tells a long compile from a short one of the
+ * same size (place_job.cost).  A fixed table of PLACE_HIST_SLOTS entries
+ * in sets of PLACE_HIST_WAYS; a new file replaces the set's least
+ * recently noted one.  The caller owns it; all zero is empty.
+ *
+ * The agent, per job:
+ *   key = place_hist_key(job.cwd, job.argv, job.argc);
+ *   pj.cost = place_hist_cost(h, key);   (0: unknown, taken as 1)
+ *   ... place_choose() / place_offer() with pj ...
+ * and on its result (compile ms, under stretch, on the host whose
+ * learned speed is sp, or the local one):
+ *   place_hist_note(h, key, ms, in_bytes, stretch, sp->ms_per_kb);
+ *   place_learn_job(sp, ms, &pj, stretch);
+ */
+#define PLACE_HIST_SLOTS	4096	/* power of 2 */
+#define PLACE_HIST_WAYS		4
+#define PLACE_HIST_ALPHA	0.5	/* weight of the newest compile */
+
+struct place_hist_ent {
+	uint64_t	 key;		/* 0: empty */
+	double		 cost;
+	uint32_t	 n;		/* compiles folded in */
+	uint32_t	 used;		/* clock of the last note */
+};
+
+struct place_hist {
+	struct place_hist_ent e[PLACE_HIST_SLOTS];
+	uint32_t	 clock;
+};
+
+/* The key of a compile: its working directory and arguments (the source
+ * file and the object among them).  Never 0.  NULL strings count as "". */
+uint64_t place_hist_key(const char *cwd, char *const *argv, size_t argc);
+
+/*
+ * Record a compile of key: ms (wall clock) under the contention factor
+ * stretch, in_bytes of input, on a host compiling ms_per_kb for a job of
+ * cost 1 (its learned speed, struct place_speed).  Ignores nonsense
+ * (zero sizes or speeds, NaN, key 0).
+ */
+void	place_hist_note(struct place_hist *h, uint64_t key, double ms,
+	    uint64_t in_bytes, double stretch, double ms_per_kb);
+
+/* The cost of key's file as its history says, or 0 if it has none. */
+double	place_hist_cost(const struct place_hist *h, uint64_t key);
 
 /* Next value of the injected random source (splitmix64). */
 uint64_t place_random(uint64_t *state);

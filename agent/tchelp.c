@@ -3,6 +3,8 @@
  * helper's loop is helper_main(); the agent's side is tchelp_identify().
  * The helper trusts nothing the agent sends: a message is a path of at
  * most PATH_MAX - 1 bytes, NUL-terminated, absolute, or the helper exits.
+ * A message "P" + 'c' or 'x' + such a path asks for the distcc probe
+ * compiled here as C or C++ (tcprobe.c); the answer is "+" and its hash.
  */
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -18,6 +20,7 @@
 
 #include <seccomp.h>
 
+#include "agent/adcc.h"
 #include "agent/tchelp.h"
 #include "common/confine.h"
 #include "common/toolchain.h"
@@ -68,7 +71,7 @@ static void
 helper_main(int fd)
 {
 	struct tc_info	*info;
-	char		 msg[TCHELP_MSG], out[TCHELP_MSG], err[256];
+	char		 msg[TCHELP_MSG], out[TCHELP_MSG], err[256], hex[65];
 	ssize_t		 n;
 
 	if ((info = malloc(sizeof(*info))) == NULL)
@@ -80,10 +83,18 @@ helper_main(int fd)
 		if (n <= 0)
 			_exit(0);		/* the agent is gone */
 		/* fail closed: exactly one absolute path with its NUL */
-		if (n < 2 || n > PATH_MAX || msg[0] != '/' ||
+		if (n < 2 || n > PATH_MAX + 2 ||
 		    memchr(msg, '\0', (size_t)n) != msg + n - 1)
 			_exit(1);
-		if (tc_identify(msg, info, err, sizeof(err)) == -1)
+		if (msg[0] == 'P' && (msg[1] == 'c' || msg[1] == 'x') &&
+		    msg[2] == '/') {
+			n = tcprobe_local(msg + 2, msg[1] == 'x', hex, err,
+			    sizeof(err)) == -1 ?
+			    snprintf(out, sizeof(out), "-%s", err) :
+			    snprintf(out, sizeof(out), "+%s", hex);
+		} else if (msg[0] != '/' || n > PATH_MAX)
+			_exit(1);
+		else if (tc_identify(msg, info, err, sizeof(err)) == -1)
 			n = snprintf(out, sizeof(out), "-%s", err);
 		else
 			n = snprintf(out, sizeof(out), "+%s", info->id);
@@ -174,6 +185,47 @@ tchelp_identify(const char *path, char *id, size_t idlen, char *err,
 	if ((size_t)n - 1 > idlen || (size_t)n - 2 >= TC_ID_MAX)
 		goto gone;
 	memcpy(id, msg + 1, (size_t)n - 1);
+	return 0;
+gone:
+	snprintf(err, errlen, "the toolchain helper is gone");
+	close(tchelp_fd);
+	tchelp_fd = -1;
+	return -1;
+}
+
+int
+tchelp_probe(const char *path, int cxx, char hex[65], char *err,
+    size_t errlen)
+{
+	char		 msg[TCHELP_MSG];
+	size_t		 len = strlen(path);
+	ssize_t		 n;
+
+	if (!tchelp_started)
+		return tcprobe_local(path, cxx, hex, err, errlen);
+	if (tchelp_fd == -1 || path[0] != '/' || len >= PATH_MAX) {
+		snprintf(err, errlen, tchelp_fd == -1 ? "no toolchain helper" :
+		    "bad compiler path");
+		return -1;
+	}
+	msg[0] = 'P';
+	msg[1] = cxx ? 'x' : 'c';
+	memcpy(msg + 2, path, len + 1);
+	if (send(tchelp_fd, msg, len + 3, MSG_NOSIGNAL) != (ssize_t)len + 3)
+		goto gone;
+	while ((n = recv(tchelp_fd, msg, sizeof(msg), 0)) == -1 &&
+	    errno == EINTR)
+		;
+	if (n < 2 || memchr(msg, '\0', (size_t)n) != msg + n - 1 ||
+	    (msg[0] != '+' && msg[0] != '-'))
+		goto gone;
+	if (msg[0] == '-') {
+		snprintf(err, errlen, "%s", msg + 1);
+		return -1;
+	}
+	if (n != 66)
+		goto gone;
+	memcpy(hex, msg + 1, 65);
 	return 0;
 gone:
 	snprintf(err, errlen, "the toolchain helper is gone");

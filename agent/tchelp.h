@@ -27,4 +27,12 @@ int	tchelp_start(char *err, size_t errlen);
 int	tchelp_identify(const char *path, char *id, size_t idlen, char *err,
 	    size_t errlen);
 
+/*
+ * The distcc probe (tcprobe.c) compiled here by the compiler at path, as
+ * C or as C++ (cxx), by the helper: the SHA-256 of its assembly into
+ * hex.  Returns 0, or -1 with err set.
+ */
+int	tchelp_probe(const char *path, int cxx, char hex[65], char *err,
+	    size_t errlen);
+
 #endif

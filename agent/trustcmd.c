@@ -222,13 +222,15 @@ trustcmd_main(int argc, char *argv[])
 	if (key != NULL && !ident_fp_valid(key))
 		return trustcmd_usage("KEY: sha256: and 64 hex digits, as "
 		    "ccpoold -n prints it");
-	if (key == NULL && mode == 'r' && pin_check(path, name, "", &l, err,
+	if (key != NULL)
+		;
+	else if (mode == 'r' && pin_check(path, name, "", &l, err,
 	    sizeof(err)) == PIN_CHANGED) {
 		key = l.old;		/* the key it is pinned to */
 		how = "pinned";
-	} else if (key == NULL) {
-		if (advertised_key(name, &ad, err, sizeof(err)) == -1)
-			goto fail;
+	} else if (advertised_key(name, &ad, err, sizeof(err)) == -1)
+		goto fail;
+	else {
 		key = ad.fp;
 		how = "advertised";
 		printf("%s advertises key %s from %s\n", q, key, ad.where);

@@ -6,7 +6,8 @@
  * unchanged (anything not distributable, CCPOOL_DISABLE, no agent...) or
  * hands the job to the per-user agent (wrap.c), which compiles it on a
  * server of the cluster.  The same binary is the agent (`ccpool --agent`,
- * agent.c) and the front end of `ccpool --hosts` and `ccpool -j`.
+ * agent.c) and the front end of `ccpool --hosts` and `ccpool -j`;
+ * `ccpool top` execs ccpool-top.
  * The wrapper is a short-lived synchronous program: blocking I/O only.
  */
 #include <errno.h>
@@ -28,13 +29,17 @@ usage(void)
 	printf(
 "usage: ccpool compiler [compiler arguments]\n"
 "       ccpool --hosts | -j | --masquerade-dir dir | --agent\n"
+"       ccpool --update-masquerade[=dir]\n"
 "       ccpool --help | --version\n"
 "       ccpool id [--install FILE] | trust ... | forget NAME | ca ...\n"
+"       ccpool top [--once | --json] [options]\n"
 "\n"
 "  ccpool gcc -c x.c -o x.o    compile x.c on the cluster (or locally)\n"
 "  --hosts                     the servers the agent knows and their state\n"
 "  -j                          a good `make -j` value for the cluster\n"
 "  --masquerade-dir DIR        make DIR/gcc, DIR/cc... symlinks to ccpool\n"
+"  --update-masquerade[=DIR]   add and remove links in DIR (default\n"
+"                              " MASQDIR ") as compilers come and go\n"
 "  --agent                     run the per-user agent (started on demand)\n"
 "  id                          your key fingerprint (made on first use)\n"
 "  id --install FILE           use an identity issued by a site CA\n"
@@ -43,6 +48,7 @@ usage(void)
 "  trust --refuse NAME         give a server no job, whatever its key\n"
 "  forget NAME                 forget a server's pinned key (open mode)\n"
 "  ca init|issue|revoke|crl    run a site CA; see ccpool(1)\n"
+"  top                         the cluster in the terminal; ccpool-top(1)\n"
 "  --help, -h                  this text (id, forget, ca: their own --help)\n"
 "  --version                   ccpool's version (ccpool gcc --version: gcc's)\n"
 "\n"
@@ -91,24 +97,68 @@ masquerade(const char *dir, const char *self_path, const struct stat *self)
 }
 
 /*
+ * --update-masquerade: dir made current, links added for new compilers
+ * and removed for those gone (the packages' dpkg trigger runs this).
+ */
+static int
+update_masquerade(const char *dir, const char *self_path,
+    const struct stat *self)
+{
+	char	 added[2048], removed[2048], err[512];
+	int	 n, gone;
+
+	n = masq_make_dir(dir, getenv("PATH"), self_path, self, added,
+	    sizeof(added), err, sizeof(err));
+	gone = n == -1 ? -1 : masq_prune_dir(dir, getenv("PATH"), self,
+	    removed, sizeof(removed), err, sizeof(err));
+	if (gone == -1) {
+		fprintf(stderr, "ccpool: %s\n", err);
+		return 1;
+	}
+	if (n > 0)
+		printf("ccpool: %s: added %s\n", dir, added);
+	if (gone > 0)
+		printf("ccpool: %s: removed %s\n", dir, removed);
+	return 0;
+}
+
+/* --masquerade-dir (mode 'M') or --update-masquerade ('U'). */
+static int
+masq_mode(int mode, const char *dir, const char *self_path, int have_self,
+    const struct stat *self)
+{
+	if (!have_self || self_path[0] == '\0') {
+		fprintf(stderr, "ccpool: cannot find /proc/self/exe\n");
+		return 1;
+	}
+	if (mode == 'U')
+		return update_masquerade(dir != NULL ? dir : MASQDIR,
+		    self_path, self);
+	return masquerade(dir, self_path, self);
+}
+
+/*
  * The agent is its own program, ccpool-agent, installed beside ccpool:
  * the wrapper runs once per compile and so links only what a compile
  * needs (no Avahi, D-Bus or libevent to load), which keeps its start-up
- * cost under a millisecond.  `ccpool --agent` runs it.
+ * cost under a millisecond.  `ccpool --agent` runs it.  So is the
+ * terminal monitor, ccpool-top (ncurses, libccpool.so): `ccpool top`.
+ * name is "ccpool-agent" or "ccpool-top", found in self's directory.
  */
 static int
-exec_agent(const char *self, char *const argv[])
+exec_sibling(const char *self, const char *name, char *const argv[])
 {
 	char	 path[PATH_MAX];
 	const char *slash = strrchr(self, '/');
+	size_t	 len = strlen(name);
 
-	if (slash == NULL || (size_t)(slash - self) + sizeof("/ccpool-agent") >
+	if (slash == NULL || (size_t)(slash - self) + 1 + len + 1 >
 	    sizeof(path)) {
-		fprintf(stderr, "ccpool: cannot find ccpool-agent\n");
+		fprintf(stderr, "ccpool: cannot find %s\n", name);
 		return 1;
 	}
-	memcpy(path, self, (size_t)(slash - self));
-	memcpy(path + (slash - self), "/ccpool-agent", sizeof("/ccpool-agent"));
+	memcpy(path, self, (size_t)(slash - self) + 1);
+	memcpy(path + (slash - self) + 1, name, len + 1);
 	execv(path, argv);
 	fprintf(stderr, "ccpool: %s: %s\n", path, strerror(errno));
 	return 1;
@@ -129,6 +179,7 @@ ccpool_args(int argc, char *argv[], const char *self_path, int have_self,
 		{ "help", no_argument, NULL, 'h' },
 		{ "hosts", no_argument, NULL, 'H' },
 		{ "masquerade-dir", required_argument, NULL, 'M' },
+		{ "update-masquerade", optional_argument, NULL, 'U' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -147,9 +198,11 @@ ccpool_args(int argc, char *argv[], const char *self_path, int have_self,
 		case 'H':
 		case 'j':
 		case 'M':
+		case 'U':
 			if (mode != 0)
 				return usage_err("--agent, --hosts, -j and "
-				    "--masquerade-dir exclude each other");
+				    "the masquerade options exclude each "
+				    "other");
 			mode = ch;
 			dir = optarg;
 			break;
@@ -158,24 +211,21 @@ ccpool_args(int argc, char *argv[], const char *self_path, int have_self,
 		}
 	}
 	if (mode != 0 && optind != argc)
-		return usage_err("--agent, --hosts, -j and --masquerade-dir "
-		    "take no operands");
+		return usage_err("--agent, --hosts, -j and the masquerade "
+		    "options take no operands");
 	switch (mode) {
 	case 'A': {
 		char *av[] = { (char *)"ccpool-agent", NULL };
 
-		return exec_agent(self_path, av);
+		return exec_sibling(self_path, "ccpool-agent", av);
 	}
 	case 'H':
 		return wrap_hosts(self_path[0] ? self_path : NULL, 0);
 	case 'j':
 		return wrap_hosts(self_path[0] ? self_path : NULL, 1);
 	case 'M':
-		if (!have_self || self_path[0] == '\0') {
-			fprintf(stderr, "ccpool: cannot find /proc/self/exe\n");
-			return 1;
-		}
-		return masquerade(dir, self_path, self);
+	case 'U':
+		return masq_mode(mode, dir, self_path, have_self, self);
 	default:
 		break;
 	}
@@ -186,7 +236,13 @@ ccpool_args(int argc, char *argv[], const char *self_path, int have_self,
 	if (strcmp(sub, "id") == 0 || strcmp(sub, "ca") == 0 ||
 	    strcmp(sub, "forget") == 0 || strcmp(sub, "trust") == 0) {
 		argv[optind - 1] = (char *)"ccpool-agent";
-		return exec_agent(self_path, argv + optind - 1);
+		return exec_sibling(self_path, "ccpool-agent",
+		    argv + optind - 1);
+	}
+	/* the terminal monitor: ncurses and libccpool are its, not ours */
+	if (strcmp(sub, "top") == 0) {
+		argv[optind] = (char *)"ccpool-top";
+		return exec_sibling(self_path, "ccpool-top", argv + optind);
 	}
 	*optindp = optind;
 	return -1;

@@ -263,3 +263,51 @@ masq_make_dir(const char *dir, const char *path, const char *self_path,
 	}
 	return made;
 }
+
+/* 1 if lnk is a symlink that leads to ccpool (the same file as self). */
+static int
+ours(const char *lnk, const struct stat *self)
+{
+	struct stat	 st;
+
+	if (lstat(lnk, &st) == -1 || !S_ISLNK(st.st_mode))
+		return 0;
+	return stat(lnk, &st) == 0 && same_file(&st, self);
+}
+
+int
+masq_prune_dir(const char *dir, const char *path, const struct stat *self, char *names, size_t nameslen, char *err,
+    size_t errlen)
+{
+	char		 lnk[PATH_MAX], real[PATH_MAX], e[256];
+	struct dirent	*de;
+	DIR		*dh;
+	int		 gone = 0;
+
+	if (names != NULL && nameslen > 0)
+		names[0] = '\0';
+	if ((dh = opendir(dir)) == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(dh)) != NULL) {
+		if (snprintf(lnk, sizeof(lnk), "%s/%s", dir, de->d_name) >=
+		    (int)sizeof(lnk) || !ours(lnk, self))
+			continue;
+		if (compiler_name(de->d_name) && masq_find(de->d_name, path,
+		    self, real, sizeof(real), e, sizeof(e)) == 0)
+			continue;	/* its compiler is still there */
+		if (unlink(lnk) == -1) {
+			snprintf(err, errlen, "unlink %s: %s", lnk,
+			    strerror(errno));
+			closedir(dh);
+			return -1;
+		}
+		list_add(names, nameslen, de->d_name);
+		gone++;
+	}
+	closedir(dh);
+	return gone;
+}

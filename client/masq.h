@@ -43,4 +43,16 @@ int	masq_make_dir(const char *dir, const char *path,
 	    const char *self_path, const struct stat *self, char *names,
 	    size_t nameslen, char *err, size_t errlen);
 
+/*
+ * The other half of keeping a masquerade directory current: remove from
+ * dir every symlink that leads to ccpool (the same file as self) when its name is no compiler's any more or no
+ * compiler of that name is left in path (ccpool itself aside).  Real
+ * files and links elsewhere are never touched; a missing dir is empty.
+ * names receives the removed names (may be NULL).  Returns how many
+ * links went (>= 0), or -1 with err set.
+ */
+int	masq_prune_dir(const char *dir, const char *path,
+	    const struct stat *self, char *names,
+	    size_t nameslen, char *err, size_t errlen);
+
 #endif

@@ -82,7 +82,7 @@ wconn_read(struct wconn *c, int timeout_ms, char *err, size_t errlen)
 
 /*
  * A notice of the agent for the user (a server pinned on first use after
- * the first set, an untrusted one: agent_notice): always printed, on one
+ * the first set, an untrusted one: areport_notice): always printed, on one
  * line, bytes outside printable ASCII as '?'.
  */
 static void

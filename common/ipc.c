@@ -31,6 +31,11 @@ static const char *const ipc_names[IPC_TYPE_COUNT] = {
 	[IPC_RESULT] = "result",
 	[IPC_DRAINED] = "drained",
 	[IPC_CRL] = "crl",
+	[IPC_JOBEV] = "jobev",
+	[IPC_GSS_REQ] = "gss_req",
+	[IPC_GSS_RES] = "gss_res",
+	[IPC_OFFER] = "offer",
+	[IPC_PULL] = "pull",
 };
 
 const char *

@@ -45,6 +45,16 @@ enum ipc_type {
 	IPC_RESULT,		/* runner -> net: RFSE or STAT..DONE; id: job */
 	IPC_DRAINED,		/* runner -> parent: empty, all jobs ended */
 	IPC_CRL,		/* parent -> net: the revocation list, PEM */
+	IPC_JOBEV,		/* runner -> net: ipc_jobev, a slot taken or
+				 * freed (status page) */
+	IPC_GSS_REQ,		/* net -> kauth: ipc_gss_req, then a client's
+				 * GSS-API token; id: the connection */
+	IPC_GSS_RES,		/* kauth -> net: ipc_gss_res, then the
+				 * server's token; id: the connection */
+	IPC_OFFER,		/* net -> runner: struct ipc_offer; id: the
+				 * offer's key (its job's, once pulled) */
+	IPC_PULL,		/* runner -> net: struct ipc_pull, a slot is
+				 * held for the offer; id: its key */
 	IPC_TYPE_COUNT
 };
 
@@ -59,13 +69,56 @@ struct ipc_hdr {
 struct ipc_tc {
 	char		 id[PROTO_TCID_MAX + 1];	/* NUL-terminated */
 	char		 name[64];	/* e.g. "gcc", for the status page */
+	/* the names it is run by (gcc cc x86_64-linux-gnu-gcc ...),
+	 * space-separated: a stock distcc job names its compiler so */
+	char		 alias[1024];
 };
 
 #define IPC_CRL_MAX	(4u << 20)	/* bytes of a revocation list */
 
+/*
+ * Kerberos mode (server/kauth.c): a client's token with the channel
+ * binding of its TLS connection (common/kgss.h), and the verdict.
+ */
+#define IPC_GSS_TOKEN_MAX	65536	/* = KGSS_TOKEN_MAX */
+struct ipc_gss_req {
+	uint8_t		 cb[32];	/* KGSS_CB_LEN bytes of the exporter */
+};
+struct ipc_gss_res {
+	uint32_t	 ok;		/* 1: authenticated; the rest is set */
+	uint32_t	 lifetime;	/* seconds the ticket is still valid */
+	uint32_t	 ngroups;	/* of groups[] */
+	char		 principal[256];	/* the client, NUL-terminated */
+	char		 user[64];	/* its local name (IDENT_NAME_MAX) */
+	char		 groups[16][64];	/* what allow_groups names */
+	char		 why[256];	/* !ok: the reason, for log and client */
+};
+
 /* What precedes a job's frames in IPC_JOB: who sent it (fair share). */
 struct ipc_job {
 	char		 client[72];	/* key fingerprint, NUL-terminated */
+};
+
+/*
+ * A client's offer of a job (IPC_OFFER, protocol version 2, proto.h
+ * "Late binding"): who (as in struct ipc_job) and what it would be.
+ * The runner queues it and, once a slot is free for it, holds that slot
+ * and answers IPC_PULL; the job then comes as IPC_JOB with the same key.
+ * An offer refused, or cancelled (IPC_CANCEL) while it waits or holds its
+ * slot, is answered with an IPC_RESULT refusal, like a job.
+ */
+struct ipc_offer {
+	char		 client[72];	/* key fingerprint, NUL-terminated */
+	char		 tcid[PROTO_TCID_MAX + 1];	/* NUL-terminated */
+	uint32_t	 id;		/* the client's job id */
+	uint32_t	 lang;		/* enum proto_lang */
+	uint32_t	 size;		/* input bytes, a hint */
+};
+
+/* A slot is held for an offer (IPC_PULL): what PULL FREE tells. */
+struct ipc_pull {
+	uint32_t	 free_slots;	/* free after this one was taken */
+	uint32_t	 waiting;	/* offers still queued */
 };
 
 /*
@@ -83,6 +136,28 @@ struct ipc_load {
 	uint32_t	 foreign;	/* foreign CPU load, % of the machine */
 	uint32_t	 mem_psi;	/* memory PSI some avg10, 1/100 % */
 	uint32_t	 mem_avail_mb;	/* MemAvailable; 0: unknown */
+	uint32_t	 mem_used;	/* memory in use, % of the machine or
+					 * of its cgroup's limit; 0: unknown */
+	uint32_t	 speed;		/* KiB/s per CPU (server/speed.h);
+					 * 0: not measured yet */
+	uint32_t	 offers;	/* offers queued (IPC_OFFER) */
+};
+
+/*
+ * A job took a slot or left it (IPC_JOBEV, runner -> net, for the status
+ * page): the slot index (the lowest free one at start), and at the end
+ * how long it compiled, its toolchain (one of the runner's own ids, never
+ * what the client sent) and whether it succeeded.  Nothing else of a job
+ * crosses: no file, argument, user or address.
+ */
+#define IPC_JOBEV_START	1
+#define IPC_JOBEV_END	2
+struct ipc_jobev {
+	uint32_t	 what;		/* IPC_JOBEV_START or _END */
+	uint32_t	 slot;		/* < SRVCONF_SLOTS_MAX */
+	uint32_t	 ms;		/* _END: compile time */
+	uint32_t	 ok;		/* _END: 1 if the compiler succeeded */
+	char		 tc[PROTO_TCID_MAX + 1];	/* _END; NUL-terminated */
 };
 
 /*

@@ -11,6 +11,7 @@
 #include <event2/event.h>
 
 #include "common/log.h"
+#include "common/mono.h"
 
 static int	 log_debug_mode = 1;
 static int	 log_verbose;
@@ -160,14 +161,13 @@ log_escape(char *dst, size_t dstlen, const void *src, size_t len)
 int
 log_rate(struct log_rate *r, const char *what)
 {
-	struct timespec	 ts;
+	long long	 now = (long long)(mono_ms() / 1000);
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	if (ts.tv_sec - r->start >= LOG_RATE_WINDOW) {
+	if (now - r->start >= LOG_RATE_WINDOW) {
 		if (r->held > 0)
 			log_info("%lu more lines like this not logged in %d s "
 			    "(%s)", r->held, LOG_RATE_WINDOW, what);
-		r->start = ts.tv_sec;
+		r->start = now;
 		r->n = 0;
 		r->held = 0;
 	}

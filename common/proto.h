@@ -24,7 +24,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define PROTO_VERSION		1	/* ccpool protocol version we speak */
+#define PROTO_VERSION		2	/* ccpool protocol version we speak */
+#define PROTO_VERSION_OFFERS	2	/* from it: OFFR, PULL, DROP */
 #define PROTO_VERSION_MIN	1	/* oldest one we still accept */
 #define PROTO_HDRLEN		12	/* 4 token chars + 8 hex digits */
 #define PROTO_KEEPALIVE_MS	200	/* server sends KEEP this often */
@@ -35,6 +36,7 @@
 #define PROTO_TCID_MAX		95	/* toolchain id bytes, as disc_txt */
 #define PROTO_PATH_MAX		4096	/* CWD_, SRCN bytes */
 #define PROTO_LANG_MAX		16	/* LANG payload bytes */
+#define PROTO_GSS_MAX		65536	/* GSS_ payload bytes (kgss.h) */
 /*
  * Default zstd level.  Every compress runs in a process that lives for one
  * job (the wrapper, the server's job), so the level's tables are fresh
@@ -402,5 +404,54 @@ int	proto_hello_decode(const struct proto_frame *f, uint32_t *version,
  */
 int	proto_hello_choose(uint32_t offered, uint32_t min, uint32_t max,
 	    uint32_t *chosen, char *err, size_t errlen);
+
+/*
+ * Late binding (version 2, doc/protocol.md "Offers").  On an idle
+ * connection the agent may offer a job instead of sending it: OFFR (the
+ * job id) TCID LANG SIZE (input bytes, a hint).  The server queues the
+ * offer and, once a slot is free for it, answers PULL (the id) FREE (its
+ * free slots << 16 | offers waiting there, each capped at 0xffff); the
+ * agent then sends that job (JOB_ with the same id) on the connection,
+ * or DROP (the id) to withdraw the offer, before or after a PULL.  A
+ * server that cannot take the offer answers a refusal (RFSE) with the id.
+ */
+struct proto_offer {
+	uint32_t	 id;
+	char		 tcid[PROTO_TCID_MAX + 1];
+	enum proto_lang	 lang;
+	uint32_t	 size;		/* preprocessed bytes, a hint */
+};
+
+struct proto_offer_reader {
+	int		 state;		/* next frame; 4 done, -1 failed */
+	struct proto_offer o;		/* complete once feed said DONE */
+};
+
+struct proto_pull {
+	uint32_t	 id;
+	unsigned	 free_slots;	/* the server's free slots now */
+	unsigned	 waiting;	/* offers queued there now */
+};
+
+/* o is well formed: 0, or -1 with err set. */
+int	proto_offer_check(const struct proto_offer *o, char *err,
+	    size_t errlen);
+/* Append OFFR TCID LANG SIZE: 0, or -1 with err set and out as it was. */
+int	proto_offer_encode(const struct proto_offer *o, struct proto_buf *out,
+	    char *err, size_t errlen);
+void	proto_offer_reader_init(struct proto_offer_reader *r);
+/* PROTO_MORE, PROTO_DONE (r->o complete), or -1 with err set. */
+int	proto_offer_feed(struct proto_offer_reader *r,
+	    const struct proto_frame *f, char *err, size_t errlen);
+/* Append PULL FREE: 0, or -1 (id 0, no memory; out as it was). */
+int	proto_pull_encode(const struct proto_pull *p, struct proto_buf *out);
+/*
+ * Read PULL then FREE; *state starts at 0 and is 0 again after DONE.
+ * PROTO_MORE, PROTO_DONE (*p complete), or -1 with err set.
+ */
+int	proto_pull_feed(struct proto_pull *p, int *state,
+	    const struct proto_frame *f, char *err, size_t errlen);
+/* Append DROP: 0, or -1 (id 0, no memory). */
+int	proto_drop_encode(uint32_t id, struct proto_buf *out);
 
 #endif

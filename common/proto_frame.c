@@ -281,7 +281,7 @@ proto_frame_parse(const struct proto_dialect *d, const uint8_t *buf,
 /* Which limit a payload token's maximum comes from. */
 enum tlim {
 	L_NONE, L_TCID, L_LANG, L_ARG, L_PATH, L_INPUT_Z, L_INPUT_ANY,
-	L_OUTPUT_Z, L_OUTPUT_ANY, L_STDOUT, L_STDERR, L_DEPS, L_MSG
+	L_OUTPUT_Z, L_OUTPUT_ANY, L_STDOUT, L_STDERR, L_DEPS, L_MSG, L_GSS
 };
 
 struct tokdef {
@@ -314,6 +314,12 @@ static const struct tokdef ccpool1_tokens[] = {
 	{ "TIMQ", PROTO_VALUE, L_NONE },
 	{ "TIMC", PROTO_VALUE, L_NONE },
 	{ "DONE", PROTO_VALUE, L_NONE },
+	{ "GSS_", PROTO_PAYLOAD, L_GSS },	/* kerberos mode (kgss.h) */
+	{ "OFFR", PROTO_VALUE, L_NONE },	/* version 2: offers */
+	{ "SIZE", PROTO_VALUE, L_NONE },
+	{ "PULL", PROTO_VALUE, L_NONE },
+	{ "FREE", PROTO_VALUE, L_NONE },
+	{ "DROP", PROTO_VALUE, L_NONE },
 };
 
 /*
@@ -356,6 +362,8 @@ tokmax(enum tlim l, const struct proto_limits *lim)
 		return PROTO_TCID_MAX;
 	case L_LANG:
 		return PROTO_LANG_MAX;
+	case L_GSS:
+		return PROTO_GSS_MAX;
 	case L_ARG:
 		return clamp32(lim->max_arg);
 	case L_PATH:

@@ -95,12 +95,13 @@ xdg_usable(const char *xdg, uid_t uid)
 	return st.st_uid == uid && (st.st_mode & (S_IWGRP | S_IWOTH)) == 0;
 }
 
-int
-sockdir_prepare(const char *xdg, const char *tmp, uid_t uid, char *dst,
-    size_t dstlen, char *err, size_t errlen)
+/* The directory's path (sockdir_prepare) into dst; 0, or -1 with err. */
+static int
+pick(const char *xdg, const char *tmp, uid_t uid, char *dst, size_t dstlen,
+    char *err, size_t errlen)
 {
 	char	 probe[SUN_PATH_MAX + 1];
-	int	 n, fd, created = 0;
+	int	 n;
 
 	if (xdg_usable(xdg, uid))
 		n = snprintf(dst, dstlen, "%s/ccpool", xdg);
@@ -110,8 +111,39 @@ sockdir_prepare(const char *xdg, const char *tmp, uid_t uid, char *dst,
 	if (n < 0 || (size_t)n >= dstlen ||
 	    sockdir_join(probe, sizeof(probe), dst, SOCKDIR_LONGEST) == -1) {
 		snprintf(err, errlen, "socket directory path too long");
+		errno = ENAMETOOLONG;
 		return -1;
 	}
+	return 0;
+}
+
+int
+sockdir_locate(const char *xdg, const char *tmp, uid_t uid, char *dst,
+    size_t dstlen, char *err, size_t errlen)
+{
+	struct stat	 st;
+
+	if (pick(xdg, tmp, uid, dst, dstlen, err, errlen) == -1)
+		return -1;
+	if (lstat(dst, &st) == -1 && errno == ENOENT) {
+		snprintf(err, errlen, "%s: %s", dst, strerror(errno));
+		return -1;	/* errno stays ENOENT */
+	}
+	if (sockdir_check(dst, uid, err, errlen) == -1) {
+		errno = EPERM;
+		return -1;
+	}
+	return 0;
+}
+
+int
+sockdir_prepare(const char *xdg, const char *tmp, uid_t uid, char *dst,
+    size_t dstlen, char *err, size_t errlen)
+{
+	int	 fd, created = 0;
+
+	if (pick(xdg, tmp, uid, dst, dstlen, err, errlen) == -1)
+		return -1;
 	if (mkdir(dst, S_IRWXU) == 0)
 		created = 1;
 	else if (errno != EEXIST) {

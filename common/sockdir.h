@@ -30,6 +30,15 @@ int	sockdir_prepare(const char *xdg, const char *tmp, uid_t uid,
 	    char *dst, size_t dstlen, char *err, size_t errlen);
 
 /*
+ * The same directory for a reader that must not create it (libccpool
+ * asking a running agent): its path into dst, then sockdir_check().
+ * Returns 0, or -1 with err set and errno ENOENT when it does not exist
+ * (no agent ever ran), EPERM when it is not the user's private one.
+ */
+int	sockdir_locate(const char *xdg, const char *tmp, uid_t uid, char *dst,
+	    size_t dstlen, char *err, size_t errlen);
+
+/*
  * Check that dir is a real directory (not a symlink), owned by uid, with
  * mode exactly 0700.  Returns 0, or -1 with err saying what is wrong.
  */

@@ -77,16 +77,25 @@ spawn_tag(char tag[SPAWN_TAG_MAX], char *err, size_t errlen)
 	h = fnv(fnv(h, "netns"), buf);
 	/* each as the agent reads it, so equal behaviour is one agent */
 	h = fnv_env(h, "CCPOOL_HOSTS", "");
-	h = fnv_env(h, "CCPOOL_CLUSTER", "default");	/* agent_srv.c */
+	h = fnv_env(h, "CCPOOL_CLUSTER", "default");	/* agent/ahost.c */
 	pl = getenv("CCPOOL_PLACE_LOCAL");		/* agent_main() */
 	h = fnv(fnv(h, "CCPOOL_PLACE_LOCAL"), pl != NULL &&
 	    strcmp(pl, "0") == 0 ? "0" : "1");
-	/* agent_srv.c: a value it does not know is explicit */
+	pl = getenv("CCPOOL_LATE");			/* agent_main() */
+	h = fnv(fnv(h, "CCPOOL_LATE"), pl != NULL &&
+	    strcmp(pl, "1") == 0 ? "1" : "0");
+	pl = getenv("CCPOOL_DISTCC");			/* agent/adcc.c */
+	h = fnv(fnv(h, "CCPOOL_DISTCC"), pl != NULL &&
+	    strcmp(pl, "1") == 0 ? "1" : "0");
+	/* agent/atrust.c: a value it does not know is explicit */
 	if (trust_mode_parse(getenv("CCPOOL_TRUST"), &tm) == -1)
 		tm = TRUST_EXPLICIT;
 	h = fnv(fnv(h, "CCPOOL_TRUST"), tm == TRUST_EXPLICIT ? "explicit" :
 	    "first-use");
 	h = fnv_env(h, "DBUS_SYSTEM_BUS_ADDRESS", "");	/* avahi-client's */
+	/* agent/agss.c: the ticket cache and krb5.conf it uses */
+	h = fnv_env(h, "KRB5CCNAME", "");
+	h = fnv_env(h, "KRB5_CONFIG", "");
 	/* identity, known_servers, crl.pem: none is one more key */
 	if (ident_user_path("", buf, sizeof(buf), e, sizeof(e)) == -1)
 		buf[0] = '\0';

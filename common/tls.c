@@ -35,13 +35,15 @@ tls_trust_parse(const char *s)
 		return TLS_OPEN;
 	if (strcmp(s, "site") == 0)
 		return TLS_SITE;
+	if (strcmp(s, "krb5") == 0)
+		return TLS_KRB5;
 	return -1;
 }
 
 const char *
 tls_trust_name(enum tls_trust t)
 {
-	return t == TLS_SITE ? "site" : "open";
+	return t == TLS_SITE ? "site" : t == TLS_KRB5 ? "krb5" : "open";
 }
 
 /* Load every CRL in b into store; what names the source in errors. */

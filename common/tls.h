@@ -25,7 +25,8 @@
 
 enum tls_trust {
 	TLS_OPEN,
-	TLS_SITE
+	TLS_SITE,
+	TLS_KRB5	/* server: TLS as open mode, then GSS-API (kgss.h) */
 };
 
 /* Who the peer is, after the handshake. */

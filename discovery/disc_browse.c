@@ -28,6 +28,7 @@
 #include "common/log.h"
 #include "discovery/disc_browse.h"
 #include "discovery/disc_poll.h"
+#include "discovery/dns_browse.h"
 
 struct resolv {
 	struct resolv		*next;
@@ -51,6 +52,7 @@ struct disc_browser {
 	AvahiTimeout		*expire_to;	/* drops stale hosts */
 	AvahiTimeout		*reconnect_to;
 	int			 running;
+	struct dns_browser	*dns;	/* unicast DNS-SD, or NULL */
 };
 
 static void	client_cb(AvahiClient *, AvahiClientState, void *);
@@ -379,6 +381,31 @@ expire_cb(AvahiTimeout *t, void *arg)
 	disc_hosts_expire(b->hosts, time(NULL), DISC_STALE_GRACE);
 }
 
+/*
+ * Unicast DNS-SD (dns_browse.h) into the same table, on a libevent loop:
+ * the caller's, when its AvahiPoll is a disc_poll.
+ */
+static void
+dns_start(struct disc_browser *b)
+{
+	struct dns_browse_opts	 o;
+	struct event_base	*base;
+	char			 err[256];
+
+	if ((base = disc_poll_base(b->api)) == NULL)
+		return;
+	memset(&o, 0, sizeof(o));
+	dns_browse_opts_env(&o);
+	o.cluster = b->opts.cluster;
+	o.ccpool = b->opts.ccpool;
+	o.distcc = b->opts.distcc;
+	o.warn = b->opts.warn;
+	o.warn_arg = b->opts.warn_arg;
+	b->dns = dns_browser_new(base, b->hosts, &o, err, sizeof(err));
+	if (b->dns == NULL && err[0] != '\0')
+		warn(b, "no unicast DNS-SD: %s", err);
+}
+
 struct disc_browser *
 disc_browser_new_poll(const AvahiPoll *api,
     const struct disc_browse_opts *opts, disc_hosts_cb cb, void *arg,
@@ -422,6 +449,7 @@ disc_browser_new_poll(const AvahiPoll *api,
 			    avahi_strerror(error));
 		goto fail;
 	}
+	dns_start(b);
 	return b;
 fail:
 	disc_browser_free(b);
@@ -453,6 +481,7 @@ disc_browser_free(struct disc_browser *b)
 {
 	if (b == NULL)
 		return;
+	dns_browser_free(b->dns);
 	client_drop(b);
 	if (b->expire_to != NULL)
 		b->api->timeout_free(b->expire_to);

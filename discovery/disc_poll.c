@@ -208,3 +208,11 @@ disc_poll_free(struct disc_poll *p)
 {
 	free(p);
 }
+
+struct event_base *
+disc_poll_base(const AvahiPoll *api)
+{
+	if (api == NULL || api->watch_new != watch_new)
+		return NULL;	/* another loop's AvahiPoll (GLib's...) */
+	return ((const struct disc_poll *)api->userdata)->base;
+}

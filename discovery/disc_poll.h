@@ -20,5 +20,7 @@ struct disc_poll	*disc_poll_new(struct event_base *base);
 const AvahiPoll		*disc_poll_get(struct disc_poll *p);
 /* All watches and timeouts must have been freed (Avahi objects first). */
 void			 disc_poll_free(struct disc_poll *p);
+/* The event_base behind api when api is a disc_poll's, else NULL. */
+struct event_base	*disc_poll_base(const AvahiPoll *api);
 
 #endif

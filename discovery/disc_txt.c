@@ -33,12 +33,12 @@ struct txt_str {
 /* The ccpool keys; the tc<N> keys are recognised apart. */
 enum ckey {
 	K_TXTVERS, K_PROTO, K_CLUSTER, K_ID, K_CPUS, K_SLOTS, K_FREE,
-	K_LOAD, K_MEM, K_SEC, K_STATUS, K_QUEUE, K_NKEYS
+	K_LOAD, K_MEM, K_SEC, K_STATUS, K_QUEUE, K_KRB, K_SPEED, K_NKEYS
 };
 
 static const char *const ckey_name[K_NKEYS] = {
 	"txtvers", "proto", "cluster", "id", "cpus", "slots", "free",
-	"load", "mem", "sec", "status", "queue"
+	"load", "mem", "sec", "status", "queue", "krb", "speed"
 };
 
 enum dkey {
@@ -268,8 +268,10 @@ txt_sort_keys(const struct txt_str *v, size_t n,
 	unsigned	 j;
 	int		 r;
 
-	memset(k, 0, sizeof(*k) * K_NKEYS);
-	memset(tc, 0, sizeof(*tc) * DISC_TC_MAX);
+	for (j = 0; j < K_NKEYS; j++)
+		k[j] = NULL;
+	for (j = 0; j < DISC_TC_MAX; j++)
+		tc[j] = NULL;
 	for (i = 0; i < n; i++) {
 		t = &v[i];
 		for (j = 0; j < K_NKEYS; j++)
@@ -386,8 +388,21 @@ disc_txt_decode(const uint8_t *buf, size_t len, struct disc_info *info,
 		memcpy(info->security, t->val, t->vlen);
 	} else
 		memcpy(info->security, "open", 5);
+	if ((t = k[K_KRB]) != NULL) {
+		if (disc_txt_check_krb(t->val, t->vlen, err, errlen) == -1)
+			return -1;
+		memcpy(info->principal, t->val, t->vlen);
+	}
+	if ((strcmp(info->security, "krb5") == 0) != (info->principal[0] !=
+	    '\0')) {
+		err_set(err, errlen, "krb: given exactly when sec is krb5");
+		return -1;
+	}
 	if (k[K_STATUS] != NULL && txt_num(k[K_STATUS], "status", 1, 65535,
 	    &info->status_port, err, errlen) == -1)
+		return -1;
+	if (k[K_SPEED] != NULL && txt_num(k[K_SPEED], "speed", 1,
+	    DISC_LIMIT_SPEED, &info->speed, err, errlen) == -1)
 		return -1;
 	return txt_decode_tcs(tc, info, err, errlen);
 }
@@ -458,8 +473,12 @@ disc_txt_encode(const struct disc_info *info, uint8_t *buf, size_t cap,
 	    putnum(&w, "load", info->load, err, errlen) == -1 ||
 	    putnum(&w, "mem", info->mem_free_mb, err, errlen) == -1 ||
 	    put(&w, "sec", info->security, err, errlen) == -1 ||
+	    (info->principal[0] != '\0' &&
+	    put(&w, "krb", info->principal, err, errlen) == -1) ||
 	    (info->status_port != 0 &&
-	    putnum(&w, "status", info->status_port, err, errlen) == -1))
+	    putnum(&w, "status", info->status_port, err, errlen) == -1) ||
+	    (info->speed != 0 &&
+	    putnum(&w, "speed", info->speed, err, errlen) == -1))
 		return -1;
 	for (i = 0; i < info->ntc; i++) {
 		snprintf(key, sizeof(key), "tc%u", i);
@@ -596,10 +615,20 @@ mem_moved(uint64_t a, uint64_t b)
 	return d != 0 && d * 10 >= hi;
 }
 
+/* Nonzero if speed went from or to unknown, or moved by 10% or more. */
+static int
+speed_moved(unsigned a, unsigned b)
+{
+	if (a == 0 || b == 0)
+		return a != b;
+	return (uint64_t)(a > b ? a - b : b - a) * 10 >= (uint64_t)(a > b ?
+	    a : b);
+}
+
 /*
  * Nonzero if a and b differ in anything a browser acts on: every field
- * but load and mem exactly (toolchains up to ntc only), load by 10 points,
- * mem by 10% (see mem_moved).
+ * but load, mem and speed exactly (toolchains up to ntc only), load by 10
+ * points, mem and speed by 10% (see mem_moved, speed_moved).
  */
 int
 disc_info_meaningful_change(const struct disc_info *a,
@@ -620,6 +649,8 @@ disc_info_meaningful_change(const struct disc_info *a,
 		if (strncmp(a->tc[i], b->tc[i], DISC_TC_LEN) != 0)
 			return 1;
 	if ((a->load > b->load ? a->load - b->load : b->load - a->load) >= 10)
+		return 1;
+	if (speed_moved(a->speed, b->speed))
 		return 1;
 	return mem_moved(a->mem_free_mb, b->mem_free_mb);
 }

@@ -22,8 +22,10 @@
 #define DISC_TC_MAX		16	/* toolchain ids per advert */
 #define DISC_TC_LEN		96	/* bytes per toolchain id incl. NUL */
 #define DISC_SEC_MAX		8	/* security mode incl. NUL */
+#define DISC_KRB_MAX		256	/* a Kerberos principal incl. NUL */
 #define DISC_LIMIT_CPUS		4096	/* absurd beyond this */
 #define DISC_LIMIT_MEM_MB	(1u << 24)	/* 16 TiB */
+#define DISC_LIMIT_SPEED	1000000	/* KiB/s: absurd beyond this */
 
 /* What a ccpoold says about itself. */
 struct disc_info {
@@ -39,8 +41,12 @@ struct disc_info {
 	unsigned	 mem_free_mb;
 	unsigned	 ntc;
 	char		 tc[DISC_TC_MAX][DISC_TC_LEN];	/* toolchain ids */
-	char		 security[DISC_SEC_MAX];	/* "open", "site" */
+	char		 security[DISC_SEC_MAX];	/* "open", "site", "krb5" */
+	char		 principal[DISC_KRB_MAX];	/* krb5: the service */
 	unsigned	 status_port;	/* 0: none */
+	unsigned	 speed;		/* KiB of preprocessed source one CPU
+					 * compiles per second, as measured;
+					 * 0: not measured yet (no key) */
 };
 
 /* What a stock distccd --zeroconf (or our compatible listener) says. */

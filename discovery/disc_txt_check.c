@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "common/err.h"
+#include "common/kgss.h"
 #include "discovery/disc_txt.h"
 #include "discovery/disc_txt_check.h"
 
@@ -152,9 +153,22 @@ int
 disc_txt_check_sec(const uint8_t *s, size_t len, char *err, size_t errlen)
 {
 	if ((len == 4 && memcmp(s, "open", 4) == 0) ||
-	    (len == 4 && memcmp(s, "site", 4) == 0))
+	    (len == 4 && memcmp(s, "site", 4) == 0) ||
+	    (len == 4 && memcmp(s, "krb5", 4) == 0))
 		return 0;
-	err_set(err, errlen, "sec: not \"open\" or \"site\"");
+	err_set(err, errlen, "sec: not \"open\", \"site\" or \"krb5\"");
+	return -1;
+}
+
+/* A Kerberos principal: service/host@REALM, printable, no quotes. */
+int
+disc_txt_check_krb(const uint8_t *s, size_t len, char *err, size_t errlen)
+{
+	if (len < DISC_KRB_MAX && kgss_principal_ok((const char *)s, len) &&
+	    memchr(s, '/', len) != NULL)
+		return 0;
+	err_set(err, errlen, "krb: not a service principal "
+	    "(service/host@REALM, printable, under %d bytes)", DISC_KRB_MAX);
 	return -1;
 }
 
@@ -221,6 +235,11 @@ info_check_counts(const struct disc_info *info, char *err, size_t errlen)
 		    DISC_LIMIT_MEM_MB);
 		return -1;
 	}
+	if (info->speed > DISC_LIMIT_SPEED) {
+		err_set(err, errlen, "speed: out of range 0..%d",
+		    DISC_LIMIT_SPEED);
+		return -1;
+	}
 	return 0;
 }
 
@@ -277,7 +296,16 @@ disc_txt_info_check(const struct disc_info *info, char *err, size_t errlen)
 	    &len) == -1 ||
 	    disc_txt_check_sec((const uint8_t *)info->security, len, err,
 	    errlen) == -1) {
-		err_set(err, errlen, "sec: not \"open\" or \"site\"");
+		err_set(err, errlen, "sec: not \"open\", \"site\" or "
+		    "\"krb5\"");
+		return -1;
+	}
+	if (disc_txt_field_len(info->principal, sizeof(info->principal),
+	    &len) == -1 || (len > 0 && disc_txt_check_krb((const uint8_t *)
+	    info->principal, len, err, errlen) == -1) || (len > 0) !=
+	    (strcmp(info->security, "krb5") == 0)) {
+		err_set(err, errlen, "krb: a service principal exactly when "
+		    "sec is krb5");
 		return -1;
 	}
 	if (info->status_port > 65535) {

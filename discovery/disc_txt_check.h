@@ -24,8 +24,11 @@ int	disc_txt_check_fpr(const uint8_t *s, size_t len, char *err,
 /* tc<i>=: 1..DISC_TC_LEN - 1 bytes of [A-Za-z0-9._+-]. */
 int	disc_txt_check_tc(const uint8_t *s, size_t len, unsigned i,
 	    char *err, size_t errlen);
-/* sec=: "open" or "site". */
+/* sec=: "open", "site" or "krb5". */
 int	disc_txt_check_sec(const uint8_t *s, size_t len, char *err,
+	    size_t errlen);
+/* krb=: a service principal, service/host@REALM (common/kgss.h). */
+int	disc_txt_check_krb(const uint8_t *s, size_t len, char *err,
 	    size_t errlen);
 /* A distcc text field (key names it): printable ASCII, under cap bytes. */
 int	disc_txt_check_dtext(const uint8_t *s, size_t len, size_t cap,

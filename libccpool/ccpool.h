@@ -52,7 +52,10 @@ enum ccpool_event {
 	CCPOOL_HOST_JOINED,	/* a host appeared */
 	CCPOOL_HOST_CHANGED,	/* its advert changed (slots, load, ...) */
 	CCPOOL_HOST_LEFT,	/* it went away; last time h is valid */
-	CCPOOL_STATUS		/* its status page was fetched, or failed */
+	CCPOOL_STATUS,		/* its status page was fetched, or failed */
+	CCPOOL_JOBS		/* the user's jobs were read from their
+				   agent, or the agent could not be asked
+				   (h is NULL) */
 };
 
 enum ccpool_kind {
@@ -60,7 +63,7 @@ enum ccpool_kind {
 	CCPOOL_KIND_DISTCC	/* a distccd (_distcc._tcp) */
 };
 
-#define CCPOOL_MON_OPTS_VERSION	1
+#define CCPOOL_MON_OPTS_VERSION	2
 
 /*
  * What a monitor follows.  Fill it with ccpool_mon_opts_init() first,
@@ -84,6 +87,13 @@ struct ccpool_mon_opts {
 	 * going; msg is escaped, valid during the call */
 	void		(*warn)(const char *msg, void *arg);
 	void		*warn_arg;
+	/* version 2 */
+	int		 jobs;		/* follow this user's jobs through
+					   their ccpool-agent (default 1);
+					   the agent is asked, never
+					   started */
+	unsigned	 jobs_interval_ms; /* between two asks (default 1000,
+					   at least 100) */
 };
 
 void		 ccpool_mon_opts_init(struct ccpool_mon_opts *o);
@@ -117,6 +127,16 @@ int		 ccpool_mon_running(const struct ccpool_mon *m);
 size_t		 ccpool_mon_count(const struct ccpool_mon *m);
 const struct ccpool_host *ccpool_mon_host(const struct ccpool_mon *m,
 		    size_t i);
+
+/*
+ * The cluster as this user can use it now, from the adverts of the hosts
+ * whose ccpool_host_usable() is 1: slots offered, slots free, and the -j
+ * to give make: every usable slot plus this machine's CPUs (jobs that
+ * wait for a slot preprocess here meanwhile), at least 1.  Any pointer
+ * may be NULL.
+ */
+void		 ccpool_mon_capacity(const struct ccpool_mon *m,
+		    unsigned *slots, unsigned *free_slots, unsigned *jobs);
 
 /* --- a host: its advert --- */
 
@@ -152,6 +172,18 @@ const char	*ccpool_host_toolchain(const struct ccpool_host *h,
 		    size_t i);
 /* The status page's port, 0 when none is advertised. */
 uint16_t	 ccpool_host_status_port(const struct ccpool_host *h);
+
+/*
+ * What this user's agent makes of the host's advert, by the agent's own
+ * rules (CCPOOL_TRUST, the user's pins in ~/.config/ccpool/known_servers,
+ * their site identity), read-only: nothing is pinned.  The words are
+ * those of `ccpool --hosts` and lsdistcc's TRUST column: "pinned",
+ * "site", "new" (would be pinned on first use), "ask" (explicit mode: not
+ * pinned), "UNTRUSTED (...)" with the reason, "none (distcc)".
+ * ccpool_host_usable() is 1 when the agent would send it jobs.
+ */
+const char	*ccpool_host_trust(const struct ccpool_host *h);
+int		 ccpool_host_usable(const struct ccpool_host *h);
 
 /* --- a host: its status page --- */
 
@@ -199,6 +231,112 @@ int64_t		 ccpool_status_jobs_done(const struct ccpool_status *s);
 int64_t		 ccpool_status_jobs_failed(const struct ccpool_status *s);
 int64_t		 ccpool_status_bytes_in(const struct ccpool_status *s);
 int64_t		 ccpool_status_bytes_out(const struct ccpool_status *s);
+
+/*
+ * Schema 2 (doc/status.md): 1 for a page without the fields below (an
+ * older ccpoold), when they read as none.
+ */
+unsigned	 ccpool_status_schema(const struct ccpool_status *s);
+
+enum ccpool_slot_state {
+	CCPOOL_SLOT_IDLE,	/* offered, free */
+	CCPOOL_SLOT_BUSY,	/* compiling a job */
+	CCPOOL_SLOT_CLOSED,	/* not offered now: the owner's load */
+	CCPOOL_SLOT_UNKNOWN	/* i out of range, or a schema 1 page */
+};
+
+/* "idle", "busy", "closed", "unknown". */
+const char	*ccpool_slot_state_name(enum ccpool_slot_state st);
+/*
+ * Slot i (0 <= i < ccpool_status_slots()): its state and for how long,
+ * in milliseconds before the page was made (-1 when unknown).
+ */
+enum ccpool_slot_state ccpool_status_slot_state(
+		    const struct ccpool_status *s, size_t i);
+int64_t		 ccpool_status_slot_since_ms(const struct ccpool_status *s,
+		    size_t i);
+
+/*
+ * The last jobs the server finished, any user's, newest first: the slot
+ * that ran it, when it ended (ms before the page was made), how long it
+ * compiled (ms), its toolchain id, 1 if it succeeded.  Never a file
+ * name, an argument or a client.
+ */
+size_t		 ccpool_status_nrecent(const struct ccpool_status *s);
+unsigned	 ccpool_status_recent_slot(const struct ccpool_status *s,
+		    size_t i);
+int64_t		 ccpool_status_recent_end_ms(const struct ccpool_status *s,
+		    size_t i);
+int64_t		 ccpool_status_recent_ms(const struct ccpool_status *s,
+		    size_t i);
+const char	*ccpool_status_recent_toolchain(
+		    const struct ccpool_status *s, size_t i);
+int		 ccpool_status_recent_ok(const struct ccpool_status *s,
+		    size_t i);
+
+/*
+ * The last minute, one sample a second, oldest first: the foreign load
+ * (percent of the machine), memory in use (percent), jobs running.
+ */
+size_t		 ccpool_status_history_len(const struct ccpool_status *s);
+unsigned	 ccpool_status_history_load(const struct ccpool_status *s,
+		    size_t i);
+unsigned	 ccpool_status_history_mem(const struct ccpool_status *s,
+		    size_t i);
+unsigned	 ccpool_status_history_running(
+		    const struct ccpool_status *s, size_t i);
+
+/* --- the user's own jobs, from their ccpool-agent --- */
+
+struct ccpool_jobs;
+
+enum ccpool_phase {
+	CCPOOL_PHASE_WAIT,	/* waiting for a place to run */
+	CCPOOL_PHASE_CPP,	/* preprocessing here */
+	CCPOOL_PHASE_SEND,	/* sending to the server */
+	CCPOOL_PHASE_COMPILE,	/* compiling on the server */
+	CCPOOL_PHASE_RECEIVE,	/* the object coming back */
+	CCPOOL_PHASE_LOCAL,	/* compiling on this machine */
+	CCPOOL_PHASE_DONE,	/* finished, succeeded */
+	CCPOOL_PHASE_FAILED	/* finished, failed (the compiler's error
+				   or a failure the wrapper fell back from) */
+};
+
+/* "wait", "cpp", "send", "compile", "receive", "local", "done", "failed". */
+const char	*ccpool_phase_name(enum ccpool_phase p);
+
+/*
+ * The last answer of the user's agent (opts.jobs): the jobs running and
+ * the last finished ones (up to a few hundred, so that none is missed
+ * between two asks), or NULL when there is none; then
+ * ccpool_mon_jobs_error() says why ("the agent is not running", ...).
+ * Valid until the next CCPOOL_JOBS event.
+ */
+const struct ccpool_jobs *ccpool_mon_jobs(const struct ccpool_mon *m);
+const char	*ccpool_mon_jobs_error(const struct ccpool_mon *m);
+
+/*
+ * Jobs, oldest first.  Each: the agent's id (grows by one per job, so a
+ * reader sees which it has not seen), the source file as the wrapper
+ * named it, the server's DNS-SD name ("" when local), the phase, when it
+ * started and ended (ms before the answer came; end -1 while it runs),
+ * bytes sent and received, the compiler's exit status (-1 while it runs,
+ * and for a job compiled on this machine: the agent does not see that
+ * compiler's status).  A job placed here at its hello has no file name
+ * yet ("").
+ */
+size_t		 ccpool_jobs_count(const struct ccpool_jobs *j);
+uint64_t	 ccpool_job_id(const struct ccpool_jobs *j, size_t i);
+const char	*ccpool_job_file(const struct ccpool_jobs *j, size_t i);
+const char	*ccpool_job_host(const struct ccpool_jobs *j, size_t i);
+enum ccpool_phase ccpool_job_phase(const struct ccpool_jobs *j, size_t i);
+int64_t		 ccpool_job_start_ms(const struct ccpool_jobs *j, size_t i);
+int64_t		 ccpool_job_end_ms(const struct ccpool_jobs *j, size_t i);
+int64_t		 ccpool_job_bytes_out(const struct ccpool_jobs *j, size_t i);
+int64_t		 ccpool_job_bytes_in(const struct ccpool_jobs *j, size_t i);
+int		 ccpool_job_status(const struct ccpool_jobs *j, size_t i);
+/* Milliseconds since the answer came. */
+int64_t		 ccpool_jobs_age_ms(const struct ccpool_jobs *j);
 
 #ifdef __cplusplus
 }

@@ -255,3 +255,109 @@ ccpool_status_bytes_out(const struct ccpool_status *s)
 {
 	return s->s.bytes_out;
 }
+
+/* Schema 2 (doc/status.md); a schema 1 page has none of it. */
+
+unsigned
+ccpool_status_schema(const struct ccpool_status *s)
+{
+	return s->s.schema < 1 ? 1 : s->s.schema;
+}
+
+const char *
+ccpool_slot_state_name(enum ccpool_slot_state st)
+{
+	switch (st) {
+	case CCPOOL_SLOT_IDLE:
+		return "idle";
+	case CCPOOL_SLOT_BUSY:
+		return "busy";
+	case CCPOOL_SLOT_CLOSED:
+		return "closed";
+	case CCPOOL_SLOT_UNKNOWN:
+		break;
+	}
+	return "unknown";
+}
+
+enum ccpool_slot_state
+ccpool_status_slot_state(const struct ccpool_status *s, size_t i)
+{
+	if (i >= s->s.nslot)
+		return CCPOOL_SLOT_UNKNOWN;
+	switch (s->s.slot[i].state) {
+	case CPL_SLOT_IDLE:
+		return CCPOOL_SLOT_IDLE;
+	case CPL_SLOT_BUSY:
+		return CCPOOL_SLOT_BUSY;
+	case CPL_SLOT_CLOSED:
+		return CCPOOL_SLOT_CLOSED;
+	}
+	return CCPOOL_SLOT_UNKNOWN;
+}
+
+int64_t
+ccpool_status_slot_since_ms(const struct ccpool_status *s, size_t i)
+{
+	return i < s->s.nslot ? s->s.slot[i].since_ms : -1;
+}
+
+size_t
+ccpool_status_nrecent(const struct ccpool_status *s)
+{
+	return s->s.nrecent;
+}
+
+unsigned
+ccpool_status_recent_slot(const struct ccpool_status *s, size_t i)
+{
+	return i < s->s.nrecent ? s->s.recent[i].slot : 0;
+}
+
+int64_t
+ccpool_status_recent_end_ms(const struct ccpool_status *s, size_t i)
+{
+	return i < s->s.nrecent ? s->s.recent[i].end_ms : -1;
+}
+
+int64_t
+ccpool_status_recent_ms(const struct ccpool_status *s, size_t i)
+{
+	return i < s->s.nrecent ? s->s.recent[i].ms : -1;
+}
+
+const char *
+ccpool_status_recent_toolchain(const struct ccpool_status *s, size_t i)
+{
+	return i < s->s.nrecent ? s->s.recent[i].tc : NULL;
+}
+
+int
+ccpool_status_recent_ok(const struct ccpool_status *s, size_t i)
+{
+	return i < s->s.nrecent ? s->s.recent[i].ok : 0;
+}
+
+size_t
+ccpool_status_history_len(const struct ccpool_status *s)
+{
+	return s->s.nhist;
+}
+
+unsigned
+ccpool_status_history_load(const struct ccpool_status *s, size_t i)
+{
+	return i < s->s.nhist ? s->s.hist[i].load : 0;
+}
+
+unsigned
+ccpool_status_history_mem(const struct ccpool_status *s, size_t i)
+{
+	return i < s->s.nhist ? s->s.hist[i].mem : 0;
+}
+
+unsigned
+ccpool_status_history_running(const struct ccpool_status *s, size_t i)
+{
+	return i < s->s.nhist ? s->s.hist[i].running : 0;
+}

@@ -7,6 +7,10 @@
  * AvahiTimeout); the loop calls us (watch_cb, timeout_cb), we hand the
  * event to curl_multi_socket_action and collect finished transfers in
  * drain().  Nothing ever waits: the caller's loop runs on.
+ *
+ * Every page is fetched with the server's key pinned to its advert's;
+ * a site server's chain must verify to the site CA as well (ssl_ctx_cb
+ * puts that CA, and only it, in the handshake's store).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +18,7 @@
 
 #include <avahi-common/timeval.h>
 #include <curl/curl.h>
+#include <openssl/ssl.h>
 
 #include "libccpool/cpl.h"
 
@@ -36,6 +41,7 @@ struct cpl_fetch {
 	cpl_fetch_done		 cb;
 	void			*arg;
 	int			 global;	/* curl_global_init done */
+	X509_STORE		*site;		/* the site CA, or NULL */
 };
 
 static void
@@ -217,23 +223,53 @@ fail:
 void
 cpl_fetch_free(struct cpl_fetch *f)
 {
+	struct cpl_req	*r, *next;
+
 	if (f == NULL)
 		return;
-	/* what is still in flight goes without a callback */
-	while (f->reqs != NULL)
-		req_free(f->reqs);
+	/* what is still in flight goes without a callback; req_free
+	 * unlinks and frees r, so its successor is read first */
+	for (r = f->reqs; r != NULL; r = next) {
+		next = r->next;
+		req_free(r);
+	}
 	if (f->multi != NULL)
 		curl_multi_cleanup(f->multi);	/* closes sockets: sock_cb */
 	if (f->timer != NULL)
 		f->api->timeout_free(f->timer);
 	if (f->global)
 		curl_global_cleanup();
+	X509_STORE_free(f->site);
 	free(f);
+}
+
+void
+cpl_fetch_set_site(struct cpl_fetch *f, X509_STORE *store)
+{
+	X509_STORE_free(f->site);
+	f->site = store;
+}
+
+/*
+ * libcurl's OpenSSL context of a site fetch, before its handshake: the
+ * site CA becomes its whole store (no system CA), so that the chain
+ * verifies to it, for a server, and not revoked.
+ */
+static CURLcode
+ssl_ctx_cb(CURL *e, void *sslctx, void *arg)
+{
+	struct cpl_fetch *f = arg;
+
+	(void)e;
+	if (f->site == NULL)
+		return CURLE_SSL_CACERT_BADFILE;
+	SSL_CTX_set1_cert_store((SSL_CTX *)sslctx, f->site);
+	return CURLE_OK;
 }
 
 /* The options of one GET; CURLE_OK or the first that failed. */
 static CURLcode
-setopts(struct cpl_req *r, const char *url, const char *pin,
+setopts(struct cpl_req *r, const char *url, const char *pin, int site,
     unsigned timeout_ms)
 {
 	CURL		*e = r->e;
@@ -251,12 +287,21 @@ setopts(struct cpl_req *r, const char *url, const char *pin,
 	OPT(CURLOPT_MAXFILESIZE, (long)CPL_STATUS_MAX);
 	OPT(CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
 	/*
-	 * Server keys are self-signed: no chain, no name to check.  The
-	 * pin is the check, and it is mandatory: libcurl refuses a key
-	 * whose SubjectPublicKeyInfo hashes to anything else.
+	 * Open mode's keys are self-signed: no chain, no name to check.
+	 * The pin is the check, and it is mandatory: libcurl refuses a key
+	 * whose SubjectPublicKeyInfo hashes to anything else.  A site
+	 * server's chain must verify to the site CA too (ssl_ctx_cb); its
+	 * name is a DNS-SD instance, not in the certificate: not checked.
 	 */
-	OPT(CURLOPT_SSL_VERIFYPEER, 0L);
+	OPT(CURLOPT_SSL_VERIFYPEER, site ? 1L : 0L);
 	OPT(CURLOPT_SSL_VERIFYHOST, 0L);
+	OPT(CURLOPT_SSL_SESSIONID_CACHE, 0L);	/* every handshake whole */
+	if (site) {
+		OPT(CURLOPT_CAINFO, NULL);
+		OPT(CURLOPT_CAPATH, NULL);
+		OPT(CURLOPT_SSL_CTX_FUNCTION, ssl_ctx_cb);
+		OPT(CURLOPT_SSL_CTX_DATA, r->f);
+	}
 	OPT(CURLOPT_PINNEDPUBLICKEY, pin);
 	OPT(CURLOPT_USERAGENT, "libccpool/" VERSION);
 	OPT(CURLOPT_ERRORBUFFER, r->errbuf);
@@ -269,7 +314,7 @@ setopts(struct cpl_req *r, const char *url, const char *pin,
 
 struct cpl_req *
 cpl_fetch_start(struct cpl_fetch *f, const char *url, const char *pin,
-    unsigned timeout_ms, void *owner, char *err, size_t errlen)
+    int site, unsigned timeout_ms, void *owner, char *err, size_t errlen)
 {
 	struct cpl_req	*r;
 	CURLcode	 c;
@@ -277,6 +322,11 @@ cpl_fetch_start(struct cpl_fetch *f, const char *url, const char *pin,
 
 	if (pin == NULL || strncmp(pin, "sha256//", 8) != 0) {
 		snprintf(err, errlen, "no key to pin");
+		return NULL;
+	}
+	if (site && f->site == NULL) {
+		snprintf(err, errlen, "a site server: no site CA to verify "
+		    "it against");
 		return NULL;
 	}
 	if ((r = calloc(1, sizeof(*r))) == NULL ||
@@ -287,7 +337,7 @@ cpl_fetch_start(struct cpl_fetch *f, const char *url, const char *pin,
 	}
 	r->f = f;
 	r->owner = owner;
-	if ((c = setopts(r, url, pin, timeout_ms)) != CURLE_OK) {
+	if ((c = setopts(r, url, pin, site, timeout_ms)) != CURLE_OK) {
 		snprintf(err, errlen, "libcurl: %s", curl_easy_strerror(c));
 		curl_easy_cleanup(r->e);
 		free(r);

@@ -19,6 +19,16 @@ cpl_model_init(struct cpl_model *m, int status, unsigned interval_ms)
 	memset(m, 0, sizeof(*m));
 	m->status = status;
 	m->interval_ms = interval_ms;
+	snprintf(m->site_why, sizeof(m->site_why), "a site server: no site "
+	    "CA loaded");
+}
+
+void
+cpl_model_site(struct cpl_model *m, int site, const char *why)
+{
+	m->site = site;
+	snprintf(m->site_why, sizeof(m->site_why), "%s", site || why == NULL ?
+	    "" : why);
 }
 
 void
@@ -68,7 +78,9 @@ cpl_url(const char *addr, unsigned port, char *buf, size_t len)
 
 /*
  * Decide whether h can be fetched, from its advert: a ccpoold with a
- * status port, an address and a key to pin.  Otherwise why says so.
+ * status port, an address and a key to pin, and for a site server the
+ * site CA to verify its chain against (the pin holds as well).
+ * Otherwise why says so.
  */
 static void
 judge(const struct cpl_model *m, struct ccpool_host *h)
@@ -76,6 +88,8 @@ judge(const struct cpl_model *m, struct ccpool_host *h)
 	const struct disc_host *d = &h->d;
 
 	h->fetchable = 0;
+	h->site = d->kind == DISC_KIND_CCPOOL &&
+	    strcmp(d->info.security, "site") == 0;
 	h->pin[0] = h->url[0] = h->dtc[0] = '\0';
 	if (d->kind == DISC_KIND_DISTCC && d->distcc.cc_machine[0] != '\0')
 		snprintf(h->dtc, sizeof(h->dtc), "%s-%s", d->distcc.cc_machine,
@@ -94,6 +108,8 @@ judge(const struct cpl_model *m, struct ccpool_host *h)
 	else if (ident_fp_curlpin(d->info.fingerprint, h->pin,
 	    sizeof(h->pin)) == -1)
 		snprintf(h->why, sizeof(h->why), "bad key (id) in its advert");
+	else if (h->site && !m->site)
+		snprintf(h->why, sizeof(h->why), "%s", m->site_why);
 	else if (d->naddr == 0 || cpl_url(d->addr[0].text,
 	    d->info.status_port, h->url, sizeof(h->url)) == -1)
 		snprintf(h->why, sizeof(h->why), "no usable address");
@@ -126,7 +142,8 @@ add(struct cpl_model *m, const struct disc_host *dh, uint64_t now,
 
 	if (m->n == m->cap) {
 		cap = m->cap ? m->cap * 2 : 16;
-		if ((v = reallocarray(m->v, cap, sizeof(*v))) == NULL)
+		if ((v = reallocarray(m->v, cap,
+		    sizeof(struct ccpool_host *))) == NULL)
 			return -1;
 		m->v = v;
 		m->cap = cap;
@@ -149,6 +166,7 @@ cpl_model_apply(struct cpl_model *m, enum disc_event ev,
 {
 	struct ccpool_host	*h;
 	char			 oldpin[CPL_PIN_MAX], oldurl[CPL_URL_MAX];
+	int			 oldsite;
 	long			 i = find(m, dh->kind, dh->name);
 
 	*refetch = 0;
@@ -166,10 +184,12 @@ cpl_model_apply(struct cpl_model *m, enum disc_event ev,
 	}
 	memcpy(oldpin, h->pin, sizeof(oldpin));
 	memcpy(oldurl, h->url, sizeof(oldurl));
+	oldsite = h->site;
 	h->d = *dh;
 	judge(m, h);
-	if (strcmp(oldpin, h->pin) != 0 || strcmp(oldurl, h->url) != 0) {
-		/* another key or place: what we fetched says nothing now */
+	if (strcmp(oldpin, h->pin) != 0 || strcmp(oldurl, h->url) != 0 ||
+	    oldsite != h->site) {
+		/* another key, place or mode: what we fetched says nothing */
 		*refetch = h->req != NULL;
 		h->has_status = 0;
 		h->when = h->fetchable ? CPL_NO_TIME : now;

@@ -5,8 +5,11 @@
  * Three things drive it, all from the caller's AvahiPoll: the browser's
  * host events (on_host), the end of a fetch (on_fetched) and one timer
  * for the next fetch due (on_tick).  Each of them ends in schedule(),
- * which starts what is due and arms the timer for the rest.
+ * which starts what is due and arms the timer for the rest.  The user's
+ * jobs come from their agent on a timer of their own (cpl_jobc.c,
+ * on_jobs).
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +31,7 @@ struct ccpool_mon {
 	ccpool_mon_cb		 cb;
 	void			*arg;
 	int			 closing;
+	struct cpl_jobc		*jobc;		/* opts.jobs */
 };
 
 void
@@ -39,6 +43,8 @@ ccpool_mon_opts_init(struct ccpool_mon_opts *o)
 	o->status = 1;
 	o->interval_ms = 2000;
 	o->timeout_ms = 3000;
+	o->jobs = 1;
+	o->jobs_interval_ms = 1000;
 }
 
 static void
@@ -62,7 +68,7 @@ schedule(struct ccpool_mon *m)
 		return;
 	now = mono_ms();
 	while ((h = cpl_model_due(&m->model, now, &next)) != NULL) {
-		req = cpl_fetch_start(m->fetch, h->url, h->pin,
+		req = cpl_fetch_start(m->fetch, h->url, h->pin, h->site,
 		    m->opts.timeout_ms, h, err, sizeof(err));
 		cpl_model_started(&m->model, h, req, now);
 		if (req == NULL) {
@@ -133,6 +139,17 @@ on_host(enum disc_event ev, const struct disc_host *dh, void *arg)
 	schedule(m);
 }
 
+/* The agent answered, or could not be asked. */
+static void
+on_jobs(const struct ccpool_jobs *j, const char *err, void *arg)
+{
+	struct ccpool_mon	*m = arg;
+
+	(void)j;
+	(void)err;
+	tell(m, CCPOOL_JOBS, NULL);
+}
+
 /* Copy and check the caller's options. */
 static int
 take_opts(struct ccpool_mon *m, const struct ccpool_mon_opts *o, char *err,
@@ -141,13 +158,17 @@ take_opts(struct ccpool_mon *m, const struct ccpool_mon_opts *o, char *err,
 	ccpool_mon_opts_init(&m->opts);
 	if (o == NULL)
 		return 0;
-	if (o->version != CCPOOL_MON_OPTS_VERSION) {
+	if (o->version != CCPOOL_MON_OPTS_VERSION && o->version != 1) {
 		snprintf(err, errlen, "ccpool_mon_opts: version %u, this "
-		    "library knows %d (use ccpool_mon_opts_init)", o->version,
-		    CCPOOL_MON_OPTS_VERSION);
+		    "library knows 1 to %d (use ccpool_mon_opts_init)",
+		    o->version, CCPOOL_MON_OPTS_VERSION);
 		return -1;
 	}
-	m->opts = *o;
+	/* a version 1 struct ends before jobs: those keep the defaults */
+	if (o->version == 1)
+		memcpy(&m->opts, o, offsetof(struct ccpool_mon_opts, jobs));
+	else
+		m->opts = *o;
 	if (o->cluster != NULL) {
 		if (strlen(o->cluster) >= sizeof(m->cluster)) {
 			snprintf(err, errlen, "cluster name too long");
@@ -162,6 +183,12 @@ take_opts(struct ccpool_mon *m, const struct ccpool_mon_opts *o, char *err,
 		    "86400000, timeout_ms 100 to 600000");
 		return -1;
 	}
+	if (m->opts.jobs_interval_ms < 100 ||
+	    m->opts.jobs_interval_ms > 86400000) {
+		snprintf(err, errlen, "ccpool_mon_opts: jobs_interval_ms 100 "
+		    "to 86400000");
+		return -1;
+	}
 	return 0;
 }
 
@@ -171,6 +198,8 @@ ccpool_mon_new(const AvahiPoll *api, const struct ccpool_mon_opts *opts,
 {
 	struct ccpool_mon	*m;
 	struct disc_browse_opts	 bo;
+	X509_STORE		*site;
+	char			 why[CPL_ERR_MAX];
 
 	if (api == NULL) {
 		snprintf(err, errlen, "no AvahiPoll given");
@@ -193,6 +222,17 @@ ccpool_mon_new(const AvahiPoll *api, const struct ccpool_mon_opts *opts,
 	if (m->opts.status && (m->fetch = cpl_fetch_new(api, on_fetched, m,
 	    err, errlen)) == NULL)
 		goto fail;
+	if (m->fetch != NULL) {
+		/* read once: a user made a site member later restarts */
+		site = cpl_site_load(why, sizeof(why));
+		cpl_model_site(&m->model, site != NULL, why);
+		cpl_fetch_set_site(m->fetch, site);
+	}
+	if (m->opts.jobs && (m->jobc = cpl_jobc_new(api,
+	    m->opts.jobs_interval_ms, on_jobs, m)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
 	memset(&bo, 0, sizeof(bo));
 	bo.cluster = m->opts.cluster;
 	bo.ccpool = 1;
@@ -218,6 +258,7 @@ ccpool_mon_free(struct ccpool_mon *m)
 		return;
 	m->closing = 1;
 	disc_browser_free(m->browser);
+	cpl_jobc_free(m->jobc);
 	for (i = 0; i < m->model.n; i++)
 		cancel(m, m->model.v[i]);
 	cpl_fetch_free(m->fetch);
@@ -243,4 +284,16 @@ const struct ccpool_host *
 ccpool_mon_host(const struct ccpool_mon *m, size_t i)
 {
 	return i < m->model.n ? m->model.v[i] : NULL;
+}
+
+const struct ccpool_jobs *
+ccpool_mon_jobs(const struct ccpool_mon *m)
+{
+	return cpl_jobc_jobs(m->jobc);
+}
+
+const char *
+ccpool_mon_jobs_error(const struct ccpool_mon *m)
+{
+	return cpl_jobc_error(m->jobc);
 }

@@ -61,7 +61,7 @@ static int
 get_uint(json_object *o, const char *key, unsigned hi, unsigned *v,
     char *err, size_t errlen)
 {
-	int64_t	 n;
+	int64_t	 n = 0;	/* get_int sets it unless it fails */
 
 	if (get_int(o, key, 0, hi, 0, &n, err, errlen) == -1)
 		return -1;
@@ -201,7 +201,7 @@ parse_counters(json_object *o, struct cpl_status *st, char *err,
 static int
 parse_top(json_object *o, struct cpl_status *st, char *err, size_t errlen)
 {
-	int64_t	 n;
+	int64_t	 n = 0;	/* get_int sets it unless it fails */
 
 	if (get_str(o, "name", st->name, sizeof(st->name), err, errlen) ||
 	    get_str(o, "version", st->version, sizeof(st->version), err,
@@ -225,6 +225,185 @@ parse_top(json_object *o, struct cpl_status *st, char *err, size_t errlen)
 	    errlen) ||
 	    get_uint(o, "connections", CPL_CONNS_MAX, &st->connections, err,
 	    errlen))
+		return -1;
+	return 0;
+}
+
+/* The array at key of o (required), its length in *n. */
+static json_object *
+get_array(json_object *o, const char *key, size_t *n, char *err,
+    size_t errlen)
+{
+	json_object	*a;
+
+	if (!json_object_object_get_ex(o, key, &a)) {
+		bad(err, errlen, "\"%s\" missing", key);
+		return NULL;
+	}
+	if (!json_object_is_type(a, json_type_array)) {
+		bad(err, errlen, "\"%s\" is not an array", key);
+		return NULL;
+	}
+	*n = json_object_array_length(a);
+	return a;
+}
+
+/* Element i of a, which must be an object; what names a for errors. */
+static json_object *
+get_elem(json_object *a, size_t i, const char *what, char *err,
+    size_t errlen)
+{
+	json_object	*x = json_object_array_get_idx(a, i);
+
+	if (!json_object_is_type(x, json_type_object)) {
+		bad(err, errlen, "%s %zu is not an object", what, i);
+		return NULL;
+	}
+	return x;
+}
+
+/* slot_states: one per configured slot; the first ones are kept. */
+static int
+parse_slots(json_object *o, struct cpl_status *st, char *err, size_t errlen)
+{
+	static const char *const names[] = { "idle", "busy", "closed" };
+	struct cpl_slot	 sl;
+	json_object	*a, *x;
+	size_t		 i, n;
+	char		 word[16], e[128];
+
+	if ((a = get_array(o, "slot_states", &n, err, errlen)) == NULL)
+		return -1;
+	if (n != st->slots)
+		return bad(err, errlen, "\"slot_states\" has %zu entries for "
+		    "%u slots", n, st->slots);
+	for (i = 0; i < n; i++) {
+		if ((x = get_elem(a, i, "slot", err, errlen)) == NULL)
+			return -1;
+		if (get_str(x, "state", word, sizeof(word), e,
+		    sizeof(e)) == -1 ||
+		    get_int(x, "since_ms", 0, CPL_COUNT_MAX, 0, &sl.since_ms,
+		    e, sizeof(e)) == -1)
+			return bad(err, errlen, "slot %zu: %s", i, e);
+		for (sl.state = 0; sl.state < CPL_SLOT_OTHER; sl.state++)
+			if (strcmp(word, names[sl.state]) == 0)
+				break;
+		if (i < CPL_SLOT_STATES_MAX)
+			st->slot[st->nslot++] = sl;
+	}
+	return 0;
+}
+
+/* recent: the jobs that ended, newest first; the newest are kept. */
+static int
+parse_recent(json_object *o, struct cpl_status *st, char *err,
+    size_t errlen)
+{
+	struct cpl_recent r;
+	json_object	*a, *x;
+	size_t		 i, n;
+	int64_t		 slot;
+	char		 e[128];
+
+	if ((a = get_array(o, "recent", &n, err, errlen)) == NULL)
+		return -1;
+	for (i = 0; i < n && i < CPL_RECENT_MAX; i++) {
+		if ((x = get_elem(a, i, "recent job", err, errlen)) == NULL)
+			return -1;
+		memset(&r, 0, sizeof(r));
+		if (get_int(x, "slot", 0, CPL_SLOTS_MAX, 0, &slot, e,
+		    sizeof(e)) == -1 ||
+		    get_int(x, "end_ms", 0, CPL_COUNT_MAX, 0, &r.end_ms, e,
+		    sizeof(e)) == -1 ||
+		    get_int(x, "ms", 0, CPL_COUNT_MAX, 0, &r.ms, e,
+		    sizeof(e)) == -1 ||
+		    get_str(x, "toolchain", r.tc, sizeof(r.tc), e,
+		    sizeof(e)) == -1 ||
+		    get_bool(x, "ok", &r.ok, e, sizeof(e)) == -1)
+			return bad(err, errlen, "recent job %zu: %s", i, e);
+		r.slot = (unsigned)slot;
+		st->recent[st->nrecent++] = r;
+	}
+	return 0;
+}
+
+/* The integers of array key of h, each 0..hi, into v[i * stride]. */
+static int
+hist_series(json_object *h, const char *key, size_t n, int64_t hi,
+    unsigned *v, char *err, size_t errlen)
+{
+	json_object	*a, *x;
+	size_t		 i, len, from;
+	int64_t		 k;
+
+	if ((a = get_array(h, key, &len, err, errlen)) == NULL)
+		return -1;
+	if (len != n)
+		return bad(err, errlen, "\"%s\" has %zu samples, \"load\" "
+		    "%zu", key, len, n);
+	from = n > CPL_HIST_MAX ? n - CPL_HIST_MAX : 0;
+	for (i = from; i < n; i++) {
+		x = json_object_array_get_idx(a, i);
+		if (!json_object_is_type(x, json_type_int) ||
+		    (k = json_object_get_int64(x)) < 0 || k > hi)
+			return bad(err, errlen, "\"%s\" sample %zu is not an "
+			    "integer from 0 to %lld", key, i, (long long)hi);
+		v[i - from] = (unsigned)k;
+	}
+	return 0;
+}
+
+/* history: the last samples, oldest first; the newest are kept. */
+static int
+parse_history(json_object *o, struct cpl_status *st, char *err,
+    size_t errlen)
+{
+	unsigned	 load[CPL_HIST_MAX], mem[CPL_HIST_MAX];
+	unsigned	 run[CPL_HIST_MAX];
+	json_object	*h;
+	int64_t		 iv;
+	size_t		 i, n;
+	char		 e[128];
+
+	if (!json_object_object_get_ex(o, "history", &h))
+		return bad(err, errlen, "\"history\" missing");
+	if (!json_object_is_type(h, json_type_object))
+		return bad(err, errlen, "\"history\" is not an object");
+	if (get_int(h, "interval_ms", 1, 86400000, 0, &iv, e,
+	    sizeof(e)) == -1)
+		return bad(err, errlen, "history: %s", e);
+	if (iv != CPL_HIST_INTERVAL_MS)
+		return 0;	/* not what the accessors promise: skipped */
+	if (get_array(h, "load", &n, e, sizeof(e)) == NULL ||
+	    hist_series(h, "load", n, 100, load, e, sizeof(e)) == -1 ||
+	    hist_series(h, "mem", n, 100, mem, e, sizeof(e)) == -1 ||
+	    hist_series(h, "running", n, CPL_SLOTS_MAX, run, e,
+	    sizeof(e)) == -1)
+		return bad(err, errlen, "history: %s", e);
+	st->nhist = n > CPL_HIST_MAX ? CPL_HIST_MAX : (unsigned)n;
+	for (i = 0; i < st->nhist; i++) {
+		st->hist[i].load = (uint8_t)load[i];
+		st->hist[i].mem = (uint8_t)mem[i];
+		st->hist[i].running = run[i];
+	}
+	return 0;
+}
+
+/* schema, and from 2 on its fields (cpl_status.h). */
+static int
+parse_schema2(json_object *o, struct cpl_status *st, char *err,
+    size_t errlen)
+{
+	int64_t	 v = 1;
+
+	if (get_int(o, "schema", 1, 65535, 1, &v, err, errlen) == -1)
+		return -1;
+	st->schema = (unsigned)v;
+	if (v < 2)
+		return 0;
+	if (parse_slots(o, st, err, errlen) == -1 ||
+	    parse_recent(o, st, err, errlen) == -1 ||
+	    parse_history(o, st, err, errlen) == -1)
 		return -1;
 	return 0;
 }
@@ -270,7 +449,8 @@ cpl_status_parse(const char *json, size_t len, struct cpl_status *out,
 	}
 	if (parse_top(o, out, err, errlen) == -1 ||
 	    parse_tcs(o, out, err, errlen) == -1 ||
-	    parse_counters(o, out, err, errlen) == -1)
+	    parse_counters(o, out, err, errlen) == -1 ||
+	    parse_schema2(o, out, err, errlen) == -1)
 		goto out;
 	rc = 0;
 out:

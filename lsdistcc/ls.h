@@ -20,8 +20,10 @@ struct ls_row {
 	uint16_t	 port;
 	int		 known;		/* figures below come from an advert */
 	unsigned	 cpus, slots, free_slots, load;
+	unsigned	 speed;		/* advertised KiB/s; 0: none */
 	char		 toolchains[DISC_TC_MAX * DISC_TC_LEN];
 	char		 security[DISC_SEC_MAX];
+	char		 principal[DISC_KRB_MAX];	/* sec krb5 */
 	char		 cluster[DISC_CLUSTER_MAX];
 	char		 id[DISC_FPR_MAX];
 	char		 trust[160];	/* ls_trust() */

@@ -36,12 +36,15 @@ ls_row_from_host(struct ls_row *row, const struct disc_host *h)
 		row->slots = h->info.slots;
 		row->free_slots = h->info.free_slots;
 		row->load = h->info.load;
+		row->speed = h->info.speed;
 		for (i = 0; i < h->info.ntc; i++)
 			o += (size_t)snprintf(row->toolchains + o,
 			    sizeof(row->toolchains) - o, "%s%s",
 			    i ? "," : "", h->info.tc[i]);
 		snprintf(row->security, sizeof(row->security), "%s",
 		    h->info.security);
+		snprintf(row->principal, sizeof(row->principal), "%s",
+		    h->info.principal);
 		snprintf(row->cluster, sizeof(row->cluster), "%s",
 		    h->info.cluster);
 		snprintf(row->id, sizeof(row->id), "%s", h->info.fingerprint);
@@ -226,8 +229,45 @@ ls_print_table(FILE *f, const struct ls_row *rows, size_t n)
 			fprintf(f, "%-20s %-24s %-6s %4s %5s %4s %4s %-5s "
 			    "%-14s %-*s%s\n", r->name, hp, r->kind, "-", "-",
 			    "-", "-", "-", r->trust, probed ? 9 : 0, rtt, "-");
+		if (r->principal[0] != '\0')
+			fprintf(f, "%-20s kerberos principal %s\n", "",
+			    r->principal);
 		status_line(f, r);
 	}
+}
+
+/* What r's advert says (JSON null where nothing is known), into o. */
+static void
+advert_json(json_object *o, const struct ls_row *r)
+{
+	if (r->known) {
+		json_object_object_add(o, "cpus",
+		    json_object_new_int((int)r->cpus));
+		json_object_object_add(o, "slots",
+		    json_object_new_int((int)r->slots));
+		json_object_object_add(o, "free",
+		    json_object_new_int((int)r->free_slots));
+		json_object_object_add(o, "load",
+		    json_object_new_int((int)r->load));
+		json_object_object_add(o, "speed", r->speed ?
+		    json_object_new_int((int)r->speed) : NULL);
+		json_object_object_add(o, "security",
+		    json_object_new_string(r->security));
+		if (r->principal[0] != '\0')
+			json_object_object_add(o, "principal",
+			    json_object_new_string(r->principal));
+	} else {
+		json_object_object_add(o, "cpus", NULL);
+		json_object_object_add(o, "slots", NULL);
+		json_object_object_add(o, "free", NULL);
+		json_object_object_add(o, "load", NULL);
+		json_object_object_add(o, "security", NULL);
+	}
+	if (r->cluster[0] != '\0')
+		json_object_object_add(o, "cluster",
+		    json_object_new_string(r->cluster));
+	if (r->id[0] != '\0')
+		json_object_object_add(o, "id", json_object_new_string(r->id));
 }
 
 int
@@ -270,32 +310,9 @@ ls_print_json(FILE *f, const struct ls_row *rows, size_t n)
 		    json_object_new_string(r->addr));
 		json_object_object_add(o, "port", json_object_new_int(r->port));
 		json_object_object_add(o, "kind", json_object_new_string(r->kind));
-		if (r->known) {
-			json_object_object_add(o, "cpus",
-			    json_object_new_int((int)r->cpus));
-			json_object_object_add(o, "slots",
-			    json_object_new_int((int)r->slots));
-			json_object_object_add(o, "free",
-			    json_object_new_int((int)r->free_slots));
-			json_object_object_add(o, "load",
-			    json_object_new_int((int)r->load));
-			json_object_object_add(o, "security",
-			    json_object_new_string(r->security));
-		} else {
-			json_object_object_add(o, "cpus", NULL);
-			json_object_object_add(o, "slots", NULL);
-			json_object_object_add(o, "free", NULL);
-			json_object_object_add(o, "load", NULL);
-			json_object_object_add(o, "security", NULL);
-		}
+		advert_json(o, r);
 		json_object_object_add(o, "toolchains", tcs);
 		json_object_object_add(o, "toolchain_names", tcn);
-		if (r->cluster[0] != '\0')
-			json_object_object_add(o, "cluster",
-			    json_object_new_string(r->cluster));
-		if (r->id[0] != '\0')
-			json_object_object_add(o, "id",
-			    json_object_new_string(r->id));
 		trust_status_json(o, r);
 		if (r->probed) {
 			json_object_object_add(o, "up",

@@ -8,37 +8,28 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 
+#include "common/mono.h"
 #include "lsdistcc/ls.h"
 
 struct probe {
 	struct ls_row		*row;
 	struct bufferevent	*bev;
-	struct timespec		 start;
+	uint64_t		 start;	/* mono_us() at connect */
 	int			*pending;
 	struct event_base	*base;
 };
 
-static double
-ms_since(const struct timespec *t0)
-{
-	struct timespec	 t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)(t.tv_sec - t0->tv_sec) * 1e3 +
-	    (double)(t.tv_nsec - t0->tv_nsec) / 1e6;
-}
 
 static void
 probe_done(struct probe *p, int up)
 {
 	p->row->up = up;
 	if (up)
-		p->row->rtt_ms = ms_since(&p->start);
+		p->row->rtt_ms = (double)(mono_us() - p->start) / 1e3;
 	bufferevent_free(p->bev);
 	p->bev = NULL;
 	if (--*p->pending == 0)
@@ -85,7 +76,7 @@ ls_probe(struct event_base *base, struct ls_row *rows, size_t n,
 		bufferevent_setcb(probes[i].bev, NULL, NULL, probe_event,
 		    &probes[i]);
 		bufferevent_set_timeouts(probes[i].bev, &tv, &tv);
-		clock_gettime(CLOCK_MONOTONIC, &probes[i].start);
+		probes[i].start = mono_us();
 		pending++;
 		if (bufferevent_socket_connect(probes[i].bev,
 		    (struct sockaddr *)&ss, (int)sslen) == -1) {

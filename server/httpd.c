@@ -69,9 +69,8 @@ header(const char *l, size_t len, struct httpd_req *r)
 	if (n == 0 || n == len || l[n] != ':')
 		return -1;
 	for (i = n + 1; i < len; i++)
-		if ((unsigned char)l[i] < 0x20 && l[i] != '\t')
-			return -1;
-		else if (l[i] == 0x7f)
+		if (((unsigned char)l[i] < 0x20 && l[i] != '\t') ||
+		    l[i] == 0x7f)
 			return -1;
 	v = l + n + 1;
 	len -= n + 1;
@@ -376,10 +375,15 @@ httpd_new(struct event_base *base, SSL_CTX *tls, const struct httpd_ops *ops,
 void
 httpd_free(struct httpd *h)
 {
+	struct hconn	*c, *next;
+
 	if (h == NULL)
 		return;
-	while (!TAILQ_EMPTY(&h->conns))
-		hc_free(TAILQ_FIRST(&h->conns));
+	/* hc_free unlinks and frees c: its successor is read first */
+	for (c = TAILQ_FIRST(&h->conns); c != NULL; c = next) {
+		next = TAILQ_NEXT(c, entry);
+		hc_free(c);
+	}
 	free(h);
 }
 
@@ -410,7 +414,7 @@ httpd_take(struct httpd *h, int fd, int family, const uint8_t *addr,
 	}
 	if ((c->bev = bufferevent_openssl_socket_new(h->base, fd, ssl,
 	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE)) == NULL) {
-		SSL_free(ssl);
+		/* libevent freed ssl (BEV_OPT_CLOSE_ON_FREE) */
 		evutil_closesocket(fd);
 		hc_free(c);
 		return -1;

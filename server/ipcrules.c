@@ -60,14 +60,29 @@ srv_ipc_rules(struct ipc_rules *r, enum srv_chan ch,
 		break;
 	case SRV_NET_FROM_RUNNER:
 		ipc_rule_var(r, IPC_RESULT, srv_result_msg_max(lim));
+		ipc_rule_fixed(r, IPC_JOBEV, sizeof(struct ipc_jobev));
+		ipc_rule_fixed(r, IPC_PULL, sizeof(struct ipc_pull));
 		break;
 	case SRV_RUNNER_FROM_PARENT:
 		ipc_rule_fixed(r, IPC_CONF, sizeof(struct srvconf));
 		ipc_rule_fixed(r, IPC_SHUTDOWN, 0);
 		break;
+	case SRV_KAUTH_FROM_PARENT:
+		ipc_rule_fixed(r, IPC_CONF, sizeof(struct srvconf));
+		ipc_rule_fixed(r, IPC_SHUTDOWN, 0);
+		break;
+	case SRV_KAUTH_FROM_NET:
+		ipc_rule_var(r, IPC_GSS_REQ, sizeof(struct ipc_gss_req) +
+		    IPC_GSS_TOKEN_MAX);
+		break;
+	case SRV_NET_FROM_KAUTH:
+		ipc_rule_var(r, IPC_GSS_RES, sizeof(struct ipc_gss_res) +
+		    IPC_GSS_TOKEN_MAX);
+		break;
 	case SRV_RUNNER_FROM_NET:
 		ipc_rule_var(r, IPC_JOB, srv_job_msg_max(lim));
 		ipc_rule_fixed(r, IPC_CANCEL, 0);
+		ipc_rule_fixed(r, IPC_OFFER, sizeof(struct ipc_offer));
 		break;
 	}
 }

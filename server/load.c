@@ -18,6 +18,18 @@ load_init(struct load_state *st, unsigned slots, unsigned ncpu,
 	st->tolerance = tolerance;
 	st->cpu_offer = st->offered = slots;
 	st->why = "";
+	load_memory(st, LOAD_PSI_PCT);
+}
+
+void
+load_memory(struct load_state *st, unsigned pct)
+{
+	if (pct >= 100) {
+		st->psi_hold = st->psi_shed = ~0u;
+		return;
+	}
+	st->psi_hold = pct * 100;
+	st->psi_shed = pct * 250;
 }
 
 void
@@ -95,15 +107,16 @@ cpu_rule(struct load_state *st)
 
 /* The memory rules, on the latest sample: a cap on offered slots. */
 static unsigned
-mem_cap(const struct load_sample *s, const char **why)
+mem_cap(const struct load_state *st, const struct load_sample *s,
+    const char **why)
 {
 	unsigned cap = ~0u;
 	uint64_t more;
 
-	if (s->psi_ok && s->mem_some10 >= LOAD_PSI_SHED) {
+	if (s->psi_ok && s->mem_some10 >= st->psi_shed) {
 		cap = s->running > 0 ? s->running - 1 : 0;
 		*why = "memory pressure (PSI): shedding";
-	} else if (s->psi_ok && s->mem_some10 >= LOAD_PSI_HOLD) {
+	} else if (s->psi_ok && s->mem_some10 >= st->psi_hold) {
 		cap = s->running;
 		*why = "memory pressure (PSI): holding";
 	}
@@ -149,7 +162,7 @@ load_update(struct load_state *st, const struct load_sample *s)
 	} else if (!st->have_prev)
 		st->have_prev = 1;
 	st->prev = *s;
-	cap = mem_cap(s, &why);
+	cap = mem_cap(st, s, &why);
 	st->offered = st->cpu_offer < cap ? st->cpu_offer : cap;
 	st->why = st->offered < st->cpu_offer ? why :
 	    st->cpu_offer < st->slots ? "foreign CPU load" : "";
@@ -316,22 +329,72 @@ load_parse_psi(const char *text, unsigned *some10)
 	return 0;
 }
 
-int
-load_parse_meminfo(const char *text, uint64_t *avail_mb)
+/* The kB of the /proc/meminfo line key ("MemTotal:") into *kb. */
+static int
+meminfo_kb(const char *text, const char *key, uint64_t *kb)
 {
 	const char *s = text;
-	uint64_t kb;
+	size_t	 n = strlen(key);
 
 	while (s != NULL && *s != '\0') {
-		if (strncmp(s, "MemAvailable:", 13) == 0) {
-			s += 13;
-			if (numbers(&s, &kb, 1) != 1)
-				return -1;
-			*avail_mb = kb / 1024;
-			return 0;
+		if (strncmp(s, key, n) == 0) {
+			s += n;
+			return numbers(&s, kb, 1) == 1 ? 0 : -1;
 		}
 		if ((s = strchr(s, '\n')) != NULL)
 			s++;
 	}
 	return -1;
+}
+
+int
+load_parse_meminfo(const char *text, uint64_t *avail_mb)
+{
+	uint64_t kb;
+
+	if (meminfo_kb(text, "MemAvailable:", &kb) == -1)
+		return -1;
+	*avail_mb = kb / 1024;
+	return 0;
+}
+
+int
+load_parse_memused(const char *text, unsigned *pct)
+{
+	uint64_t total, avail;
+
+	if (meminfo_kb(text, "MemTotal:", &total) == -1 ||
+	    meminfo_kb(text, "MemAvailable:", &avail) == -1 || total == 0)
+		return -1;
+	*pct = load_used_pct(avail < total ? total - avail : 0, total);
+	return 0;
+}
+
+int
+load_parse_memmax(const char *text, uint64_t *bytes)
+{
+	const char *s = text;
+
+	if (strncmp(text, "max", 3) == 0 && (text[3] == '\n' ||
+	    text[3] == '\0'))
+		return 1;
+	if (numbers(&s, bytes, 1) != 1 || *bytes == 0)
+		return -1;
+	return 0;
+}
+
+unsigned
+load_used_pct(uint64_t used, uint64_t limit)
+{
+	if (limit == 0)
+		return 0;
+	if (used >= limit)
+		return 100;
+	/* rounded; no overflow: used < limit, and both below 2^64 / 100
+	 * for any memory a machine has, else scaled down first */
+	if (limit > UINT64_MAX / 100) {
+		used /= 1024;
+		limit /= 1024;
+	}
+	return (unsigned)((used * 100 + limit / 2) / limit);
 }

@@ -25,8 +25,7 @@
 #define LOAD_HYST	30	/* percent of a CPU below the line to grow */
 #define LOAD_GROW_N	3	/* samples below it before a slot returns */
 #define LOAD_JOB_MB	256	/* memory a typical compile needs */
-#define LOAD_PSI_HOLD	1000	/* mem PSI some avg10, 1/100 %: no new job */
-#define LOAD_PSI_SHED	2500	/* ... and one slot less than running */
+#define LOAD_PSI_PCT	10	/* mem PSI some avg10, %: no new job */
 
 /* One sample of the machine and of us, taken at one instant. */
 struct load_sample {
@@ -38,6 +37,9 @@ struct load_sample {
 	unsigned	 mem_some10;	/* memory PSI "some avg10", 1/100 % */
 	int		 avail_ok;	/* avail_mb is valid */
 	uint64_t	 avail_mb;	/* MemAvailable */
+	int		 used_ok;	/* mem_used is valid */
+	unsigned	 mem_used;	/* memory in use, % of the machine or
+					 * of its cgroup's memory.max */
 	unsigned	 running;	/* jobs running now */
 };
 
@@ -46,6 +48,8 @@ struct load_state {
 	unsigned	 slots;		/* configured */
 	unsigned	 ncpu;		/* CPUs of the machine */
 	unsigned	 tolerance;	/* foreign load ignored, % of one CPU */
+	unsigned	 psi_hold;	/* mem PSI from which no new job, 1/100 % */
+	unsigned	 psi_shed;	/* ... and one slot less than running */
 	int		 have_prev;
 	struct load_sample prev;
 	double		 foreign;	/* smoothed, CPUs */
@@ -62,6 +66,13 @@ void	load_init(struct load_state *st, unsigned slots, unsigned ncpu,
 /* A new configuration: slots and tolerance; keeps the smoothed load. */
 void	load_configure(struct load_state *st, unsigned slots,
 	    unsigned tolerance);
+
+/*
+ * The memory PSI rule: no new job from pct percent ("some avg10"), one
+ * slot less than running from 2.5 pct; pct 100 turns the rule off.
+ * load_init sets pct 10.
+ */
+void	load_memory(struct load_state *st, unsigned pct);
 
 /*
  * Feed one sample.  Returns the slots on offer now (0..slots).  The
@@ -98,5 +109,17 @@ int	load_parse_psi(const char *text, unsigned *some10);
 
 /* MemAvailable of /proc/meminfo, in MiB. */
 int	load_parse_meminfo(const char *text, uint64_t *avail_mb);
+
+/* Memory in use of /proc/meminfo: 1 - MemAvailable / MemTotal, in %. */
+int	load_parse_memused(const char *text, unsigned *pct);
+
+/*
+ * A cgroup v2 memory.max: 0 with the limit in *bytes, 1 for "max" (no
+ * limit), -1 if malformed.
+ */
+int	load_parse_memmax(const char *text, uint64_t *bytes);
+
+/* used of limit in percent, rounded, 0..100 (0 when limit is 0). */
+unsigned load_used_pct(uint64_t used, uint64_t limit);
 
 #endif

@@ -239,6 +239,57 @@ ours_proc(uint64_t *us)
 	return 0;
 }
 
+/*
+ * Memory in use into s: of the cgroup that is the machine (a CPU quota)
+ * when it has a memory.max of its own (v2), else of the machine.
+ */
+static void
+mem_used(struct load_sample *s)
+{
+	char	 buf[4096], path[PATH_MAX + 32];
+	uint64_t lim, cur;
+	const char *p;
+
+	if (M.quota == 2 && M.Q.v2) {
+		snprintf(path, sizeof(path), "%s/memory.max", M.Q.where);
+		if (read_text(AT_FDCWD, path, buf, sizeof(buf)) > 0 &&
+		    load_parse_memmax(buf, &lim) == 0) {
+			snprintf(path, sizeof(path), "%s/memory.current",
+			    M.Q.where);
+			p = buf;
+			if (read_text(AT_FDCWD, path, buf, sizeof(buf)) > 0 &&
+			    load_parse_memmax(p, &cur) == 0) {
+				s->mem_used = load_used_pct(cur, lim);
+				s->used_ok = 1;
+				return;
+			}
+		}
+	}
+	s->used_ok = read_text(AT_FDCWD, "/proc/meminfo", buf,
+	    sizeof(buf)) > 0 && load_parse_memused(buf, &s->mem_used) == 0;
+}
+
+/*
+ * Memory pressure into s: of the cgroup that is the machine (a CPU
+ * quota, v2) when it has a memory.pressure, else of the machine.
+ */
+static void
+mem_psi(struct load_sample *s)
+{
+	char	 buf[1024], path[PATH_MAX + 32];
+
+	if (M.quota == 2 && M.Q.v2) {
+		snprintf(path, sizeof(path), "%s/memory.pressure", M.Q.where);
+		if (read_text(AT_FDCWD, path, buf, sizeof(buf)) > 0 &&
+		    load_parse_psi(buf, &s->mem_some10) == 0) {
+			s->psi_ok = 1;
+			return;
+		}
+	}
+	s->psi_ok = read_text(AT_FDCWD, "/proc/pressure/memory", buf,
+	    sizeof(buf)) > 0 && load_parse_psi(buf, &s->mem_some10) == 0;
+}
+
 int
 loadmon_sample(struct load_sample *s, char *err, size_t errlen)
 {
@@ -275,9 +326,9 @@ loadmon_sample(struct load_sample *s, char *err, size_t errlen)
 		s->busy = cpuquota_machine_us(&M.Q, M.qcpus, s->busy);
 		s->ours_us = cpuquota_machine_us(&M.Q, M.qcpus, s->ours_us);
 	}
-	s->psi_ok = read_text(AT_FDCWD, "/proc/pressure/memory", buf,
-	    sizeof(buf)) > 0 && load_parse_psi(buf, &s->mem_some10) == 0;
+	mem_psi(s);
 	s->avail_ok = read_text(AT_FDCWD, "/proc/meminfo", buf,
 	    sizeof(buf)) > 0 && load_parse_meminfo(buf, &s->avail_mb) == 0;
+	mem_used(s);
 	return 0;
 }

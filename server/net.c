@@ -3,7 +3,8 @@
  * clients.  This file is the process: its set-up (net_main), the
  * channels to the parent (configuration, toolchains, load, revocation
  * lists, shutdown) and to the runner (each job's answer, checked with
- * the client's own reader and forwarded as is).  The connections are in
+ * the client's own reader and forwarded as is; its slot events go to
+ * the status page).  The connections are in
  * net_accept.c and net_conn.c, the status page in net_status.c; net.h
  * says how they fit.  Events have three priorities: accepted clients and
  * the other processes' channels (PRIO_CLIENT) come before listeners and
@@ -16,6 +17,7 @@
 
 #include <event2/bufferevent_ssl.h>
 
+#include "server/dcc_conn.h"
 #include "server/net.h"
 
 /* Check the runner's bytes with the client's reader; fatal if bad. */
@@ -68,6 +70,10 @@ on_result(struct net *n, uint32_t key, const uint8_t *p, size_t len)
 		fatalx("runner answered unknown job key %u", key);
 	refused = check_answer(n, pj, p, len, &reason, &status);
 	TAILQ_REMOVE(&n->pjobs, pj, entry);
+	if (pj->dcc) {
+		dcc_result(n, pj, p, len);
+		return;
+	}
 	c = pj->conn;
 	free(pj);
 	if (c == NULL) {
@@ -99,8 +105,28 @@ on_runner(struct ipc_chan *ch, const struct ipc_hdr *h, const uint8_t *p,
 	(void)ch;
 	if (h->type == IPC_RESULT)
 		on_result(arg, h->id, p, h->len);
+	else if (h->type == IPC_JOBEV)
+		nstat_jobev(arg, p, h->len);
+	else if (h->type == IPC_PULL)
+		nofr_pull(arg, h->id, p, h->len);
 	else
 		fatalx("runner: unexpected %s", ipc_type_name(h->type));
+}
+
+static void
+on_kauth(struct ipc_chan *ch, const struct ipc_hdr *h, const uint8_t *p,
+    void *arg)
+{
+	(void)ch;
+	nconn_gss_result(arg, h->id, p, h->len);	/* IPC_GSS_RES only */
+}
+
+static void
+on_kauth_fail(struct ipc_chan *ch, const char *why, void *arg)
+{
+	(void)ch;
+	(void)arg;
+	fatalx("channel to kauth: %s", why);
 }
 
 static void
@@ -160,6 +186,9 @@ on_parent(struct ipc_chan *ch, const struct ipc_hdr *h, const uint8_t *p,
 		n->conf.max_conns = nc.max_conns;
 		n->conf.nallow = nc.nallow;
 		memcpy(n->conf.allow, nc.allow, sizeof(n->conf.allow));
+		n->conf.ndistcc_allow = nc.ndistcc_allow;
+		memcpy(n->conf.distcc_allow, nc.distcc_allow,
+		    sizeof(n->conf.distcc_allow));
 		memcpy(n->conf.cluster, nc.cluster, sizeof(n->conf.cluster));
 		memcpy(n->conf.name, nc.name, sizeof(n->conf.name));
 		n->conf.cluster[sizeof(n->conf.cluster) - 1] = '\0';
@@ -187,6 +216,7 @@ on_parent(struct ipc_chan *ch, const struct ipc_hdr *h, const uint8_t *p,
 		break;
 	case IPC_LOAD:
 		memcpy(&n->load, p, sizeof(n->load));
+		nstat_load(n);
 		break;
 	case IPC_CRL:
 		new_crl(n, p, h->len);
@@ -249,18 +279,30 @@ net_main(const struct srvconf *conf, struct srv_fds *fds)
 	    on_runner_fail, n, err, sizeof(err))) == NULL)
 		fatalx("%s", err);
 
+	if (fds->kauth != -1) {
+		srv_ipc_rules(&rules, SRV_NET_FROM_KAUTH, &n->lim);
+		if ((n->kauth = ipc_chan_new(n->base, fds->kauth, &rules,
+		    on_kauth, on_kauth_fail, n, err, sizeof(err))) == NULL)
+			fatalx("%s", err);
+	}
 	/* The key is read here, before the sandbox; only SSL_CTX keeps it. */
 	if (ident_load(&id, n->conf.identity, err, sizeof(err)) == -1)
 		fatalx("identity: %s", err);
 	if ((trust = tls_trust_parse(n->conf.trust)) == -1)
 		fatalx("trust mode %s", n->conf.trust);
 	n->trust = (enum tls_trust)trust;
-	if ((n->tls = tls_ctx_new(TLS_SERVER, &id, n->trust, n->conf.crl, err,
+	if (n->trust == TLS_KRB5 && n->kauth == NULL)
+		fatalx("kerberos mode without its kauth process");
+	/* kerberos: who the client is comes from GSS-API, not a cert */
+	if ((n->tls = tls_ctx_new(n->trust == TLS_KRB5 ? TLS_SERVER_ANON :
+	    TLS_SERVER, &id, n->trust, n->conf.crl, err,
 	    sizeof(err))) == NULL || (n->tls_status = tls_ctx_new(
 	    TLS_SERVER_ANON, &id, n->trust, NULL, err, sizeof(err))) == NULL)
 		fatalx("TLS: %s", err);
 	ident_clear(&id);
+	nstat_start(n);
 	nacc_start(n);
+	dcc_start(n);
 	proc_enter_sandbox("net");
 	event_base_dispatch(n->base);
 	fatalx("event loop ended");

@@ -35,8 +35,8 @@ _Static_assert(PREAUTH_MAX + STATUS_MAX + 64 <= SRV_NET_FDS(0),
 
 
 /* Address bytes of sa for the access list. */
-static int
-peer_addr(const struct sockaddr *sa, int *family, uint8_t addr[16],
+int
+nacc_peer_addr(const struct sockaddr *sa, int *family, uint8_t addr[16],
     char *text, size_t textlen)
 {
 	char	 a[INET6_ADDRSTRLEN];
@@ -152,7 +152,8 @@ addr_allowed(const struct net *n, int family, const uint8_t *addr)
 {
 	struct srvconf	 lc;
 
-	if (n->conf.nallow > 0 || n->trust == TLS_SITE)
+	/* site and kerberos users are authenticated: any address */
+	if (n->conf.nallow > 0 || n->trust != TLS_OPEN)
 		return srvconf_allowed(&n->conf, family, addr);
 	/* open mode: the subnets of our own interfaces */
 	memset(&lc, 0, sizeof(lc));
@@ -172,7 +173,7 @@ admit(struct net *n, evutil_socket_t fd, const struct sockaddr *sa,
 {
 	struct gate_addr victim;
 
-	if (peer_addr(sa, family, addr, peer, peerlen) == -1) {
+	if (nacc_peer_addr(sa, family, addr, peer, peerlen) == -1) {
 		evutil_closesocket(fd);
 		return -1;
 	}
@@ -274,11 +275,16 @@ static void
 accept_batch(struct net *n, evutil_socket_t lfd, int status)
 {
 	struct sockaddr_storage ss;
-	struct timeval	 tv = { 0, ACCEPT_PAUSE_MS * 1000 };
+	struct timeval	 tv = { 0, ACCEPT_PAUSE_MS * 1000L };
 	socklen_t	 sl;
 	int		 fd, i;
 
 	for (i = 0; i < ACCEPT_BATCH; i++) {
+		/*
+		 * accept4 fills ss for a TCP listener; zeroed, an address
+		 * it did not fill is family 0, which admit refuses.
+		 */
+		memset(&ss, 0, sizeof(ss));
 		sl = sizeof(ss);
 		fd = accept4(lfd, (struct sockaddr *)&ss, &sl, SOCK_NONBLOCK |
 		    SOCK_CLOEXEC);
@@ -364,8 +370,8 @@ local_nets(struct net *n)
 }
 
 /* A listening TCP socket on family/addr/port, or -1 (logged). */
-static int
-listen_on(int family, const uint8_t *addr, unsigned port, const char *what)
+int
+nacc_listen_on(int family, const uint8_t *addr, unsigned port, const char *what)
 {
 	struct sockaddr_storage ss;
 	socklen_t	 sl;
@@ -417,20 +423,20 @@ listen_all(struct net *n, unsigned port, int status)
 	static const uint8_t any[16];
 	const char	*what = status ? "status" : "jobs";
 	struct event	*ev;
-	size_t		 i, k, got = 0;
+	size_t		 i, got = 0;
 	size_t		 want = n->conf.nlisten ? n->conf.nlisten : 2;
 	int		 fd;
 
 	for (i = 0; i < want; i++) {
 		if (n->conf.nlisten == 0)
-			fd = listen_on(i == 0 ? AF_INET : AF_INET6, any, port,
+			fd = nacc_listen_on(i == 0 ? AF_INET : AF_INET6, any, port,
 			    what);
 		else
-			fd = listen_on(n->conf.listen[i].family,
+			fd = nacc_listen_on(n->conf.listen[i].family,
 			    n->conf.listen[i].addr, port, what);
 		if (fd == -1)
 			continue;
-		if ((k = n->nlis) >= sizeof(n->lis) / sizeof(n->lis[0]))
+		if (n->nlis >= sizeof(n->lis) / sizeof(n->lis[0]))
 			fatalx("too many listeners");
 		if ((ev = event_new(n->base, fd, EV_READ | EV_PERSIST, status ?
 		    on_listen_status : on_listen_jobs, n)) == NULL ||

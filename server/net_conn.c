@@ -12,6 +12,7 @@
  *
  *   HELLO --CCPL--> IDLE --JOB_..JEND--> (checks) --IPC_JOB--> WAIT
  *   WAIT --IPC_RESULT (forwarded as is)--> IDLE
+ *   IDLE --OFFR..SIZE--> (net_offer.c) ... PULLED --JOB_ (its id)--> JOB
  *
  * Anything else ends the connection, with a refusal whenever one can be
  * sent (CLOSING: the refusal is flushed, then the socket closed).  While a
@@ -34,118 +35,9 @@
 #include "common/ccargs.h"
 #include "server/net.h"
 
-#define JOB_TIMEOUT	60	/* seconds without a byte inside a job */
-#define IDLE_TIMEOUT	300	/* seconds between jobs */
-#define WRITE_TIMEOUT	60	/* seconds for the client to take data */
 #define EXIT_WAIT	5	/* seconds to flush answers at shutdown */
 
-static void	conn_refuse(struct conn *, uint32_t, uint32_t, const char *,
-		    ...) __attribute__((format(printf, 4, 5)));
-static void	conn_decline(struct conn *, uint32_t, uint32_t, const char *,
-		    ...) __attribute__((format(printf, 4, 5)));
-static void	refuse(struct conn *, int, uint32_t, uint32_t, const char *,
-		    va_list) __attribute__((format(printf, 5, 0)));
 static void	auth_conn(struct conn *);
-
-static void
-conn_write(struct conn *c, const void *p, size_t len)
-{
-	struct net	*n = c->n;
-	if (bufferevent_write(c->bev, p, len) == -1)
-		fatalx("bufferevent_write: out of memory");
-	n->cnt.bytes_out += len;
-}
-
-static void
-conn_set_state(struct conn *c, enum cstate s)
-{
-	struct timeval	 rt = { 0, 0 }, wt = { WRITE_TIMEOUT, 0 };
-
-	c->state = s;
-	if (s == CS_IDLE)
-		c->jobid = 0;
-	switch (s) {
-	case CS_IDLE:
-		rt.tv_sec = IDLE_TIMEOUT;
-		break;
-	case CS_JOB:
-		rt.tv_sec = JOB_TIMEOUT;
-		break;
-	case CS_HELLO:		/* c->deadline */
-	case CS_WAIT:
-	case CS_CLOSING:
-		break;
-	}
-	bufferevent_set_timeouts(c->bev, rt.tv_sec ? &rt : NULL, &wt);
-}
-
-/*
- * Send a refusal for jobid.  conn_refuse then closes the connection once
- * the refusal is written (the stream can no longer be trusted);
- * conn_decline keeps it for the next job (a well-formed job that this
- * server will not run).
- */
-static void
-refuse(struct conn *c, int close_after, uint32_t jobid, uint32_t reason,
-    const char *fmt, va_list ap)
-{
-	struct net	*n = c->n;
-	struct proto_buf b;
-	char		 msg[600], err[256];
-
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (reason <= PROTO_R_LAST)
-		n->cnt.refused[reason]++;
-	if (c->state != CS_HELLO || log_rate(&n->rl_auth, "refusals before "
-	    "the hello"))
-		log_info("%s: refused job %u (%s): %s", c->peer, jobid,
-		    proto_reason_name(reason), msg);
-	proto_buf_init(&b);
-	if (proto_refusal_encode(jobid, reason, msg, &n->lim, &b, err,
-	    sizeof(err)) == -1)
-		fatalx("cannot encode a refusal: %s", err);
-	conn_write(c, b.data, b.len);
-	proto_buf_free(&b);
-	if (!close_after) {
-		conn_set_state(c, CS_IDLE);
-		return;
-	}
-	if (c->state != CS_CLOSING) {
-		/* still counted (nconns or a gate place) until it is freed */
-		n->nclosing++;
-		conn_set_state(c, CS_CLOSING);
-	}
-	bufferevent_disable(c->bev, EV_READ);
-}
-
-static void
-conn_refuse(struct conn *c, uint32_t jobid, uint32_t reason, const char *fmt,
-    ...)
-{
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	refuse(c, 1, jobid, reason, fmt, ap);
-	va_end(ap);
-}
-
-static void
-conn_decline(struct conn *c, uint32_t jobid, uint32_t reason,
-    const char *fmt, ...)
-{
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	refuse(c, 0, jobid, reason, fmt, ap);
-	va_end(ap);
-}
-
-static void
-keep_stop(struct conn *c)
-{
-	if (c->keep != NULL)
-		evtimer_del(c->keep);
-}
 
 /*
  * The connection ends.  A job still with the runner is cancelled; its
@@ -154,15 +46,19 @@ keep_stop(struct conn *c)
 void
 nconn_free(struct conn *c)
 {
-	struct net	*n = c->n;
+	struct net	*n;
+
 	if (c == NULL)
 		return;
+	n = c->n;
 	if (c->pj != NULL) {
-		c->pj->conn = NULL;
-		if (ipc_send(n->runner, IPC_CANCEL, c->pj->key, NULL, 0) == -1)
-			fatal("ipc_send");
-		log_info("%s: went away during job %u, compile cancelled",
-		    c->peer, c->jobid);
+		if (c->state == CS_OFFER || c->state == CS_PULLED)
+			log_debug("%s: went away, offer %u withdrawn",
+			    c->peer, c->jobid);
+		else
+			log_info("%s: went away during job %u, compile "
+			    "cancelled", c->peer, c->jobid);
+		nrep_release(c);
 	}
 	if (c->state == CS_CLOSING)
 		n->nclosing--;
@@ -182,32 +78,6 @@ nconn_free(struct conn *c)
 	nconn_maybe_exit(n);
 }
 
-static void
-on_keep(evutil_socket_t fd, short what, void *arg)
-{
-	struct conn	*c = arg;
-	struct proto_buf b;
-
-	(void)fd;
-	(void)what;
-	proto_buf_init(&b);
-	if (proto_keepalive_encode(&b) == -1)
-		fatalx("out of memory");
-	conn_write(c, b.data, b.len);
-	proto_buf_free(&b);
-}
-
-static int
-tc_known(const struct net *n, const char *id)
-{
-	size_t	 i;
-
-	for (i = 0; i < n->ntc; i++)
-		if (strcmp(n->tc[i].id, id) == 0)
-			return 1;
-	return 0;
-}
-
 static int
 has_mode(const struct proto_job *j)
 {
@@ -218,18 +88,6 @@ has_mode(const struct proto_job *j)
 		    strcmp(j->argv[i], "-S") == 0)
 			return 1;
 	return 0;
-}
-
-/* Jobs of the client key fp with the runner now. */
-static unsigned
-jobs_of(const struct net *n, const char *fp)
-{
-	struct pjob	*pj;
-	unsigned	 k = 0;
-
-	TAILQ_FOREACH(pj, &n->pjobs, entry)
-		k += pj->conn != NULL && strcmp(pj->fp, fp) == 0;
-	return k;
 }
 
 /* A whole job arrived: check it and hand it to the runner. */
@@ -246,59 +104,62 @@ job_complete(struct conn *c)
 	proto_job_reader_take(&c->jr, &job);
 	proto_job_reader_init(&c->jr, &n->lim);
 	if (n->stopping) {
-		conn_refuse(c, job.id, PROTO_R_SHUTDOWN, "the server is "
+		nrep_refuse(c, job.id, PROTO_R_SHUTDOWN, "the server is "
 		    "stopping");
 		goto done;
 	}
-	if (!tc_known(n, job.tcid)) {
-		conn_decline(c, job.id, PROTO_R_TOOLCHAIN, "this server has no "
+	if (!nrep_tc_known(n, job.tcid)) {
+		nrep_decline(c, job.id, PROTO_R_TOOLCHAIN, "this server has no "
 		    "toolchain %s (its %zu toolchains are on its status page)",
 		    job.tcid, n->ntc);
 		goto done;
 	}
 	if (!has_mode(&job)) {
-		conn_decline(c, job.id, PROTO_R_NOTCOMPILE, "no -c or -S: "
+		nrep_decline(c, job.id, PROTO_R_NOTCOMPILE, "no -c or -S: "
 		    "not a single compile");
 		goto done;
 	}
 	if (ccargs_check((int)job.argc, job.argv, why, sizeof(why)) == -1) {
-		conn_decline(c, job.id, PROTO_R_POLICY, "compile options "
+		nrep_decline(c, job.id, PROTO_R_POLICY, "compile options "
 		    "refused: %s", why);
 		goto done;
 	}
-	if (n->conf.user_max_jobs > 0 &&
-	    jobs_of(n, c->who.fp) >= n->conf.user_max_jobs) {
+	/* a pulled offer was counted as it came */
+	if (n->conf.user_max_jobs > 0 && c->pj == NULL &&
+	    nrep_jobs_of(n, c->who.fp) >= n->conf.user_max_jobs) {
 		log_escape(why, sizeof(why), c->who.name, strlen(c->who.name));
 		log_info("%s: job %u of %s (%s) declined: over user_max_jobs "
 		    "(%u)", c->peer, job.id, why, c->who.fp,
 		    n->conf.user_max_jobs);
-		conn_decline(c, job.id, PROTO_R_BUSY, "%s already has %u jobs "
+		nrep_decline(c, job.id, PROTO_R_BUSY, "%s already has %u jobs "
 		    "on this server, its limit (user_max_jobs)", why,
 		    n->conf.user_max_jobs);
 		goto done;
 	}
-	if ((pj = calloc(1, sizeof(*pj))) == NULL)
-		fatal("calloc");
-	memcpy(pj->fp, c->who.fp, sizeof(pj->fp));
-	do
-		pj->key = ++n->nextkey;
-	while (pj->key == 0);
-	pj->jobid = job.id;
+	if ((pj = c->pj) == NULL) {	/* else: the runner holds a slot */
+		if ((pj = calloc(1, sizeof(*pj))) == NULL)
+			fatal("calloc");
+		memcpy(pj->fp, c->who.fp, sizeof(pj->fp));
+		do
+			pj->key = ++n->nextkey;
+		while (pj->key == 0);
+		pj->jobid = job.id;
+		pj->conn = c;
+		TAILQ_INSERT_TAIL(&n->pjobs, pj, entry);
+		c->pj = pj;
+	}
 	pj->want = job.want;
-	pj->conn = c;
-	TAILQ_INSERT_TAIL(&n->pjobs, pj, entry);
-	c->pj = pj;
 	if (ipc_send(n->runner, IPC_JOB, pj->key, c->fwd.data, c->fwd.len) ==
 	    -1)
 		fatal("ipc_send");
 	log_debug("%s: job %u (key %u, %s, %zu bytes of source) to the "
 	    "runner", c->peer, job.id, pj->key, job.tcid, job.src.len);
-	conn_set_state(c, CS_WAIT);
+	nrep_state(c, CS_WAIT);
 	if (c->keep == NULL &&
-	    (c->keep = event_new(n->base, -1, EV_PERSIST, on_keep, c)) == NULL)
+	    (c->keep = event_new(n->base, -1, EV_PERSIST, nrep_on_keep, c)) == NULL)
 		fatalx("event_new");
 	evtimer_add(c->keep, &tv);
-	on_keep(-1, 0, c);	/* "arrived": the client's timer starts over */
+	nrep_on_keep(-1, 0, c);	/* "arrived": the client's timer starts over */
 done:
 	proto_buf_free(&c->fwd);
 	proto_job_free(&job);
@@ -319,7 +180,7 @@ check_size(struct conn *c, const struct proto_frame *f)
 	if (memcmp(f->tok, "ZDTI", 4) != 0)
 		return 0;
 	if (f->value > n->lim.max_input_z) {
-		conn_refuse(c, c->jobid, PROTO_R_TOOLARGE, "compressed source "
+		nrep_refuse(c, c->jobid, PROTO_R_TOOLARGE, "compressed source "
 		    "of %u bytes is over this server's limit of %zu",
 		    (unsigned)f->value, n->lim.max_input_z);
 		return -1;
@@ -329,7 +190,7 @@ check_size(struct conn *c, const struct proto_frame *f)
 	size = ZSTD_getFrameContentSize(f->data, f->len);
 	if (size != ZSTD_CONTENTSIZE_UNKNOWN &&
 	    size != ZSTD_CONTENTSIZE_ERROR && size > n->lim.max_input) {
-		conn_refuse(c, c->jobid, PROTO_R_TOOLARGE, "source of %llu "
+		nrep_refuse(c, c->jobid, PROTO_R_TOOLARGE, "source of %llu "
 		    "bytes is over this server's max_input_mb (%u)", size,
 		    n->conf.max_input_mb);
 		return -1;
@@ -337,59 +198,114 @@ check_size(struct conn *c, const struct proto_frame *f)
 	return 0;
 }
 
-/* One complete frame (raw: its bytes on the wire). */
+/* The hello (CCPL): the version both speak, then idle (or kerberos). */
 static void
-conn_frame(struct conn *c, const struct proto_frame *f)
+conn_hello(struct conn *c, const struct proto_frame *f)
 {
 	struct net	*n = c->n;
 	struct proto_buf b;
 	uint32_t	 v, u;
 	char		 err[256];
+
+	if (proto_hello_decode(f, &v, err, sizeof(err)) == -1) {
+		nrep_refuse(c, 0, PROTO_R_PROTO, "expected a hello (CCPL): %s",
+		    err);
+		return;
+	}
+	if (n->stopping) {
+		nrep_refuse(c, 0, PROTO_R_SHUTDOWN, "the server is stopping");
+		return;
+	}
+	if (proto_hello_choose(v, PROTO_VERSION_MIN, PROTO_VERSION, &u, err,
+	    sizeof(err)) == -1) {
+		nrep_refuse(c, 0, PROTO_R_PROTO, "%s", err);
+		return;
+	}
+	proto_buf_init(&b);
+	if (proto_hello_encode(&b, u) == -1)
+		fatalx("out of memory");
+	nrep_write(c, b.data, b.len);
+	proto_buf_free(&b);
+	c->version = u;
+	if (n->trust == TLS_KRB5) {	/* the deadline runs on */
+		nrep_state(c, CS_GSS);
+		return;
+	}
+	evtimer_del(c->deadline);
+	nrep_state(c, CS_IDLE);
+}
+
+/* One frame of a job (CS_JOB). */
+static void
+job_frame(struct conn *c, const struct proto_frame *f)
+{
+	char		 err[256];
 	int		 rc;
+
+	if (check_size(c, f) == -1)
+		return;
+	if ((rc = proto_job_feed(&c->jr, f, err, sizeof(err))) == -1) {
+		nrep_refuse(c, c->jobid, PROTO_R_PROTO, "bad job: %s", err);
+		return;
+	}
+	if (rc == PROTO_DONE)
+		job_complete(c);
+}
+
+/* One complete frame (raw: its bytes on the wire). */
+static void
+conn_frame(struct conn *c, const struct proto_frame *f)
+{
+	struct net	*n = c->n;
+	char		 err[256];
 
 	switch (c->state) {
 	case CS_HELLO:
-		if (proto_hello_decode(f, &v, err, sizeof(err)) == -1) {
-			conn_refuse(c, 0, PROTO_R_PROTO, "expected a hello "
-			    "(CCPL): %s", err);
+		conn_hello(c, f);
+		return;
+	case CS_GSS:
+		if (ngss_request(c, f, err, sizeof(err)) == -1) {
+			nrep_refuse(c, 0, PROTO_R_AUTH, "%s", err);
 			return;
 		}
-		if (n->stopping) {
-			conn_refuse(c, 0, PROTO_R_SHUTDOWN, "the server is "
-			    "stopping");
-			return;
-		}
-		if (proto_hello_choose(v, PROTO_VERSION_MIN, PROTO_VERSION, &u,
-		    err, sizeof(err)) == -1) {
-			conn_refuse(c, 0, PROTO_R_PROTO, "%s", err);
-			return;
-		}
-		proto_buf_init(&b);
-		if (proto_hello_encode(&b, u) == -1)
-			fatalx("out of memory");
-		conn_write(c, b.data, b.len);
-		proto_buf_free(&b);
-		evtimer_del(c->deadline);
-		conn_set_state(c, CS_IDLE);
+		nrep_state(c, CS_GSSWAIT);
 		return;
 	case CS_IDLE:
-		c->jobid = 0;
-		if (memcmp(f->tok, "JOB_", 4) == 0)
-			c->jobid = f->value;
-		conn_set_state(c, CS_JOB);
-		/* FALLTHROUGH */
-	case CS_JOB:
-		if (check_size(c, f) == -1)
-			return;
-		rc = proto_job_feed(&c->jr, f, err, sizeof(err));
-		if (rc == -1) {
-			conn_refuse(c, c->jobid, PROTO_R_PROTO, "bad job: %s",
-			    err);
+		if (n->trust == TLS_KRB5 && mono_ms() >= c->gss_until) {
+			nrep_refuse(c, memcmp(f->tok, "JOB_", 4) == 0 ||
+			    memcmp(f->tok, "OFFR", 4) == 0 ? f->value : 0,
+			    PROTO_R_AUTH, "your Kerberos "
+			    "ticket expired (run kinit); this connection "
+			    "ends, a new one authenticates again");
 			return;
 		}
-		if (rc == PROTO_DONE)
-			job_complete(c);
+		if (c->version >= PROTO_VERSION_OFFERS &&
+		    (memcmp(f->tok, "OFFR", 4) == 0 ||
+		    memcmp(f->tok, "DROP", 4) == 0)) {
+			nofr_frame(c, f);
+			return;
+		}
+		c->jobid = memcmp(f->tok, "JOB_", 4) == 0 ? f->value : 0;
+		nrep_state(c, CS_JOB);
+		job_frame(c, f);
 		return;
+	case CS_OFFR:
+		nofr_frame(c, f);
+		return;
+	case CS_OFFER:
+		nofr_other(c, f);
+		return;
+	case CS_PULLED:		/* its job, or DROP (net_offer.c) */
+		if (memcmp(f->tok, "JOB_", 4) != 0 || f->value != c->jobid) {
+			nofr_other(c, f);
+			return;
+		}
+		nrep_state(c, CS_JOB);
+		/* FALLTHROUGH */
+	case CS_JOB:
+		job_frame(c, f);
+		return;
+	case CS_GSSWAIT:
 	case CS_WAIT:
 	case CS_CLOSING:
 		break;
@@ -411,16 +327,21 @@ conn_read(struct bufferevent *bev, void *arg)
 	if (!c->authed)
 		return;		/* auth_conn() calls us once it has decided */
 	while (c->state != CS_CLOSING && evbuffer_get_length(in) > 0) {
+		if (c->state == CS_GSSWAIT) {
+			nrep_refuse(c, 0, PROTO_R_PROTO, "data before the "
+			    "Kerberos exchange ended");
+			return;
+		}
 		if (c->state == CS_WAIT) {
 			/* Version 1 has no pipelining. */
-			conn_refuse(c, c->jobid, PROTO_R_PROTO, "data while "
+			nrep_refuse(c, c->jobid, PROTO_R_PROTO, "data while "
 			    "job %u runs (pipelining is not part of "
 			    "protocol 1)", c->jobid);
 			return;
 		}
 		if ((r = proto_evpull(in, &n->dialect, &f, &p, err,
 		    sizeof(err))) == -1) {
-			conn_refuse(c, c->jobid, PROTO_R_PROTO, "%s", err);
+			nrep_refuse(c, c->jobid, PROTO_R_PROTO, "%s", err);
 			return;
 		}
 		/* a size refused from the header, before its payload */
@@ -431,7 +352,8 @@ conn_read(struct bufferevent *bev, void *arg)
 			bufferevent_setwatermark(bev, EV_READ, f.need, 0);
 			return;
 		}
-		if (c->state == CS_IDLE || c->state == CS_JOB) {
+		if (c->state == CS_JOB || ((c->state == CS_IDLE ||
+		    c->state == CS_PULLED) && memcmp(f.tok, "JOB_", 4) == 0)) {
 			struct ipc_job	 ij;
 
 			/*
@@ -440,7 +362,7 @@ conn_read(struct bufferevent *bev, void *arg)
 			 */
 			memset(&ij, 0, sizeof(ij));
 			memcpy(ij.client, c->who.fp, sizeof(ij.client));
-			if ((c->state == CS_IDLE && proto_buf_append(&c->fwd,
+			if ((c->state != CS_JOB && proto_buf_append(&c->fwd,
 			    &ij, sizeof(ij)) == -1) ||
 			    proto_buf_append(&c->fwd, p, f.need) == -1)
 				fatalx("out of memory");
@@ -457,7 +379,8 @@ conn_written(struct bufferevent *bev, void *arg)
 {
 	struct conn	*c = arg;
 
-	(void)bev;
+	if (c->prio_pending && bufferevent_priority_set(bev, PRIO_CLIENT) == 0)
+		c->prio_pending = 0;	/* else: an event queued, next time */
 	if (c->state == CS_CLOSING)
 		nconn_free(c);
 	else
@@ -479,8 +402,15 @@ conn_event(struct bufferevent *bev, short what, void *arg)
 	if ((what & BEV_EVENT_TIMEOUT) && (what & BEV_EVENT_READING)) {
 		switch (c->state) {
 		case CS_JOB:
-			conn_refuse(c, c->jobid, PROTO_R_PROTO, "job "
-			    "incomplete after %d s without data", JOB_TIMEOUT);
+		case CS_OFFR:
+			nrep_refuse(c, c->jobid, PROTO_R_PROTO, "%s "
+			    "incomplete after %d s without data", c->state ==
+			    CS_JOB ? "job" : "offer", JOB_TIMEOUT);
+			return;
+		case CS_PULLED:	/* nconn_free gives the slot up */
+			nrep_refuse(c, c->jobid, PROTO_R_PROTO, "offer %u "
+			    "pulled, but neither its job nor DROP came within "
+			    "%d s", c->jobid, PULL_TIMEOUT);
 			return;
 		default:
 			log_debug("%s: idle, closed", c->peer);
@@ -524,17 +454,119 @@ on_deadline(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (c->state != CS_HELLO)
+	if (c->state != CS_HELLO && c->state != CS_GSS &&
+	    c->state != CS_GSSWAIT)
 		return;
-	n->preauth_failed_hook(n, c->peer, c->authed ? "no hello in time" :
-	    "no TLS handshake in time");
+	n->preauth_failed_hook(n, c->peer, !c->authed ? "no TLS handshake "
+	    "in time" : c->state == CS_HELLO ? "no hello in time" :
+	    "no Kerberos authentication in time");
 	if (!c->authed) {
 		log_debug("%s: no TLS handshake within %d s", c->peer,
 		    PREAUTH_S);
 		nconn_free(c);
 		return;
 	}
-	conn_refuse(c, 0, PROTO_R_PROTO, "no hello within %d s", PREAUTH_S);
+	nrep_refuse(c, 0, PROTO_R_PROTO, "no %s within %d s", c->state ==
+	    CS_HELLO ? "hello" : "Kerberos authentication", PREAUTH_S);
+}
+
+/*
+ * An identified client (kind: "key", "user") may use the server if
+ * there is room: it leaves the gate of unknown peers and counts toward
+ * max_conns.  Returns 0, or -1 with c refused.
+ */
+static int
+admit_client(struct conn *c, const char *kind, const char *name)
+{
+	struct net	*n = c->n;
+
+	if (n->nconns >= n->conf.max_conns) {
+		nrep_refuse(c, 0, PROTO_R_BUSY, "too many connections (%u)",
+		    n->conf.max_conns);
+		return -1;
+	}
+	gate_leave(&n->pre, c->family, c->addr);
+	/*
+	 * A bufferevent's priority may change only from its own callbacks
+	 * (auth_conn runs in its event callback): changed from kauth's IPC
+	 * callback while its events were queued, libevent 2.1's active
+	 * queues broke and net spun (t_krb).  Kerberos clients get theirs
+	 * in conn_written, once their GSS_ answer is written.
+	 */
+	if (n->trust == TLS_KRB5)
+		c->prio_pending = 1;
+	else
+		bufferevent_priority_set(c->bev, PRIO_CLIENT);
+	c->gated = 0;
+	c->counted = 1;
+	n->nconns++;
+	log_info("%s: accepted %s %s (%s)", c->peer, kind, name, c->who.fp);
+	return 0;
+}
+
+/* May user name (escaped: ename) with groups compile here? */
+static int
+user_allowed(struct conn *c, const char *ename)
+{
+	struct net	*n = c->n;
+
+	if (srvconf_user_allowed(&n->conf, c->who.name,
+	    (const char (*)[64])c->who.groups, c->who.ngroups))
+		return 1;
+	if (log_rate(&n->rl_auth, "refusals before the hello"))
+		log_info("%s: refused user %s (%s): not in allow_users or "
+		    "allow_groups", c->peer, ename, c->who.fp);
+	nrep_refuse(c, 0, PROTO_R_AUTH, "user %s may not compile here "
+	    "(allow_users, allow_groups)", ename);
+	return 0;
+}
+
+void
+nconn_gss_result(struct net *n, uint32_t id, const uint8_t *p, size_t len)
+{
+	struct ipc_gss_res r;
+	struct proto_buf b;
+	struct conn	*c;
+	const uint8_t	*tok;
+	size_t		 toklen, i;
+	char		 name[IDENT_NAME_MAX * 4], pr[sizeof(r.principal) * 4];
+
+	TAILQ_FOREACH(c, &n->conns, entry)
+		if (c->state == CS_GSSWAIT && c->gss_key == id)
+			break;
+	if (c == NULL)
+		return;		/* it went away meanwhile */
+	if (ngss_result(p, len, &r, &tok, &toklen) == -1)
+		fatalx("kauth: a malformed answer");
+	if (!r.ok) {
+		if (log_rate(&n->rl_auth, "refusals before the hello"))
+			log_info("%s: refused Kerberos client: %s", c->peer,
+			    r.why);
+		nrep_refuse(c, 0, PROTO_R_AUTH, "%s", r.why);
+		return;
+	}
+	memset(&c->who, 0, sizeof(c->who));
+	snprintf(c->who.name, sizeof(c->who.name), "%s", r.user);
+	snprintf(c->who.fp, sizeof(c->who.fp), "krb5:%s", r.user);
+	for (i = 0; i < r.ngroups; i++)
+		memcpy(c->who.groups[i], r.groups[i], sizeof(r.groups[i]));
+	c->who.ngroups = r.ngroups;
+	log_escape(name, sizeof(name), r.user, strlen(r.user));
+	log_escape(pr, sizeof(pr), r.principal, strlen(r.principal));
+	if (!user_allowed(c, name) || admit_client(c, "Kerberos user",
+	    name) == -1)
+		return;
+	log_debug("%s: principal %s, ticket valid %u s more", c->peer, pr,
+	    r.lifetime);
+	c->gss_until = mono_ms() + (uint64_t)r.lifetime * 1000;
+	evtimer_del(c->deadline);
+	proto_buf_init(&b);
+	if (proto_put_payload(&b, "GSS_", tok, toklen) == -1)
+		fatalx("out of memory");
+	nrep_write(c, b.data, b.len);
+	proto_buf_free(&b);
+	nrep_state(c, CS_IDLE);
+	conn_read(c->bev, c);
 }
 
 /*
@@ -550,40 +582,26 @@ auth_conn(struct conn *c)
 	char		 why[256], name[IDENT_NAME_MAX * 4];
 	const char	*kind = n->trust == TLS_SITE ? "user" : "key";
 
+	if (n->trust == TLS_KRB5) {
+		/* who it is comes from its GSS_ frame, after the hello */
+		c->authed = 1;
+		conn_read(c->bev, c);
+		return;
+	}
 	if (tls_peer_check(ssl, n->trust, 0, &c->who, why, sizeof(why)) ==
 	    -1) {
 		if (log_rate(&n->rl_auth, "refusals before the hello"))
 			log_info("%s: refused %s %s: %s", c->peer, kind,
 			    c->who.fp[0] != '\0' ? c->who.fp : "(none)", why);
-		conn_refuse(c, 0, PROTO_R_AUTH, "%s", why);
+		nrep_refuse(c, 0, PROTO_R_AUTH, "%s", why);
 		return;
 	}
 	log_escape(name, sizeof(name), c->who.name, strlen(c->who.name));
 	/* The address was checked at accept (admit). */
-	if (n->trust == TLS_SITE && !srvconf_user_allowed(&n->conf,
-	    c->who.name, (const char (*)[64])c->who.groups,
-	    c->who.ngroups)) {
-		if (log_rate(&n->rl_auth, "refusals before the hello"))
-			log_info("%s: refused user %s (%s): not in "
-			    "allow_users or allow_groups", c->peer, name,
-			    c->who.fp);
-		conn_refuse(c, 0, PROTO_R_AUTH, "user %s may not compile "
-		    "here (allow_users, allow_groups)", name);
+	if ((n->trust == TLS_SITE && !user_allowed(c, name)) ||
+	    admit_client(c, kind, name) == -1)
 		return;
-	}
-	/* Accepted clients only count toward max_conns. */
-	if (n->nconns >= n->conf.max_conns) {
-		conn_refuse(c, 0, PROTO_R_BUSY, "too many connections (%u)",
-		    n->conf.max_conns);
-		return;
-	}
-	gate_leave(&n->pre, c->family, c->addr);
-	bufferevent_priority_set(c->bev, PRIO_CLIENT);
-	c->gated = 0;
-	c->counted = 1;
-	n->nconns++;
 	c->authed = 1;
-	log_info("%s: accepted %s %s (%s)", c->peer, kind, name, c->who.fp);
 	conn_read(c->bev, c);
 }
 
@@ -607,7 +625,7 @@ nconn_new(struct net *n, int fd, int family, const uint8_t *addr,
 	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE)) == NULL) {
 		if (c->deadline != NULL)
 			event_free(c->deadline);
-		SSL_free(ssl);
+		/* libevent freed ssl (BEV_OPT_CLOSE_ON_FREE) */
 		free(c);
 		return -1;
 	}
@@ -622,7 +640,7 @@ nconn_new(struct net *n, int fd, int family, const uint8_t *addr,
 	n->cnt.connections++;
 	bufferevent_setcb(c->bev, conn_read, conn_written, conn_event, c);
 	bufferevent_setwatermark(c->bev, EV_READ, 1, 0);
-	conn_set_state(c, CS_HELLO);
+	nrep_state(c, CS_HELLO);
 	evtimer_add(c->deadline, &tv);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 	log_debug("%s: connected", c->peer);
@@ -633,9 +651,9 @@ nconn_new(struct net *n, int fd, int family, const uint8_t *addr,
 void
 nconn_answer(struct conn *c, const uint8_t *p, size_t len)
 {
-	keep_stop(c);
-	conn_write(c, p, len);
-	conn_set_state(c, CS_IDLE);
+	nrep_keep_stop(c);
+	nrep_write(c, p, len);
+	nrep_state(c, CS_IDLE);
 	/* Bytes that came while the job ran were refused already. */
 }
 

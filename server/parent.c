@@ -35,10 +35,11 @@
 #include "server/sandbox.h"
 #include "server/server.h"
 
-enum { P_RUNNER, P_NET, P_PUB, P_COUNT };
-#define NALL	(2 * P_COUNT + 2)	/* every socketpair end */
+enum { P_RUNNER, P_NET, P_PUB, P_KAUTH, P_COUNT };
+#define NALL	(2 * P_COUNT + 4)	/* every socketpair end */
 
-static const char *const pnames[P_COUNT] = { "runner", "net", "pub" };
+static const char *const pnames[P_COUNT] = { "runner", "net", "pub",
+    "kauth" };
 
 static struct parent {
 	struct event_base *base;
@@ -207,6 +208,9 @@ reload(void)
 	KEEP(max_input_mb, "max_input_mb");
 	KEEP(max_output_mb, "max_output_mb");
 	KEEP(publish, "publish");
+	KEEP(calibrate, "calibrate");
+	KEEP(distcc_compat, "distcc_compat");
+	KEEP(distcc_port, "distcc_port");
 	KEEP(name, "name");
 	KEEP(workdir, "workdir");
 	KEEP(sandbox, "sandbox");
@@ -357,18 +361,19 @@ spawn(int idx, void (*fn)(const struct srvconf *, struct srv_fds *),
 	case 0:
 		for (i = 0; i < n; i++)
 			if (all[i] != -1 && all[i] != fds->parent &&
-			    all[i] != fds->peer)
+			    all[i] != fds->peer && all[i] != fds->kauth)
 				close(all[i]);
 		/*
 		 * The runner and pub need no root at all: they switch to
 		 * the user at once (the runner detects compilers and makes
 		 * its work directory as that user).  net binds its ports
-		 * and loads its keys first, and switches in
-		 * proc_enter_sandbox, still before its first client byte.
+		 * and loads its keys first, and kauth its Kerberos keys;
+		 * they switch in proc_enter_sandbox, still before their
+		 * first untrusted byte.
 		 */
 		if (idx == P_RUNNER)
 			loadmon_cgroup_enter();	/* may need root */
-		if (idx != P_NET)
+		if (idx != P_NET && idx != P_KAUTH)
 			proc_drop_user(pnames[idx]);
 		fn(&PP.conf, fds);
 		/* NOTREACHED */
@@ -483,24 +488,28 @@ start_conf(void)
 
 /*
  * The socketpairs (ctl[i]: the parent's end [0] and child i's [1], -1
- * for pub when not publishing; peer: runner <-> net), then the children.
+ * for pub when not publishing and for kauth outside kerberos mode; peer:
+ * runner <-> net; ka: net <-> kauth), then the children.
  */
 static void
 start_children(int ctl[P_COUNT][2], int peer[2])
 {
 	struct srv_fds	 fds;
-	int		 all[NALL], i;
+	int		 all[NALL], ka[2] = { -1, -1 }, i, krb;
 	size_t		 n;
 
+	krb = strcmp(PP.conf.trust, "krb5") == 0;
 	for (i = 0; i < P_COUNT; i++) {
 		ctl[i][0] = ctl[i][1] = -1;
-		if (i == P_PUB && !PP.conf.publish)
+		if ((i == P_PUB && !PP.conf.publish) || (i == P_KAUTH && !krb))
 			continue;
 		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0,
 		    ctl[i]) == -1)
 			fatal("socketpair");
 	}
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, peer) == -1)
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, peer) == -1 ||
+	    (krb && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0,
+	    ka) == -1))
 		fatal("socketpair");
 	for (i = 0, n = 0; i < P_COUNT; i++) {
 		all[n++] = ctl[i][0];
@@ -508,20 +517,35 @@ start_children(int ctl[P_COUNT][2], int peer[2])
 	}
 	all[n++] = peer[0];
 	all[n++] = peer[1];
+	all[n++] = ka[0];
+	all[n++] = ka[1];
 
 	/* Children first: they must not inherit the parent's event base. */
 	fds.parent = ctl[P_RUNNER][1];
 	fds.peer = peer[1];
+	fds.kauth = -1;
 	PP.pid[P_RUNNER] = spawn(P_RUNNER, runner_main, &fds, all, NALL);
+	if (krb) {
+		fds.parent = ctl[P_KAUTH][1];
+		fds.peer = -1;
+		fds.kauth = ka[1];
+		PP.pid[P_KAUTH] = spawn(P_KAUTH, kauth_main, &fds, all, NALL);
+	}
 	fds.parent = ctl[P_NET][1];
 	fds.peer = peer[0];
+	fds.kauth = ka[0];
 	PP.pid[P_NET] = spawn(P_NET, net_main, &fds, all, NALL);
+	fds.kauth = -1;
 	if (PP.conf.publish) {
 		fds.parent = ctl[P_PUB][1];
 		fds.peer = -1;
 		PP.pid[P_PUB] = spawn(P_PUB, pub_main, &fds, all, NALL);
 	} else
 		log_info("not advertising (publish = no)");
+	if (ka[0] != -1) {
+		close(ka[0]);
+		close(ka[1]);
+	}
 }
 
 /*
@@ -543,7 +567,7 @@ open_channels(int ctl[P_COUNT][2])
 		if (ctl[i][0] == -1)
 			continue;
 		srv_ipc_rules(&rules, i == P_RUNNER ? SRV_PARENT_FROM_RUNNER :
-		    SRV_PARENT_FROM_OTHER, &lim);
+		    SRV_PARENT_FROM_OTHER, &lim);	/* net, pub, kauth */
 		PP.chan[i] = ipc_chan_new(PP.base, ctl[i][0], &rules,
 		    i == P_RUNNER ? on_runner : on_other, on_chan_fail,
 		    (void *)pnames[i], err, sizeof(err));
@@ -626,6 +650,13 @@ main(int argc, char *argv[])
 	    "trust %s, key %s", VERSION, PP.conf.slots, PP.conf.queue,
 	    PP.conf.sandbox, PP.conf.trust, PP.conf.fingerprint);
 	log_cgweight(cgw, cgwhy);
+	if (PP.conf.distcc_compat && PP.conf.ndistcc_allow > 0)
+		log_warnx("WARNING: distcc_compat is on: port %u speaks stock "
+		    "distcc's protocol, plaintext and without authentication; "
+		    "anyone in distcc_allow (%u networks) can submit compile "
+		    "jobs (they still run sandboxed, under the same argv "
+		    "policy and limits)", PP.conf.distcc_port,
+		    PP.conf.ndistcc_allow);
 	for (i = 0, n = 0; i < P_COUNT; i++)
 		n += PP.pid[i] > 0;
 	if (n > 0)

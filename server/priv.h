@@ -15,15 +15,6 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-/* Built with AddressSanitizer (and so LeakSanitizer): see proc.c. */
-#if defined(__SANITIZE_ADDRESS__)
-#define PRIV_SANITIZED	1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define PRIV_SANITIZED	1
-#endif
-#endif
-
 #define PRIV_USER_DEFAULT	"ccpoold"
 #define PRIV_USER_MAX		32	/* bytes of a user name, incl. NUL */
 
@@ -38,6 +29,7 @@ struct priv_user {
 enum priv_filter {
 	PRIV_FILTER_NET,	/* allow-list: event loop, TLS, HTTP */
 	PRIV_FILTER_PUB,	/* allow-list: D-Bus client, /proc reads */
+	PRIV_FILTER_PUB_DNS,	/* the same, and IP sockets (dns_update) */
 	PRIV_FILTER_RUNNER	/* deny-list: what a job runner never needs */
 };
 

@@ -18,7 +18,7 @@
  * so does a 32-bit or x32 call on x86_64: the parent logs which process
  * died and how.  Sanitizer builds need a few more system calls (their
  * runtime, LeakSanitizer at exit above all): those are added only when
- * built with -fsanitize=address (see PRIV_SANITIZED).
+ * built with -fsanitize=address (CONFINE_SANITIZED, common/confine.h).
  */
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -33,7 +33,7 @@
 #include <seccomp.h>
 
 #include "common/confine.h"
-#include "server/priv.h"	/* PRIV_SANITIZED */
+#include "server/priv.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -63,7 +63,7 @@
 
 static const char *const net_allow[] = {
 	BASE_ALLOW,
-#ifdef PRIV_SANITIZED
+#ifdef CONFINE_SANITIZED
 	SAN_ALLOW,
 #endif
 };
@@ -76,13 +76,13 @@ static const char *const pub_allow[] = {
 	/* the D-Bus connection (socket is AF_UNIX only, see below) */
 	"connect", "socketpair", "pipe2", "eventfd2", "getppid",
 	"sched_getaffinity", "getresuid", "getresgid",
-#ifdef PRIV_SANITIZED
+#ifdef CONFINE_SANITIZED
 	SAN_ALLOW,
 #endif
 };
 
 static const char *const runner_deny[] = {
-#ifndef PRIV_SANITIZED
+#ifndef CONFINE_SANITIZED
 	"ptrace",	/* LeakSanitizer needs it at exit */
 #endif
 	CONFINE_DENY_BASE
@@ -96,6 +96,7 @@ priv_seccomp_names(enum priv_filter f, size_t *n)
 		*n = NELEM(net_allow);
 		return net_allow;
 	case PRIV_FILTER_PUB:
+	case PRIV_FILTER_PUB_DNS:
 		*n = NELEM(pub_allow);
 		return pub_allow;
 	case PRIV_FILTER_RUNNER:
@@ -134,12 +135,23 @@ special(struct confine_filter *cf, enum priv_filter f, char *err,
 	if (confine_filter_rule(cf, SCMP_ACT_ALLOW, "tgkill", 1, &c, err,
 	    errlen) == -1)
 		return -1;
-	if (f == PRIV_FILTER_PUB) {
+	if (f == PRIV_FILTER_PUB_DNS) {
+		/* dynamic DNS updates (pub_dns.c): UDP and TCP to the DNS */
+		c = SCMP_A0(SCMP_CMP_EQ, AF_INET);
+		if (confine_filter_rule(cf, SCMP_ACT_ALLOW, "socket", 1, &c,
+		    err, errlen) == -1)
+			return -1;
+		c = SCMP_A0(SCMP_CMP_EQ, AF_INET6);
+		if (confine_filter_rule(cf, SCMP_ACT_ALLOW, "socket", 1, &c,
+		    err, errlen) == -1)
+			return -1;
+	}
+	if (f == PRIV_FILTER_PUB || f == PRIV_FILTER_PUB_DNS) {
 		c = SCMP_A0(SCMP_CMP_EQ, AF_UNIX);
 		return confine_filter_rule(cf, SCMP_ACT_ALLOW, "socket", 1, &c,
 		    err, errlen);
 	}
-#ifndef PRIV_SANITIZED
+#ifndef CONFINE_SANITIZED
 	if (confine_filter_rule(cf, eacces, "openat", 0, NULL, err,
 	    errlen) == -1 || confine_filter_rule(cf, eacces, "open", 0, NULL,
 	    err, errlen) == -1)

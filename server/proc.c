@@ -10,13 +10,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "server/priv.h"
-#ifdef PRIV_SANITIZED
+#include "common/confine.h"	/* CONFINE_SANITIZED */
+#ifdef CONFINE_SANITIZED
 #include <sanitizer/lsan_interface.h>
 #endif
 
-#include "common/confine.h"
 #include "common/log.h"
+#include "server/priv.h"
 #include "server/server.h"
 
 /* What the parent decided before forking; the children inherit it. */
@@ -73,6 +73,29 @@ pub_landlock(void)
 		    "whatever its user may (seccomp still applies)");
 }
 
+/*
+ * kauth reads krb5.conf and its includes, NSS's configuration, modules
+ * and files (getgrouplist), nothing else; it writes nothing.  Talking to
+ * sssd or nscd by socket path is not a Landlock right.
+ */
+static void
+kauth_landlock(void)
+{
+	static const struct confine_path paths[] = {
+		{ "/etc", CONFINE_R }, { "/usr", CONFINE_R },
+		{ "/lib", CONFINE_R }, { "/lib64", CONFINE_R },
+		{ "/var/lib/sss", CONFINE_R }, { "/dev/urandom", CONFINE_R },
+		{ "/proc/sys/crypto", CONFINE_R },
+	};
+	char	 err[256];
+	int	 r;
+
+	r = confine_landlock(CONFINE_R | CONFINE_W | CONFINE_X, paths,
+	    sizeof(paths) / sizeof(paths[0]), err, sizeof(err));
+	if (r == -1)
+		fatalx("kauth: %s", err);
+}
+
 void
 proc_enter_sandbox(const char *proc)
 {
@@ -80,7 +103,7 @@ proc_enter_sandbox(const char *proc)
 	char		 err[256];
 	int		 isnet = strcmp(proc, "net") == 0;
 
-#ifdef PRIV_SANITIZED
+#ifdef CONFINE_SANITIZED
 	/*
 	 * LeakSanitizer's exit check needs /proc and ptrace, which the
 	 * allow-lists do not give: net and pub check once, now, and not
@@ -99,8 +122,10 @@ proc_enter_sandbox(const char *proc)
 			fatalx("%s: cannot leave the filesystem: %s", proc,
 			    err);
 		f = PRIV_FILTER_NET;
-	} else if (strcmp(proc, "pub") == 0)
-		f = PRIV_FILTER_PUB;
+	} else if (strcmp(proc, "pub") == 0 || strcmp(proc, "kauth") == 0)
+		f = PRIV_FILTER_PUB;	/* AF_UNIX sockets, file reads */
+	else if (strcmp(proc, "pub-dns") == 0)
+		f = PRIV_FILTER_PUB_DNS;
 	else if (strcmp(proc, "runner") == 0)
 		f = PRIV_FILTER_RUNNER;
 	else
@@ -117,14 +142,17 @@ proc_enter_sandbox(const char *proc)
 		fatal("%s: PR_SET_DUMPABLE", proc);
 	if (confine_no_new_privs() == -1)
 		fatal("%s: PR_SET_NO_NEW_PRIVS", proc);
-	if (f == PRIV_FILTER_PUB)
+	if (strcmp(proc, "pub") == 0 || strcmp(proc, "pub-dns") == 0)
 		pub_landlock();
+	else if (strcmp(proc, "kauth") == 0)
+		kauth_landlock();
 	if (priv_seccomp(f, err, sizeof(err)) == -1)
 		fatalx("%s: %s", proc, err);
 	log_debug("%s process sandboxed: uid %ld, %s, no_new_privs, seccomp "
 	    "%s", proc, (long)getuid(), isnet ? "empty read-only root" :
-	    f == PRIV_FILTER_PUB ? "reads only /proc/stat, /proc/meminfo "
-	    "(Landlock)" : "filesystem kept", priv_seccomp_is_allow(f) ?
+	    strncmp(proc, "pub", 3) == 0 ? "reads only /proc/stat, /proc/meminfo "
+	    "(Landlock)" : strcmp(proc, "kauth") == 0 ? "reads only system "
+	    "configuration (Landlock)" : "filesystem kept", priv_seccomp_is_allow(f) ?
 	    "allow-list" : "deny-list");
 }
 

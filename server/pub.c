@@ -25,6 +25,8 @@
 #include "common/log.h"
 #include "discovery/disc_publish.h"
 #include "common/cpuquota.h"
+#include "server/dcc_cc.h"
+#include "server/pub_dns.h"
 #include "server/server.h"
 
 #define PUB_RETRY_SEC	10	/* when even D-Bus is missing */
@@ -35,10 +37,13 @@ static struct pub {
 	struct ipc_chan	*parent;
 	struct disc_publisher *dp;
 	struct disc_info info;
+	int		 dcc;		/* advertise the distcc listener too */
+	struct disc_distcc_info dcc_info;
 	int		 tc_complete;
 	int		 warned;	/* said once that we cannot advertise */
 	uint64_t	 retry_at;	/* next disc_publisher_new attempt */
 	struct event	*tick;
+	struct pubdns	*dns;		/* dns_update: unicast DNS-SD */
 } P;
 
 /* MemAvailable in MiB, 0 if unknown. */
@@ -68,10 +73,23 @@ on_warn(const char *msg, void *arg)
 	log_info("mdns: %s", msg);
 }
 
+/* The unicast DNS-SD records, at pub_dns.h's pace. */
+static void
+publish_dns(void)
+{
+	char	 err[256];
+
+	if (P.dns != NULL && P.tc_complete &&
+	    pubdns_tick(P.dns, &P.info, err, sizeof(err)) == -1)
+		log_warnx("dns: %s (retrying in %d s)", err, PUBDNS_RETRY_SEC);
+}
+
 static void
 publish(void)
 {
 	char	 err[256];
+
+	publish_dns();
 
 	if (P.dp != NULL) {
 		if (disc_publisher_update(P.dp, &P.info, err, sizeof(err)) ==
@@ -99,6 +117,13 @@ publish(void)
 	}
 	log_info("advertising %s on port %u (%u toolchains)", DISC_SERVICE,
 	    P.conf.port, P.info.ntc);
+	if (P.dcc && disc_publisher_set_distcc(P.dp,
+	    (uint16_t)P.conf.distcc_port, &P.dcc_info, err, sizeof(err)) == -1)
+		log_warnx("distcc advert: %s", err);
+	else if (P.dcc)
+		log_info("advertising %s on port %u for cc %s %s",
+		    DISC_DISTCC_SERVICE, P.conf.distcc_port,
+		    P.dcc_info.cc_machine, P.dcc_info.cc_version);
 }
 
 static void
@@ -129,6 +154,7 @@ on_parent(struct ipc_chan *ch, const struct ipc_hdr *h, const uint8_t *p,
 		publish();
 		break;
 	case IPC_SHUTDOWN:
+		pubdns_free(P.dns);		/* records deleted */
 		disc_publisher_free(P.dp);	/* goodbye */
 		P.dp = NULL;
 		log_debug("advert withdrawn");
@@ -154,6 +180,8 @@ on_parent(struct ipc_chan *ch, const struct ipc_hdr *h, const uint8_t *p,
 		    l.offered - l.running;
 		P.info.queue = l.queue_max;
 		P.info.load = l.foreign > 100 ? 100 : l.foreign;
+		P.info.speed = l.speed > DISC_LIMIT_SPEED ? DISC_LIMIT_SPEED :
+		    l.speed;
 		publish();
 		break;
 	default:
@@ -167,7 +195,25 @@ on_parent_fail(struct ipc_chan *ch, const char *why, void *arg)
 	(void)ch;
 	(void)arg;
 	disc_publisher_free(P.dp);
+	pubdns_free(P.dns);
 	fatalx("channel to parent: %s", why);
+}
+
+/* dns_update: read the key and resolv.conf now, before the sandbox. */
+static void
+dns_init(const struct srvconf *c)
+{
+	char	 host[256] = "", err[256];
+
+	if (c->dns_update[0] == '\0')
+		return;
+	if (gethostname(host, sizeof(host) - 1) == -1 || host[0] == '\0')
+		fatalx("dns_update: no host name");
+	host[strcspn(host, ".")] = '\0';
+	P.dns = pubdns_new(c->dns_update, c->name[0] ? c->name : host, host,
+	    (uint16_t)c->port, c->dns_ttl, err, sizeof(err));
+	if (P.dns == NULL)
+		fatalx("dns_update: %s", err);
 }
 
 void
@@ -189,10 +235,21 @@ pub_main(const struct srvconf *c, struct srv_fds *fds)
 	P.info.cpus = ncpu > DISC_LIMIT_CPUS ? DISC_LIMIT_CPUS : ncpu;
 	P.info.slots = P.info.free_slots = c->slots;
 	snprintf(P.info.security, sizeof(P.info.security), "%s", c->trust);
+	if (strcmp(c->trust, "krb5") == 0)
+		snprintf(P.info.principal, sizeof(P.info.principal), "%s",
+		    c->gss_principal);
 	snprintf(P.info.fingerprint, sizeof(P.info.fingerprint), "%s",
 	    c->fingerprint);
 	P.info.status_port = c->status_port;
 	P.info.mem_free_mb = mem_free_mb();
+	if (c->distcc_compat && c->ndistcc_allow > 0) {
+		/* cc runs now, before the sandbox */
+		if (dcc_cc_info(&P.dcc_info, P.info.cpus, c->slots + c->queue,
+		    err, sizeof(err)) == -1)
+			log_warnx("no distcc advert: %s", err);
+		else
+			P.dcc = 1;
+	}
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);
 	signal(SIGINT, SIG_IGN);
@@ -208,7 +265,8 @@ pub_main(const struct srvconf *c, struct srv_fds *fds)
 	P.tick = event_new(P.base, -1, EV_PERSIST, on_tick, NULL);
 	if (P.tick == NULL || evtimer_add(P.tick, &tv) == -1)
 		fatalx("evtimer");
-	proc_enter_sandbox("pub");
+	dns_init(c);
+	proc_enter_sandbox(P.dns != NULL ? "pub-dns" : "pub");
 	event_base_dispatch(P.base);
 	fatalx("event loop ended");
 }

@@ -1,72 +1,13 @@
 /*
- * sandbox.c - what every job sandbox shares: the registry of sandboxes
- * by name (sbx_lookup, asked by parent.c and runner.c) and the lowest
- * priority a job's child sets before exec (sbx_lowest_priority).  The
- * sandboxes themselves: sandbox_none.c, sandbox_linux.c; the interface:
+ * sandbox.c - the registry of job sandboxes by name (sbx_lookup, asked
+ * by parent.c and runner.c).  It knows the sandboxes only by their ops
+ * tables; the sandboxes themselves: sandbox_none.c, sandbox_linux.c;
+ * what they share in a job's child: sandbox_util.c; the interface:
  * sandbox.h.
  */
-#include <sys/resource.h>
-#include <sys/syscall.h>
-
-#include <errno.h>
-#include <fcntl.h>
-#include <sched.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "server/sandbox.h"
-
-/* ioprio_set(2) has no libc wrapper; see linux/ioprio.h. */
-#define IOPRIO_CLASS_SHIFT	13
-#define SBX_AUTOGROUP_TRIES	30	/* 10 ms each: 3 of the kernel's windows */
-#define IOPRIO_CLASS_IDLE	3
-#define IOPRIO_WHO_PROCESS	1
-
-int
-sbx_lowest_priority(const char **what)
-{
-	struct sched_param sp;
-	struct rlimit	 rl;
-	int		 fd;
-
-	memset(&sp, 0, sizeof(sp));
-	*what = "sched_setscheduler SCHED_IDLE";
-	if (sched_setscheduler(0, SCHED_IDLE, &sp) == -1)
-		return -1;
-	*what = "setpriority 19";
-	if (setpriority(PRIO_PROCESS, 0, 19) == -1)
-		return -1;
-	/*
-	 * The job leads a session of its own (setsid), so with autogroup
-	 * scheduling on (a desktop without systemd's cpu controller) it is
-	 * a group of its own that competes with the owner's session at
-	 * equal weight, SCHED_IDLE or not: give the group the lowest weight
-	 * too.  No such file (autogroup off or absent): nothing to do.
-	 * Without CAP_SYS_ADMIN the kernel takes one such change per 100 ms
-	 * on the whole machine and answers EAGAIN to the rest: jobs that
-	 * start together retry for up to SBX_AUTOGROUP_TRIES * 10 ms.
-	 */
-	if ((fd = open("/proc/self/autogroup", O_WRONLY | O_CLOEXEC)) != -1) {
-		const struct timespec tick = { 0, 10 * 1000 * 1000 };
-		int	 i;
-
-		for (i = 0; i < SBX_AUTOGROUP_TRIES; i++) {
-			if (write(fd, "19", 2) == 2 || (errno != EAGAIN &&
-			    errno != EINTR))
-				break;	/* best effort: the job runs anyway */
-			(void)nanosleep(&tick, NULL);
-		}
-		(void)close(fd);
-	}
-	*what = "ioprio_set IOPRIO_CLASS_IDLE";
-	if (syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0,
-	    IOPRIO_CLASS_IDLE << IOPRIO_CLASS_SHIFT) == -1)
-		return -1;
-	*what = "setrlimit NICE";
-	rl.rlim_cur = rl.rlim_max = 0;
-	return setrlimit(RLIMIT_NICE, &rl);
-}
 
 const struct sandbox_ops *
 sbx_lookup(const char *name)

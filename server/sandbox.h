@@ -1,9 +1,9 @@
 /*
  * sandbox.h - how the runner starts and stops one compile.
  *
- * The runner (server/runner.c) never forks a compiler itself: it fills a
- * struct sbx_spec and calls the ops of the sandbox sbx_lookup (sandbox.c)
- * found by name.  "none" (sandbox_none.c) isolates
+ * The runner (server/job_start.c) never forks a compiler itself: it
+ * fills a struct sbx_spec and calls the ops of the sandbox sbx_lookup
+ * (sandbox.c) found by name.  "none" (sandbox_none.c) isolates
  * nothing beyond what every job gets anyway: its own session and process
  * group (so the whole tree can be killed), resource limits (CPU time,
  * file size, address space, no core files), a fresh private directory as
@@ -13,8 +13,8 @@
  * mount, pid, net, ipc and uts namespaces, a minimal read-only root,
  * no_new_privs, no capabilities, a seccomp filter, Landlock where the
  * kernel has it (those four from common/confine.h), and process and
- * descriptor limits; doc/server.md says
- * what each layer stops.
+ * descriptor limits; doc/server.md says what each layer stops.  What
+ * both do in a job's child (the lowest priority, ...) is sandbox_util.h.
  */
 #ifndef CCPOOL_SANDBOX_H
 #define CCPOOL_SANDBOX_H
@@ -57,16 +57,6 @@ struct sandbox_ops {
 	 */
 	void		(*kill)(pid_t pid);
 };
-
-/*
- * In a job's child before exec (async-signal-safe, every sandbox): the
- * lowest priority there is, so the desktop's owner barely notices the
- * job: SCHED_IDLE, nice 19, its autogroup (if any) at nice 19, the idle
- * I/O class, and RLIMIT_NICE 0 so the job cannot raise any of them
- * again.  Returns 0, or -1 with errno
- * set (what failed is in *what).
- */
-int	sbx_lowest_priority(const char **what);
 
 /* The sandbox called name, or NULL if there is none by that name. */
 const struct sandbox_ops *sbx_lookup(const char *name);

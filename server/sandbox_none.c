@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "server/sandbox.h"
+#include "server/sandbox_util.h"
 
 /* The compiler's environment: no user settings, C locale, no colours. */
 #define SBX_PATH	"PATH=/usr/local/bin:/usr/bin:/bin"
@@ -29,44 +30,14 @@ none_check(char *err, size_t errlen)
 	return 0;
 }
 
-/* Report a failure in the child (async-signal-safe) and exit 127. */
 static void
-child_fail(int fd, const char *what)
-{
-	char	 num[16];
-	int	 e = errno, i = (int)sizeof(num);
-
-	do
-		num[--i] = (char)('0' + e % 10);
-	while ((e /= 10) > 0 && i > 0);
-	(void)!write(fd, "ccpoold: cannot run the compiler: ", 34);
-	(void)!write(fd, what, strlen(what));
-	(void)!write(fd, ": errno ", 8);
-	(void)!write(fd, num + i, sizeof(num) - (size_t)i);
-	(void)!write(fd, "\n", 1);
-	_exit(127);
-}
-
-static void
-set_limit(int res, uint64_t v, int errfd)
+set_limit(int res, uint64_t v)
 {
 	struct rlimit	 rl;
 
 	rl.rlim_cur = rl.rlim_max = (rlim_t)v;
 	if (setrlimit(res, &rl) == -1)
-		child_fail(errfd, "setrlimit");
-}
-
-/* Close every descriptor above 2. */
-static void
-close_from3(void)
-{
-#ifdef SYS_close_range
-	if (syscall(SYS_close_range, 3U, ~0U, 0) == 0)
-		return;
-#endif
-	for (int fd = 3; fd < 65536; fd++)
-		(void)close(fd);
+		sbx_child_fail("setrlimit");
 }
 
 static pid_t
@@ -77,7 +48,7 @@ none_spawn(const struct sbx_spec *s, char *err, size_t errlen)
 	sigset_t	 all;
 	pid_t		 pid;
 	const char	*what;
-	int		 fd, errfd;
+	int		 fd;
 
 	/* Built before fork: the child must not allocate. */
 	if ((size_t)snprintf(tmpdir, sizeof(tmpdir), "TMPDIR=%s", s->dir) >=
@@ -116,28 +87,26 @@ none_spawn(const struct sbx_spec *s, char *err, size_t errlen)
 	if ((fd = open(s->err_file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 	    0600)) == -1 || dup2(fd, 2) == -1)
 		_exit(127);
-	errfd = 2;
 	if (setsid() == -1)
-		child_fail(errfd, "setsid");
+		sbx_child_fail("setsid");
 	if ((fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1 ||
 	    dup2(fd, 0) == -1)
-		child_fail(errfd, "/dev/null");
+		sbx_child_fail("/dev/null");
 	if ((fd = open(s->out_file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 	    0600)) == -1 || dup2(fd, 1) == -1)
-		child_fail(errfd, "stdout file");
-	close_from3();
-	set_limit(RLIMIT_CORE, 0, errfd);
+		sbx_child_fail("stdout file");
+	sbx_close_from3();
+	set_limit(RLIMIT_CORE, 0);
 	if (s->cpu_sec)
-		set_limit(RLIMIT_CPU, s->cpu_sec, errfd);
+		set_limit(RLIMIT_CPU, s->cpu_sec);
 	if (s->fsize)
-		set_limit(RLIMIT_FSIZE, s->fsize, errfd);
+		set_limit(RLIMIT_FSIZE, s->fsize);
 	if (s->as_bytes)
-		set_limit(RLIMIT_AS, s->as_bytes, errfd);
+		set_limit(RLIMIT_AS, s->as_bytes);
 	if (sbx_lowest_priority(&what) == -1)
-		child_fail(errfd, what);
+		sbx_child_fail(what);
 	execve(s->path, s->argv, envp);
-	child_fail(errfd, s->path);
-	return -1;
+	sbx_child_fail(s->path);
 }
 
 /*

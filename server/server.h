@@ -13,9 +13,13 @@
  *   runner.c  the job runner: toolchains, slots, queue, job directories,
  *             starts compilers through the sandbox (sandbox.h), results.
  *   pub.c     the mDNS advert (discovery/disc_publish.h).
+ *   kauth.c   kerberos mode only: the service's keys, in memory, and
+ *             the GSS-API acceptor; takes tokens from net, answers who
+ *             the client is (srvkrb.c settles the principal at start).
  *
  * Channels (socketpairs made by the parent before forking):
  *   parent <-> net, parent <-> runner, parent <-> pub: control;
+ *   net <-> kauth: GSS-API tokens and verdicts (kerberos mode);
  *   net <-> runner: jobs and results, directly, so a 256 MiB object is
  *   not copied through a third process and the parent never even holds
  *   network bytes.
@@ -41,13 +45,17 @@ enum srv_chan {
 	SRV_NET_FROM_RUNNER,
 	SRV_RUNNER_FROM_PARENT,
 	SRV_RUNNER_FROM_NET,
-	SRV_PUB_FROM_PARENT
+	SRV_PUB_FROM_PARENT,
+	SRV_KAUTH_FROM_PARENT,
+	SRV_KAUTH_FROM_NET,
+	SRV_NET_FROM_KAUTH
 };
 
 /* Descriptors a child gets from the parent. */
 struct srv_fds {
 	int		 parent;	/* control channel to the parent */
 	int		 peer;		/* net <-> runner; -1 for pub */
+	int		 kauth;		/* net <-> kauth, or -1 */
 };
 
 /*
@@ -101,12 +109,22 @@ void	proc_enter_sandbox(const char *proc);
  */
 int	srvid_resolve(struct srvconf *c, char *err, size_t errlen);
 
+/*
+ * Kerberos mode (auth = gssapi), called by srvid_resolve: the service
+ * principal (gss_principal, by default ccpool/<fqdn>@<default realm>)
+ * into c->gss_principal, and a check that c->keytab holds keys for it.
+ * -1 with err set (the daemon then does not start).
+ */
+int	srvkrb_resolve(struct srvconf *c, char *err, size_t errlen);
+
 /* Process entry points; they do not return. */
 void	net_main(const struct srvconf *c, struct srv_fds *fds)
 	    __attribute__((noreturn));
 void	runner_main(const struct srvconf *c, struct srv_fds *fds)
 	    __attribute__((noreturn));
 void	pub_main(const struct srvconf *c, struct srv_fds *fds)
+	    __attribute__((noreturn));
+void	kauth_main(const struct srvconf *c, struct srv_fds *fds)
 	    __attribute__((noreturn));
 
 

@@ -19,11 +19,12 @@
 
 #include <zstd.h>
 
+#include "common/kgss.h"
 #include "server/srvconf.h"
 
 #define MIB	((size_t)1 << 20)
 
-enum ktype { K_UINT, K_BOOL, K_STR, K_LISTEN, K_ALLOW };
+enum ktype { K_UINT, K_BOOL, K_STR, K_LISTEN, K_ALLOW, K_DALLOW };
 
 struct key {
 	const char	*name;
@@ -36,11 +37,14 @@ struct key {
 
 static int	check_workdir(const char *, char *, size_t);
 static int	check_sandbox(const char *, char *, size_t);
-static int	check_distcc(const char *, char *, size_t);
 static int	check_user(const char *, char *, size_t);
 static int	check_trust(const char *, char *, size_t);
 static int	check_path(const char *, char *, size_t);
 static int	check_names(const char *, char *, size_t);
+static int	check_auth(const char *, char *, size_t);
+static int	check_principal(const char *, char *, size_t);
+static int	check_dns_update(const char *, char *, size_t);
+static int	parse_addr(const char *, int *, uint8_t [16]);
 
 #define U(n, lo, hi)	{ #n, K_UINT, lo, hi, offsetof(struct srvconf, n), 0, NULL }
 #define B(n, chk)	{ #n, K_BOOL, 0, 1, offsetof(struct srvconf, n), 0, chk }
@@ -53,27 +57,36 @@ static const struct key keys[] = {
 	U(slots, 1, SRVCONF_SLOTS_MAX),
 	U(queue, 0, SRVCONF_QUEUE_MAX),
 	U(load_tolerance, 0, 100 * SRVCONF_SLOTS_MAX),
+	U(memory_pressure, 1, 100),
 	U(max_input_mb, 1, 2048),
 	U(max_output_mb, 1, 2048),
 	U(max_mem_mb, 0, 1u << 24),
 	U(job_timeout, 1, 86400),
 	U(grace, 0, 3600),
 	U(max_conns, 1, 65536),
+	B(calibrate, NULL),
 	B(publish, NULL),
-	B(distcc_compat, check_distcc),
+	B(distcc_compat, NULL),
+	U(distcc_port, 1, 65535),
 	S(cluster, NULL),
 	S(name, NULL),
 	S(workdir, check_workdir),
 	S(sandbox, check_sandbox),
 	S(user, check_user),
 	S(trust, check_trust),
+	S(auth, check_auth),
+	S(keytab, check_path),
+	S(gss_principal, check_principal),
 	S(identity, check_path),
 	S(crl, check_path),
 	S(allow_users, check_names),
 	S(allow_groups, check_names),
 	U(user_max_jobs, 0, 65536),
+	S(dns_update, check_dns_update),
+	U(dns_ttl, 5, 86400),
 	{ "listen", K_LISTEN, 0, 0, 0, 0, NULL },
 	{ "allow", K_ALLOW, 0, 0, 0, 0, NULL },
+	{ "distcc_allow", K_DALLOW, 0, 0, 0, 0, NULL },
 };
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
 
@@ -92,14 +105,17 @@ srvconf_defaults(struct srvconf *c, unsigned ncpu)
 	c->slots = ncpu;
 	c->queue = ncpu;
 	c->load_tolerance = 25;
+	c->memory_pressure = 10;
 	c->max_input_mb = 256;
 	c->max_output_mb = 256;
 	c->max_mem_mb = 8192;
 	c->job_timeout = 300;
 	c->grace = 30;
 	c->max_conns = 256;
+	c->calibrate = 1;
 	c->publish = 1;
 	c->distcc_compat = 0;
+	c->distcc_port = SRVCONF_DISTCC_PORT;
 	snprintf(c->cluster, sizeof(c->cluster), "default");
 	tmp = getenv("TMPDIR");
 	if (tmp == NULL || tmp[0] != '/' || check_workdir(tmp, NULL, 0) == -1)
@@ -108,6 +124,30 @@ srvconf_defaults(struct srvconf *c, unsigned ncpu)
 	snprintf(c->sandbox, sizeof(c->sandbox), "linux");
 	snprintf(c->user, sizeof(c->user), "ccpoold");
 	snprintf(c->trust, sizeof(c->trust), "auto");
+	snprintf(c->auth, sizeof(c->auth), "tls");
+	snprintf(c->keytab, sizeof(c->keytab), "%s", SRVCONF_KEYTAB);
+	c->dns_ttl = 60;
+}
+
+static int
+check_auth(const char *v, char *err, size_t errlen)
+{
+	if (strcmp(v, "tls") == 0 || strcmp(v, "gssapi") == 0)
+		return 0;
+	if (err != NULL)
+		snprintf(err, errlen, "must be tls or gssapi");
+	return -1;
+}
+
+static int
+check_principal(const char *v, char *err, size_t errlen)
+{
+	if (kgss_principal_ok(v, strlen(v)) && strchr(v, '/') != NULL)
+		return 0;
+	if (err != NULL)
+		snprintf(err, errlen, "must be a service principal, "
+		    "service/host@REALM");
+	return -1;
 }
 
 static int
@@ -163,6 +203,12 @@ in_list(const char *list, const char *name)
 }
 
 int
+srvconf_group_listed(const struct srvconf *c, const char *group)
+{
+	return in_list(c->allow_groups, group);
+}
+
+int
 srvconf_user_allowed(const struct srvconf *c, const char *name,
     const char (*groups)[64], size_t ngroups)
 {
@@ -175,6 +221,38 @@ srvconf_user_allowed(const struct srvconf *c, const char *name,
 	for (i = 0; i < ngroups; i++)
 		if (in_list(c->allow_groups, groups[i]))
 			return 1;
+	return 0;
+}
+
+/*
+ * dns_update = zone key-file [server]: a domain name, an absolute path,
+ * and optionally the numeric address of the zone's primary.
+ */
+static int
+check_dns_update(const char *v, char *err, size_t errlen)
+{
+	char		 zone[256], key[256], srv[64], extra[2];
+	uint8_t		 a[16];
+	int		 n, family;
+
+	n = sscanf(v, "%255s %255s %63s %1s", zone, key, srv, extra);
+	if (n < 2 || n > 3) {
+		snprintf(err, errlen, "expected: zone key-file [server]");
+		return -1;
+	}
+	if (strspn(zone, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789-_.") != strlen(zone) || zone[0] == '.') {
+		snprintf(err, errlen, "zone: not a domain name");
+		return -1;
+	}
+	if (key[0] != '/') {
+		snprintf(err, errlen, "key file: not an absolute path");
+		return -1;
+	}
+	if (n == 3 && parse_addr(srv, &family, a) == -1) {
+		snprintf(err, errlen, "server: not an IPv4 or IPv6 address");
+		return -1;
+	}
 	return 0;
 }
 
@@ -229,16 +307,6 @@ check_user(const char *v, char *err, size_t errlen)
 	return 0;
 bad:
 	snprintf(err, errlen, "not a user name");
-	return -1;
-}
-
-static int
-check_distcc(const char *v, char *err, size_t errlen)
-{
-	if (strcmp(v, "0") == 0)
-		return 0;
-	snprintf(err, errlen, "the distcc-compatible listener is not "
-	    "implemented yet");
 	return -1;
 }
 
@@ -327,6 +395,25 @@ parse_cidr(const char *v, struct srvconf_cidr *cidr)
 	return 0;
 }
 
+/* Append the address (or network) v to an access list of *n entries. */
+static int
+add_cidr(struct srvconf_cidr *list, unsigned *n, const char *name,
+    const char *v, char *err, size_t errlen)
+{
+	if (*n >= SRVCONF_ALLOW_MAX) {
+		snprintf(err, errlen, "%s: more than %d entries", name,
+		    SRVCONF_ALLOW_MAX);
+		return -1;
+	}
+	if (parse_cidr(v, &list[*n]) == -1) {
+		snprintf(err, errlen, "%s: not an address or address/prefix",
+		    name);
+		return -1;
+	}
+	(*n)++;
+	return 0;
+}
+
 static int
 apply(struct srvconf *c, const struct key *k, const char *v, char *err,
     size_t errlen)
@@ -387,18 +474,10 @@ apply(struct srvconf *c, const struct key *k, const char *v, char *err,
 		c->nlisten++;
 		return 0;
 	case K_ALLOW:
-		if (c->nallow >= SRVCONF_ALLOW_MAX) {
-			snprintf(err, errlen, "allow: more than %d entries",
-			    SRVCONF_ALLOW_MAX);
-			return -1;
-		}
-		if (parse_cidr(v, &c->allow[c->nallow]) == -1) {
-			snprintf(err, errlen, "allow: not an address or "
-			    "address/prefix");
-			return -1;
-		}
-		c->nallow++;
-		return 0;
+		return add_cidr(c->allow, &c->nallow, k->name, v, err, errlen);
+	case K_DALLOW:
+		return add_cidr(c->distcc_allow, &c->ndistcc_allow, k->name, v,
+		    err, errlen);
 	}
 	snprintf(err, errlen, "internal: bad key type");
 	return -1;
@@ -451,7 +530,8 @@ parse_line(struct srvconf *c, char *line, unsigned char seen[NKEYS],
 		    key);
 		return -1;
 	}
-	if (seen[i] && keys[i].type != K_LISTEN && keys[i].type != K_ALLOW) {
+	if (seen[i] && keys[i].type != K_LISTEN && keys[i].type != K_ALLOW &&
+	    keys[i].type != K_DALLOW) {
 		snprintf(err, errlen, "%s given twice", key);
 		return -1;
 	}
@@ -571,22 +651,22 @@ prefix_match(const uint8_t *a, const uint8_t *net, unsigned prefix)
 	return (a[full] & mask) == net[full];
 }
 
-int
-srvconf_allowed(const struct srvconf *c, int family, const uint8_t *addr)
+/* Does addr match one of the n entries of list? */
+static int
+cidr_match(const struct srvconf_cidr *list, unsigned n, int family,
+    const uint8_t *addr)
 {
 	static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 	    0xff, 0xff };
 	const uint8_t	*v4 = NULL;
 	unsigned	 i;
 
-	if (c->nallow == 0)
-		return 1;
 	if (family == AF_INET)
 		v4 = addr;
 	else if (family == AF_INET6 && memcmp(addr, v4mapped, 12) == 0)
 		v4 = addr + 12;
-	for (i = 0; i < c->nallow; i++) {
-		const struct srvconf_cidr *e = &c->allow[i];
+	for (i = 0; i < n; i++) {
+		const struct srvconf_cidr *e = &list[i];
 
 		if (e->family == AF_INET && v4 != NULL &&
 		    prefix_match(v4, e->addr, e->prefix))
@@ -596,6 +676,21 @@ srvconf_allowed(const struct srvconf *c, int family, const uint8_t *addr)
 			return 1;
 	}
 	return 0;
+}
+
+int
+srvconf_allowed(const struct srvconf *c, int family, const uint8_t *addr)
+{
+	if (c->nallow == 0)
+		return 1;
+	return cidr_match(c->allow, c->nallow, family, addr);
+}
+
+int
+srvconf_distcc_allowed(const struct srvconf *c, int family,
+    const uint8_t *addr)
+{
+	return cidr_match(c->distcc_allow, c->ndistcc_allow, family, addr);
 }
 
 void

@@ -18,8 +18,10 @@
 #include "discovery/disc_txt.h"
 
 #define SRVCONF_PATH		"/etc/ccpool/ccpoold.conf"
+#define SRVCONF_KEYTAB		"/etc/ccpool/ccpoold.keytab"
 #define SRVCONF_PORT		3633
 #define SRVCONF_STATUS_PORT	3634
+#define SRVCONF_DISTCC_PORT	3632	/* stock distccd's */
 #define SRVCONF_FILE_MAX	65536	/* bytes in a config file */
 #define SRVCONF_LINE_MAX	1024
 #define SRVCONF_LISTEN_MAX	8
@@ -49,30 +51,41 @@ struct srvconf {
 	unsigned	 queue;		/* waiting jobs beyond the slots */
 	unsigned	 load_tolerance;	/* foreign CPU load that costs no
 					 * slot, % of one CPU (load.h) */
+	unsigned	 memory_pressure; /* memory PSI %: no new job (100: off) */
 	unsigned	 max_input_mb;	/* preprocessed source */
 	unsigned	 max_output_mb;	/* object (stdout, stderr, deps: 16 MiB) */
 	unsigned	 max_mem_mb;	/* RLIMIT_AS of a compile; 0: none */
 	unsigned	 job_timeout;	/* seconds of wall time per compile */
 	unsigned	 grace;		/* seconds running jobs get at SIGTERM */
 	unsigned	 max_conns;	/* client connections at once */
+	int		 calibrate;	/* time a compile at start (calib.h) */
 	int		 publish;	/* advertise over mDNS */
-	int		 distcc_compat;	/* distcc listener: not implemented */
+	int		 distcc_compat;	/* the distcc listener (server/dcc_conn.c) */
+	unsigned	 distcc_port;
 	char		 cluster[DISC_CLUSTER_MAX];
 	char		 name[SRVCONF_NAME_MAX];	/* "": host name */
 	char		 workdir[256];	/* parent of the private job dir */
 	char		 sandbox[16];	/* job sandbox: "linux" or "none" */
 	char		 user[32];	/* the user to run as when started as root */
-	char		 trust[8];	/* "auto", "open", "site" */
+	char		 trust[8];	/* "auto", "open", "site", "krb5" */
+	char		 auth[8];	/* "tls"; "gssapi": kerberos mode */
+	char		 keytab[256];	/* kerberos: the service's keys */
+	char		 gss_principal[256];	/* "": ccpool/<fqdn> */
 	char		 identity[256];	/* key file; "": the default */
 	char		 crl[256];	/* site: revocation list; "": none */
 	char		 allow_users[512];	/* site: "" or names */
 	char		 allow_groups[512];	/* site: "" or names */
 	unsigned	 user_max_jobs;	/* per client identity; 0: no cap */
 	char		 fingerprint[72];	/* set by the parent */
+	char		 dns_update[512];	/* "zone key-file [server]" or
+						   "": no DNS-SD registration */
+	unsigned	 dns_ttl;	/* TTL of the records registered */
 	unsigned	 nlisten;	/* 0: all addresses */
 	struct srvconf_addr listen[SRVCONF_LISTEN_MAX];
 	unsigned	 nallow;	/* 0: everyone */
 	struct srvconf_cidr allow[SRVCONF_ALLOW_MAX];
+	unsigned	 ndistcc_allow;	/* 0: no distcc listener */
+	struct srvconf_cidr distcc_allow[SRVCONF_ALLOW_MAX];
 };
 
 /* Defaults: ncpu slots and queue (at least 1), ports 3633/3634, ... */
@@ -102,6 +115,17 @@ int	srvconf_load(struct srvconf *c, const char *path, int must_exist,
  */
 int	srvconf_allowed(const struct srvconf *c, int family,
 	    const uint8_t *addr);
+
+/*
+ * Whether a stock distcc client at addr may use the distcc listener: 1 if
+ * distcc_allow holds a match (as srvconf_allowed), 0 otherwise, and
+ * always 0 while the list is empty (it has no default).
+ */
+int	srvconf_distcc_allowed(const struct srvconf *c, int family,
+	    const uint8_t *addr);
+
+/* Whether allow_groups names group. */
+int	srvconf_group_listed(const struct srvconf *c, const char *group);
 
 /*
  * Whether a site user called name with groups may compile: 1 if neither

@@ -66,6 +66,16 @@ srvid_resolve(struct srvconf *c, char *err, size_t errlen)
 	site = id.cas != NULL && sk_X509_num(id.cas) > 0;
 	snprintf(c->fingerprint, sizeof(c->fingerprint), "%s", id.fp);
 	ident_clear(&id);
+	if (strcmp(c->auth, "gssapi") == 0) {
+		if (strcmp(c->trust, "site") == 0) {
+			err_set(err, errlen, "auth = gssapi: Kerberos "
+			    "replaces site mode's user certificates (trust = "
+			    "site cannot be kept)");
+			return -1;
+		}
+		snprintf(c->trust, sizeof(c->trust), "krb5");
+		return srvkrb_resolve(c, err, errlen);
+	}
 	if (strcmp(c->trust, "auto") == 0)
 		snprintf(c->trust, sizeof(c->trust), "%s", site ? "site" :
 		    "open");

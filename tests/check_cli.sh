@@ -69,7 +69,7 @@ expect() {
 mkdir -p "$d/home" "$d/run" "$d/bin" "$d/masq" || exit 1
 chmod 700 "$d/run"
 
-for p in ccpool ccpool-agent ccpoold lsdistcc; do
+for p in ccpool ccpool-agent ccpoold lsdistcc ccpool-top; do
 	if [ ! -x "$b/$p" ]; then
 		fail "no $b/$p (make all first)"
 		continue
@@ -124,6 +124,16 @@ run "$b/ccpool" ca --no-such-option init
 expect "ccpool ca --no-such-option" 2 hint
 run "$b/ccpool-agent" no-such-command
 expect "ccpool-agent no-such-command" 2 hint
+run "$b/ccpool" top --help
+expect "ccpool top --help" 0 usage "ccpool-top"
+run "$b/ccpool-top" -d 0
+expect "ccpool-top -d 0" 2 hint
+run "$b/ccpool-top" -s nosuchorder
+expect "ccpool-top -s nosuchorder" 2 hint
+run "$b/ccpool-top" extra
+expect "ccpool-top extra" 2 hint
+run "$b/ccpool-top"
+expect "ccpool-top (not a terminal)" 1 status
 
 # A fake compiler: ccpool's options end at its name.
 cat >"$d/bin/fakecc" <<'EOF'
@@ -152,7 +162,7 @@ run env PATH="$d/masq:$d/bin:$PATH" fakecc --help
 expect "fakecc --help (masquerade)" 0 exact "fakecc's own help"
 
 # The man pages document both.
-for m in man/ccpool.1 man/ccpoold.8 man/lsdistcc.1; do
+for m in man/ccpool.1 man/ccpoold.8 man/lsdistcc.1 man/ccpool-top.1; do
 	for o in help version; do
 		grep -qF "\\-\\-$o" "$m" ||
 			fail "$m does not document --$o"
@@ -164,4 +174,4 @@ if [ "$fails" -ne 0 ]; then
 	exit 1
 fi
 echo "cli: --help, --version and usage errors of ccpool, ccpool-agent," \
-    "ccpoold, lsdistcc; wrapper and masquerade options checked"
+    "ccpoold, lsdistcc, ccpool-top; wrapper and masquerade options checked"

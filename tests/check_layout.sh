@@ -7,7 +7,9 @@
 #      column 0, braces alone at column 0), tools/sim excepted;
 #   3. folders of different programs do not include each other's headers:
 #      server/ includes nothing of client/ or agent/, and the reverse;
-#      lsdistcc/ nothing of client/, agent/ or server/;
+#      lsdistcc/ nothing of client/, agent/ or server/; tray/ and top/
+#      nothing but their own and the public <ccpool.h> (users of the
+#      library);
 #   4. no circle between two files: a.o calls b.o while b.o calls a.o
 #      (read from the build's objects, BUILD_DIR/obj; skipped without).
 # With -s it prints the figures only (files over the limit, functions
@@ -20,7 +22,7 @@ MAX_FN=80
 summary=0
 [ "${1:-}" = -s ] && { summary=1; shift; }
 obj=${1:-build}/obj
-dirs="common discovery client agent server lsdistcc"
+dirs="common discovery client agent server lsdistcc tray top"
 files=$(for d in $dirs; do
 	[ -d "$d" ] && find "$d" -name '*.[ch]'
 done | sort)
@@ -52,6 +54,7 @@ cross=$(for f in $files; do
 	server/*) deny='client/|agent/' ;;
 	client/*|agent/*) deny='server/' ;;
 	lsdistcc/*) deny='client/|agent/|server/' ;;
+	tray/*|top/*) deny='common/|discovery/|libccpool/|client/|agent/|server/|lsdistcc/' ;;
 	common/*|discovery/*) deny='client/|agent/|server/|lsdistcc/' ;;
 	*) continue ;;
 	esac
@@ -65,10 +68,14 @@ circ=
 if [ -d "$obj" ]; then
 	tmp=$(mktemp -d /tmp/ccpool-layout.XXXXXX) || exit 1
 	trap 'rm -rf "$tmp"' EXIT
+	# the tray's objects are built apart (BUILD_DIR/tobj: public header)
 	for d in $dirs; do
 		[ -d "$obj/$d" ] && find "$obj/$d" -name '*.o'
+		[ -d "${obj%/obj}/tobj/$d" ] &&
+		    find "${obj%/obj}/tobj/$d" -name '*.o' ! -name 'tmp_*'
 	done | while read -r o; do
 		m=${o#"$obj"/}
+		m=${m#"${obj%/obj}/tobj/"}
 		nm --defined-only -g "$o" | awk -v m="$m" '{ print $3, m }'
 		nm -u "$o" | awk -v m="$m" '{ print $2, m }' >>"$tmp/uses"
 	done | sort >"$tmp/defs"

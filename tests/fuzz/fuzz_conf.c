@@ -51,7 +51,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    c.max_input_mb > 2048 || c.max_output_mb < 1 ||
 	    c.max_output_mb > 2048 || c.job_timeout < 1 ||
 	    c.max_conns < 1 || (c.publish != 0 && c.publish != 1) ||
-	    c.distcc_compat != 0 || c.nlisten > SRVCONF_LISTEN_MAX ||
+	    (c.distcc_compat != 0 && c.distcc_compat != 1) ||
+	    c.distcc_port < 1 || c.distcc_port > 65535 ||
+	    c.ndistcc_allow > SRVCONF_ALLOW_MAX || c.nlisten > SRVCONF_LISTEN_MAX ||
 	    c.nallow > SRVCONF_ALLOW_MAX)
 		abort();
 	if (!terminated(c.cluster, sizeof(c.cluster)) || c.cluster[0] == '\0' ||

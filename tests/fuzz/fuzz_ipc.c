@@ -22,7 +22,7 @@
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
-#define NCHAN	((unsigned)SRV_PUB_FROM_PARENT + 1)
+#define NCHAN	((unsigned)SRV_NET_FROM_KAUTH + 1)
 
 static void
 pick_rules(uint8_t sel, struct ipc_rules *r)

@@ -347,6 +347,102 @@ answers(const struct proto_dialect *d, const struct proto_limits *lim,
 	proto_result_reader_free(&r);
 }
 
+/*
+ * Offers and pulls (version 2): whatever a reader accepts encodes to
+ * frames that read back the same; a failed offer reader stays failed.
+ */
+static void
+offer_roundtrip(const struct proto_dialect *d, const struct proto_offer *o)
+{
+	struct proto_offer_reader r;
+	struct proto_frame f;
+	struct proto_buf b;
+	char	 err[160];
+	size_t	 off = 0;
+	ssize_t	 n;
+	int	 rc = PROTO_MORE;
+
+	proto_buf_init(&b);
+	proto_offer_reader_init(&r);
+	if (proto_offer_encode(o, &b, err, sizeof(err)) == -1)
+		abort();
+	while (rc == PROTO_MORE) {
+		if ((n = frame(d, b.data + off, b.len - off, &f)) <= 0)
+			abort();
+		off += (size_t)n;
+		rc = proto_offer_feed(&r, &f, err, sizeof(err));
+	}
+	if (rc != PROTO_DONE || off != b.len || r.o.id != o->id ||
+	    r.o.lang != o->lang || r.o.size != o->size ||
+	    strcmp(r.o.tcid, o->tcid) != 0)
+		abort();
+	proto_buf_free(&b);
+}
+
+static void
+pull_roundtrip(const struct proto_dialect *d, const struct proto_pull *p)
+{
+	struct proto_pull q;
+	struct proto_frame f;
+	struct proto_buf b;
+	char	 err[160];
+	size_t	 off = 0;
+	ssize_t	 n;
+	int	 rc = PROTO_MORE, st = 0;
+
+	proto_buf_init(&b);
+	if (proto_pull_encode(p, &b) == -1)
+		abort();
+	while (rc == PROTO_MORE) {
+		if ((n = frame(d, b.data + off, b.len - off, &f)) <= 0)
+			abort();
+		off += (size_t)n;
+		rc = proto_pull_feed(&q, &st, &f, err, sizeof(err));
+	}
+	if (rc != PROTO_DONE || off != b.len || q.id != p->id ||
+	    q.free_slots != p->free_slots || q.waiting != p->waiting)
+		abort();
+	proto_buf_free(&b);
+}
+
+static void
+offers(const struct proto_dialect *d, const uint8_t *data, size_t size)
+{
+	struct proto_offer_reader r;
+	struct proto_pull p;
+	struct proto_frame f;
+	char	 err[160];
+	size_t	 off = 0;
+	ssize_t	 n;
+	int	 rc, pst = 0, olive = 1;
+
+	proto_offer_reader_init(&r);
+	while ((n = frame(d, data + off, size - off, &f)) > 0) {
+		off += (size_t)n;
+		memset(err, 'x', sizeof(err));
+		rc = olive ? proto_offer_feed(&r, &f, err, sizeof(err)) :
+		    PROTO_MORE;
+		if (rc == -1) {
+			check_err(err, sizeof(err));
+			if (proto_offer_feed(&r, &f, err, sizeof(err)) != -1)
+				abort();
+			olive = 0;
+		} else if (rc == PROTO_DONE) {
+			offer_roundtrip(d, &r.o);
+			proto_offer_reader_init(&r);
+		}
+		memset(err, 'x', sizeof(err));
+		rc = proto_pull_feed(&p, &pst, &f, err, sizeof(err));
+		if (rc == -1) {
+			check_err(err, sizeof(err));
+			pst = 0;
+		} else if (rc == PROTO_DONE)
+			pull_roundtrip(d, &p);
+		else if (rc != PROTO_MORE || pst != 1)
+			abort();
+	}
+}
+
 /* The distcc dialect: only the framing is ours to check. */
 static void
 distcc(const struct proto_limits *lim, const uint8_t *data, size_t size)
@@ -421,6 +517,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	jobs(&d, &lim, data, size);
 	answers(&d, &lim, JOBID, PROTO_WANT_DEPS, data, size);
 	answers(&d, &lim, 0, 0, data, size);
+	offers(&d, data, size);
 	distcc(&lim, data, size);
 	evpull(&d, data, size);
 	return 0;

@@ -6,7 +6,8 @@
  * Every input is parsed.  A refusal must come with a terminated reason;
  * a page accepted must hold what the parser promises: terminated,
  * non-empty, clean UTF-8 strings, counts and figures within their
- * ranges.  Any violation aborts.  Runs under libFuzzer (make fuzz) or
+ * ranges, the schema 2 arrays within their bounds.  Any violation
+ * aborts.  Runs under libFuzzer (make fuzz) or
  * tests/fuzz/standalone.c (make check).
  */
 #include <stdint.h>
@@ -62,6 +63,27 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < st.nrefused; i++)
 		if (memchr(st.refused[i].reason, '\0', CPL_REASON_MAX) ==
 		    NULL || st.refused[i].count < 0)
+			abort();
+	/* schema 2: bounded, in range, none of it on a schema 1 page */
+	if (st.schema < 1 || st.nslot > CPL_SLOT_STATES_MAX ||
+	    st.nslot > st.slots || st.nrecent > CPL_RECENT_MAX ||
+	    st.nhist > CPL_HIST_MAX || (st.schema < 2 && (st.nslot > 0 ||
+	    st.nrecent > 0 || st.nhist > 0)))
+		abort();
+	for (i = 0; i < st.nslot; i++)
+		if (st.slot[i].state > CPL_SLOT_OTHER ||
+		    st.slot[i].since_ms < 0)
+			abort();
+	for (i = 0; i < st.nrecent; i++) {
+		str_ok(st.recent[i].tc, sizeof(st.recent[i].tc));
+		if (st.recent[i].end_ms < 0 || st.recent[i].ms < 0 ||
+		    st.recent[i].slot > CPL_SLOTS_MAX ||
+		    (st.recent[i].ok != 0 && st.recent[i].ok != 1))
+			abort();
+	}
+	for (i = 0; i < st.nhist; i++)
+		if (st.hist[i].load > 100 || st.hist[i].mem > 100 ||
+		    st.hist[i].running > CPL_SLOTS_MAX)
 			abort();
 	return 0;
 }

@@ -23,7 +23,7 @@ mkdir -p -m 700 "$RUN" "$S/home"
 # every lab host shares this machine's CPUs: the other hosts' work is not
 # this server's owner at work (bench_office.sh emulates owners), so the
 # foreign-load rule is off (load_tolerance)
-printf 'user = nobody\nload_tolerance = 102400\n' >"$S/ccpoold.conf"
+printf 'user = nobody\nload_tolerance = 102400\nmemory_pressure = 100\n' >"$S/ccpoold.conf"
 lab_spawn 1 ccpoold "$B/ccpoold" -d -f "$S/ccpoold.conf" >/dev/null
 lab_spawn 1 distccd distccd --no-detach --daemon --user nobody \
     --allow 198.18.0.0/15 --listen "$A1" --log-stderr >/dev/null

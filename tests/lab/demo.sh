@@ -28,11 +28,12 @@ $NCPU CPUs.  A ccpoold gives a job slot up for each CPU of foreign load
 (anything but its own jobs) beyond load_tolerance (default 25 %): here
 each server would take the other's compiles and h3's preprocessing for
 its owner at work and refuse jobs, and the build would stay on h3.  So
-the servers run with load_tolerance = 102400 (ignore foreign load), as
+the servers run with load_tolerance = 102400 (ignore foreign load) and
+memory_pressure = 100 (ignore the machine's memory pressure), as
 servers in VMs or containers sharing one machine's CPUs should; on
 machines of their own keep the default.
 EOF
-printf 'user = nobody\nload_tolerance = 102400\n' >"$S/ccpoold.conf"
+printf 'user = nobody\nload_tolerance = 102400\nmemory_pressure = 100\n' >"$S/ccpoold.conf"
 for i in 1 2; do
 	lab_spawn $i ccpoold "$B/ccpoold" -d -f "$S/ccpoold.conf" >/dev/null
 done

@@ -13,6 +13,7 @@
  *   forkbomb               fork forever, in every child too
  *   alloc                  allocate and touch 100 GiB
  *   loop                   spin forever
+ *   pause                  sleep until killed
  *   bigfile                write a 10 GiB file in its directory
  *
  * and reports on stdout what happened; it exits 1 when the act failed.
@@ -206,6 +207,9 @@ main(int argc, char *argv[])
 	if (strcmp(w[0], "loop") == 0)
 		for (;;)
 			;
+	if (strcmp(w[0], "pause") == 0)
+		for (;;)
+			pause();
 	if (strcmp(w[0], "bigfile") == 0)
 		return act_bigfile();
 	fprintf(stderr, "evilcc: unknown act %s\n", w[0]);

@@ -155,7 +155,14 @@ lab__holder() {
 
 lab_state_dir() { echo "$LAB__DIR"; }
 lab_n() { echo "$LAB__N"; }
-lab_addr() { lab__host_ok "${1:-}" && echo "198.18.0.$((10 + $1))"; }
+lab_addr() {
+	lab__host_ok "${1:-}" || return 1
+	if [ -e "$LAB__DIR/h$1/subnet2" ]; then	# lab_subnet2 moved it
+		echo "198.18.1.$((10 + $1))"
+	else
+		echo "198.18.0.$((10 + $1))"
+	fi
+}
 lab_ifname() { lab__host_ok "${1:-}" && echo "${LAB__ID}h$1"; }
 lab_ns() { lab__host_ok "${1:-}" && echo "$LAB__ID-h$1"; }
 lab_hostname() { lab__host_ok "${1:-}" && echo "${LAB_PREFIX_HOST:-h}$1"; }
@@ -284,6 +291,69 @@ lab_wait_ccpool() {
 		[ "${c:-0}" -ge "$want" ] && return 0
 	done
 	return 1
+}
+
+# --- interface: a second subnet behind a router ---------------------------------
+
+# lab_subnet2 R MS I...: hosts I... leave the lab's subnet (198.18.0.0/24)
+# for a second one, 198.18.1.0/24, on a bridge of its own (so no mDNS in
+# common), reached through host R, which routes between the two (its
+# second interface ${ID}r$R is 198.18.1.1) and delays every packet it
+# sends into the second subnet by MS milliseconds (netem; the round trip
+# grows by MS; LAB_DELAY_MS says what was added: 0 where the kernel has
+# no netem).  Every other host gets a route to the second subnet through
+# R, each moved host a default route through 198.18.1.1; lab_addr then
+# prints the moved hosts' new addresses.  Returns 0, or 1.
+lab_subnet2() {
+	local r=${1:-} ms=${2:-} i sw=$LAB__ID-sw b2=${LAB__ID}b2 moved=" "
+	lab__host_ok "$r" || return 2
+	case $ms in '' | *[!0-9]*) lab__err "lab_subnet2: bad delay '$ms'"; return 2 ;; esac
+	shift 2
+	ip -n "$sw" link add "$b2" type bridge mcast_snooping 0 stp_state 0 \
+	    forward_delay 0 && ip -n "$sw" link set "$b2" up &&
+	    ip -n "$sw" link add "${LAB__ID}q$r" type veth peer name \
+	    "${LAB__ID}r$r" netns "$LAB__ID-h$r" &&
+	    ip -n "$sw" link set "${LAB__ID}q$r" master "$b2" up &&
+	    ip -n "$LAB__ID-h$r" address add 198.18.1.1/24 dev "${LAB__ID}r$r" &&
+	    ip -n "$LAB__ID-h$r" link set "${LAB__ID}r$r" up &&
+	    lab__nsexec "$LAB__ID-h$r" 'echo 1 >/proc/sys/net/ipv4/ip_forward' ||
+	    return 1
+	LAB_DELAY_MS=0
+	if [ "$ms" -gt 0 ]; then
+		if tc -n "$LAB__ID-h$r" qdisc add dev "${LAB__ID}r$r" root \
+		    netem delay "${ms}ms" 2>/dev/null; then
+			LAB_DELAY_MS=$ms
+		else	# some kernels are built without sch_netem
+			lab__err "no netem in this kernel: the router adds no delay"
+		fi
+	fi
+	for i in "$@"; do
+		lab__host_ok "$i" && [ "$i" != "$r" ] || return 2
+		ip -n "$sw" link set "${LAB__ID}p$i" nomaster &&
+		    ip -n "$sw" link set "${LAB__ID}p$i" master "$b2" up &&
+		    ip -n "$LAB__ID-h$i" address flush dev "${LAB__ID}h$i" \
+		    scope global &&
+		    ip -n "$LAB__ID-h$i" address add "198.18.1.$((10 + i))/24" \
+		    dev "${LAB__ID}h$i" &&
+		    ip -n "$LAB__ID-h$i" route add default via 198.18.1.1 ||
+		    return 1
+		: >"$LAB__DIR/h$i/subnet2"
+		moved+="$i "
+	done
+	for ((i = 1; i <= LAB__N; i++)); do
+		[ "$i" = "$r" ] && continue
+		case $moved in *" $i "*) continue ;; esac
+		ip -n "$LAB__ID-h$i" route add 198.18.1.0/24 via \
+		    "198.18.0.$((10 + r))" || return 1
+	done
+}
+
+# lab_resolv I FILE: host I's /etc/resolv.conf is FILE from now on (a bind
+# mount in its own mount namespace; the machine's file is untouched).
+lab_resolv() {
+	lab__host_ok "${1:-}" || return 2
+	[ -f "${2:-}" ] || { lab__err "lab_resolv: no file '${2:-}'"; return 2; }
+	lab_exec "$1" mount --bind "$2" /etc/resolv.conf
 }
 
 # --- interface: CPU quotas (cgroups) ---------------------------------------------

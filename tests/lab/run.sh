@@ -1,7 +1,8 @@
 #!/bin/bash
-# run.sh BUILD_DIR - runs every tests/lab/t_*.sh (in name order), each in
-# its own bash with CCPOOL_BUILD=BUILD_DIR and a unique LAB_ID, bounded by
-# timeout(1) (LAB_TIMEOUT, default 300 s).  Prints PASS/FAIL/SKIP per test
+# run.sh BUILD_DIR - runs every tests/lab/t_*.sh (started in name order,
+# LAB_JOBS at once, default 2), each in its own bash with
+# CCPOOL_BUILD=BUILD_DIR and a unique LAB_ID, bounded by timeout(1)
+# (LAB_TIMEOUT, default 300 s).  Prints PASS/FAIL/SKIP per test
 # and a last line "lab: N passed, M failed, K skipped"; exits 1 if any
 # failed, 130 when interrupted.  A test's output goes to
 # BUILD_DIR/lab-logs/t_x.log (the end of it is shown when it fails; with
@@ -51,29 +52,24 @@ fi
 logs=$CCPOOL_BUILD/lab-logs
 mkdir -p "$logs" || exit 1
 interrupted=
-child=
+declare -A running=()	# pid -> test name
 # shellcheck disable=SC2317  # called from the traps
 on_signal() {
 	interrupted=$1
 	# timeout(1) passes TERM on to the test and its process group; the
 	# test's trap tears its lab down.
-	[ -z "$child" ] || kill -TERM "$child" 2>/dev/null
+	[ ${#running[@]} -eq 0 ] || kill -TERM "${!running[@]}" 2>/dev/null
 }
 trap 'on_signal INT' INT
 trap 'on_signal TERM' TERM
 trap 'on_signal HUP' HUP
 
-idx=0
-for t in "${tests[@]}"; do
+# run_one T IDX: test T with lab id IDX, bounded by timeout(1); writes
+# "RESULT SECONDS NOTE" to $logs/NAME.res.  Runs in the background.
+run_one() {
+	local t=$1 name rc start secs sd h left note res log
 	name=$(basename "$t" .sh)
-	if [ -n "$interrupted" ]; then
-		echo "SKIP $name"
-		echo "    $name: not run (interrupted)"
-		skip=$((skip + 1))
-		continue
-	fi
-	idx=$((idx + 1))
-	LAB_ID=$(printf 'ccl%xr%02x' $$ $((idx % 256)))
+	LAB_ID=$(printf 'ccl%xr%02x' $$ $(($2 % 256)))
 	export LAB_ID
 	log=$logs/$name.log
 	LAB_LOGDIR=$logs/$name.d
@@ -81,18 +77,11 @@ for t in "${tests[@]}"; do
 	export LAB_LOGDIR
 	start=$(date +%s)
 	if [ -n "${LAB_VERBOSE:-}" ]; then
-		timeout -k 30 "$timeout_s" bash "$t" > >(tee "$log") 2>&1 &
+		timeout -k 30 "$timeout_s" bash "$t" > >(tee "$log") 2>&1
 	else
-		timeout -k 30 "$timeout_s" bash "$t" >"$log" 2>&1 &
+		timeout -k 30 "$timeout_s" bash "$t" >"$log" 2>&1
 	fi
-	child=$!
-	# wait returns early when a trapped signal arrives: wait again.
-	while :; do
-		wait "$child" 2>/dev/null
-		rc=$?
-		kill -0 "$child" 2>/dev/null || break
-	done
-	child=
+	rc=$?
 	secs=$(($(date +%s) - start))
 	sd=${LAB_TMPDIR:-/tmp}/ccpool-lab.$LAB_ID
 	for h in "$sd"/h*; do	# a lab left behind: keep its logs too
@@ -115,7 +104,6 @@ for t in "${tests[@]}"; do
 			    note=" (timeout after ${timeout_s} s, then KILL)"
 		fi ;;
 	esac
-	[ -z "$interrupted" ] || { res=FAIL; note=" (interrupted: SIG$interrupted)"; }
 	if [ -n "$left" ]; then
 		echo "lab: $name left its lab behind (${left#lab: })" >&2
 		if [ "$res" = PASS ]; then
@@ -123,21 +111,74 @@ for t in "${tests[@]}"; do
 			note=" (left its lab behind)"
 		fi
 	fi
+	echo "$res $secs$note" >"$logs/$name.res"
+}
+
+# report NAME: print a finished test's result and count it
+report() {
+	local name=$1 res secs note log=$logs/$1.log
+	read -r res secs note <"$logs/$name.res" 2>/dev/null ||
+	    { res=FAIL; secs=0; note="(no result)"; }
+	[ -z "$interrupted" ] || { res=FAIL; note="(interrupted: SIG$interrupted)"; }
 	echo "$res $name"
-	echo "    $name: ${secs} s$note"
+	echo "    $name: ${secs} s${note:+ $note}"
 	case $res in
 	PASS) pass=$((pass + 1)) ;;
 	SKIP) skip=$((skip + 1)) ;;
-	FAIL)
+	*)
 		fail=$((fail + 1))
 		if [ -z "${LAB_VERBOSE:-}" ]; then
-			echo "---- last lines of $log (daemon logs: $LAB_LOGDIR/):"
+			echo "---- last lines of $log (daemon logs: $logs/$name.d/):"
 			tail -n 30 "$log" | sed 's/^/    /'
 			echo "----"
 		fi ;;
 	esac
+}
+
+# wait_one: wait for any running test, report it
+wait_one() {
+	local pid name
+	# wait returns early when a trapped signal arrives: wait again.
+	while :; do
+		wait -n -p pid "${!running[@]}" 2>/dev/null
+		[ -n "${pid:-}" ] && break
+		[ -n "$interrupted" ] || continue
+		for pid in "${!running[@]}"; do	# after a signal: any gone
+			kill -0 "$pid" 2>/dev/null || break
+			pid=
+		done
+		[ -n "${pid:-}" ] && break
+		sleep 0.2
+	done
+	name=${running[$pid]}
+	unset "running[$pid]"
+	report "$name"
+}
+
+# LAB_JOBS tests at once (default 2): each has a lab of its own, and most
+# of a test's time is spent waiting on its hosts, not computing.  A test
+# that needs the machine's CPUs for what it emulates (CPU quotas that its
+# owners fill) or that acts on every lab (--cleanup-stale) says
+# "# lab: alone" and runs by itself.
+jobs=${LAB_JOBS:-2}
+idx=0
+for t in "${tests[@]}"; do
+	name=$(basename "$t" .sh)
+	if [ -n "$interrupted" ]; then
+		echo "SKIP $name"
+		echo "    $name: not run (interrupted)"
+		skip=$((skip + 1))
+		continue
+	fi
+	# a test marked "# lab: alone" runs with no other beside it
+	alone=
+	grep -q '^# lab: alone' "$t" && alone=1
+	while [ ${#running[@]} -ge "${alone:-$jobs}" ]; do wait_one; done
+	idx=$((idx + 1))
+	rm -f "$logs/$name.res"
+	run_one "$t" "$idx" &
+	running[$!]=$name
+	[ -z "$alone" ] || wait_one
 done
+while [ ${#running[@]} -gt 0 ]; do wait_one; done
 finish
-rc=$?
-[ -z "$interrupted" ] || exit 130
-exit $rc

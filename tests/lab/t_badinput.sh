@@ -16,7 +16,7 @@ A1=$(lab_addr 1)
 # every lab host shares this machine's CPUs: the other hosts' work is not
 # this server's owner at work (bench_office.sh emulates owners), so the
 # foreign-load rule is off (load_tolerance)
-printf 'user = nobody\nload_tolerance = 102400\n' >"$S/ccpoold.conf"
+printf 'user = nobody\nload_tolerance = 102400\nmemory_pressure = 100\n' >"$S/ccpoold.conf"
 lab_spawn 1 ccpoold "$B/ccpoold" -d -f "$S/ccpoold.conf" >/dev/null
 for n in $(seq 50); do
 	lab_exec 2 "$B/srvprobe" -H "$A1" -q /dev/null --garbage \

@@ -11,7 +11,10 @@
 #  b. a server started mid-build gets its first job soon after it starts
 #     (discovery ~0.8 s; asserted: within 20 s);
 #  c. as a, but the server's link goes down (ip link set down in its
-#     namespace) instead.
+#     namespace) instead; before it, the servers that compiled advertise
+#     their measured speed (speed= in lsdistcc --json).
+# Before a, and before any job, both servers advertise a speed: the one
+# their calibration compile at start measured.
 # Prints the measured figures ("failover: ... ms", "join: ... ms").
 set -u
 . "$(dirname "$0")/lab.sh"
@@ -56,11 +59,31 @@ printf 'workdir = %s/work\nuser = nobody\n' "$S" >"$S/ccpoold.conf"
 # client's preprocessing for their owners' load and shrink their slots
 # (where ccpoold knows load_tolerance)
 cp "$S/ccpoold.conf" "$S/lt.conf"
-echo 'load_tolerance = 6400' >>"$S/lt.conf"
+printf 'load_tolerance = 6400\nmemory_pressure = 100\n' >>"$S/lt.conf"
 "$B/ccpoold" -n -f "$S/lt.conf" >/dev/null 2>&1 && mv "$S/lt.conf" "$S/ccpoold.conf"
 lab_spawn 1 ccpoold "$B/ccpoold" -d -f "$S/ccpoold.conf" >/dev/null
 lab_spawn 2 ccpoold "$B/ccpoold" -d -f "$S/ccpoold.conf" >/dev/null
 wait_hosts 2 || fail "servers not discovered"
+
+# speed before any job: each server's calibration compile at start (in
+# its sandbox, at idle priority: slow beside busy CPUs, so polled, up to
+# about 30 s) seeds the speed= of its advert.
+adv_speeds() {	# "name=speed ..." of the ccpool servers that advertise one
+	lab_exec 3 "$B/lsdistcc" -t 1 --json 2>/dev/null | jq -r \
+	    '[.[] | select(.kind == "ccpool" and (.speed // 0) > 0) |
+	    "\(.name)=\(.speed)"] | join(" ")' 2>/dev/null
+}
+spd=
+t0=$(now_ms)
+for _ in $(seq 25); do
+	spd=$(adv_speeds)
+	[ "$(echo "$spd" | wc -w)" -ge 2 ] && break
+	sleep 0.2
+done
+grep -h 'speed: calibration' "$S"/h[12]/ccpoold*.log
+[ "$(echo "$spd" | wc -w)" -ge 2 ] ||
+    fail "the servers advertise no speed before their first job: '$spd'"
+echo "ok: servers advertise their calibrated speed before any job (KiB/s): $spd (checked in $(($(now_ms) - t0)) ms)"
 
 # a project of 24 sources of ~0.5 s each, and its local objects
 W=$S/proj
@@ -131,6 +154,18 @@ wait $mk || fail "build with a joining server failed: $(tail "$S/join.log")"
 same join || fail "objects differ (join)"
 echo "join: h1 started, first job $((t1 - t0)) ms later"
 echo "ok: a server joining mid-build gets work"
+
+# speed: the servers have compiled jobs now, and advertise how fast
+# (speed=, KiB per CPU-second, measured on their own jobs): a new client
+# takes it as its estimate from its first job.  Polled, bounded.
+spd=
+for _ in $(seq 20); do
+	spd=$(adv_speeds)
+	[ -n "$spd" ] && break
+	sleep 0.5
+done
+[ -n "$spd" ] || fail "no server advertises its speed after compiling"
+echo "ok: servers advertise their measured speed (KiB/s): $spd"
 
 # c. h2's link goes down while it compiles
 cbuild ld 4 &

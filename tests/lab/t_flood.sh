@@ -20,6 +20,7 @@
 #     descriptors (prlimit), a flood of 200 from h3: accept pauses
 #     instead of spinning (net's CPU time over 10 s well under a core's,
 #     the log bounded), and once the flood stops a job compiles.
+# lab: alone (h1 and h2 fill CPU quotas under a flood: no other lab beside it)
 set -u
 . "$(dirname "$0")/lab.sh"
 . "$(dirname "$0")/project.sh"
@@ -48,6 +49,7 @@ cat >"$S/ccpoold.conf" <<EOF2
 workdir = $S/work
 user = nobody
 load_tolerance = 102400
+memory_pressure = 100
 allow = $(lab_addr 1)/32
 allow = $(lab_addr 2)/32
 allow = $(lab_addr 3)/32
@@ -59,8 +61,7 @@ lab_wait_ccpool 2 1 "$B/lsdistcc" || fail "server not discovered"
 # the objects of two of the project's folders: 16 compiles
 W=$S/proj
 proj_copy "$W"
-objs() { (cd "$W" && for f in common/*.c discovery/*.c; do
-	echo "$1/obj/${f%.c}.o"; done); }
+objs() { proj_part "$W" "$1"; }
 # shellcheck disable=SC2046
 make -C "$W" -j2 B=build-local CFLAGS="$PROJ_NOG_CFLAGS" $(objs build-local) \
     >"$S/local.log" 2>&1 || fail "local build: $(tail "$S/local.log")"
@@ -120,7 +121,7 @@ echo "ok: every job served under a flood of 4000 connections, log bounded"
 
 # 3. out of descriptors: pause, do not spin
 lab_kill 1 ccpoold
-printf 'workdir = %s/work\nuser = nobody\nload_tolerance = 102400\nmax_conns = 8\n' \
+printf 'workdir = %s/work\nuser = nobody\nload_tolerance = 102400\nmemory_pressure = 100\nmax_conns = 8\n' \
     "$S" >"$S/small.conf"
 lab_spawn 1 ccpoold2 prlimit --nofile=40:40 "$B/ccpoold" -d -f "$S/small.conf" \
     >/dev/null

@@ -6,6 +6,7 @@
 # it; then that lab_down, a SIGTERM/SIGINT'ed test and --cleanup-stale all
 # leave nothing behind.  Prints timings (lab_up, mDNS discovery).
 # shellcheck disable=SC2009,SC2016,SC2046,SC2086 # sh -c scripts, pid lists
+# lab: alone (--cleanup-stale acts on every lab of the machine)
 set -u
 LAB=$(cd "$(dirname "$0")" && pwd)/lab.sh
 # shellcheck source=tests/lab/lab.sh

@@ -14,7 +14,11 @@
 #   3. the hogs stop: the slots come back;
 #   4. a job runs with SCHED_IDLE, nice 19 below h1's runner (every
 #      process below it, from one read of /proc/PID/stat), and with
-#      autogroup scheduling on, its autogroup at nice 19.
+#      autogroup scheduling on, its autogroup at nice 19;
+#   the status page (schema 2, doc/status.md) shows h1's slots closed
+#   while the owner is busy, one busy while a job runs, that job among
+#   the recent ones afterwards (and not its file name), and the minute.
+# lab: alone (its owner fills a 1.5-CPU quota: no other lab beside it)
 set -u
 . "$(dirname "$0")/lab.sh"
 . "$(dirname "$0")/project.sh"
@@ -73,6 +77,7 @@ wait_advert() {	# wait_advert TRIES AWK-CONDITION on "slots free load"
 	return 1
 }
 probe() { lab_exec 2 "$B/srvprobe" -H "$A1" "$@" 2>&1; }
+page() { lab_exec 2 curl -sk --max-time 3 "https://$A1:3634/status"; }
 # below PID: every process below PID now, one a line, "pid class nice
 # command", from one read of every /proc/PID/stat (a process that ends
 # meanwhile is only missing).  Class from the policy (field 41), nice
@@ -122,6 +127,11 @@ rc=$?
 [ $rc = 3 ] && echo "$out" | grep -q 'refused busy' ||
     fail "a job while nothing is on offer was not refused busy ($rc): $out"
 echo "direct job: $out"
+pg=$(page)
+jq -e '.schema == 2 and (.slot_states | length == 2) and
+    all(.slot_states[]; .state == "closed" and .since_ms >= 0)' \
+    <<<"$pg" >/dev/null || fail "status page while busy: $pg"
+echo "status page while busy: $(jq -c '.slot_states' <<<"$pg")"
 h2 sh -c "cd '$S/src' && CCPOOL_VERBOSE=1 '$B/ccpool' gcc -c a.c -o a2.o" \
     >"$S/ccomp.log" 2>&1 || fail "ccpool gcc failed: $(cat "$S/ccomp.log")"
 [ -s "$S/src/a2.o" ] || fail "no object"
@@ -154,6 +164,7 @@ while [ -z "$cc1" ] && [ "$tries" -lt 3 ]; do
 		cc1=$(echo "$seen" | awk '$4 == "cc1" { print $1; exit }')
 		if [ -n "$cc1" ] && { [ "$ag_on" != 1 ] ||
 		    ag=$(cat "/proc/$cc1/autogroup" 2>/dev/null); }; then
+			pg=$(page)
 			break
 		fi
 		cc1=
@@ -168,6 +179,20 @@ echo "$seen" | sed 's/^/  /'
 echo "$seen" | awk '$2 != "IDL" || $3 != 19 { bad = 1 } END { exit bad }' ||
     fail "a job process is not SCHED_IDLE nice 19"
 echo "ok: jobs run with SCHED_IDLE, nice 19"
+jq -e '.schema == 2 and (.slot_states | length == 2) and
+    any(.slot_states[]; .state == "busy")' <<<"$pg" >/dev/null ||
+    fail "status page while a job runs: no busy slot: $pg"
+echo "status page while a job runs: $(jq -c '.slot_states' <<<"$pg")"
+pg=$(page)
+jq -e '(.recent | length >= 1) and (.recent[0] | (.ok and .ms > 0 and
+    .slot < 2 and (keys == ["end_ms", "ms", "ok", "slot", "toolchain"]))) and
+    (.history.interval_ms == 1000) and (.history.load | length >= 5) and
+    (.history.mem | length) == (.history.running | length)' \
+    <<<"$pg" >/dev/null || fail "status page after the job: $pg"
+! grep -q 'slow\|a\.i\|198\.18' <<<"$pg" ||
+    fail "the status page names a file or an address: $pg"
+echo "status page after the job: $pg"
+echo "ok: status page schema 2: slots closed, busy, recent jobs, the minute"
 if [ "$ag_on" = 1 ]; then
 	echo "cc1's autogroup: ${ag:-?}"
 	case $ag in *" nice 19") ;; *) fail "the job's autogroup is not at nice 19" ;; esac

@@ -25,7 +25,7 @@ S=$(lab_state_dir)
 A1=$(lab_addr 1)
 U=nobody
 uid=$(id -u "$U")
-printf 'workdir = %s/work\nuser = %s\nload_tolerance = 102400\n' "$S" "$U" \
+printf 'workdir = %s/work\nuser = %s\nload_tolerance = 102400\nmemory_pressure = 100\n' "$S" "$U" \
     >"$S/ccpoold.conf"
 # the pids from the parent's log ("X process is pid N", -v)
 pidof_proc() {
@@ -125,7 +125,7 @@ echo "ok: SIGTERM: every process exited 0"
 # 5. started as a normal user: no switch, every other layer still there
 # (net's empty root through a user namespace)
 mkdir -p "$S/nb" && chown "$U" "$S/nb"
-printf 'workdir = %s/nb/work\nidentity = %s/nb/key\nload_tolerance = 102400\n' \
+printf 'workdir = %s/nb/work\nidentity = %s/nb/key\nload_tolerance = 102400\nmemory_pressure = 100\n' \
     "$S" "$S" >"$S/nb.conf"
 chmod 644 "$S/nb.conf"
 lab_spawn 1 ccpoold-nr setpriv --reuid="$U" --regid="$(id -g "$U")" \

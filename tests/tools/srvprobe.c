@@ -26,6 +26,19 @@
  *   --huge-length        a ZDTI header of 0xffffffff bytes: "toolarge"
  *   --unknown-toolchain  a toolchain id nobody has: "toolchain"
  *   --not-compile        args without -c or -S: "notcompile"
+ *   --krb-replay         (with -K) the Kerberos token of a first
+ *                        connection, accepted there, sent again on a
+ *                        second one: "auth" (bound to another connection)
+ *   --krb-no-cb          (with -K) a token without channel binding: "auth"
+ *   --offer-bad          an offer (version 2) with a malformed TCID: "proto"
+ * Offers (protocol version 2, late binding): --offer offers the job
+ * (OFFR TCID LANG SIZE), waits for the server's PULL and then sends it;
+ * --offer-drop-before first offers another job and withdraws it (DROP)
+ * at once, --offer-drop-after once it is pulled.  Each step is printed
+ * ("offered job N", "pulled job N: free F waiting W", "dropped job N",
+ * "offer N ended: REASON: MSG") as it happens.  With --unknown-toolchain the offer is what is refused.
+ * -K principal authenticates with Kerberos (the caller's ticket cache)
+ * after the hello, as the agent does with a server in kerberos mode.
  * Without a mode the exit status is the compiler's exit code, 3 for a
  * refusal, 4 for a connection or protocol failure, 2 for usage.
  */
@@ -44,16 +57,24 @@
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <gssapi/gssapi_krb5.h>
 
 #include "common/ident.h"
+#include "common/kgss.h"
 #include "common/proto.h"
+#include "common/proto_msg.h"
 #include "common/tls.h"
 #include "common/toolchain.h"
 
 #define TIMEOUT_MS	30000
 
 enum mode { M_NORMAL, M_GARBAGE, M_TRUNCATE, M_HUGE, M_UNKNOWN_TC,
-    M_NOT_COMPILE };
+    M_NOT_COMPILE, M_KRB_REPLAY, M_KRB_NOCB, M_OFFER_BAD };
+
+/* How a job is offered first (--offer...); OF_NONE: sent at once. */
+enum offer_kind { OF_NONE, OF_PLAIN, OF_DROP_BEFORE, OF_DROP_AFTER,
+    OF_BAD };
+#define DROP_ID		1000	/* the withdrawn offer: job id + this */
 
 struct conn {
 	int		 fd;
@@ -68,9 +89,11 @@ usage(void)
 	fprintf(stderr, "usage: srvprobe [-H host] [-p port] [-t tcid] "
 	    "[-l lang] [-o obj] [-d deps] [-n count] [-q]\n"
 	    "                [-i identity | --no-cert] [-k fingerprint]\n"
+	    "                [-K principal [--krb-replay | --krb-no-cb]]\n"
 	    "                [--garbage | --truncate | --huge-length | "
-	    "--unknown-toolchain |\n                 --not-compile] file.i "
-	    "[-- compiler args...]\n");
+	    "--unknown-toolchain |\n                 --not-compile] "
+	    "[--offer | --offer-drop-before | --offer-drop-after |\n"
+	    "                 --offer-bad] file.i [-- compiler args...]\n");
 	exit(2);
 }
 
@@ -327,6 +350,137 @@ hello(struct conn *c)
 	return 1;
 }
 
+/*
+ * Kerberos after the hello: a token for princ (bound to c's TLS unless
+ * nocb; tok, if not empty, is sent instead of a new one, and a new one
+ * is kept in it), then the server's answer.  Returns 0 when mutual
+ * authentication completed, 1 if refused (printed), -1 on error.
+ */
+static int
+krb_auth(struct conn *c, const char *princ, int nocb, struct proto_buf *tok)
+{
+	struct gss_channel_bindings_struct cb;
+	gss_buffer_desc	 nb, out = GSS_C_EMPTY_BUFFER, in;
+	gss_name_t	 target = GSS_C_NO_NAME;
+	gss_ctx_id_t	 ctx = GSS_C_NO_CONTEXT;
+	OM_uint32	 maj, min, flags;
+	struct proto_buf b;
+	struct proto_frame f;
+	struct proto_result res;
+	uint8_t		 bind[KGSS_CB_LEN], app[KGSS_CB_APPLEN];
+	size_t		 used = 0;
+	unsigned	 keeps = 0;
+	char		 err[256];
+	int		 rc = -1;
+
+	nb.value = (void *)(uintptr_t)princ;
+	nb.length = strlen(princ);
+	if (kgss_tls_binding(c->ssl, bind, err, sizeof(err)) == -1)
+		goto fail;
+	kgss_bindings(&cb, app, bind);
+	maj = gss_import_name(&min, &nb, (gss_OID)GSS_KRB5_NT_PRINCIPAL_NAME,
+	    &target);
+	if (!GSS_ERROR(maj) && tok->len == 0) {
+		maj = gss_init_sec_context(&min, GSS_C_NO_CREDENTIAL, &ctx,
+		    target, (gss_OID)gss_mech_krb5, GSS_C_MUTUAL_FLAG, 0,
+		    nocb ? GSS_C_NO_CHANNEL_BINDINGS : &cb, GSS_C_NO_BUFFER,
+		    NULL, &out, &flags, NULL);
+		if (maj == GSS_S_CONTINUE_NEEDED)
+			(void)proto_buf_append(tok, out.value, out.length);
+	}
+	if (GSS_ERROR(maj) || tok->len == 0) {
+		kgss_status(maj, min, err, sizeof(err));
+		goto fail;
+	}
+	proto_buf_init(&b);
+	if (proto_put_payload(&b, "GSS_", tok->data, tok->len) == -1 ||
+	    send_all(c, b.data, b.len) == -1) {
+		proto_buf_free(&b);
+		snprintf(err, sizeof(err), "sending the token failed");
+		goto fail;
+	}
+	proto_buf_free(&b);
+	if (read_frame(c, &f, &used) != 1) {
+		snprintf(err, sizeof(err), "no answer to the token");
+		goto fail;
+	}
+	if (strcmp(f.tok, "GSS_") != 0) {	/* a refusal */
+		proto_result_init(&res);
+		if (read_answer(c, 0, 0, &res, &keeps) != 1) {
+			snprintf(err, sizeof(err), "a bad refusal");
+			goto fail;
+		}
+		printf("refused %s: %s\n", proto_reason_name(res.reason),
+		    res.msg);
+		proto_result_free(&res);
+		rc = 1;
+		goto out;
+	}
+	in.value = (void *)(uintptr_t)f.data;
+	in.length = f.len;
+	gss_release_buffer(&min, &out);
+	maj = gss_init_sec_context(&min, GSS_C_NO_CREDENTIAL, &ctx, target,
+	    (gss_OID)gss_mech_krb5, GSS_C_MUTUAL_FLAG, 0, nocb ?
+	    GSS_C_NO_CHANNEL_BINDINGS : &cb, &in, NULL, &out, &flags, NULL);
+	proto_buf_consume(&c->in, used);
+	if (maj != GSS_S_COMPLETE) {
+		snprintf(err, sizeof(err), "mutual authentication failed");
+		goto fail;
+	}
+	rc = 0;
+	goto out;
+fail:
+	fprintf(stderr, "srvprobe: Kerberos: %s\n", err);
+out:
+	gss_release_buffer(&min, &out);
+	gss_release_name(&min, &target);
+	gss_delete_sec_context(&min, &ctx, GSS_C_NO_BUFFER);
+	return rc;
+}
+
+/* Connect, TLS, hello: 0, or 3 refused, 4 failed (main's codes). */
+static int
+open_conn(struct conn *c, const char *host, const char *port,
+    const char *idpath, const char *wantkey, int quiet)
+{
+	int	 r;
+
+	if ((c->fd = dial(host, port)) == -1 ||
+	    tls_open(c, idpath, wantkey, quiet) == -1)
+		return 4;
+	if ((r = hello(c)) != 0)
+		return r == 1 ? 3 : 4;
+	return 0;
+}
+
+/*
+ * --krb-replay: the token accepted on c, sent again on a new
+ * connection.  Exit status: 0 if refused there, 1 if accepted.
+ */
+static int
+krb_replay(struct conn *c, const char *host, const char *port,
+    const char *princ, struct proto_buf *tok)
+{
+	struct conn	 c2;
+	int		 rc;
+
+	memset(&c2, 0, sizeof(c2));
+	c2.fd = -1;
+	c2.d = c->d;
+	proto_buf_init(&c2.in);
+	if ((rc = open_conn(&c2, host, port, NULL, NULL, 1)) == 0) {
+		rc = krb_auth(&c2, princ, 0, tok);
+		if (rc == 0)
+			printf("the replayed token was accepted\n");
+		rc = rc == 1 ? 0 : 1;
+	}
+	proto_buf_free(&c2.in);
+	SSL_free(c2.ssl);
+	if (c2.fd != -1)
+		close(c2.fd);
+	return rc;
+}
+
 static int
 read_file(const char *path, struct proto_buf *b)
 {
@@ -409,11 +563,157 @@ zdti_offset(const struct proto_dialect *d, const struct proto_buf *b)
 }
 
 /* Expected refusal reason of a mode, 0 for none. */
+/* Send OFFR for job (as id) or, bad, one with a malformed TCID: 0/-1. */
+static int
+send_offer(struct conn *c, const struct proto_job *job, uint32_t id, int bad)
+{
+	struct proto_offer o;
+	struct proto_buf b;
+	char		 err[256];
+	int		 r;
+
+	memset(&o, 0, sizeof(o));
+	o.id = id;
+	snprintf(o.tcid, sizeof(o.tcid), "%s", job->tcid);
+	o.lang = job->lang;
+	o.size = (uint32_t)job->src.len;
+	proto_buf_init(&b);
+	if (bad)
+		r = proto_put_value(&b, "OFFR", id) == -1 || proto_put_str(&b,
+		    "TCID", "not a toolchain id!") == -1 ? -1 : 0;
+	else
+		r = proto_offer_encode(&o, &b, err, sizeof(err));
+	if (r == 0)
+		r = send_all(c, b.data, b.len);
+	proto_buf_free(&b);
+	if (r == 0 && !bad) {
+		printf("offered job %u\n", id);
+		fflush(stdout);
+	}
+	return r;
+}
+
+static int
+send_drop(struct conn *c, uint32_t id, const char *when)
+{
+	struct proto_buf b;
+	int		 r;
+
+	proto_buf_init(&b);
+	r = proto_drop_encode(id, &b) == -1 ? -1 : send_all(c, b.data, b.len);
+	proto_buf_free(&b);
+	if (r == 0) {
+		printf("dropped job %u%s\n", id, when);
+		fflush(stdout);
+	}
+	return r;
+}
+
+/*
+ * Wait for the PULL of offer id (a PULL of an offer dropped meanwhile is
+ * skipped).  1 when pulled (printed), 3 if the offer was refused (*res
+ * holds the refusal), -1 on error (printed).
+ */
+static int
+wait_pull(struct conn *c, uint32_t id, struct proto_result *res)
+{
+	struct proto_frame f;
+	struct proto_pull pl;
+	size_t		 used = 0;
+	unsigned	 keeps = 0;
+	char		 err[256];
+	int		 st = 0, rc;
+
+	for (;;) {
+		if ((rc = read_frame(c, &f, &used)) != 1) {
+			if (rc == 0)
+				fprintf(stderr, "srvprobe: closed while job "
+				    "%u was offered\n", id);
+			return -1;
+		}
+		if (st == 0 && memcmp(f.tok, "RFSE", 4) == 0)	/* reread */
+			return read_answer(c, id, 0, res, &keeps) == 1 ? 3 : -1;
+		if ((rc = proto_pull_feed(&pl, &st, &f, err, sizeof(err))) ==
+		    -1) {
+			fprintf(stderr, "srvprobe: offer %u: %s\n", id, err);
+			return -1;
+		}
+		if (rc != PROTO_DONE)
+			continue;
+		proto_buf_consume(&c->in, used);
+		used = 0;
+		if (pl.id != id) {
+			printf("pull of dropped job %u skipped\n", pl.id);
+			continue;
+		}
+		printf("pulled job %u: free %u waiting %u\n", id,
+		    pl.free_slots, pl.waiting);
+		fflush(stdout);
+		return 1;
+	}
+}
+
+/*
+ * Withdraw offer id (DROP) and wait for its end: the server's refusal
+ * (a PULL that crossed the DROP is skipped).  0, or -1 (printed).
+ */
+static int
+drop_offer(struct conn *c, uint32_t id, const char *when,
+    struct proto_result *res)
+{
+	int		 r;
+
+	if (send_drop(c, id, when) == -1)
+		return -1;
+	while ((r = wait_pull(c, id, res)) == 1)
+		;
+	if (r != 3)
+		return -1;
+	printf("offer %u ended: %s: %s\n", id, proto_reason_name(res->reason),
+	    res->msg);
+	fflush(stdout);
+	proto_result_free(res);
+	proto_result_init(res);
+	return 0;
+}
+
+/*
+ * Offer job (encoded in enc) as k says, then send it once pulled.
+ * 0 when sent (its answer follows), 3 if refused (*res), -1 on error.
+ */
+static int
+offer_flow(struct conn *c, const struct proto_job *job,
+    const struct proto_buf *enc, enum offer_kind k, struct proto_result *res)
+{
+	uint32_t	 other = job->id + DROP_ID;
+	int		 r = -1;
+
+	if (k == OF_BAD)
+		return send_offer(c, job, job->id, 1);
+	if (k == OF_DROP_BEFORE && (send_offer(c, job, other, 0) == -1 ||
+	    drop_offer(c, other, "", res) == -1))
+		return -1;
+	if (k == OF_DROP_AFTER) {
+		if (send_offer(c, job, other, 0) == -1 ||
+		    (r = wait_pull(c, other, res)) == -1)
+			return -1;
+		if (r == 3)
+			return 3;
+		if (drop_offer(c, other, " after its pull", res) == -1)
+			return -1;
+	}
+	if (send_offer(c, job, job->id, 0) == -1 ||
+	    (r = wait_pull(c, job->id, res)) != 1)
+		return r;
+	return send_all(c, enc->data, enc->len);
+}
+
 static uint32_t
 expected(enum mode m)
 {
 	switch (m) {
 	case M_GARBAGE:
+	case M_OFFER_BAD:
 		return PROTO_R_PROTO;
 	case M_HUGE:
 		return PROTO_R_TOOLARGE;
@@ -438,11 +738,13 @@ main(int argc, char *argv[])
 	struct tc_info	 ti;
 	const char	*host = "127.0.0.1", *port = "3633", *tcid = NULL;
 	const char	*langname = NULL, *objpath = NULL, *depspath = NULL;
-	const char	*src, *idpath = "", *wantkey = NULL;
+	const char	*src, *idpath = "", *wantkey = NULL, *krb = NULL;
+	struct proto_buf tok;
 	char		**cargv = defargs, cwd[PROTO_PATH_MAX], err[256];
 	char		 tcbuf[PROTO_TCID_MAX + 1];
 	double		*times = NULL, t0;
 	enum mode	 mode = M_NORMAL;
+	enum offer_kind	 ofk = OF_NONE;
 	unsigned	 count = 1, i, keeps = 0;
 	int		 a, cargc = 2, lang, quiet = 0, rc = 0, r;
 	uint8_t		 junk[64];
@@ -460,11 +762,25 @@ main(int argc, char *argv[])
 			mode = M_UNKNOWN_TC;
 		else if (strcmp(o, "--not-compile") == 0)
 			mode = M_NOT_COMPILE;
+		else if (strcmp(o, "--krb-replay") == 0)
+			mode = M_KRB_REPLAY;
+		else if (strcmp(o, "--krb-no-cb") == 0)
+			mode = M_KRB_NOCB;
+		else if (strcmp(o, "--offer") == 0)
+			ofk = OF_PLAIN;
+		else if (strcmp(o, "--offer-drop-before") == 0)
+			ofk = OF_DROP_BEFORE;
+		else if (strcmp(o, "--offer-drop-after") == 0)
+			ofk = OF_DROP_AFTER;
+		else if (strcmp(o, "--offer-bad") == 0) {
+			mode = M_OFFER_BAD;
+			ofk = OF_BAD;
+		}
 		else if (strcmp(o, "-q") == 0)
 			quiet = 1;
 		else if (strcmp(o, "--no-cert") == 0)
 			idpath = NULL;
-		else if (strlen(o) == 2 && strchr("Hptlodik", o[1]) != NULL &&
+		else if (strlen(o) == 2 && strchr("HptlodikK", o[1]) != NULL &&
 		    a + 1 < argc) {
 			const char *v = argv[++a];
 
@@ -477,6 +793,7 @@ main(int argc, char *argv[])
 			case 'd': depspath = v; break;
 			case 'i': idpath = v; break;
 			case 'k': wantkey = v; break;
+			case 'K': krb = v; break;
 			}
 		} else if (strcmp(o, "-n") == 0 && a + 1 < argc) {
 			count = (unsigned)strtoul(argv[++a], NULL, 10);
@@ -518,6 +835,7 @@ main(int argc, char *argv[])
 	c.fd = -1;
 	proto_buf_init(&c.in);
 	proto_buf_init(&enc);
+	proto_buf_init(&tok);
 	proto_result_init(&res);
 	if (read_file(src, &job.src) == -1) {
 		fprintf(stderr, "srvprobe: %s: %s\n", src, strerror(errno));
@@ -533,13 +851,23 @@ main(int argc, char *argv[])
 	job.want = depspath != NULL ? PROTO_WANT_DEPS : 0;
 
 	rc = 4;
+	if ((mode == M_KRB_REPLAY || mode == M_KRB_NOCB) && krb == NULL)
+		usage();
 	if (proto_dialect_init(&c.d, PROTO_DIALECT_CCPOOL1, NULL, err,
-	    sizeof(err)) == -1 || (c.fd = dial(host, port)) == -1 ||
-	    tls_open(&c, idpath, wantkey, quiet) == -1)
+	    sizeof(err)) == -1 || (rc = open_conn(&c, host, port, idpath,
+	    wantkey, quiet)) != 0)
 		goto out;
-	if ((r = hello(&c)) != 0) {
-		rc = r == 1 ? 3 : 4;
-		goto out;
+	rc = 4;
+	if (krb != NULL) {
+		r = krb_auth(&c, krb, mode == M_KRB_NOCB, &tok);
+		if (mode == M_KRB_NOCB)
+			rc = r == 1 ? 0 : 1;
+		else if (r != 0)
+			rc = r == 1 ? 3 : 4;
+		else if (mode == M_KRB_REPLAY)
+			rc = krb_replay(&c, host, port, krb, &tok);
+		if (r != 0 || mode == M_KRB_NOCB || mode == M_KRB_REPLAY)
+			goto out;
 	}
 	if ((times = calloc(count, sizeof(*times))) == NULL)
 		goto out;
@@ -571,7 +899,9 @@ main(int argc, char *argv[])
 				r = send_all(&c, "ZDTIffffffff", 12);
 			break;
 		default:
-			r = send_all(&c, enc.data, enc.len);
+			proto_result_init(&res);
+			r = ofk == OF_NONE ? send_all(&c, enc.data, enc.len) :
+			    offer_flow(&c, &job, &enc, ofk, &res);
 			break;
 		}
 		if (r == -1) {
@@ -580,9 +910,14 @@ main(int argc, char *argv[])
 			rc = 4;
 			goto out;
 		}
-		proto_result_init(&res);
-		r = read_answer(&c, mode == M_GARBAGE ? 0 : job.id, job.want,
-		    &res, &keeps);
+		if (r == 3)	/* the offer was refused: res has it */
+			r = 1;
+		else {
+			proto_result_free(&res);
+			proto_result_init(&res);
+			r = read_answer(&c, mode == M_GARBAGE ? 0 : job.id,
+			    job.want, &res, &keeps);
+		}
 		times[i] = now_ms() - t0;
 		if (mode == M_TRUNCATE) {
 			printf("%s\n", r == 0 ? "closed without an answer, as "
@@ -643,6 +978,7 @@ main(int argc, char *argv[])
 	}
 out:
 	free(times);
+	proto_buf_free(&tok);
 	proto_result_free(&res);
 	proto_buf_free(&enc);
 	proto_buf_free(&job.src);

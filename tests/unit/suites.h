@@ -10,7 +10,9 @@
 	X(disc_txt) \
 	X(disc_poll) \
 	X(disc_hosts) \
+	X(dns) \
 	X(proto) \
+	X(proto_offer) \
 	X(sockdir) \
 	X(outfile) \
 	X(masq) \
@@ -27,16 +29,31 @@
 	X(aplace) \
 	X(ppslot) \
 	X(load) \
+	X(fairq) \
+	X(offerq) \
+	X(roffer) \
+	X(speed) \
+	X(calib) \
+	X(statlog) \
 	X(cpuquota) \
 	X(cgweight) \
 	X(wrap) \
 	X(gate) \
+	X(dcc) \
 	X(httpd) \
 	X(trust) \
 	X(confine) \
 	X(agent_walls) \
 	X(cpl_status) \
-	X(cpl_model)
+	X(cpl_model) \
+	X(ajtab) \
+	X(cpl_jobs) \
+	X(trustview) \
+	X(cpl_cap) \
+	X(cpl_site) \
+	X(traymodel) \
+	X(dccproto) \
+	X(topmodel)
 
 #define X(m) int init_##m##_tests(void);
 UNIT_SUITES

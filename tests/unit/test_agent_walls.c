@@ -25,27 +25,13 @@
 
 #include "agent/agent_walls.c"
 #include "agent/tchelp.c"
+#include "agent/tcprobe.c"
+#include "tests/unit/inchild.h"
 
 static char	 aw_sock[64] = "/tmp/ccpool-test-aw-sock.XXXXXX";
 static char	 aw_conf[64] = "/tmp/ccpool-test-aw-conf.XXXXXX";
 static char	 aw_other[64] = "/tmp/ccpool-test-aw-other.XXXXXX";
 
-/* Run fn in a child; its wait status. */
-static int
-aw_child(int (*fn)(void))
-{
-	pid_t	 pid;
-	int	 st = -1;
-
-	fflush(NULL);
-	if ((pid = fork()) == -1)
-		return -1;
-	if (pid == 0)
-		_exit(fn());
-	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
-		;
-	return st;
-}
 
 static int
 aw_up(void)
@@ -179,18 +165,18 @@ test_walls(void)
 		CU_FAIL("mkdtemp");
 		return;
 	}
-	st = aw_child(aw_runtime);
+	st = in_child(aw_runtime);
 	CU_ASSERT(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS);
 	if (WIFEXITED(st))
 		fprintf(stderr, "aw_runtime exited %d\n", WEXITSTATUS(st));
-	st = aw_child(aw_execve);
+	st = in_child(aw_execve);
 	CU_ASSERT(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS);
-	st = aw_child(aw_fork);
+	st = in_child(aw_fork);
 	CU_ASSERT(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS);
-	st = aw_child(aw_mount);
+	st = in_child(aw_mount);
 	CU_ASSERT(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS);
 	if (access("/usr/bin/cc", X_OK) == 0) {
-		st = aw_child(aw_helper);
+		st = in_child(aw_helper);
 		CU_ASSERT(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 	}
 	(void)rmdir(aw_sock);

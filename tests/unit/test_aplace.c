@@ -1,8 +1,9 @@
 /*
  * test_aplace.c - the agent's placement inputs: speed tables per host and
  * toolchain (lookup, creation, LRU replacement, the base rate of unknown
- * hosts), RTT smoothing, local idle cores from /proc/stat samples, and
- * the local decision they lead place_choose() to.
+ * hosts), RTT smoothing, local idle cores from /proc/stat samples, the
+ * local decision they lead place_choose() to, and the agent's side over
+ * its host table (toolchains per host, servers usable now or later).
  */
 #include <math.h>
 #include <string.h>
@@ -10,6 +11,24 @@
 #include <CUnit/CUnit.h>
 
 #include "agent/aplace.c"
+
+/* stubs: no distccd host in these tests (agent/adcc.h) */
+int
+adcc_has_tc(const struct ahost *h, const char *tcid, int *pending)
+{
+	(void)h;
+	(void)tcid;
+	if (pending != NULL)
+		*pending = 0;
+	return 0;
+}
+
+void
+adcc_want(struct agent *a, const struct ajob *j)
+{
+	(void)a;
+	(void)j;
+}
 
 static void
 test_speed_table(void)
@@ -159,7 +178,7 @@ static void
 test_local_decision(void)
 {
 	struct place_ctx x;
-	struct place_job j = { 100 * 1024 };
+	struct place_job j = { 100 * 1024, 0 };
 	struct place_cand c[2];
 	struct place_speed ls;
 	int		 i, local;
@@ -214,6 +233,66 @@ test_local_decision(void)
 	CU_ASSERT(place_choose(c, 2, &x, &j, 0) >= 0);
 }
 
+/* The agent's side: toolchains per host, servers usable now or later. */
+static void
+test_host_table(void)
+{
+	static struct agent a;
+	static struct ahost h[2];
+	struct ahost	*hp[2] = { &h[0], &h[1] };
+
+	a.hosts = hp;
+	a.nhosts = 2;
+	/* advertised: has what its advert lists, whatever it refused */
+	h[0].a = &a;
+	h[0].nss = 1;
+	h[0].slots = 2;
+	h[0].ntc = 1;
+	snprintf(h[0].tc[0], sizeof(h[0].tc[0]), "gcc-12");
+	CU_ASSERT(aplace_has_tc(&h[0], "gcc-12"));
+	CU_ASSERT(!aplace_has_tc(&h[0], "clang-14"));
+	aplace_bad_tc(&h[0], "gcc-12");
+	CU_ASSERT(aplace_has_tc(&h[0], "gcc-12"));
+	CU_ASSERT_EQUAL(h[0].nbadtc, 0);
+	/* pinned (CCPOOL_HOSTS): has any until it refused it, once */
+	h[1].a = &a;
+	h[1].pinned = 1;
+	h[1].nss = 1;
+	h[1].slots = 4;
+	CU_ASSERT(aplace_has_tc(&h[1], "clang-14"));
+	aplace_bad_tc(&h[1], "clang-14");
+	aplace_bad_tc(&h[1], "clang-14");
+	CU_ASSERT(!aplace_has_tc(&h[1], "clang-14"));
+	CU_ASSERT_EQUAL(h[1].nbadtc, 1);
+	CU_ASSERT(aplace_has_tc(&h[1], "gcc-12"));
+	/* all full: none usable now, but gcc-12 has servers to wait for */
+	CU_ASSERT(!aplace_any_usable(&a));
+	CU_ASSERT(aplace_any_for(&a, "gcc-12"));
+	CU_ASSERT(aplace_any_for(&a, NULL));
+	CU_ASSERT(!aplace_any_for(&a, "clang-14"));
+	h[1].free_slots = 1;
+	CU_ASSERT(aplace_any_usable(&a));
+	/* untrusted, or waiting for a probe: neither */
+	snprintf(h[1].untrusted, sizeof(h[1].untrusted), "refused");
+	CU_ASSERT(!aplace_any_usable(&a));
+	CU_ASSERT(aplace_any_for(&a, "gcc-12"));
+	h[0].needprobe = 1;
+	CU_ASSERT(!aplace_any_for(&a, "gcc-12"));
+}
+
+/* A host's advertised speed is the prior until we have reports. */
+static void
+test_prior(void)
+{
+	struct ahost	 h;
+
+	memset(&h, 0, sizeof(h));
+	CU_ASSERT_DOUBLE_EQUAL(aplace_prior(&h, 0.7), 0.7, 1e-9);
+	h.speed = 500;		/* 500 KiB/s: 2 ms per KiB */
+	CU_ASSERT_DOUBLE_EQUAL(aplace_prior(&h, 0.7), 2.0, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(aplace_prior(&h, 0), 2.0, 1e-9);
+}
+
 int
 init_aplace_tests(void)
 {
@@ -222,9 +301,11 @@ init_aplace_tests(void)
 	if (s == NULL ||
 	    !CU_add_test(s, "speed table", test_speed_table) ||
 	    !CU_add_test(s, "base rate", test_base_rate) ||
+	    !CU_add_test(s, "advertised speed prior", test_prior) ||
 	    !CU_add_test(s, "rtt smoothing", test_rtt) ||
 	    !CU_add_test(s, "local idle cores", test_cpu_idle) ||
-	    !CU_add_test(s, "local decision", test_local_decision))
+	    !CU_add_test(s, "local decision", test_local_decision) ||
+	    !CU_add_test(s, "host table", test_host_table))
 		return -1;
 	return 0;
 }

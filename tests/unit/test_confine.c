@@ -23,23 +23,8 @@
 #include <CUnit/CUnit.h>
 
 #include "common/confine.c"
+#include "tests/unit/inchild.h"
 
-/* Run fn in a child; its wait status. */
-static int
-in_child(int (*fn)(void))
-{
-	pid_t	 pid;
-	int	 st = -1;
-
-	fflush(NULL);
-	if ((pid = fork()) == -1)
-		return -1;
-	if (pid == 0)
-		_exit(fn());
-	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
-		;
-	return st;
-}
 
 static int
 caps_gone(void)

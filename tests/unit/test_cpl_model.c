@@ -157,6 +157,48 @@ test_not_fetchable(void)
 	cpl_model_clear(&m);
 }
 
+/* A site server: fetched only with the site CA, verified then. */
+static void
+test_site(void)
+{
+	struct cpl_model	 m;
+	struct disc_host	 d;
+	struct ccpool_host	*h;
+	int			 re;
+
+	cpl_model_init(&m, 1, 2000);
+	cpl_model_site(&m, 0, "a site server: no site member");
+	dhost(&d, DISC_KIND_CCPOOL, "s1", "10.0.0.1", 3634, FP1);
+	snprintf(d.info.security, sizeof(d.info.security), "site");
+	apply(&m, DISC_HOST_ADD, &d, 0, &h, &re);
+	CU_ASSERT_FALSE(h->fetchable);
+	CU_ASSERT_STRING_EQUAL(ccpool_host_status_error(h),
+	    "a site server: no site member");
+	/* an open server beside it is fetched as before */
+	dhost(&d, DISC_KIND_CCPOOL, "o1", "10.0.0.2", 3634, FP1);
+	apply(&m, DISC_HOST_ADD, &d, 0, &h, &re);
+	CU_ASSERT_TRUE(h->fetchable);
+	CU_ASSERT_FALSE(h->site);
+	cpl_model_clear(&m);
+
+	cpl_model_init(&m, 1, 2000);
+	cpl_model_site(&m, 1, NULL);
+	dhost(&d, DISC_KIND_CCPOOL, "s1", "10.0.0.1", 3634, FP1);
+	apply(&m, DISC_HOST_ADD, &d, 0, &h, &re);
+	CU_ASSERT_TRUE(h->fetchable);
+	CU_ASSERT_FALSE(h->site);
+	cpl_model_started(&m, h, fake, 0);
+	/* the same key turns site: what was fetched open no longer holds */
+	snprintf(d.info.security, sizeof(d.info.security), "site");
+	apply(&m, DISC_HOST_UPDATE, &d, 10, &h, &re);
+	CU_ASSERT_TRUE(h->fetchable);
+	CU_ASSERT_TRUE(h->site);
+	CU_ASSERT_EQUAL(re, 1);
+	CU_ASSERT_EQUAL(strncmp(h->pin, "sha256//", 8), 0);	/* still */
+	cpl_model_ended(&m, h);
+	cpl_model_clear(&m);
+}
+
 static void
 test_rate(void)
 {
@@ -340,6 +382,7 @@ init_cpl_model_tests(void)
 	    !CU_add_test(s, "a ccpoold joins, pinned", test_join_fetchable) ||
 	    !CU_add_test(s, "what is not fetched says why",
 	    test_not_fetchable) ||
+	    !CU_add_test(s, "site servers: with the site CA only", test_site) ||
 	    !CU_add_test(s, "one start per interval, one in flight",
 	    test_rate) ||
 	    !CU_add_test(s, "pages, errors, bad pages", test_results) ||

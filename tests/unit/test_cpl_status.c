@@ -9,6 +9,7 @@
 
 #include <CUnit/CUnit.h>
 
+#include "libccpool/cpl.h"
 #include "libccpool/cpl_status.c"
 
 #define GOOD_HEAD "{\"name\":\"build1\",\"version\":\"0.1.0\",\"protocol\":1," \
@@ -79,7 +80,7 @@ static void
 test_unknown_keys(void)
 {
 	/* a later schema adds fields: skipped, nested ones too */
-	CU_ASSERT_EQUAL(parse(GOOD_HEAD "\"schema\":2,\"slot\":[{\"state\":"
+	CU_ASSERT_EQUAL(parse(GOOD_HEAD "\"schema\":1,\"slot\":[{\"state\":"
 	    "\"idle\"},{\"state\":\"compiling\"}],\"load\":{\"1m\":[1,2]},"
 	    GOOD_FIGS GOOD_TCS GOOD_CNT), 0);
 	CU_ASSERT_EQUAL(st.slots, 8);
@@ -228,6 +229,201 @@ test_every_prefix(void)
 	CU_ASSERT_EQUAL(cpl_status_parse(g, n, &st, err, sizeof(err)), 0);
 }
 
+/* Schema 2: 8 slots as GOOD_FIGS says. */
+#define S2_SLOTS "\"slot_states\":[{\"state\":\"busy\",\"since_ms\":1500}," \
+	"{\"state\":\"busy\",\"since_ms\":20},{\"state\":\"idle\"," \
+	"\"since_ms\":0},{\"state\":\"idle\",\"since_ms\":7}," \
+	"{\"state\":\"idle\",\"since_ms\":7},{\"state\":\"idle\",\"since_ms\":7}," \
+	"{\"state\":\"closed\",\"since_ms\":60000},{\"state\":\"draining\"," \
+	"\"since_ms\":1}],"
+#define S2_RECENT "\"recent\":[{\"slot\":2,\"end_ms\":40,\"ms\":812," \
+	"\"toolchain\":\"gcc-12.2.0-x86_64-linux-gnu-75e997ec6229\",\"ok\":true}," \
+	"{\"slot\":0,\"end_ms\":900,\"ms\":3,\"toolchain\":\"clang-14\"," \
+	"\"ok\":false}],"
+#define S2_HIST "\"history\":{\"interval_ms\":1000,\"load\":[0,5,100]," \
+	"\"mem\":[40,41,42],\"running\":[0,2,1]}"
+#define S2_HEAD GOOD_HEAD "\"schema\":2," GOOD_FIGS GOOD_TCS GOOD_CNT
+/* GOOD_CNT closes the object: open it again for the schema 2 fields */
+static char page2[8192];
+
+static const char *
+mk2(const char *slots, const char *recent, const char *hist)
+{
+	size_t	 n = strlen(S2_HEAD) - 1;	/* without the last } */
+
+	memcpy(page2, S2_HEAD, n);
+	snprintf(page2 + n, sizeof(page2) - n, ",%s%s%s}", slots, recent,
+	    hist);
+	return page2;
+}
+
+static void
+test_schema2(void)
+{
+	struct ccpool_status cs;
+
+	CU_ASSERT_EQUAL_FATAL(parse(mk2(S2_SLOTS, S2_RECENT, S2_HIST)), 0);
+	CU_ASSERT_EQUAL(st.schema, 2);
+	CU_ASSERT_EQUAL_FATAL(st.nslot, 8);
+	CU_ASSERT_EQUAL(st.slot[0].state, CPL_SLOT_BUSY);
+	CU_ASSERT_EQUAL(st.slot[0].since_ms, 1500);
+	CU_ASSERT_EQUAL(st.slot[6].state, CPL_SLOT_CLOSED);
+	CU_ASSERT_EQUAL(st.slot[7].state, CPL_SLOT_OTHER);
+	CU_ASSERT_EQUAL_FATAL(st.nrecent, 2);
+	CU_ASSERT_EQUAL(st.recent[0].slot, 2);
+	CU_ASSERT_EQUAL(st.recent[0].ms, 812);
+	CU_ASSERT_EQUAL(st.recent[1].ok, 0);
+	CU_ASSERT_STRING_EQUAL(st.recent[1].tc, "clang-14");
+	CU_ASSERT_EQUAL_FATAL(st.nhist, 3);
+	CU_ASSERT_EQUAL(st.hist[2].load, 100);
+	CU_ASSERT_EQUAL(st.hist[1].running, 2);
+
+	/* the public accessors over it */
+	cs.s = st;
+	CU_ASSERT_EQUAL(ccpool_status_schema(&cs), 2);
+	CU_ASSERT_EQUAL(ccpool_status_slot_state(&cs, 0), CCPOOL_SLOT_BUSY);
+	CU_ASSERT_EQUAL(ccpool_status_slot_state(&cs, 2), CCPOOL_SLOT_IDLE);
+	CU_ASSERT_EQUAL(ccpool_status_slot_state(&cs, 6),
+	    CCPOOL_SLOT_CLOSED);
+	CU_ASSERT_EQUAL(ccpool_status_slot_state(&cs, 7),
+	    CCPOOL_SLOT_UNKNOWN);
+	CU_ASSERT_EQUAL(ccpool_status_slot_state(&cs, 8),
+	    CCPOOL_SLOT_UNKNOWN);
+	CU_ASSERT_EQUAL(ccpool_status_slot_since_ms(&cs, 6), 60000);
+	CU_ASSERT_EQUAL(ccpool_status_slot_since_ms(&cs, 8), -1);
+	CU_ASSERT_STRING_EQUAL(ccpool_slot_state_name(CCPOOL_SLOT_CLOSED),
+	    "closed");
+	CU_ASSERT_STRING_EQUAL(ccpool_slot_state_name(CCPOOL_SLOT_UNKNOWN),
+	    "unknown");
+	CU_ASSERT_EQUAL(ccpool_status_nrecent(&cs), 2);
+	CU_ASSERT_EQUAL(ccpool_status_recent_slot(&cs, 0), 2);
+	CU_ASSERT_EQUAL(ccpool_status_recent_end_ms(&cs, 1), 900);
+	CU_ASSERT_EQUAL(ccpool_status_recent_ms(&cs, 0), 812);
+	CU_ASSERT_STRING_EQUAL(ccpool_status_recent_toolchain(&cs, 1),
+	    "clang-14");
+	CU_ASSERT_EQUAL(ccpool_status_recent_ok(&cs, 0), 1);
+	CU_ASSERT_PTR_NULL(ccpool_status_recent_toolchain(&cs, 2));
+	CU_ASSERT_EQUAL(ccpool_status_recent_end_ms(&cs, 2), -1);
+	CU_ASSERT_EQUAL(ccpool_status_history_len(&cs), 3);
+	CU_ASSERT_EQUAL(ccpool_status_history_load(&cs, 1), 5);
+	CU_ASSERT_EQUAL(ccpool_status_history_mem(&cs, 2), 42);
+	CU_ASSERT_EQUAL(ccpool_status_history_running(&cs, 1), 2);
+	CU_ASSERT_EQUAL(ccpool_status_history_load(&cs, 3), 0);
+
+	/* schema 1 (no key): none of it */
+	CU_ASSERT_EQUAL_FATAL(parse(GOOD), 0);
+	cs.s = st;
+	CU_ASSERT_EQUAL(ccpool_status_schema(&cs), 1);
+	CU_ASSERT_EQUAL(ccpool_status_slot_state(&cs, 0),
+	    CCPOOL_SLOT_UNKNOWN);
+	CU_ASSERT_EQUAL(ccpool_status_nrecent(&cs), 0);
+	CU_ASSERT_EQUAL(ccpool_status_history_len(&cs), 0);
+	/* a later schema: the fields we know are read */
+	CU_ASSERT_EQUAL(parse(mk2(S2_SLOTS, S2_RECENT, S2_HIST)), 0);
+	/* history at another interval: skipped, not refused */
+	CU_ASSERT_EQUAL(parse(mk2(S2_SLOTS, S2_RECENT, "\"history\":{"
+	    "\"interval_ms\":5000,\"load\":\"x\"}")), 0);
+	CU_ASSERT_EQUAL(st.nhist, 0);
+	CU_ASSERT_EQUAL(st.nrecent, 2);
+}
+
+static void
+test_schema2_bad(void)
+{
+	refused(mk2("", S2_RECENT, S2_HIST), "\"slot_states\" missing");
+	refused(mk2("\"slot_states\":{},", S2_RECENT, S2_HIST),
+	    "\"slot_states\" is not an array");
+	refused(mk2("\"slot_states\":[],", S2_RECENT, S2_HIST),
+	    "0 entries for 8 slots");
+	refused(mk2("\"slot_states\":[1,2,3,4,5,6,7,8],", S2_RECENT, S2_HIST),
+	    "slot 0 is not an object");
+	refused(mk2("\"slot_states\":[{\"state\":\"idle\",\"since_ms\":-1},"
+	    "1,2,3,4,5,6,7],", S2_RECENT, S2_HIST), "slot 0: \"since_ms\" out "
+	    "of range");
+	refused(mk2("\"slot_states\":[{\"state\":\"\\u0001\",\"since_ms\":1},"
+	    "1,2,3,4,5,6,7],", S2_RECENT, S2_HIST), "slot 0: \"state\"");
+	refused(mk2("\"slot_states\":[{\"state\":\"a-very-long-state-word\","
+	    "\"since_ms\":1},1,2,3,4,5,6,7],", S2_RECENT, S2_HIST), "slot 0");
+	refused(mk2(S2_SLOTS, "", S2_HIST), "\"recent\" missing");
+	refused(mk2(S2_SLOTS, "\"recent\":[{\"slot\":0,\"end_ms\":1,"
+	    "\"ms\":1,\"toolchain\":\"t\",\"ok\":1}],", S2_HIST),
+	    "recent job 0: \"ok\" is not a boolean");
+	refused(mk2(S2_SLOTS, "\"recent\":[{\"slot\":0,\"end_ms\":1,"
+	    "\"ms\":1.5,\"toolchain\":\"t\",\"ok\":true}],", S2_HIST),
+	    "recent job 0: \"ms\" is not an integer");
+	refused(mk2(S2_SLOTS, "\"recent\":[{\"slot\":0,\"end_ms\":1,"
+	    "\"ms\":1,\"ok\":true}],", S2_HIST),
+	    "recent job 0: \"toolchain\" missing");
+	refused(mk2(S2_SLOTS, "\"recent\":[null],", S2_HIST),
+	    "recent job 0 is not an object");
+	refused(mk2(S2_SLOTS, "\"recent\":[]", ""), "\"history\" missing");
+	refused(mk2(S2_SLOTS, S2_RECENT, "\"history\":[]"),
+	    "\"history\" is not an object");
+	refused(mk2(S2_SLOTS, S2_RECENT, "\"history\":{\"load\":[]}"),
+	    "history: \"interval_ms\" missing");
+	refused(mk2(S2_SLOTS, S2_RECENT, "\"history\":{\"interval_ms\":1000,"
+	    "\"load\":[1],\"mem\":[1,2],\"running\":[1]}"),
+	    "\"mem\" has 2 samples");
+	refused(mk2(S2_SLOTS, S2_RECENT, "\"history\":{\"interval_ms\":1000,"
+	    "\"load\":[101],\"mem\":[1],\"running\":[1]}"),
+	    "\"load\" sample 0");
+	refused(mk2(S2_SLOTS, S2_RECENT, "\"history\":{\"interval_ms\":1000,"
+	    "\"load\":[1],\"mem\":[\"1\"],\"running\":[1]}"),
+	    "\"mem\" sample 0");
+	refused(mk2(S2_SLOTS, S2_RECENT, "\"history\":{\"interval_ms\":1000,"
+	    "\"load\":[1],\"mem\":[1]}"), "\"running\" missing");
+	refused(GOOD_HEAD "\"schema\":0," GOOD_FIGS GOOD_TCS GOOD_CNT,
+	    "\"schema\" out of range");
+	refused(GOOD_HEAD "\"schema\":\"2\"," GOOD_FIGS GOOD_TCS GOOD_CNT,
+	    "\"schema\" is not an integer");
+}
+
+/* Only what fits is kept: 256 slots, 32 jobs, the last 60 samples. */
+static void
+test_schema2_limits(void)
+{
+	static char	 big[CPL_STATUS_MAX];
+	size_t		 n = 0, i;
+
+#define ADD(...) n += (size_t)snprintf(big + n, sizeof(big) - n, __VA_ARGS__)
+	ADD(GOOD_HEAD "\"schema\":2,\"slots\":300,\"offered\":300,"
+	    "\"foreign_load\":0,\"running\":0,\"queued\":0,"
+	    "\"queue_max\":0,\"connections\":0," GOOD_TCS);
+	ADD("\"counters\":{\"connections\":1,\"jobs_done\":1,"
+	    "\"jobs_failed\":0,\"bytes_in\":0,\"bytes_out\":0},");
+	ADD("\"slot_states\":[");
+	for (i = 0; i < 300; i++)
+		ADD("%s{\"state\":\"%s\",\"since_ms\":%zu}", i ? "," : "",
+		    i < 256 ? "idle" : "busy", i);
+	ADD("],\"recent\":[");
+	for (i = 0; i < 40; i++)
+		ADD("%s{\"slot\":%zu,\"end_ms\":%zu,\"ms\":1,"
+		    "\"toolchain\":\"t\",\"ok\":true}", i ? "," : "", i, i);
+	ADD("],\"history\":{\"interval_ms\":1000,\"load\":[");
+	for (i = 0; i < 70; i++)
+		ADD("%s%zu", i ? "," : "", i);
+	ADD("],\"mem\":[");
+	for (i = 0; i < 70; i++)
+		ADD("%s1", i ? "," : "");
+	ADD("],\"running\":[");
+	for (i = 0; i < 70; i++)
+		ADD("%s2", i ? "," : "");
+	ADD("]}}");
+#undef ADD
+	CU_ASSERT_FATAL(n < sizeof(big));
+	CU_ASSERT_EQUAL_FATAL(cpl_status_parse(big, n, &st, err,
+	    sizeof(err)), 0);
+	CU_ASSERT_EQUAL(st.nslot, CPL_SLOT_STATES_MAX);
+	CU_ASSERT_EQUAL(st.slot[255].since_ms, 255);
+	CU_ASSERT_EQUAL(st.slot[255].state, CPL_SLOT_IDLE);
+	CU_ASSERT_EQUAL(st.nrecent, CPL_RECENT_MAX);
+	CU_ASSERT_EQUAL(st.recent[31].slot, 31);
+	CU_ASSERT_EQUAL(st.nhist, CPL_HIST_MAX);
+	CU_ASSERT_EQUAL(st.hist[0].load, 10);	/* the oldest 10 dropped */
+	CU_ASSERT_EQUAL(st.hist[59].load, 69);
+	CU_ASSERT_EQUAL(st.hist[59].running, 2);
+}
+
 int
 init_cpl_status_tests(void)
 {
@@ -242,7 +438,10 @@ init_cpl_status_tests(void)
 	    !CU_add_test(s, "out of range", test_ranges) ||
 	    !CU_add_test(s, "bad strings", test_strings) ||
 	    !CU_add_test(s, "depth, count and size bounds", test_bounds) ||
-	    !CU_add_test(s, "every prefix refused", test_every_prefix))
+	    !CU_add_test(s, "every prefix refused", test_every_prefix) ||
+	    !CU_add_test(s, "schema 2 read", test_schema2) ||
+	    !CU_add_test(s, "schema 2 malformed", test_schema2_bad) ||
+	    !CU_add_test(s, "schema 2 limits", test_schema2_limits))
 		return -1;
 	return 0;
 }

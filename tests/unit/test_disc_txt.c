@@ -82,6 +82,7 @@ full_info(struct disc_info *i)
 	snprintf(i->tc[2], DISC_TC_LEN, "g++-12");
 	snprintf(i->security, sizeof(i->security), "site");
 	i->status_port = 8080;
+	i->speed = 2345;
 }
 
 static void
@@ -338,6 +339,19 @@ static const struct bad bads[] = {
 	{ "sec unknown", NULL, { "sec=closed", NULL }, "sec" },
 	{ "sec uppercase", NULL, { "sec=OPEN", NULL }, "sec" },
 	{ "sec empty", NULL, { "sec=", NULL }, "sec" },
+	{ "krb5 without krb", NULL, { "sec=krb5", NULL }, "krb:" },
+	{ "krb without krb5", NULL, { "sec=open",
+	  "krb=ccpool/h1@LAB.TEST", NULL }, "krb:" },
+	{ "krb without realm", NULL, { "sec=krb5", "krb=ccpool/h1", NULL },
+	  "krb:" },
+	{ "krb without service", NULL, { "sec=krb5", "krb=alice@LAB.TEST",
+	  NULL }, "krb:" },
+	{ "krb with a space", NULL, { "sec=krb5",
+	  "krb=ccpool/h 1@LAB.TEST", NULL }, "krb:" },
+	{ "krb with two realms", NULL, { "sec=krb5",
+	  "krb=ccpool/h1@A@B", NULL }, "krb:" },
+	{ "krb with a quote", NULL, { "sec=krb5",
+	  "krb=ccpool/\"h1@LAB.TEST", NULL }, "krb:" },
 	/* toolchains */
 	{ "tc gap", NULL, { "tc0=a", "tc2=c", NULL }, "contiguous" },
 	{ "tc not from 0", NULL, { "tc1=a", NULL }, "contiguous" },
@@ -764,6 +778,47 @@ test_distcc_encode(void)
 
 /* re-publish thresholds */
 
+/* The optional speed key: absent is 0, 1..DISC_LIMIT_SPEED, else refused. */
+static void
+test_speed_key(void)
+{
+	static const char *const ok[] = { "speed=1", NULL };
+	static const char *const big[] = { "speed=1000000", NULL };
+	static const char *const bad[][2] = { { "speed=0", NULL },
+		{ "speed=1000001", NULL }, { "speed=", NULL },
+		{ "speed=12k", NULL }, { "speed=-3", NULL } };
+	struct disc_info i;
+	uint8_t	 buf[DISC_TXT_MAX];
+	char	 err[128];
+	size_t	 n, k;
+
+	n = mkbase(buf, NULL, NULL);
+	CU_ASSERT_EQUAL(disc_txt_decode(buf, n, &i, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(i.speed, 0);
+	n = mkbase(buf, NULL, ok);
+	CU_ASSERT_EQUAL(disc_txt_decode(buf, n, &i, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(i.speed, 1);
+	n = mkbase(buf, NULL, big);
+	CU_ASSERT_EQUAL(disc_txt_decode(buf, n, &i, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(i.speed, DISC_LIMIT_SPEED);
+	for (k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+		n = mkbase(buf, NULL, bad[k]);
+		CU_ASSERT_EQUAL(disc_txt_decode(buf, n, &i, err, sizeof(err)),
+		    -1);
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, "speed"));
+	}
+	/* encode: written only when measured, refused when absurd */
+	min_info(&i);
+	n = (size_t)disc_txt_encode(&i, buf, sizeof(buf), err, sizeof(err));
+	CU_ASSERT(memmem(buf, n, "speed=", 6) == NULL);
+	i.speed = 812;
+	n = (size_t)disc_txt_encode(&i, buf, sizeof(buf), err, sizeof(err));
+	CU_ASSERT(memmem(buf, n, "\x09speed=812", 10) != NULL);
+	i.speed = DISC_LIMIT_SPEED + 1;
+	CU_ASSERT_EQUAL(disc_txt_encode(&i, buf, sizeof(buf), err,
+	    sizeof(err)), -1);
+}
+
 static void
 test_meaningful_change(void)
 {
@@ -790,6 +845,10 @@ test_meaningful_change(void)
 	CHANGED(b.fingerprint[0] = '\0', 1);
 	CHANGED(b.cluster[0] = 'c', 1);
 	CHANGED(strcpy(b.security, "open"), 1);
+	/* speed: 10%, or known / unknown */
+	CHANGED(b.speed = 2345 + 200, 0);
+	CHANGED(b.speed = 2345 + 300, 1);
+	CHANGED(b.speed = 0, 1);
 	/* load: 10 points */
 	CHANGED(b.load = a.load + 9, 0);
 	CHANGED(b.load = a.load - 9, 0);
@@ -811,6 +870,40 @@ test_meaningful_change(void)
 #undef CHANGED
 }
 
+/* Kerberos servers: sec=krb5 with their principal, both ways. */
+static void
+test_krb(void)
+{
+	static const char *const ok[] = { "sec=krb5",
+	    "krb=ccpool/h1.lab.test@LAB.TEST", NULL };
+	struct disc_info i, j;
+	uint8_t	 buf[DISC_TXT_MAX];
+	char	 err[128];
+	int	 n;
+
+	n = (int)mkbase(buf, NULL, ok);
+	CU_ASSERT_EQUAL(disc_txt_decode(buf, (size_t)n, &i, err, sizeof(err)),
+	    0);
+	CU_ASSERT_STRING_EQUAL(i.security, "krb5");
+	CU_ASSERT_STRING_EQUAL(i.principal, "ccpool/h1.lab.test@LAB.TEST");
+	n = disc_txt_encode(&i, buf, sizeof(buf), err, sizeof(err));
+	CU_ASSERT_TRUE(n > 0);
+	CU_ASSERT_EQUAL(disc_txt_decode(buf, (size_t)n, &j, err, sizeof(err)),
+	    0);
+	CU_ASSERT_STRING_EQUAL(j.principal, i.principal);
+	/* the encoder refuses what the decoder would */
+	snprintf(i.security, sizeof(i.security), "open");
+	CU_ASSERT_EQUAL(disc_txt_encode(&i, buf, sizeof(buf), err,
+	    sizeof(err)), -1);
+	snprintf(i.security, sizeof(i.security), "krb5");
+	i.principal[0] = '\0';
+	CU_ASSERT_EQUAL(disc_txt_encode(&i, buf, sizeof(buf), err,
+	    sizeof(err)), -1);
+	memset(i.principal, 'a', sizeof(i.principal));
+	CU_ASSERT_EQUAL(disc_txt_encode(&i, buf, sizeof(buf), err,
+	    sizeof(err)), -1);
+}
+
 int
 init_disc_txt_tests(void)
 {
@@ -828,10 +921,12 @@ init_disc_txt_tests(void)
 	    CU_add_test(s, "errors escaped", test_decode_err_escaped) == NULL ||
 	    CU_add_test(s, "encode refuses", test_encode_refuses) == NULL ||
 	    CU_add_test(s, "strict UTF-8", test_utf8) == NULL ||
+	    CU_add_test(s, "kerberos servers", test_krb) == NULL ||
 	    CU_add_test(s, "distcc stock record", test_distcc_stock) == NULL ||
 	    CU_add_test(s, "distcc tolerant", test_distcc_tolerant) == NULL ||
 	    CU_add_test(s, "distcc refuses", test_distcc_refuses) == NULL ||
 	    CU_add_test(s, "distcc encode", test_distcc_encode) == NULL ||
+	    CU_add_test(s, "speed key", test_speed_key) == NULL ||
 	    CU_add_test(s, "meaningful change",
 	    test_meaningful_change) == NULL)
 		return -1;

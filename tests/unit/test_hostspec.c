@@ -33,6 +33,16 @@ test_valid(void)
 	CU_ASSERT_STRING_EQUAL(h[5].host, "::2");
 	CU_ASSERT_EQUAL(h[5].slots, 3);
 	CU_ASSERT_STRING_EQUAL(h[6].host, "my_host.lan");
+	/* a plain distccd: port 3632 unless given */
+	CU_ASSERT_EQUAL_FATAL(hostspec_parse("distcc://h1/4 DISTCC://h2:4000 "
+	    "h3", h, 8, err, sizeof(err)), 3);
+	CU_ASSERT(h[0].distcc && h[1].distcc && !h[2].distcc);
+	CU_ASSERT_STRING_EQUAL(h[0].host, "h1");
+	CU_ASSERT_EQUAL(h[0].port, 3632);
+	CU_ASSERT_EQUAL(h[0].slots, 4);
+	CU_ASSERT_EQUAL(h[1].port, 4000);
+	CU_ASSERT_EQUAL(hostspec_parse("distcc://", h, 8, err, sizeof(err)),
+	    -1);
 }
 
 static void

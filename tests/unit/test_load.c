@@ -114,6 +114,27 @@ test_parse_other(void)
 	    "1 kB\nMemAvailable:    2097152 kB\n", &mb), 0);
 	CU_ASSERT_EQUAL(mb, 2048);
 	CU_ASSERT_EQUAL(load_parse_meminfo("MemTotal: 1 kB\n", &mb), -1);
+	/* memory in use, for the status page's history */
+	{
+		unsigned pct;
+		uint64_t lim;
+
+		CU_ASSERT_EQUAL(load_parse_memused("MemTotal: 16000000 kB\n"
+		    "MemFree: 1 kB\nMemAvailable: 4000000 kB\n", &pct), 0);
+		CU_ASSERT_EQUAL(pct, 75);
+		CU_ASSERT_EQUAL(load_parse_memused("MemTotal: 0 kB\n"
+		    "MemAvailable: 0 kB\n", &pct), -1);
+		CU_ASSERT_EQUAL(load_parse_memused("MemAvailable: 5 kB\n",
+		    &pct), -1);
+		CU_ASSERT_EQUAL(load_parse_memmax("max\n", &lim), 1);
+		CU_ASSERT_EQUAL(load_parse_memmax("1073741824\n", &lim), 0);
+		CU_ASSERT_EQUAL(lim, 1073741824u);
+		CU_ASSERT_EQUAL(load_parse_memmax("maximal\n", &lim), -1);
+		CU_ASSERT_EQUAL(load_used_pct(1, 3), 33);
+		CU_ASSERT_EQUAL(load_used_pct(5, 3), 100);
+		CU_ASSERT_EQUAL(load_used_pct(5, 0), 0);
+		CU_ASSERT_EQUAL(load_used_pct(UINT64_MAX / 2, UINT64_MAX), 50);
+	}
 }
 
 static void
@@ -230,6 +251,18 @@ test_memory(void)
 	CU_ASSERT_EQUAL(second(&f, 0.0, 0.0), 0);
 	f.s.mem_some10 = 0;
 	CU_ASSERT_EQUAL(second(&f, 0.0, 0.0), 4);
+	/* memory_pressure = 20: 15 % is fine, 50 % sheds */
+	load_memory(&f.st, 20);
+	f.s.running = 3;
+	f.s.mem_some10 = 1500;
+	CU_ASSERT_EQUAL(second(&f, 0.0, 0.0), 4);
+	f.s.mem_some10 = 5000;
+	CU_ASSERT_EQUAL(second(&f, 0.0, 0.0), 2);
+	/* memory_pressure = 100: the rule is off, even at 100 % */
+	load_memory(&f.st, 100);
+	f.s.mem_some10 = 10000;
+	CU_ASSERT_EQUAL(second(&f, 0.0, 0.0), 4);
+	f.s.mem_some10 = 0;
 	/* no PSI: MemAvailable, LOAD_JOB_MB per new job */
 	f.s.psi_ok = 0;
 	f.s.avail_ok = 1;

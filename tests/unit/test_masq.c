@@ -195,6 +195,48 @@ test_make_dir(void)
 	teardown();
 }
 
+/* links for compilers gone, or not compilers, go; the rest stays */
+static void
+test_prune_dir(void)
+{
+	char	 path[512], dir[200], names[256], err[256], p[300];
+	struct stat st;
+
+	setup();
+	snprintf(dir, sizeof(dir), "%s/masq", top);
+	snprintf(path, sizeof(path), "%s:%s/real", dir, top);
+	CU_ASSERT_EQUAL(masq_make_dir(dir, path, self, &selfst, names,
+	    sizeof(names), err, sizeof(err)), 3);
+	/* nothing gone yet */
+	CU_ASSERT_EQUAL(masq_prune_dir(dir, path, &selfst, names,
+	    sizeof(names), err, sizeof(err)), 0);
+	/* g++-12 uninstalled; a stray link to ccpool; a foreign link and a
+	 * real file that must stay */
+	snprintf(p, sizeof(p), "%s/real/g++-12", top);
+	CU_ASSERT_EQUAL(unlink(p), 0);
+	snprintf(p, sizeof(p), "%s/ls", dir);
+	CU_ASSERT_EQUAL(symlink(self, p), 0);
+	snprintf(p, sizeof(p), "%s/cc", dir);
+	CU_ASSERT_EQUAL(symlink("/bin/true", p), 0);
+	snprintf(p, sizeof(p), "%s/clang", dir);
+	mkexe(p, 0755);
+	CU_ASSERT_EQUAL(masq_prune_dir(dir, path, &selfst, names,
+	    sizeof(names), err, sizeof(err)), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(names, "g++-12"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(names, "ls"));
+	snprintf(p, sizeof(p), "%s/gcc", dir);
+	CU_ASSERT_EQUAL(lstat(p, &st), 0);
+	snprintf(p, sizeof(p), "%s/cc", dir);
+	CU_ASSERT_EQUAL(lstat(p, &st), 0);
+	snprintf(p, sizeof(p), "%s/clang", dir);
+	CU_ASSERT_EQUAL(lstat(p, &st), 0);
+	/* a missing directory has nothing to prune */
+	snprintf(p, sizeof(p), "%s/none", top);
+	CU_ASSERT_EQUAL(masq_prune_dir(p, path, &selfst, names,
+	    sizeof(names), err, sizeof(err)), 0);
+	teardown();
+}
+
 int
 init_masq_tests(void)
 {
@@ -205,7 +247,8 @@ init_masq_tests(void)
 	    !CU_add_test(s, "explicit and relative paths",
 	    test_explicit_path_and_relative) ||
 	    !CU_add_test(s, "names", test_names) ||
-	    !CU_add_test(s, "masquerade dir", test_make_dir))
+	    !CU_add_test(s, "masquerade dir", test_make_dir) ||
+	    !CU_add_test(s, "masquerade dir pruned", test_prune_dir))
 		return -1;
 	return 0;
 }

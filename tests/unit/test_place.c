@@ -3,7 +3,11 @@
  * exclusion, down servers), the 1 s .. 60 s doubling backoff, and the
  * expected-finish-time policy: faster and idler hosts win, speed is
  * learned from reports, the local machine competes, power of two choices
- * spreads many clients over equal hosts, decisions repeat with a seed.
+ * spreads many clients over equal hosts, decisions repeat with a seed;
+ * late binding's offers (place_offer): best first, toolchain and backoff
+ * kept, a full host still a candidate, the advertised speed used, offers
+ * spread over equal hosts, much slower hosts left out; the per-file
+ * history (place_hist) and a job's cost in the estimates and offers.
  */
 #include <math.h>
 #include <string.h>
@@ -63,7 +67,7 @@ test_queue(void)
 {
 	struct place_cand c, d;
 	struct place_ctx x;
-	struct place_job j = { 10 * 1024 };
+	struct place_job j = { 10 * 1024, 0 };
 	double		 e0, e1, st;
 
 	c = cand(1, 1, 0);
@@ -163,7 +167,7 @@ ctx(uint64_t seed, unsigned local_idle)
 	return x;
 }
 
-static const struct place_job job100k = { 100 * 1024 };
+static const struct place_job job100k = { 100 * 1024, 0 };
 
 /* Choose often with different seeds; count picks per index. */
 static void
@@ -394,6 +398,172 @@ test_deterministic(void)
 	CU_ASSERT(!same);
 }
 
+static void
+test_offer(void)
+{
+	struct place_cand c[10];
+	struct place_ctx x = ctx(5, 0);
+	size_t		 out[PLACE_OFFER_MAX], n, i, k;
+	unsigned	 cnt[10] = { 0 }, used = 0;
+
+	for (i = 0; i < 10; i++)
+		c[i] = ecand(8, 8, 0, 1.0);
+	c[2].eligible = 0;		/* wrong toolchain */
+	c[4].down_until = 5000;		/* backing off */
+	c[6].free_slots = 0;		/* full: an offer waits there */
+	c[6].ms_per_kb = 0.2;
+	n = place_offer(c, 10, &x, &job100k, 1000, out, 4);
+	CU_ASSERT_EQUAL(n, 4);
+	CU_ASSERT_EQUAL(out[0], 6);	/* full, but 5x faster: best */
+	for (i = 0; i < n; i++) {
+		CU_ASSERT(out[i] != 2 && out[i] != 4);
+		for (k = i + 1; k < n; k++)
+			CU_ASSERT(out[i] != out[k]);
+		if (i > 0)
+			CU_ASSERT(place_eta_wait(&c[out[i - 1]], &x, &job100k,
+			    1000) <= place_eta_wait(&c[out[i]], &x, &job100k,
+			    1000));
+	}
+	/* equal hosts: 100 jobs' offers spread over all of them */
+	for (i = 0; i < 10; i++)
+		c[i] = ecand(8, 8, 0, 1.0);
+	for (i = 0; i < 100; i++) {
+		n = place_offer(c, 10, &x, &job100k, 0, out, 2);
+		CU_ASSERT_EQUAL(n, 2);
+		cnt[out[0]]++;
+		cnt[out[1]]++;
+	}
+	for (i = 0; i < 10; i++) {
+		CU_ASSERT(cnt[i] <= 40);
+		if (cnt[i])
+			used++;
+	}
+	CU_ASSERT_EQUAL(used, 10);
+	/* a 3x slower host (100 ms more for this job): never drawn */
+	c[3].ms_per_kb = 3.0;
+	for (i = 0; i < 100; i++) {
+		n = place_offer(c, 10, &x, &job100k, 0, out, 8);
+		for (k = 0; k < n; k++)
+			CU_ASSERT(out[k] != 3);
+	}
+	/* offers queued there (as last told) count as jobs ahead */
+	c[0] = ecand(8, 8, 0, 1.0);
+	c[1] = c[0];
+	c[1].waiting = 16;
+	CU_ASSERT(place_eta_wait(&c[1], &x, &job100k, 0) >
+	    place_eta_wait(&c[0], &x, &job100k, 0));
+	/* the advertised speed, for a host never heard from */
+	c[1] = c[0];
+	c[0].ms_per_kb = 0;
+	c[0].speed = 2.0;
+	c[1].ms_per_kb = 0;
+	CU_ASSERT(place_eta_wait(&c[0], &x, &job100k, 0) <
+	    place_eta_wait(&c[1], &x, &job100k, 0));
+	/* nothing eligible, or k = 0: no offer */
+	for (i = 0; i < 10; i++)
+		c[i].eligible = 0;
+	CU_ASSERT_EQUAL(place_offer(c, 10, &x, &job100k, 0, out, 4), 0);
+}
+
+/* Per-file history: keys, costs, replacement; a cost's effect on offers. */
+static void
+test_hist(void)
+{
+	static struct place_hist h;
+	char		*a1[] = { "/usr/bin/cc", "-c", "a.c", "-o", "a.o" };
+	char		*a2[] = { "/usr/bin/cc", "-c", "b.c", "-o", "b.o" };
+	uint64_t	 k1, k2;
+	size_t		 i;
+
+	memset(&h, 0, sizeof(h));
+	k1 = place_hist_key("/src", a1, 5);
+	k2 = place_hist_key("/src", a2, 5);
+	CU_ASSERT(k1 != 0 && k2 != 0 && k1 != k2);
+	CU_ASSERT_EQUAL(place_hist_key("/src", a1, 5), k1);
+	CU_ASSERT(place_hist_key("/other", a1, 5) != k1);
+	CU_ASSERT(place_hist_key("/src", a1, 4) != k1);
+	CU_ASSERT(place_hist_key(NULL, NULL, 0) != 0);
+	/* unknown: 0; 300 ms for 100 KiB at 1 ms/KiB: cost 3 */
+	CU_ASSERT_EQUAL(place_hist_cost(&h, k1), 0);
+	place_hist_note(&h, k1, 300, 100 * 1024, 1.0, 1.0);
+	CU_ASSERT(fabs(place_hist_cost(&h, k1) - 3.0) < 1e-9);
+	CU_ASSERT_EQUAL(place_hist_cost(&h, k2), 0);
+	/* a 2x faster host, and a job that shared its CPU (stretch 2) */
+	place_hist_note(&h, k2, 100, 100 * 1024, 2.0, 0.5);
+	CU_ASSERT(fabs(place_hist_cost(&h, k2) - 1.0) < 1e-9);
+	/* the next compile counts half */
+	place_hist_note(&h, k1, 100, 100 * 1024, 1.0, 1.0);
+	CU_ASSERT(fabs(place_hist_cost(&h, k1) - 2.0) < 1e-9);
+	/* nonsense is ignored */
+	place_hist_note(&h, k1, NAN, 100 * 1024, 1.0, 1.0);
+	place_hist_note(&h, k1, 100, 0, 1.0, 1.0);
+	place_hist_note(&h, k1, 100, 1024, 1.0, 0);
+	place_hist_note(&h, k1, -1, 1024, 1.0, 1.0);
+	place_hist_note(&h, 0, 100, 1024, 1.0, 1.0);
+	CU_ASSERT(fabs(place_hist_cost(&h, k1) - 2.0) < 1e-9);
+	CU_ASSERT_EQUAL(place_hist_cost(&h, 0), 0);
+	/* a full set: the least recently noted key goes */
+	memset(&h, 0, sizeof(h));
+	for (i = 0; i < PLACE_HIST_WAYS; i++)	/* all in set 8 */
+		place_hist_note(&h, 8 + i * PLACE_HIST_SLOTS, 100, 1024, 1.0,
+		    1.0);
+	place_hist_note(&h, 8, 100, 1024, 1.0, 1.0);	/* noted again */
+	place_hist_note(&h, 8 + PLACE_HIST_WAYS * PLACE_HIST_SLOTS, 100, 1024,
+	    1.0, 1.0);
+	CU_ASSERT(place_hist_cost(&h, 8) > 0);
+	CU_ASSERT_EQUAL(place_hist_cost(&h, 8 + PLACE_HIST_SLOTS), 0);
+	for (i = 2; i <= PLACE_HIST_WAYS; i++)
+		CU_ASSERT(place_hist_cost(&h, 8 + i * PLACE_HIST_SLOTS) > 0);
+}
+
+static void
+test_cost(void)
+{
+	struct place_cand c[2];
+	struct place_ctx x = ctx(3, 0);
+	struct place_job j = { 100 * 1024, 0 }, jl = { 100 * 1024, 4.0 };
+	struct place_speed s1, s2;
+	size_t		 out[PLACE_OFFER_MAX];
+	double		 e1, e4, fixed;
+
+	/* the compile part of the estimate scales with the cost */
+	c[0] = ecand(8, 8, 0, 1.0);
+	e1 = place_eta(&c[0], &x, &j, 0, NULL);
+	e4 = place_eta(&c[0], &x, &jl, 0, NULL);
+	fixed = e1 - 100.0;
+	CU_ASSERT(fabs(e4 - fixed - 400.0) < 1e-6);
+	x.local_idle = 1;
+	CU_ASSERT(fabs(place_eta_local(&x, &jl) - 4 *
+	    place_eta_local(&x, &j)) < 1e-6);
+	x.local_idle = 0;
+	/*
+	 * late binding, jobs ahead counted at the mean size: a 3x host with
+	 * every slot busy and 4 offers queued, a 2x host idle.  A job of
+	 * cost 1 goes to the idle one; a 4x longer one waits for the fast.
+	 */
+	x.mean_kb = 100;
+	x.offer_power = 0.1;	/* the best only, for the test */
+	c[0] = ecand(8, 0, 0, 1.0 / 3);
+	c[0].waiting = 4;
+	c[1] = ecand(8, 8, 0, 0.5);
+	CU_ASSERT_EQUAL(place_offer(c, 2, &x, &j, 0, out, 1), 1);
+	CU_ASSERT_EQUAL(out[0], 1);
+	CU_ASSERT_EQUAL(place_offer(c, 2, &x, &jl, 0, out, 1), 1);
+	CU_ASSERT_EQUAL(out[0], 0);
+	/* mean_kb 0: as before, the queue stretches the job by its own size */
+	x.mean_kb = 0;
+	CU_ASSERT(fabs(place_eta_wait(&c[0], &x, &jl, 0) - fixed -
+	    400.0 / 3 * 13 / 8) < 1e-6);
+	/* a long job does not make its host look slow */
+	memset(&s1, 0, sizeof(s1));
+	memset(&s2, 0, sizeof(s2));
+	place_learn(&s1, 100, 100 * 1024, 1.0);
+	place_learn_job(&s2, 400, &jl, 1.0);
+	CU_ASSERT(fabs(s1.ms_per_kb - s2.ms_per_kb) < 1e-9);
+	place_learn_job(&s2, 100, &j, 1.0);
+	CU_ASSERT(fabs(s1.ms_per_kb - s2.ms_per_kb) < 1e-9);
+}
+
 int
 init_place_tests(void)
 {
@@ -409,7 +579,10 @@ init_place_tests(void)
 	    !CU_add_test(s, "local competes", test_local) ||
 	    !CU_add_test(s, "no herding", test_herd) ||
 	    !CU_add_test(s, "backoff respected", test_backoff_respected) ||
-	    !CU_add_test(s, "deterministic", test_deterministic))
+	    !CU_add_test(s, "deterministic", test_deterministic) ||
+	    !CU_add_test(s, "late binding offers", test_offer) ||
+	    !CU_add_test(s, "per-file history", test_hist) ||
+	    !CU_add_test(s, "job cost", test_cost))
 		return -1;
 	return 0;
 }

@@ -23,6 +23,7 @@
 
 #include "server/priv.c"
 #include "server/priv_seccomp.c"
+#include "tests/unit/inchild.h"
 
 static void
 test_user_name(void)
@@ -151,7 +152,7 @@ test_lists(void)
 			/* every name is a system call of this machine */
 			CU_ASSERT(seccomp_syscall_resolve_name(v[i]) !=
 			    __NR_SCMP_ERROR);
-#ifndef PRIV_SANITIZED
+#ifndef CONFINE_SANITIZED
 			for (j = i + 1; j < n; j++)
 				CU_ASSERT(strcmp(v[i], v[j]) != 0);
 #else
@@ -166,7 +167,7 @@ test_lists(void)
 		CU_ASSERT(!has(PRIV_FILTER_NET, never[i]));
 		CU_ASSERT(!has(PRIV_FILTER_PUB, never[i]));
 	}
-#ifndef PRIV_SANITIZED
+#ifndef CONFINE_SANITIZED
 	CU_ASSERT(!has(PRIV_FILTER_NET, "openat"));
 	CU_ASSERT(!has(PRIV_FILTER_NET, "ptrace"));
 	CU_ASSERT(has(PRIV_FILTER_RUNNER, "ptrace"));
@@ -183,25 +184,6 @@ test_lists(void)
 		CU_ASSERT(has(PRIV_FILTER_RUNNER, runner_never[i]));
 }
 
-/*
- * Fork; the child runs fn and _exits with its result.  Returns the wait
- * status.
- */
-static int
-in_child(int (*fn)(void))
-{
-	pid_t	 pid;
-	int	 st = -1;
-
-	fflush(NULL);
-	if ((pid = fork()) == -1)
-		return -1;
-	if (pid == 0)
-		_exit(fn());
-	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
-		;
-	return st;
-}
 
 static int
 net_filter(void)
@@ -228,7 +210,7 @@ net_allowed(void)
 		return 11;
 	if (close(sv[0]) == -1)
 		return 12;
-#ifndef PRIV_SANITIZED
+#ifndef CONFINE_SANITIZED
 	/* files and new sockets fail softly */
 	if (open("/etc/passwd", O_RDONLY | O_CLOEXEC) != -1 || errno != EACCES)
 		return 13;
@@ -268,6 +250,26 @@ pub_works(void)
 	return 0;
 }
 
+/* pub-dns (dns_update): IP sockets for the updates, still no others */
+static int
+pubdns_works(void)
+{
+	char	 err[256];
+	int	 s;
+
+	if (confine_no_new_privs() == -1 ||
+	    priv_seccomp(PRIV_FILTER_PUB_DNS, err, sizeof(err)) == -1)
+		return 10;
+	if ((s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		return 11;
+	close(s);
+	if ((s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return 12;
+	close(s);
+	(void)socket(AF_NETLINK, SOCK_RAW, 0);	/* this one kills */
+	return 0;
+}
+
 static int
 runner_works(void)
 {
@@ -301,6 +303,8 @@ test_filters(void)
 	st = in_child(net_denied);
 	CU_ASSERT(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS);
 	st = in_child(pub_works);
+	CU_ASSERT(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS);
+	st = in_child(pubdns_works);
 	CU_ASSERT(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS);
 	st = in_child(runner_works);
 	CU_ASSERT(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS);

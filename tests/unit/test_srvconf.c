@@ -30,7 +30,9 @@ test_defaults(void)
 	srvconf_defaults(&c, 6);
 	CU_ASSERT(c.port == 3633 && c.status_port == 3634);
 	CU_ASSERT(c.slots == 6 && c.queue == 6);
-	CU_ASSERT(c.publish == 1 && c.distcc_compat == 0);
+	CU_ASSERT(c.load_tolerance == 25 && c.memory_pressure == 10);
+	CU_ASSERT(c.publish == 1 && c.distcc_compat == 0 && c.calibrate == 1);
+	CU_ASSERT(c.distcc_port == 3632 && c.ndistcc_allow == 0);
 	CU_ASSERT(strcmp(c.cluster, "default") == 0);
 	CU_ASSERT(strcmp(c.sandbox, "linux") == 0);
 	CU_ASSERT(c.name[0] == '\0' && c.nlisten == 0 && c.nallow == 0);
@@ -59,11 +61,16 @@ test_full(void)
 	    "max_input_mb = 64\n"
 	    "max_output_mb = 32\n"
 	    "max_mem_mb = 0\n"
+	    "memory_pressure = 100\n"
 	    "job_timeout = 20\n"
 	    "grace = 0\n"
 	    "max_conns = 9\n"
 	    "publish = no\n"
-	    "distcc_compat = no\n"
+	    "calibrate = no\n"
+	    "distcc_compat = yes\n"
+	    "distcc_port = 3700\n"
+	    "distcc_allow = 10.9.0.0/16\n"
+	    "distcc_allow = 10.8.0.1\n"
 	    "workdir = /var/tmp\n"
 	    "sandbox = none\n"
 	    "listen = 127.0.0.1\n"
@@ -76,11 +83,21 @@ test_full(void)
 	CU_ASSERT_FATAL(parse(&c, text, err, sizeof(err)) == 0);
 	CU_ASSERT(c.port == 4000 && c.status_port == 0);
 	CU_ASSERT(c.slots == 3 && c.queue == 0);
+	CU_ASSERT(c.memory_pressure == 100);
+	CU_ASSERT(c.distcc_compat == 1 && c.distcc_port == 3700 &&
+	    c.ndistcc_allow == 2);
+	{
+		static const uint8_t in[4] = { 10, 9, 3, 4 }, out[4] = { 10, 8,
+		    0, 2 };
+
+		CU_ASSERT(srvconf_distcc_allowed(&c, AF_INET, in) == 1);
+		CU_ASSERT(srvconf_distcc_allowed(&c, AF_INET, out) == 0);
+	}
 	CU_ASSERT(strcmp(c.cluster, "lab-7") == 0);
 	CU_ASSERT(strcmp(c.name, "build host \xc3\xa9") == 0);
 	CU_ASSERT(c.max_input_mb == 64 && c.max_output_mb == 32);
 	CU_ASSERT(c.max_mem_mb == 0 && c.job_timeout == 20 && c.grace == 0);
-	CU_ASSERT(c.max_conns == 9 && c.publish == 0);
+	CU_ASSERT(c.max_conns == 9 && c.publish == 0 && c.calibrate == 0);
 	CU_ASSERT(strcmp(c.workdir, "/var/tmp") == 0);
 	CU_ASSERT(c.nlisten == 2 && c.listen[0].family == AF_INET &&
 	    c.listen[1].family == AF_INET6);
@@ -114,11 +131,14 @@ static const struct bad bads[] = {
 	{ "huge number", "slots = 99999999999999999999999\n", "slots" },
 	{ "slots 0", "slots = 0\n", "slots" },
 	{ "queue too big", "queue = 4097\n", "queue" },
+	{ "memory_pressure 0", "memory_pressure = 0\n", "memory_pressure" },
+	{ "memory_pressure 101", "memory_pressure = 101\n", "memory_pressure" },
 	{ "space in number", "port = 36 33\n", "port" },
 	{ "second line", "port = 1\nslots = x\n", "line 2" },
 	{ "duplicate", "port = 1\nport = 2\n", "given twice" },
 	{ "bad bool", "publish = maybe\n", "yes or no" },
-	{ "distcc not yet", "distcc_compat = yes\n", "not implemented" },
+	{ "distcc_allow bad", "distcc_allow = 10.0.0.0/33\n", "distcc_allow" },
+	{ "distcc_port 0", "distcc_port = 0\n", "distcc_port" },
 	{ "sandbox unknown", "sandbox = jail\n", "must be \"linux\"" },
 	{ "workdir relative", "workdir = tmp\n", "absolute" },
 	{ "workdir dotdot", "workdir = /tmp/../etc\n", ".." },
@@ -310,6 +330,68 @@ test_limits(void)
 	CU_ASSERT(lim.max_stdout == 16u << 20);
 }
 
+/* Kerberos mode's keys: auth, keytab, gss_principal, and their checks. */
+static void
+test_krb(void)
+{
+	struct srvconf	 c;
+	char		 err[256];
+
+	srvconf_defaults(&c, 2);
+	CU_ASSERT_STRING_EQUAL(c.auth, "tls");
+	CU_ASSERT_STRING_EQUAL(c.keytab, SRVCONF_KEYTAB);
+	CU_ASSERT_EQUAL(parse(&c, "auth = gssapi\nkeytab = /etc/k.keytab\n"
+	    "gss_principal = ccpool/b1.example.org@EXAMPLE.ORG\n"
+	    "allow_groups = dev, ops\n", err, sizeof(err)), 0);
+	CU_ASSERT_STRING_EQUAL(c.auth, "gssapi");
+	CU_ASSERT_STRING_EQUAL(c.gss_principal,
+	    "ccpool/b1.example.org@EXAMPLE.ORG");
+	CU_ASSERT_TRUE(srvconf_group_listed(&c, "ops"));
+	CU_ASSERT_FALSE(srvconf_group_listed(&c, "op"));
+	srvconf_defaults(&c, 2);
+	CU_ASSERT_EQUAL(parse(&c, "auth = krb\n", err, sizeof(err)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "tls or gssapi"));
+	CU_ASSERT_EQUAL(parse(&c, "keytab = k.keytab\n", err, sizeof(err)),
+	    -1);
+	CU_ASSERT_EQUAL(parse(&c, "gss_principal = alice@EXAMPLE.ORG\n", err,
+	    sizeof(err)), -1);
+	CU_ASSERT_EQUAL(parse(&c, "gss_principal = ccpool/b1\n", err,
+	    sizeof(err)), -1);
+	CU_ASSERT_EQUAL(parse(&c, "gss_principal = ccpool/b 1@X\n", err,
+	    sizeof(err)), -1);
+	CU_ASSERT_STRING_EQUAL(c.auth, "tls");	/* refused: unchanged */
+}
+
+/* dns_update = zone key-file [server], dns_ttl (issue 18) */
+static void
+test_dns_update(void)
+{
+	static const char *const bad[] = {
+		"dns_update = lab.example\n",
+		"dns_update = lab.example key\n",
+		"dns_update = lab.example /k 1.2.3\n",
+		"dns_update = lab/example /k\n",
+		"dns_update = lab.example /k 1.2.3.4 x\n",
+		"dns_ttl = 1\n",
+	};
+	struct srvconf	 c;
+	char		 err[256];
+	size_t		 i;
+
+	srvconf_defaults(&c, 2);
+	CU_ASSERT_EQUAL(c.dns_ttl, 60);
+	CU_ASSERT_STRING_EQUAL(c.dns_update, "");
+	CU_ASSERT_EQUAL(parse(&c, "dns_update = lab.example /etc/k.key "
+	    "198.18.0.13\ndns_ttl = 5\n", err, sizeof(err)), 0);
+	CU_ASSERT_STRING_EQUAL(c.dns_update, "lab.example /etc/k.key "
+	    "198.18.0.13");
+	CU_ASSERT_EQUAL(c.dns_ttl, 5);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		srvconf_defaults(&c, 2);
+		CU_ASSERT_EQUAL(parse(&c, bad[i], err, sizeof(err)), -1);
+	}
+}
+
 int
 init_srvconf_tests(void)
 {
@@ -323,7 +405,9 @@ init_srvconf_tests(void)
 	    CU_add_test(s, "raw limits", test_raw_limits) == NULL ||
 	    CU_add_test(s, "allow list", test_allow) == NULL ||
 	    CU_add_test(s, "load", test_load) == NULL ||
-	    CU_add_test(s, "limits", test_limits) == NULL)
+	    CU_add_test(s, "limits", test_limits) == NULL ||
+	    CU_add_test(s, "kerberos keys", test_krb) == NULL ||
+	    CU_add_test(s, "dns_update", test_dns_update) == NULL)
 		return -1;
 	return 0;
 }
