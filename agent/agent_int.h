@@ -156,6 +156,7 @@ struct sconn {
 	struct ajob		*offer;		/* offered here, not pulled */
 	uint32_t		 offer_id;	/* its id on this connection */
 	int			 dropping;	/* withdrawn before the hello */
+	int			 held;		/* counted in h->nheld */
 	int			 pst;		/* PULL reader's state */
 	struct proto_pull	 pull;
 	struct proto_buf	 pending;	/* job frames until verified */
@@ -205,6 +206,11 @@ struct ahost {
 	unsigned		 nbadtc;
 	char			 badtc[AGENT_BADTC_MAX][PROTO_TCID_MAX + 1];
 	unsigned		 inflight;	/* our jobs there */
+	/*
+	 * Our offers there, pulled or withdrawn but not yet ended by the
+	 * server: a lower bound of its queue when its advert is stale.
+	 */
+	unsigned		 nheld;
 	unsigned		 freed;		/* of ours ended since the advert */
 	struct place_backoff	 bo;
 	struct sconn		*idle;
@@ -296,7 +302,7 @@ struct agent {
 	struct place_ctx	 px;		/* placement's random state... */
 	struct place_hist	 hist;		/* each file's compile cost */
 	int			 local_ok;	/* CCPOOL_LOCAL_FIRST not 0 */
-	int			 late;		/* CCPOOL_LATE=1: offers */
+	int			 late;		/* offers; CCPOOL_LATE=0: none */
 	/* the last job's toolchain and (averaged) size: what a hello is
 	 * placed as, before its preprocessing (ajob_hello) */
 	char			 last_tcid[PROTO_TCID_MAX + 1];
@@ -349,6 +355,11 @@ void		 aoffer_withdraw(struct ajob *j);
 int		 aoffer_pulled(struct ajob *j, struct sconn *sc);
 /* j's offer on sc ended unpulled: 1 if none is left (place j now). */
 int		 aoffer_lost(struct ajob *j, struct sconn *sc, const char *why);
+/*
+ * Withdraw j's offers on servers found silent since (host_lost: they
+ * would never pull): the number of offers left.
+ */
+unsigned	 aoffer_prune(struct ajob *j);
 
 /* ajstat.c: the JOBS query. */
 /*

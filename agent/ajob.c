@@ -364,7 +364,8 @@ ajob_sent(struct ajob *j, struct ahost *h, const char *how)
  * it if a local core is idle and would finish first (the placement's own
  * verdict, aplace_pick); else the offers stand, looked at again every
  * AGENT_SLOT_POLL_MS, until AGENT_SLOT_WAIT_MS after they were made:
- * then j is placed as without offers.
+ * then j is placed as without offers.  Offers on servers that went
+ * silent meanwhile are withdrawn; once none is left j is placed at once.
  */
 static void
 offer_expired(evutil_socket_t fd, short what, void *arg)
@@ -381,12 +382,16 @@ offer_expired(evutil_socket_t fd, short what, void *arg)
 		ajob_local(j, " (no server pulled it in time)");
 		return;
 	}
-	if (mono_ms() < j->offer_until) {
+	if (mono_ms() < j->offer_until && aoffer_prune(j) > 0) {
 		evtimer_add(j->offer_ev, &tv);
 		return;
 	}
-	log_debug("%s: no server pulled it in %d ms", j->job.srcname,
-	    AGENT_SLOT_WAIT_MS);
+	if (j->noffers > 0)
+		log_debug("%s: no server pulled it in %d ms", j->job.srcname,
+		    AGENT_SLOT_WAIT_MS);
+	else
+		log_debug("%s: its offers were on servers gone silent",
+		    j->job.srcname);
 	aoffer_withdraw(j);
 	ajob_place(j);
 }

@@ -110,3 +110,17 @@ aoffer_lost(struct ajob *j, struct sconn *sc, const char *why)
 	aoffer_withdraw(j);
 	return 1;
 }
+
+unsigned
+aoffer_prune(struct ajob *j)
+{
+	unsigned	 i = 0;
+
+	while (i < j->noffers)
+		if (j->offers[i]->h->needprobe) {
+			sconn_withdraw(j->offers[i]);
+			j->offers[i] = j->offers[--j->noffers];
+		} else
+			i++;
+	return j->noffers;
+}

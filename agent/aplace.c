@@ -317,7 +317,8 @@ cands(struct agent *a, struct ajob *j, uint64_t now)
 		c[i].cpus = h->cpus;
 		c[i].load = h->load;
 		c[i].rtt_ms = h->srtt_ms;
-		c[i].waiting = h->waiting;
+		/* a stale advert (a frozen server) still holds our offers */
+		c[i].waiting = h->waiting > h->nheld ? h->waiting : h->nheld;
 		sp = aplace_speed(&h->spd, j->tcid, 0);
 		c[i].ms_per_kb = sp != NULL && sp->n > 0 ? sp->ms_per_kb :
 		    aplace_prior(h, base);

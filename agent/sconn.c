@@ -110,11 +110,22 @@ idle_unlink(struct sconn *sc)
 	sc->next = NULL;
 }
 
+/* sc's offer (or its withdrawal) is over: no longer held at sc->h. */
+static void
+held_end(struct sconn *sc)
+{
+	if (sc->held) {
+		sc->held = 0;
+		sc->h->nheld--;
+	}
+}
+
 static void
 sconn_free(struct sconn *sc)
 {
 	if (sc == NULL)
 		return;
+	held_end(sc);
 	if (sc->state == SC_IDLE)
 		idle_unlink(sc);
 	if (sc->job != NULL)
@@ -279,6 +290,8 @@ sconn_offer(struct ahost *h, struct ajob *j, char *err, size_t errlen)
 	sc->offer = j;
 	sc->offer_id = id;
 	sc->pst = 0;
+	sc->held = 1;
+	h->nheld++;
 	if (!preauth(sc))
 		sc->state = SC_OFFER;
 	asock_timeouts(sc);
@@ -293,6 +306,7 @@ sconn_take_offer(struct sconn *sc, char *err, size_t errlen)
 	int		 rc;
 
 	sc->offer = NULL;
+	held_end(sc);
 	proto_buf_init(&b);
 	rc = put_job(sc, j, sc->offer_id, &b, err, errlen);
 	proto_buf_free(&b);
@@ -345,6 +359,7 @@ sconn_release(struct sconn *sc)
 		sc->job = NULL;
 		host_job_ended(h);
 	}
+	held_end(sc);
 	if (h->gone || evbuffer_get_length(bufferevent_get_input(sc->bev))) {
 		sconn_free(sc);
 		return;
@@ -738,6 +753,17 @@ sconn_event(struct bufferevent *bev, short what, void *arg)
 		return;
 	}
 	if (sc->job == NULL && sc->offer == NULL) {
+		if (sc->state == SC_DROPPING && (what & BEV_EVENT_TIMEOUT)) {
+			/* a live server ends a withdrawn offer at once */
+			log_info("%s: no answer to a withdrawn offer in %d s",
+			    h->name, AGENT_CONNECT_SEC);
+			sconn_free(sc);
+			if (!h->needprobe) {
+				place_failed(&h->bo, mono_ms());
+				host_lost(h);
+			}
+			return;
+		}
 		if (sc->state == SC_HELLO && h->needprobe) {
 			sconn_fail(sc, AGENT_F_HOST, "hello: %s",
 			    conn_why(sc, what, err, why, sizeof(why)));

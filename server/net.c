@@ -20,6 +20,29 @@
 #include "server/dcc_conn.h"
 #include "server/net.h"
 
+/*
+ * The loop's base: a flood of unknown peers' handshakes yields to the
+ * loop every UNKNOWN_BATCH callbacks or UNKNOWN_SLICE_US (by default
+ * libevent runs every active callback of a priority before it polls
+ * again, and a client's KEEP waited behind seconds of them); NULL if
+ * libevent fails.
+ */
+static struct event_base *
+new_base(void)
+{
+	struct event_config *cfg;
+	struct event_base *b = NULL;
+	struct timeval	 tv = { 0, UNKNOWN_SLICE_US };
+
+	if ((cfg = event_config_new()) == NULL)
+		return NULL;
+	if (event_config_set_max_dispatch_interval(cfg, &tv, UNKNOWN_BATCH,
+	    PRIO_UNKNOWN) == 0)
+		b = event_base_new_with_config(cfg);
+	event_config_free(cfg);
+	return b;
+}
+
 /* Check the runner's bytes with the client's reader; fatal if bad. */
 static int
 check_answer(const struct net *n, const struct pjob *pj, const uint8_t *p,
@@ -267,7 +290,7 @@ net_main(const struct srvconf *conf, struct srv_fds *fds)
 	signal(SIGINT, SIG_IGN);
 	signal(SIGTERM, SIG_IGN);
 
-	if ((n->base = event_base_new()) == NULL ||
+	if ((n->base = new_base()) == NULL ||
 	    event_base_priority_init(n->base, PRIO_N) == -1)
 		fatalx("event_base_new");
 	srv_ipc_rules(&rules, SRV_NET_FROM_PARENT, &n->lim);

@@ -52,6 +52,13 @@
 #define PRIO_CLIENT	1	/* event priorities, of PRIO_N; 1 is the */
 #define PRIO_UNKNOWN	2	/* default (libevent: PRIO_N / 2) */
 #define PRIO_N		3
+/*
+ * PRIO_UNKNOWN callbacks in a row before the loop polls again (so due
+ * timers, the clients' KEEPs among them, and PRIO_CLIENT events run):
+ * at most this many, or this long.
+ */
+#define UNKNOWN_BATCH	16
+#define UNKNOWN_SLICE_US	5000
 #define LOCAL_NETS_MAX	32	/* interface subnets open mode accepts */
 
 /* kerberos mode: HELLO --CCPL--> GSS --GSS_--> GSSWAIT --kauth--> IDLE */

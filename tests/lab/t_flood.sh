@@ -27,7 +27,12 @@ set -u
 B=${CCPOOL_BUILD:?}
 fail() {
 	echo "FAIL: $*"
-	[ -z "${LAB_LOGDIR:-}" ] || { mkdir -p "$LAB_LOGDIR" && cp "$S"/build-*.log "$LAB_LOGDIR/"; } 2>/dev/null
+	# what the wrapper said of the jobs that did not go remote, and
+	# the agent's last words
+	grep -hv -e '^ccpool: .* -> ' -e '^gcc\|^cc ' "$S"/build-f.log 2>/dev/null | tail -8
+	tail -20 "$RUN/ccpool/agent.log" 2>/dev/null
+	[ -z "${LAB_LOGDIR:-}" ] || { mkdir -p "$LAB_LOGDIR" &&
+	    cp "$S"/build-*.log "$RUN"/ccpool/agent*.log "$LAB_LOGDIR/"; } 2>/dev/null
 	exit 1
 }
 

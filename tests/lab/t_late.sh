@@ -5,12 +5,13 @@
 #  a. every job of a 12-source build is placed once (no job compiled
 #     twice, none lost), jobs go out by pulls, and the objects equal a
 #     local build's; prints offers per job;
-#  (not here yet: a server frozen while it holds offers.  Under
-#  sanitizers the other servers then left offers unpulled for 30 s and
-#  jobs went to the frozen one; cause not found, late binding is opt-in
-#  until it is; NEWS, README)
-#  c. CCPOOL_LATE=0 (the default while late binding is opt-in): no
-#     offers, jobs are sent as before, same objects.
+#  b. h3's ccpoold frozen (SIGSTOP: its advert stays, its connections
+#     stay open, it never pulls nor ends a withdrawn offer): the build
+#     succeeds, every job placed once and none on h3, no job waits out
+#     the AGENT_SLOT_WAIT_MS stand of its offers (the agent counts its
+#     own unanswered offers as h3's queue and gives h3 up when it does
+#     not end a withdrawn offer), same objects;
+#  c. CCPOOL_LATE=0: no offers, jobs are sent as before, same objects.
 set -u
 . "$(dirname "$0")/lab.sh"
 B=${CCPOOL_BUILD:?}
@@ -60,7 +61,7 @@ same() {	# same DIR: every object of DIR equals the local one
 cbuild() {	# cbuild OUT [env...]: the project through ccpool on h4, -j6
 	local out=$1
 	shift
-	h4 env CCPOOL_VERBOSE=1 CCPOOL_PLACE_LOCAL=0 CCPOOL_LATE=1 "$@" make -C "$W" -j6 \
+	h4 env CCPOOL_VERBOSE=1 CCPOOL_PLACE_LOCAL=0 "$@" make -C "$W" -j6 \
 	    O="$out" CC="$B/ccpool gcc" all >"$S/$out.log" 2>&1
 }
 
@@ -82,6 +83,27 @@ for f in $(seq 12); do
 	[ "$n" -le 1 ] || fail "s$f.c placed $n times"
 done
 echo "ok: every job placed once, $((offers * 100 / 12)) offers per 100 jobs"
+
+# b. a server frozen while it holds offers
+PG3=$(cat "$S/h3/ccpoold.pid")
+l0=$(alog | wc -l)
+blog() { alog | tail -n "+$((l0 + 1))"; }	# the agent's log of b
+kill -STOP -- "-$PG3"
+cbuild b; rc=$?
+kill -CONT -- "-$PG3"
+[ "$rc" -eq 0 ] || fail "build b: $(tail "$S/b.log")"
+same b || fail "objects differ (b)"
+for f in $(seq 12); do
+	n=$(blog | grep -cE "(^|[ /])s$f\.c -> h")
+	[ "$n" -le 1 ] || fail "s$f.c placed $n times in b"
+done
+n3=$(blog | grep -cE 's[0-9]+\.c -> h3 ')
+[ "$n3" -eq 0 ] || fail "$n3 jobs went to the frozen h3"
+stood=$(blog | grep -c 'no server pulled it in 30000 ms')
+[ "$stood" -eq 0 ] || fail "$stood jobs waited 30 s for a pull"
+echo "b: h3 frozen: $(grep -c ' here: ' "$S/b.log") jobs here;" \
+    "$(blog | grep -c 'no answer to a withdrawn offer') withdrawals unanswered"
+echo "ok: a frozen server holds no job"
 
 # c. no late binding
 n0=$(alog | grep -c 'pulled its offer first')
