@@ -270,19 +270,6 @@ adcc_cancel(struct sconn *sc)
 	conn_free(sc);
 }
 
-/* The host went silent or refused: no job until it answers again. */
-static void
-host_lost(struct ahost *h)
-{
-	struct timeval	 tv = { 0, (suseconds_t)100 * 1000 };
-
-	if (!h->needprobe)
-		log_info("%s: no job goes there until it answers again",
-		    h->name);
-	h->needprobe = 1;
-	evtimer_add(h->probe_ev, &tv);
-}
-
 /* sc failed (why, printable); the job, probe or check hears of it. */
 static void
 conn_fail(struct sconn *sc, int fault, int lost, const char *why)
@@ -299,7 +286,7 @@ conn_fail(struct sconn *sc, int fault, int lost, const char *why)
 	if (lost || warm) {
 		if (warm)
 			place_failed(&h->bo, mono_ms());
-		host_lost(h);
+		asock_lost(h);
 	}
 	if (j != NULL)
 		h->a->cb->job_failed(j, h, fault, why);

@@ -572,6 +572,13 @@ void		 asock_rtt(struct bufferevent *bev, double *srtt);
  */
 const char	*asock_why(struct bufferevent *bev, int connecting, short what,
 		    int err, char *buf, size_t len);
+/*
+ * Server h went silent or refused (timeout, reset, refused): no job
+ * goes there until a probe (a warm-up connection's hello; for a
+ * distccd, adcc's check) comes back, once its backoff (the caller's
+ * place_failed) is over.
+ */
+void		 asock_lost(struct ahost *h);
 
 /* agent_tc.c: toolchain id of the compiler at path, cached. */
 struct agent_tc;

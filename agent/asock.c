@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 
 #include <event2/bufferevent.h>
+#include <event2/event.h>
 #include <event2/bufferevent_ssl.h>
 #include <openssl/err.h>
 
@@ -116,4 +117,16 @@ asock_timeouts(struct sconn *sc)
 		break;
 	}
 	bufferevent_set_timeouts(sc->bev, rp, wp);
+}
+
+void
+asock_lost(struct ahost *h)
+{
+	struct timeval	 tv = { 0, (suseconds_t)100 * 1000 };
+
+	if (!h->needprobe)
+		log_info("%s: no job goes there until it answers again",
+		    h->name);
+	h->needprobe = 1;
+	evtimer_add(h->probe_ev, &tv);
 }

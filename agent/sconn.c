@@ -33,6 +33,14 @@ static struct sconn *sconn_new(struct ahost *h, char *err, size_t errlen);
 static void	sconn_read(struct bufferevent *, void *);
 static void	sconn_event(struct bufferevent *, short, void *);
 
+/* h went silent: asock_lost, and its idle connections are as dead. */
+static void
+host_lost(struct ahost *h)
+{
+	sconn_drop_idle(h);
+	asock_lost(h);
+}
+
 /* One of our jobs on h ended (answered, refused or failed). */
 static void
 host_job_ended(struct ahost *h)
@@ -49,25 +57,6 @@ sconn_drop_idle(struct ahost *h)
 	while (h->idle != NULL)
 		/* sconn_free unlinks it: not a use after free */
 		sconn_free(h->idle);	/* NOLINT(clang-analyzer-unix.Malloc) */
-}
-
-/*
- * The connection to h died without a word (timeout, reset, refused):
- * no job goes there until a probe, a warm-up connection's hello, comes
- * back.  The probe starts once h's backoff (set by the caller's
- * place_failed) is over.
- */
-static void
-host_lost(struct ahost *h)
-{
-	struct timeval	 tv = { 0, (suseconds_t)100 * 1000 };
-
-	if (!h->needprobe)
-		log_info("%s: no job goes there until it answers again",
-		    h->name);
-	h->needprobe = 1;
-	sconn_drop_idle(h);	/* as dead as the one that failed */
-	evtimer_add(h->probe_ev, &tv);
 }
 
 void
@@ -715,6 +704,40 @@ conn_why(struct sconn *sc, short what, int err, char *buf, size_t len)
 	    len);
 }
 
+/*
+ * An event on sc, which carries neither job nor offer: a probe's hello,
+ * an idle connection, or a withdrawn offer's (DROPPING).
+ */
+static void
+jobless_event(struct sconn *sc, short what, int err)
+{
+	struct ahost	*h = sc->h;
+	char		 why[256];
+
+	if (sc->state == SC_HELLO && h->needprobe) {
+		sconn_fail(sc, AGENT_F_HOST, "hello: %s",
+		    conn_why(sc, what, err, why, sizeof(why)));
+		return;
+	}
+	if (sc->state == SC_DROPPING && (what & BEV_EVENT_TIMEOUT))
+		/* a live server ends a withdrawn offer at once */
+		log_info("%s: no answer to a withdrawn offer in %d s",
+		    h->name, AGENT_CONNECT_SEC);
+	else if (sc->state == SC_IDLE && (what & BEV_EVENT_ERROR) &&
+	    err == ETIMEDOUT)
+		/* TCP keepalive: the host vanished while we idled */
+		log_info("%s: idle connection timed out", h->name);
+	else {
+		sconn_free(sc);		/* an idle connection closed or aged */
+		return;
+	}
+	sconn_free(sc);
+	if (!h->needprobe) {
+		place_failed(&h->bo, mono_ms());
+		host_lost(h);
+	}
+}
+
 static void
 sconn_event(struct bufferevent *bev, short what, void *arg)
 {
@@ -753,32 +776,7 @@ sconn_event(struct bufferevent *bev, short what, void *arg)
 		return;
 	}
 	if (sc->job == NULL && sc->offer == NULL) {
-		if (sc->state == SC_DROPPING && (what & BEV_EVENT_TIMEOUT)) {
-			/* a live server ends a withdrawn offer at once */
-			log_info("%s: no answer to a withdrawn offer in %d s",
-			    h->name, AGENT_CONNECT_SEC);
-			sconn_free(sc);
-			if (!h->needprobe) {
-				place_failed(&h->bo, mono_ms());
-				host_lost(h);
-			}
-			return;
-		}
-		if (sc->state == SC_HELLO && h->needprobe) {
-			sconn_fail(sc, AGENT_F_HOST, "hello: %s",
-			    conn_why(sc, what, err, why, sizeof(why)));
-			return;
-		}
-		if (sc->state == SC_IDLE && (what & BEV_EVENT_ERROR) &&
-		    err == ETIMEDOUT) {
-			/* TCP keepalive: the host vanished while we idled */
-			log_info("%s: idle connection timed out", h->name);
-			sconn_free(sc);
-			place_failed(&h->bo, mono_ms());
-			host_lost(h);
-			return;
-		}
-		sconn_free(sc);		/* an idle connection closed or aged */
+		jobless_event(sc, what, err);
 		return;
 	}
 	if ((what & BEV_EVENT_TIMEOUT) || err == ETIMEDOUT) {

@@ -18,6 +18,7 @@
 # Prints the measured figures ("failover: ... ms", "join: ... ms").
 set -u
 . "$(dirname "$0")/lab.sh"
+. "$(dirname "$0")/project.sh"
 B=${CCPOOL_BUILD:?}
 S=
 frozen=
@@ -87,25 +88,8 @@ echo "ok: servers advertise their calibrated speed before any job (KiB/s): $spd 
 
 # a project of 24 sources of ~0.5 s each, and its local objects
 W=$S/proj
-mkdir -p "$W"
-for f in $(seq 24); do
-	for i in $(seq 160); do
-		printf 'int g%d_%d(int *p, int n) { int s = 0; ' "$f" "$i"
-		printf 'for (int i = 0; i < n; i++) s += p[i] * %d ^ (s >> 3); ' "$i"
-		printf 'return s; }\n'
-	done >"$W/s$f.c"
-done
-# shellcheck disable=SC2016
-printf 'SRC = $(wildcard s*.c)\nall: $(SRC:%%.c=$(O)/%%.o)\n$(O)/%%.o: %%.c\n\t@mkdir -p $(O)\n\t$(CC) -O2 -c $< -o $@\n' \
-    >"$W/Makefile"
-make -C "$W" -j2 O=local CC=gcc >"$S/local.log" 2>&1 ||
-    fail "local build: $(tail "$S/local.log")"
-same() {	# same DIR: every object of DIR equals the local one
-	local f
-	for f in "$W"/local/*.o; do
-		cmp -s "$f" "$W/$1/${f##*/}" || { echo "${f##*/} differs"; return 1; }
-	done
-}
+proj_gen "$W" 24 160 || fail "local build"
+same() { proj_same "$W" "$1"; }
 # remote placement only (no "idle cores here"), so the timing is the cluster's
 cbuild() {	# cbuild OUT JOBS: the project through ccpool on h3
 	h3 env CCPOOL_VERBOSE=1 CCPOOL_PLACE_LOCAL=0 make -C "$W" -j"$2" \

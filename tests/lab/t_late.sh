@@ -1,119 +1,139 @@
 #!/bin/bash
-# t_late.sh - late binding (protocol version 2): ccpoold on h1..h3 (one
-# slot each, so offers must wait for a pull), builds on h4 through
-# `ccpool gcc`; the agent's log (CCPOOL_VERBOSE) says where each job went.
-#  a. every job of a 12-source build is placed once (no job compiled
-#     twice, none lost), jobs go out by pulls, and the objects equal a
-#     local build's; prints offers per job;
-#  b. h3's ccpoold frozen (SIGSTOP: its advert stays, its connections
-#     stay open, it never pulls nor ends a withdrawn offer): the build
-#     succeeds, every job placed once and none on h3, no job waits out
+# t_late.sh - late binding (protocol version 2) with real processes:
+# ccpoold on h1..h5 (one slot each, so offers must wait for a pull),
+# clients on h6..h8 building through `ccpool gcc` at -j6, each with its
+# own agent (whose log, CCPOOL_VERBOSE, says where each job went).
+#  a. the three clients build a 12-source project at once: every job is
+#     placed once (none compiled twice, none lost), jobs go out by
+#     pulls, the objects equal a local build's; prints offers per job;
+#  b. h5's ccpoold frozen (SIGSTOP: its advert stays, its connections
+#     stay open, it never pulls nor ends a withdrawn offer) while h6
+#     builds: no job goes to h5, none is placed twice, none waits out
 #     the AGENT_SLOT_WAIT_MS stand of its offers (the agent counts its
-#     own unanswered offers as h3's queue and gives h3 up when it does
+#     own unanswered offers as h5's queue and gives h5 up when it does
 #     not end a withdrawn offer), same objects;
-#  c. CCPOOL_LATE=0: no offers, jobs are sent as before, same objects.
+#  c. h4's ccpoold killed while the three clients build at once (its
+#     offers and jobs die with it): every build succeeds with the same
+#     objects, and no job is placed twice on the live servers;
+#  d. CCPOOL_LATE=0: no offers, jobs are sent as before, same objects.
 set -u
 . "$(dirname "$0")/lab.sh"
+. "$(dirname "$0")/project.sh"
 B=${CCPOOL_BUILD:?}
 S=
 fail() {
 	echo "FAIL: $*"
-	[ -n "$S" ] && tail -n 15 "$S"/h4/run/ccpool/agent*.log \
-	    "$S"/h[123]/ccpoold*.log 2>/dev/null
+	[ -n "$S" ] && tail -n 15 "$S"/h[678]/run/ccpool/agent*.log \
+	    "$S"/h[1-5]/ccpoold*.log 2>/dev/null
 	exit 1
 }
 
-lab_up 4 || exit $?
+lab_up 8 || exit $?
 S=$(lab_state_dir)
-RUN=$S/h4/run
-mkdir -p -m 700 "$RUN"
-h4() { lab_exec 4 env XDG_RUNTIME_DIR="$RUN" "$@"; }
-alog() { cat "$RUN"/ccpool/agent*.log 2>/dev/null; }
+for c in 6 7 8; do mkdir -p -m 700 "$S/h$c/run"; done
+alog() { cat "$S/h$1"/run/ccpool/agent*.log 2>/dev/null; }
 
 printf 'workdir = %s/work\nuser = nobody\nload_tolerance = 102400\nmemory_pressure = 100\nslots = 1\nqueue = 1\n' \
     "$S" >"$S/ccpoold.conf"
-for i in 1 2 3; do
+for i in 1 2 3 4 5; do
 	lab_spawn $i ccpoold "$B/ccpoold" -d -f "$S/ccpoold.conf" >/dev/null
 done
-lab_wait_ccpool 4 3 "$B/lsdistcc" || fail "servers not discovered"
+for c in 6 7 8; do
+	lab_wait_ccpool $c 5 "$B/lsdistcc" || fail "h$c: servers not discovered"
+done
 
 # 12 sources of ~0.2 s each, and their local objects
 W=$S/proj
-mkdir -p "$W"
-for f in $(seq 12); do
-	for i in $(seq 60); do
-		printf 'int g%d_%d(int *p, int n) { int s = 0; ' "$f" "$i"
-		printf 'for (int i = 0; i < n; i++) s += p[i] * %d ^ (s >> 3); ' "$i"
-		printf 'return s; }\n'
-	done >"$W/s$f.c"
-done
-# shellcheck disable=SC2016
-printf 'SRC = $(wildcard s*.c)\nall: $(SRC:%%.c=$(O)/%%.o)\n$(O)/%%.o: %%.c\n\t@mkdir -p $(O)\n\t$(CC) -O2 -c $< -o $@\n' \
-    >"$W/Makefile"
-make -C "$W" -j2 O=local CC=gcc >"$S/local.log" 2>&1 ||
-    fail "local build: $(tail "$S/local.log")"
-same() {	# same DIR: every object of DIR equals the local one
-	local f
-	for f in "$W"/local/*.o; do
-		cmp -s "$f" "$W/$1/${f##*/}" || { echo "${f##*/} differs"; return 1; }
+proj_gen "$W" 12 60 || fail "local build"
+cbuild() {	# cbuild C OUT [env...]: the project through ccpool on hC, -j6
+	local c=$1 out=$2
+	shift 2
+	lab_exec "$c" env XDG_RUNTIME_DIR="$S/h$c/run" CCPOOL_VERBOSE=1 \
+	    CCPOOL_PLACE_LOCAL=0 "$@" make -C "$W" -j6 O="$out" \
+	    CC="$B/ccpool gcc" all >"$S/$out.log" 2>&1
+}
+together() {	# together PHASE: h6..h8 build at once, into PHASE6..PHASE8
+	local c rc=0 pids=()
+	for c in 6 7 8; do cbuild $c "$1$c" & pids+=($!); done
+	[ $# -lt 2 ] || "$2"
+	for c in "${!pids[@]}"; do wait "${pids[$c]}" || rc=1; done
+	return $rc
+}
+mark() { for c in 6 7 8; do alog $c | wc -l >"$S/mark$c"; done; }
+since() { alog "$1" | tail -n "+$(($(cat "$S/mark$1") + 1))"; }	# since mark
+once() {	# once C [HOSTS]: no source placed twice on HOSTS since mark
+	local f n
+	for f in $(seq 12); do
+		n=$(since "$1" | grep -cE "(^|[ /])s$f\\.c -> h${2:-[1-5]} ")
+		[ "$n" -le 1 ] || { echo "h$1: s$f.c placed $n times"; return 1; }
 	done
 }
-cbuild() {	# cbuild OUT [env...]: the project through ccpool on h4, -j6
-	local out=$1
-	shift
-	h4 env CCPOOL_VERBOSE=1 CCPOOL_PLACE_LOCAL=0 "$@" make -C "$W" -j6 \
-	    O="$out" CC="$B/ccpool gcc" all >"$S/$out.log" 2>&1
-}
 
-# a. each job placed once, by pulls
-cbuild a || fail "build a: $(tail "$S/a.log")"
-same a || fail "objects differ (a)"
-sent=$(alog | grep -cE 's[0-9]+\.c -> h[123] ')
-pulled=$(alog | grep -c 'pulled its offer first')
-resent=$(alog | grep -c '(resent)')
-here=$(grep -c ' here: ' "$S/a.log")
-offers=$(alog | sed -n 's/.* offered to \([0-9]*\) servers.*/\1/p' |
-    awk '{ s += $1 } END { print s + 0 }')
-echo "a: 12 jobs: $sent sent ($pulled pulled, $resent re-sent), $here here; $offers offers"
-[ "$pulled" -gt 0 ] || fail "no job was pulled"
-[ "$resent" -eq 0 ] || fail "jobs were re-sent with every server up"
-[ $((sent + here)) -eq 12 ] || fail "12 jobs, $sent sent and $here here"
-for f in $(seq 12); do
-	n=$(alog | grep -cE "(^|[ /])s$f\.c -> h")
-	[ "$n" -le 1 ] || fail "s$f.c placed $n times"
+# a. three clients at once, each job placed once, by pulls
+mark
+together a || fail "build a: $(tail -3 "$S"/a[678].log)"
+for c in 6 7 8; do
+	proj_same "$W" a$c || fail "objects differ (a$c)"
+	once $c || fail "a"
+	sent=$(since $c | grep -cE 's[0-9]+\.c -> h[1-5] ')
+	pulled=$(since $c | grep -c 'pulled its offer first')
+	resent=$(since $c | grep -c '(resent)')
+	here=$(grep -c ' here: ' "$S/a$c.log")
+	offers=$(since $c | sed -n 's/.* offered to \([0-9]*\) servers.*/\1/p' |
+	    awk '{ s += $1 } END { print s + 0 }')
+	echo "a: h$c: 12 jobs: $sent sent ($pulled pulled, $resent re-sent), $here here; $offers offers"
+	[ "$pulled" -gt 0 ] || fail "h$c: no job was pulled"
+	[ "$resent" -eq 0 ] || fail "h$c: jobs were re-sent with every server up"
+	[ $((sent + here)) -eq 12 ] || fail "h$c: 12 jobs, $sent sent and $here here"
 done
-echo "ok: every job placed once, $((offers * 100 / 12)) offers per 100 jobs"
+echo "ok: 36 jobs of 3 clients on 5 servers, each placed once"
 
 # b. a server frozen while it holds offers
-PG3=$(cat "$S/h3/ccpoold.pid")
-l0=$(alog | wc -l)
-blog() { alog | tail -n "+$((l0 + 1))"; }	# the agent's log of b
-kill -STOP -- "-$PG3"
-cbuild b; rc=$?
-kill -CONT -- "-$PG3"
-[ "$rc" -eq 0 ] || fail "build b: $(tail "$S/b.log")"
-same b || fail "objects differ (b)"
-for f in $(seq 12); do
-	n=$(blog | grep -cE "(^|[ /])s$f\.c -> h")
-	[ "$n" -le 1 ] || fail "s$f.c placed $n times in b"
-done
-n3=$(blog | grep -cE 's[0-9]+\.c -> h3 ')
-[ "$n3" -eq 0 ] || fail "$n3 jobs went to the frozen h3"
-stood=$(blog | grep -c 'no server pulled it in 30000 ms')
+PG5=$(cat "$S/h5/ccpoold.pid")
+mark
+kill -STOP -- "-$PG5"
+cbuild 6 b6; rc=$?
+kill -CONT -- "-$PG5"
+[ "$rc" -eq 0 ] || fail "build b: $(tail "$S/b6.log")"
+proj_same "$W" b6 || fail "objects differ (b)"
+once 6 || fail "b"
+n5=$(since 6 | grep -cE 's[0-9]+\.c -> h5 ')
+[ "$n5" -eq 0 ] || fail "$n5 jobs went to the frozen h5"
+stood=$(since 6 | grep -c 'no server pulled it in 30000 ms')
 [ "$stood" -eq 0 ] || fail "$stood jobs waited 30 s for a pull"
-echo "b: h3 frozen: $(grep -c ' here: ' "$S/b.log") jobs here;" \
-    "$(blog | grep -c 'no answer to a withdrawn offer') withdrawals unanswered"
+echo "b: h5 frozen: $(grep -c ' here: ' "$S/b6.log") jobs here;" \
+    "$(since 6 | grep -c 'no answer to a withdrawn offer') withdrawals unanswered"
 echo "ok: a frozen server holds no job"
 
-# c. no late binding
-n0=$(alog | grep -c 'pulled its offer first')
-cbuild c CCPOOL_LATE=0 || fail "build c: $(tail "$S/c.log")"
-same c || fail "objects differ (c)"
-n1=$(alog | grep -c 'pulled its offer first')
-[ "$n0" -eq "$n1" ] || fail "CCPOOL_LATE=0 still offered"
+# c. a server dies while three clients build
+kill4() {	# once any client's job has been pulled, or after 5 s
+	local i
+	for i in $(seq 50); do
+		since 6 | grep -q 'pulled its offer first' && break
+		sleep 0.1
+	done
+	lab_kill 4 ccpoold KILL
+}
+mark
+together c kill4 || fail "build c: $(tail -3 "$S"/c[678].log)"
+lost=0
+for c in 6 7 8; do
+	proj_same "$W" c$c || fail "objects differ (c$c)"
+	once $c '[1-3]' || fail "c"
+	lost=$((lost + $(since $c | grep -c ' on h4 ')))
+done
+echo "c: h4 killed: $lost jobs or offers of h4 lost and placed again"
+echo "ok: a server that dies mid-offer loses no job"
+
+# d. no late binding
+mark
+cbuild 6 d6 CCPOOL_LATE=0 || fail "build d: $(tail "$S/d6.log")"
+proj_same "$W" d6 || fail "objects differ (d)"
+[ "$(since 6 | grep -c 'pulled its offer first')" -eq 0 ] ||
+    fail "CCPOOL_LATE=0 still offered"
 echo "ok: CCPOOL_LATE=0 sends jobs as before"
-if grep -l 'Sanitizer\|runtime error' "$RUN"/ccpool/agent*.log \
-    "$S"/h[123]/ccpoold*.log 2>/dev/null; then
+if grep -l 'Sanitizer\|runtime error' "$S"/h[678]/run/ccpool/agent*.log \
+    "$S"/h[1-5]/ccpoold*.log 2>/dev/null; then
 	fail "sanitizer reports above"
 fi
 echo PASS
