@@ -207,8 +207,8 @@ struct ahost {
 	char			 badtc[AGENT_BADTC_MAX][PROTO_TCID_MAX + 1];
 	unsigned		 inflight;	/* our jobs there */
 	/*
-	 * Our offers there, pulled or withdrawn but not yet ended by the
-	 * server: a lower bound of its queue when its advert is stale.
+	 * Our offers there, standing or withdrawn, that the server has not
+	 * ended: a lower bound of its queue when its advert is stale.
 	 */
 	unsigned		 nheld;
 	unsigned		 freed;		/* of ours ended since the advert */
@@ -356,8 +356,8 @@ int		 aoffer_pulled(struct ajob *j, struct sconn *sc);
 /* j's offer on sc ended unpulled: 1 if none is left (place j now). */
 int		 aoffer_lost(struct ajob *j, struct sconn *sc, const char *why);
 /*
- * Withdraw j's offers on servers found silent since (host_lost: they
- * would never pull): the number of offers left.
+ * Withdraw j's offers on servers found silent since they were made
+ * (asock_lost: they would never pull): the number of offers left.
  */
 unsigned	 aoffer_prune(struct ajob *j);
 
