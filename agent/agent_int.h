@@ -302,7 +302,7 @@ struct agent {
 	struct place_ctx	 px;		/* placement's random state... */
 	struct place_hist	 hist;		/* each file's compile cost */
 	int			 local_ok;	/* CCPOOL_LOCAL_FIRST not 0 */
-	int			 late;		/* offers; CCPOOL_LATE=0: none */
+	int			 late;		/* CCPOOL_LATE=1: offers */
 	/* the last job's toolchain and (averaged) size: what a hello is
 	 * placed as, before its preprocessing (ajob_hello) */
 	char			 last_tcid[PROTO_TCID_MAX + 1];

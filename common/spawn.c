@@ -83,7 +83,7 @@ spawn_tag(char tag[SPAWN_TAG_MAX], char *err, size_t errlen)
 	    strcmp(pl, "0") == 0 ? "0" : "1");
 	pl = getenv("CCPOOL_LATE");			/* agent_main() */
 	h = fnv(fnv(h, "CCPOOL_LATE"), pl != NULL &&
-	    strcmp(pl, "0") == 0 ? "0" : "1");
+	    strcmp(pl, "1") == 0 ? "1" : "0");
 	pl = getenv("CCPOOL_DISTCC");			/* agent/adcc.c */
 	h = fnv(fnv(h, "CCPOOL_DISTCC"), pl != NULL &&
 	    strcmp(pl, "1") == 0 ? "1" : "0");

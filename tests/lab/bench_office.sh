@@ -32,7 +32,7 @@
 #    (target <= 10%);
 #  - where the jobs went and how busy each host was.
 # Bounded: every loop has a count, each build a timeout, and the whole run
-# stops building after LIMIT seconds (default 420); the lab, its processes
+# stops building after LIMIT seconds (default 600); the lab, its processes
 # and its cgroups go at exit, on failure and on Ctrl-C.
 # The generated Makefile's $(...) are make's, in single quotes on purpose.
 # shellcheck disable=SC2016
@@ -41,10 +41,10 @@ set -u
 . "$(dirname "$0")/project.sh"
 B=${CCPOOL_BUILD:?}
 BUILDS=${BUILDS:-3}		# builds per mode
-COPIES=${COPIES:-6}		# copies of the project built by one make
+COPIES=${COPIES:-2}		# copies of the project built by one make
 JOBS=${JOBS:-8}			# make -j, the same for both
-LIMIT=${LIMIT:-420}		# seconds: no build starts after this
-BUILD_TIMEOUT=${BUILD_TIMEOUT:-150}
+LIMIT=${LIMIT:-600}		# seconds: no build starts after this
+BUILD_TIMEOUT=${BUILD_TIMEOUT:-300}
 QUOTA=(0 0.60 0.45 0.30 0.15 0.30)	# CPUs of h1..h5
 PIN=(x 0 1 0 1 1)			# ... and the CPU each one runs on
 CLIENT=1 DESK=5 SERVERS="2 3 4 5"

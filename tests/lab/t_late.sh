@@ -2,7 +2,8 @@
 # t_late.sh - late binding (protocol version 2) with real processes:
 # ccpoold on h1..h5 (one slot each, so offers must wait for a pull),
 # clients on h6..h8 building through `ccpool gcc` at -j6, each with its
-# own agent (whose log, CCPOOL_VERBOSE, says where each job went).
+# own agent (whose log, CCPOOL_VERBOSE, says where each job went), with
+# late binding on (CCPOOL_LATE=1: opt-in).
 #  a. the three clients build a 12-source project at once: every job is
 #     placed once (none compiled twice, none lost), jobs go out by
 #     pulls, the objects equal a local build's; prints offers per job;
@@ -50,7 +51,7 @@ cbuild() {	# cbuild C OUT [env...]: the project through ccpool on hC, -j6
 	local c=$1 out=$2
 	shift 2
 	lab_exec "$c" env XDG_RUNTIME_DIR="$S/h$c/run" CCPOOL_VERBOSE=1 \
-	    CCPOOL_PLACE_LOCAL=0 "$@" make -C "$W" -j6 O="$out" \
+	    CCPOOL_PLACE_LOCAL=0 CCPOOL_LATE=1 "$@" make -C "$W" -j6 O="$out" \
 	    CC="$B/ccpool gcc" all >"$S/$out.log" 2>&1
 }
 together() {	# together PHASE: h6..h8 build at once, into PHASE6..PHASE8
