@@ -243,6 +243,7 @@ struct ajob {
 	struct sconn		*offers[AGENT_OFFERS];
 	unsigned		 noffers;
 	int			 offered;	/* once: then placed as before */
+	int			 widened;	/* aoffer_widen done */
 	struct event		*offer_ev;	/* no pull in time: place it */
 	uint64_t		 offer_until;	/* ms: then placed as before */
 	uint64_t		 t0;		/* ms, job received */
@@ -360,6 +361,12 @@ int		 aoffer_lost(struct ajob *j, struct sconn *sc, const char *why);
  * (asock_lost: they would never pull): the number of offers left.
  */
 unsigned	 aoffer_prune(struct ajob *j);
+/*
+ * Once per job, when its pull is overdue: offer j also to every other
+ * server that may take it, however far behind the best it looked (the
+ * best may be a frozen server whose advert still says it is free).
+ */
+void		 aoffer_widen(struct ajob *j);
 
 /* ajstat.c: the JOBS query. */
 /*

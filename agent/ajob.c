@@ -366,6 +366,8 @@ ajob_sent(struct ajob *j, struct ahost *h, const char *how)
  * AGENT_SLOT_POLL_MS, until AGENT_SLOT_WAIT_MS after they were made:
  * then j is placed as without offers.  Offers on servers that went
  * silent meanwhile are withdrawn; once none is left j is placed at once.
+ * At the first look j is also offered to every server that may take it
+ * (aoffer_widen), not only to those that looked best.
  */
 static void
 offer_expired(evutil_socket_t fd, short what, void *arg)
@@ -383,6 +385,7 @@ offer_expired(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	if (mono_ms() < j->offer_until && aoffer_prune(j) > 0) {
+		aoffer_widen(j);
 		evtimer_add(j->offer_ev, &tv);
 		return;
 	}

@@ -124,3 +124,36 @@ aoffer_prune(struct ajob *j)
 			i++;
 	return j->noffers;
 }
+
+void
+aoffer_widen(struct ajob *j)
+{
+	struct ahost	*h[AGENT_OFFERS];
+	struct sconn	*sc;
+	struct place_ctx *x = &j->a->px;
+	double		 ratio = x->offer_ratio, power = x->offer_power;
+	uint64_t	 wait;
+	size_t		 i, n;
+	unsigned	 k;
+	char		 err[256];
+
+	if (j->widened)
+		return;
+	j->widened = 1;
+	x->offer_ratio = 1e9;	/* every candidate, none weighed out */
+	x->offer_power = 1e12;
+	n = aplace_offers(j->a, j, h, AGENT_OFFERS, &wait);
+	x->offer_ratio = ratio;
+	x->offer_power = power;
+	for (i = 0; i < n && j->noffers < AGENT_OFFERS; i++) {
+		for (k = 0; k < j->noffers; k++)
+			if (j->offers[k]->h == h[i])
+				break;
+		if (k < j->noffers)
+			continue;	/* it holds the job already */
+		if ((sc = sconn_offer(h[i], j, err, sizeof(err))) != NULL)
+			j->offers[j->noffers++] = sc;
+	}
+	log_debug("%s: not pulled in time: now on %u servers",
+	    j->job.srcname, j->noffers);
+}
