@@ -56,7 +56,7 @@ aoffer_start(struct ajob *j, void (*expired)(evutil_socket_t, short, void *))
 	(void)aplace_pick(j->a, j, &local);
 	if (local)
 		return -1;
-	n = aplace_offers(j->a, j, h, AGENT_OFFERS, &wait);
+	n = aplace_offers(j->a, j, 0, h, AGENT_OFFERS, &wait);
 	for (i = 0; i < n; i++) {
 		if ((sc = sconn_offer(h[i], j, err, sizeof(err))) != NULL)
 			j->offers[j->noffers++] = sc;
@@ -130,8 +130,6 @@ aoffer_widen(struct ajob *j)
 {
 	struct ahost	*h[AGENT_OFFERS];
 	struct sconn	*sc;
-	struct place_ctx *x = &j->a->px;
-	double		 ratio = x->offer_ratio, power = x->offer_power;
 	uint64_t	 wait;
 	size_t		 i, n;
 	unsigned	 k;
@@ -140,11 +138,7 @@ aoffer_widen(struct ajob *j)
 	if (j->widened)
 		return;
 	j->widened = 1;
-	x->offer_ratio = 1e9;	/* every candidate, none weighed out */
-	x->offer_power = 1e12;
-	n = aplace_offers(j->a, j, h, AGENT_OFFERS, &wait);
-	x->offer_ratio = ratio;
-	x->offer_power = power;
+	n = aplace_offers(j->a, j, 1, h, AGENT_OFFERS, &wait);
 	for (i = 0; i < n && j->noffers < AGENT_OFFERS; i++) {
 		for (k = 0; k < j->noffers; k++)
 			if (j->offers[k]->h == h[i])

@@ -361,10 +361,11 @@ aplace_pick(struct agent *a, struct ajob *j, int *local)
 }
 
 size_t
-aplace_offers(struct agent *a, struct ajob *j, struct ahost **out, size_t k,
-    uint64_t *wait_ms)
+aplace_offers(struct agent *a, struct ajob *j, int wide, struct ahost **out,
+    size_t k, uint64_t *wait_ms)
 {
 	struct place_cand *c;
+	struct place_ctx x = a->px;
 	struct place_job pj;
 	uint64_t	 now = mono_ms();
 	size_t		 idx[PLACE_OFFER_MAX], i, m;
@@ -380,7 +381,12 @@ aplace_offers(struct agent *a, struct ajob *j, struct ahost **out, size_t k,
 			c[i].eligible = 0;	/* they take no offer */
 	pj.in_bytes = j->in_bytes;
 	pj.cost = j->cost;
-	m = place_offer(c, a->nhosts, &a->px, &pj, now, idx, k);
+	if (wide) {
+		x.offer_ratio = 1e9;	/* every candidate, none weighed out */
+		x.offer_power = 1e12;
+	}
+	m = place_offer(c, a->nhosts, &x, &pj, now, idx, k);
+	a->px.rng = x.rng;
 	free(c);
 	for (i = 0; i < m; i++)
 		out[i] = a->hosts[idx[i]];

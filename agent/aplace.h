@@ -163,10 +163,12 @@ struct ahost *aplace_pick(struct agent *a, struct ajob *j, int *local);
  * version PROTO_VERSION_OFFERS or later, never a distccd), and in
  * *wait_ms how long to wait for a pull: AGENT_OFFER_FACTOR times the
  * job's compile time here, within AGENT_OFFER_MIN_MS..AGENT_SLOT_WAIT_MS.
- * Returns how many.
+ * wide: every eligible server may be drawn, none weighed out for being
+ * slower than the best (a job no server pulled in time).  Returns how
+ * many.
  */
-size_t	aplace_offers(struct agent *a, struct ajob *j, struct ahost **out,
-	    size_t k, uint64_t *wait_ms);
+size_t	aplace_offers(struct agent *a, struct ajob *j, int wide,
+	    struct ahost **out, size_t k, uint64_t *wait_ms);
 
 /*
  * Job j compiled cleanly in ms where sp is the learned speed (a host's

@@ -101,8 +101,8 @@ struct place_ctx {
 	unsigned	 local_idle;	/* local places free now; 0: none */
 	double		 local_stretch;	/* contention of a new local job; 0: 1 */
 	double		 lan_bytes_per_ms;	/* 0: PLACE_LAN_BYTES_PER_MS */
-	double		 offer_ratio;	/* > 1: place_offer's (widen, tests) */
-	double		 offer_power;	/* > 0: place_offer's (widen, tests) */
+	double		 offer_ratio;	/* > 1: place_offer's (sim, tests) */
+	double		 offer_power;	/* > 0: place_offer's (sim, tests) */
 	double		 mean_kb;	/* mean input KiB of our jobs; 0: none */
 };
 

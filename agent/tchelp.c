@@ -144,13 +144,63 @@ tchelp_start(char *err, size_t errlen)
 	return 0;
 }
 
+/* The helper is gone or answered what it never sends: drop it. */
+static int
+drop_helper(char *err, size_t errlen)
+{
+	snprintf(err, errlen, "the toolchain helper is gone");
+	close(tchelp_fd);
+	tchelp_fd = -1;
+	return -1;
+}
+
+/*
+ * One exchange with the helper: send prefix (plen bytes, 0 or 2) and
+ * path with its NUL, receive the answer.  Returns the length of the
+ * answer after its '+' (the NUL included) into ans (TCHELP_MSG bytes),
+ * or -1 with err set: the helper's '-' reason, or drop_helper()'s if it
+ * sent anything but one NUL-terminated answer.
+ */
+static ssize_t
+ask(const char *prefix, size_t plen, const char *path, char *ans,
+    char *err, size_t errlen)
+{
+	char		 msg[TCHELP_MSG];
+	size_t		 len = strlen(path);
+	ssize_t		 n;
+
+	if (tchelp_fd == -1 || path[0] != '/' || len >= PATH_MAX) {
+		snprintf(err, errlen, tchelp_fd == -1 ? "no toolchain helper" :
+		    "bad compiler path");
+		return -1;
+	}
+	memcpy(msg, prefix, plen);
+	memcpy(msg + plen, path, len + 1);
+	if (send(tchelp_fd, msg, plen + len + 1, MSG_NOSIGNAL) !=
+	    (ssize_t)(plen + len + 1))
+		goto gone;
+	while ((n = recv(tchelp_fd, ans, TCHELP_MSG, 0)) == -1 &&
+	    errno == EINTR)
+		;
+	/* fail closed: one NUL-terminated answer, '+' or '-' first */
+	if (n < 2 || memchr(ans, '\0', (size_t)n) != ans + n - 1 ||
+	    (ans[0] != '+' && ans[0] != '-'))
+		goto gone;
+	if (ans[0] == '-') {
+		snprintf(err, errlen, "%s", ans + 1);
+		return -1;
+	}
+	return n - 1;
+gone:
+	return drop_helper(err, errlen);
+}
+
 int
 tchelp_identify(const char *path, char *id, size_t idlen, char *err,
     size_t errlen)
 {
 	struct tc_info	*info;
-	char		 msg[TCHELP_MSG];
-	size_t		 len = strlen(path);
+	char		 ans[TCHELP_MSG];
 	ssize_t		 n;
 
 	if (!tchelp_started) {
@@ -164,72 +214,27 @@ tchelp_identify(const char *path, char *id, size_t idlen, char *err,
 		free(info);
 		return (int)n;
 	}
-	if (tchelp_fd == -1 || path[0] != '/' || len >= PATH_MAX) {
-		snprintf(err, errlen, tchelp_fd == -1 ? "no toolchain helper" :
-		    "bad compiler path");
+	if ((n = ask("", 0, path, ans, err, errlen)) == -1)
 		return -1;
-	}
-	if (send(tchelp_fd, path, len + 1, MSG_NOSIGNAL) != (ssize_t)len + 1)
-		goto gone;
-	while ((n = recv(tchelp_fd, msg, sizeof(msg), 0)) == -1 &&
-	    errno == EINTR)
-		;
-	/* fail closed: one NUL-terminated answer, '+' or '-' first */
-	if (n < 2 || memchr(msg, '\0', (size_t)n) != msg + n - 1 ||
-	    (msg[0] != '+' && msg[0] != '-'))
-		goto gone;
-	if (msg[0] == '-') {
-		snprintf(err, errlen, "%s", msg + 1);
-		return -1;
-	}
-	if ((size_t)n - 1 > idlen || (size_t)n - 2 >= TC_ID_MAX)
-		goto gone;
-	memcpy(id, msg + 1, (size_t)n - 1);
+	if ((size_t)n > idlen || (size_t)n - 1 >= TC_ID_MAX)
+		return drop_helper(err, errlen);
+	memcpy(id, ans + 1, (size_t)n);
 	return 0;
-gone:
-	snprintf(err, errlen, "the toolchain helper is gone");
-	close(tchelp_fd);
-	tchelp_fd = -1;
-	return -1;
 }
 
 int
 tchelp_probe(const char *path, int cxx, char hex[65], char *err,
     size_t errlen)
 {
-	char		 msg[TCHELP_MSG];
-	size_t		 len = strlen(path);
+	char		 ans[TCHELP_MSG];
 	ssize_t		 n;
 
 	if (!tchelp_started)
 		return tcprobe_local(path, cxx, hex, err, errlen);
-	if (tchelp_fd == -1 || path[0] != '/' || len >= PATH_MAX) {
-		snprintf(err, errlen, tchelp_fd == -1 ? "no toolchain helper" :
-		    "bad compiler path");
+	if ((n = ask(cxx ? "Px" : "Pc", 2, path, ans, err, errlen)) == -1)
 		return -1;
-	}
-	msg[0] = 'P';
-	msg[1] = cxx ? 'x' : 'c';
-	memcpy(msg + 2, path, len + 1);
-	if (send(tchelp_fd, msg, len + 3, MSG_NOSIGNAL) != (ssize_t)len + 3)
-		goto gone;
-	while ((n = recv(tchelp_fd, msg, sizeof(msg), 0)) == -1 &&
-	    errno == EINTR)
-		;
-	if (n < 2 || memchr(msg, '\0', (size_t)n) != msg + n - 1 ||
-	    (msg[0] != '+' && msg[0] != '-'))
-		goto gone;
-	if (msg[0] == '-') {
-		snprintf(err, errlen, "%s", msg + 1);
-		return -1;
-	}
-	if (n != 66)
-		goto gone;
-	memcpy(hex, msg + 1, 65);
+	if (n != 65)
+		return drop_helper(err, errlen);
+	memcpy(hex, ans + 1, 65);
 	return 0;
-gone:
-	snprintf(err, errlen, "the toolchain helper is gone");
-	close(tchelp_fd);
-	tchelp_fd = -1;
-	return -1;
 }

@@ -11,7 +11,6 @@
  * client is freed (with everything it owned) and made anew.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,23 +65,9 @@ arm(struct disc_browser *b, AvahiTimeout *t, unsigned ms)
 	b->api->timeout_update(t, avahi_elapse_time(&tv, ms, 0));
 }
 
-static void
-warn(struct disc_browser *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-warn(struct disc_browser *b, const char *fmt, ...)
-{
-	char	 msg[512];
-	va_list	 ap;
-
-	if (b->opts.warn == NULL)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	b->opts.warn(msg, b->opts.warn_arg);
-}
+/* warn(b, fmt, ...): to the browser's warn callback */
+#define warn(b, ...)	disc_warnf((b)->opts.warn, (b)->opts.warn_arg, \
+			    __VA_ARGS__)
 
 static struct resolv **
 resolv_find(struct disc_browser *b, enum disc_kind kind, AvahiIfIndex ifindex,

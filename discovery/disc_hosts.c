@@ -6,6 +6,7 @@
  * and the table is bounded by DISC_HOSTS_MAX.
  */
 #include <netdb.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -334,4 +335,19 @@ disc_addr_sockaddr(const char *text, uint16_t port, struct sockaddr_storage *ss,
 	*sslen = res->ai_addrlen;
 	freeaddrinfo(res);
 	return 0;
+}
+
+void
+disc_warnf(void (*warn)(const char *, void *), void *arg, const char *fmt,
+    ...)
+{
+	char	 msg[512];
+	va_list	 ap;
+
+	if (warn == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	warn(msg, arg);
 }

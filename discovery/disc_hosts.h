@@ -122,4 +122,11 @@ struct sockaddr_storage;
 int		 disc_addr_sockaddr(const char *text, uint16_t port,
 		    struct sockaddr_storage *ss, socklen_t *sslen);
 
+/*
+ * A browser's warning: fmt formatted (at most 511 bytes) and handed to
+ * warn(msg, arg); nothing if warn is NULL.
+ */
+void		 disc_warnf(void (*warn)(const char *, void *), void *arg,
+		    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 #endif

@@ -12,7 +12,6 @@
  */
 #include <errno.h>
 #include <resolv.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,23 +106,9 @@ static void	inst_done(struct inst *);
 static struct dom *add_domain(struct dns_browser *, const char *, size_t,
 		    int);
 
-static void
-warn(struct dns_browser *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-warn(struct dns_browser *b, const char *fmt, ...)
-{
-	char	 msg[512];
-	va_list	 ap;
-
-	if (b->opts.warn == NULL)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	b->opts.warn(msg, b->opts.warn_arg);
-}
+/* warn(b, fmt, ...): to the browser's warn callback */
+#define warn(b, ...)	disc_warnf((b)->opts.warn, (b)->opts.warn_arg, \
+			    __VA_ARGS__)
 
 /* A name for a log line: escaped, bounded. */
 static const char *

@@ -130,6 +130,9 @@ report() {
 		if [ -z "${LAB_VERBOSE:-}" ]; then
 			echo "---- last lines of $log (daemon logs: $logs/$name.d/):"
 			tail -n 30 "$log" | sed 's/^/    /'
+			echo "---- the test's own words (ok:, FAIL:) in $log:"
+			grep -E '^(ok|FAIL|[a-z]: )' "$log" | tail -n 20 |
+			    sed 's/^/    /'
 			echo "----"
 		fi ;;
 	esac

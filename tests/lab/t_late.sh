@@ -23,10 +23,10 @@ set -u
 . "$(dirname "$0")/project.sh"
 B=${CCPOOL_BUILD:?}
 S=
-fail() {
-	echo "FAIL: $*"
+fail() {	# the logs' last lines, then the reason (last: the runner shows the tail)
 	[ -n "$S" ] && tail -n 15 "$S"/h[678]/run/ccpool/agent*.log \
 	    "$S"/h[1-5]/ccpoold*.log 2>/dev/null
+	echo "FAIL: $*"
 	exit 1
 }
 
