@@ -17,15 +17,17 @@ COMMON = common/log.c common/err.c common/proto_frame.c common/proto_zstd.c \
 	common/ident.c \
 	common/tls.c common/ca.c common/cpuquota.c common/mono.c \
 	common/confine.c common/proto_ev.c common/pin.c common/trust.c \
-	common/sockdir.c common/spawn.c common/ccargs.c common/dccproto.c \
-	common/kgss.c
+	common/sockdir.c common/spawn.c common/ccargs.c common/kgss.c \
+	common/jobline.c common/trustview.c
 DISC = discovery/disc_poll.c discovery/disc_txt.c discovery/disc_txt_check.c \
 	discovery/disc_hosts.c \
 	discovery/disc_browse.c discovery/disc_publish.c \
 	discovery/dns_ans.c discovery/dns_browse.c
 # libccpool/: the public client library (one header, libccpool/ccpool.h)
 LIBCPL = libccpool/cpl_status.c libccpool/cpl_model.c libccpool/cpl_fetch.c \
-	libccpool/cpl_mon.c libccpool/cpl_access.c libccpool/cpl_evpoll.c
+	libccpool/cpl_mon.c libccpool/cpl_access.c libccpool/cpl_evpoll.c \
+	libccpool/cpl_jobs.c libccpool/cpl_jobc.c libccpool/cpl_trust.c \
+	libccpool/cpl_cap.c libccpool/cpl_site.c
 LIBSRC = $(COMMON) $(DISC) $(LIBCPL)
 
 # the shared library: libccpool/ whole, and what it needs of common/ and
@@ -61,7 +63,8 @@ AGENT = agent/agent_main.c agent/agent.c agent/ajob.c agent/aoffer.c agent/arepo
 	agent/ahost.c agent/sconn.c agent/soffer.c agent/asock.c agent/atrust.c \
 	agent/agent_tc.c agent/place.c agent/aplace.c agent/idcmd.c \
 	agent/trustcmd.c agent/tchelp.c agent/agent_walls.c agent/hostspec.c \
-	agent/adcc.c agent/adcc_probe.c agent/tcprobe.c agent/agss.c
+	agent/adcc.c agent/adcc_probe.c agent/dccproto.c agent/tcprobe.c \
+	agent/agss.c agent/ajtab.c agent/ajstat.c
 # ccpool-top: a user of the shared library through its public header only
 # (-Ilibccpool, <ccpool.h>), as any program outside the tree
 TOP = top/top.c top/topsnap.c top/topmodel.c top/topjson.c top/topcurses.c
@@ -95,25 +98,19 @@ UNIT = tests/runner.c tests/unit/test_disc_txt.c tests/unit/test_disc_poll.c \
 	tests/unit/test_confine.c tests/unit/test_agent_walls.c \
 	tests/unit/test_cpl_status.c tests/unit/test_cpl_model.c \
 	tests/unit/test_traymodel.c tests/unit/test_dccproto.c \
-	tests/unit/test_topmodel.c
-FUZZERS = txt proto hosts args ipc conf cert http status dccans dcc
-LABBIN = pubtest relay evilcc flood
+	tests/unit/test_topmodel.c tests/unit/test_ajtab.c \
+	tests/unit/test_cpl_jobs.c tests/unit/test_trustview.c \
+	tests/unit/test_cpl_cap.c tests/unit/test_cpl_site.c
+FUZZERS = txt proto hosts args ipc conf cert http status dccans dcc jobs \
+	dnsans
+# a harness of one program's parser links that program's file
+FUZZSRC_args = client/args.c
+FUZZSRC_hosts = agent/hostspec.c
+FUZZSRC_conf = server/srvconf.c
+FUZZSRC_ipc = server/srvconf.c
+FUZZSRC_dccans = agent/dccproto.c
+LABBIN = pubtest relay evilcc flood jobstest stpoll unitwall
 TOOLBIN = srvprobe sbxbench
-
-# issue 13: the user's jobs from their agent (JOBS), the trust verdict and
-# the capacity in libccpool
-COMMON += common/jobline.c common/trustview.c
-LIBCPL += libccpool/cpl_jobs.c libccpool/cpl_jobc.c libccpool/cpl_trust.c \
-	libccpool/cpl_cap.c libccpool/cpl_site.c
-AGENT += agent/ajtab.c agent/ajstat.c
-UNIT += tests/unit/test_ajtab.c tests/unit/test_cpl_jobs.c \
-	tests/unit/test_trustview.c tests/unit/test_cpl_cap.c \
-	tests/unit/test_cpl_site.c
-FUZZERS += jobs
-# issue 18: DNS answers into hosts (unicast DNS-SD)
-FUZZERS += dnsans
-LABBIN += jobstest stpoll
-LABBIN += unitwall
 
 DEBS = build-essential pkg-config clang libclang-rt-14-dev cppcheck clang-tidy \
 	libavahi-client-dev libavahi-glib-dev libevent-dev libjson-c-dev libzstd-dev \
@@ -200,11 +197,7 @@ $(B)/runner: $(UNIT:%.c=$(B)/obj/%.o) $(UNITOBJ:%.c=$(B)/obj/%.o) $(B)/libccpool
 
 $(B)/fuzz_%: $(B)/obj/tests/fuzz/fuzz_%.o $(B)/obj/tests/fuzz/standalone.o $(B)/libccpool.a
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(filter %.a,$^) $(LDLIBS)
-
-# a harness of one program's parser links that program's file
-$(B)/fuzz_args: $(B)/obj/client/args.o
-$(B)/fuzz_hosts: $(B)/obj/agent/hostspec.o
-$(B)/fuzz_conf $(B)/fuzz_ipc: $(B)/obj/server/srvconf.o
+$(foreach f,$(FUZZERS),$(eval $(B)/fuzz_$(f): $(FUZZSRC_$(f):%.c=$(B)/obj/%.o)))
 
 $(LABBIN:%=$(B)/%): $(B)/%: $(B)/obj/tests/lab/%.o $(B)/libccpool.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -248,17 +241,14 @@ check: all $(TESTBIN) lint-layout
 	LAB_TIMEOUT=$(LAB_TIMEOUT) tests/lab/run.sh $(abspath $(B))
 
 # fuzz: the same harnesses under libFuzzer, FUZZ_SECONDS each.
-fuzz:
-	@mkdir -p build-fuzz
-	@for f in $(FUZZERS); do \
-		$(FUZZCC) -g -O1 -fsanitize=fuzzer,address,undefined $(CPPFLAGS) \
-		    -o build-fuzz/fuzz_$$f tests/fuzz/fuzz_$$f.c $(LIBSRC) \
-		    $(LDLIBS) || exit 1; \
-		mkdir -p build-fuzz/corpus-$$f; \
-		cp -n tests/fuzz/corpus/$$f/* build-fuzz/corpus-$$f/ 2>/dev/null; \
-		build-fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) \
-		    build-fuzz/corpus-$$f || exit 1; \
-	done
+fuzz: $(FUZZERS:%=fuzz-%)
+fuzz-%:
+	@mkdir -p build-fuzz/corpus-$*
+	$(FUZZCC) -g -O1 -fsanitize=fuzzer,address,undefined $(CPPFLAGS) \
+	    -o build-fuzz/fuzz_$* tests/fuzz/fuzz_$*.c $(FUZZSRC_$*) $(LIBSRC) \
+	    $(LDLIBS)
+	-cp -n tests/fuzz/corpus/$*/* build-fuzz/corpus-$*/ 2>/dev/null
+	build-fuzz/fuzz_$* -max_total_time=$(FUZZ_SECONDS) build-fuzz/corpus-$*
 
 lint: lint-man lint-layout
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \

@@ -1,7 +1,7 @@
 /*
  * adcc.c - the agent's connections to plain distccd hosts: one TCP
  * connection per job (or per toolchain probe), distcc protocol 1
- * (common/dccproto.h), plaintext.  The job's preprocessed source, which
+ * (agent/dccproto.h), plaintext.  The job's preprocessed source, which
  * the wrapper sent zstd-compressed, is decompressed here and sent as
  * DOTI with the job's compile options, an output and an input name of
  * the job's language (distccd's own temporary files take their place);
@@ -25,7 +25,7 @@
 
 #include "agent/adcc.h"
 #include "agent/agent_int.h"
-#include "common/dccproto.h"
+#include "agent/dccproto.h"
 #include "common/log.h"
 
 #define ADCC_ARGV_EXTRA	4	/* -o OUT IN, NULL */

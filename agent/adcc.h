@@ -2,7 +2,7 @@
  * adcc.h - the agent's plain distccd hosts (issue 14, "ccpool -> stock
  * distccd"), only with CCPOOL_DISTCC=1.  Such a host comes from a
  * _distcc._tcp advert or a `distcc://host[:port][/slots]` entry of
- * CCPOOL_HOSTS, and takes jobs in distcc protocol 1 (common/dccproto.h):
+ * CCPOOL_HOSTS, and takes jobs in distcc protocol 1 (agent/dccproto.h):
  * one TCP connection per job, plaintext and unauthenticated, so the user
  * must opt in.  Its load is not advertised: its slots are counted (jobs=
  * of the advert, /N of the entry, else ADCC_SLOTS), its speed learned

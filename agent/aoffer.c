@@ -74,8 +74,9 @@ aoffer_start(struct ajob *j, void (*expired)(evutil_socket_t, short, void *))
 	tv.tv_sec = (time_t)(wait / 1000);
 	tv.tv_usec = (suseconds_t)(wait % 1000) * 1000;
 	evtimer_add(j->offer_ev, &tv);
-	log_debug("%s offered to %u servers for %llu ms", j->job.srcname,
-	    j->noffers, (unsigned long long)wait);
+	log_debug("%s offered to %u servers for %llu ms (%u local cores "
+	    "idle)", j->job.srcname, j->noffers, (unsigned long long)wait,
+	    j->a->px.local_idle);
 	return 0;
 }
 

@@ -1,6 +1,6 @@
 /*
  * fuzz_dccans.c - fuzz harness for the reader of a distccd's answers
- * (common/dccproto.c), the bytes the agent reads from a plain distccd.
+ * (agent/dccproto.c), the bytes the agent reads from a plain distccd.
  *
  * The input is a byte stream as it would arrive on the connection: cut
  * into frames of the distcc dialect (small limits) and fed to an answer
@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/dccproto.h"
+#include "agent/dccproto.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

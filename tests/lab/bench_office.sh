@@ -287,6 +287,8 @@ for ((k = 1; k <= BUILDS; k++)); do
 		sleep 3		# the owner's task alone again, between builds
 	done
 done
+# the agent's own log (CCPOOL_VERBOSE: every placement, offer and pull)
+cp "$RUN"/ccpool/agent*.log "$S/h1/" 2>/dev/null
 CAL2S=$EPOCHREALTIME	# ... nor those from here on
 calibrate 2
 touch "$S/fg.stop"

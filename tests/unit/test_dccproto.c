@@ -1,5 +1,5 @@
 /*
- * test_dccproto.c - distcc protocol 1 (common/dccproto.c): the request
+ * test_dccproto.c - distcc protocol 1 (agent/dccproto.c): the request
  * as distccd reads it, and the answer reader against well-formed and
  * malformed answers (out of order, other versions, impossible statuses,
  * objects that cannot be, oversized parts): a clear error, no crash.
@@ -8,7 +8,7 @@
 
 #include <CUnit/CUnit.h>
 
-#include "common/dccproto.c"
+#include "agent/dccproto.c"
 
 /* Feed every frame of buf (len bytes) to r; the last feed's result. */
 static int

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "common/dccproto.h"
+#include "agent/dccproto.h"
 
 enum {
 	R_DONE,		/* expecting DONE <version> */
