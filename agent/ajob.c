@@ -361,8 +361,9 @@ ajob_sent(struct ajob *j, struct ahost *h, const char *how)
 
 /*
  * No server pulled j within its expected local compile time: here takes
- * it if a local core is idle and would finish first (the placement's own
- * verdict, aplace_pick); else the offers stand, looked at again every
+ * it if a local core is idle (the servers' figures said one would pull
+ * it sooner, and none did: a core here is a place that pulls too, as in
+ * tools/sim); else the offers stand, looked at again every
  * AGENT_SLOT_POLL_MS, until AGENT_SLOT_WAIT_MS after they were made:
  * then j is placed as without offers.  Offers on servers that went
  * silent meanwhile are withdrawn; once none is left j is placed at once.
@@ -378,8 +379,8 @@ offer_expired(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	(void)aplace_pick(j->a, j, &local);
-	if (local) {
+	(void)aplace_pick(j->a, j, &local);	/* fills a->px.local_idle */
+	if (local || j->a->px.local_idle > 0) {
 		aoffer_withdraw(j);
 		ajob_local(j, " (no server pulled it in time)");
 		return;

@@ -77,8 +77,10 @@ RUN=$S/h1/run
 DDIR=$S/h1/home/.distcc
 mkdir -p "$DDIR"
 mkdir -m 700 "$RUN"
+# (CCPOOL_VERBOSE: the agent, started by the first of these, logs every
+# placement, offer and pull)
 h1() { lab_exec $CLIENT env XDG_RUNTIME_DIR="$RUN" DISTCC_DIR="$DDIR" \
-	DISTCC_HOSTS=+zeroconf "$@"; }
+	DISTCC_HOSTS=+zeroconf CCPOOL_VERBOSE=1 "$@"; }
 
 # --- the project: COPIES copies under one make (one jobserver) ----------------
 W=$S/proj
