@@ -58,7 +58,7 @@ SERVER = server/parent.c server/net.c server/net_accept.c server/net_conn.c \
 CCPOOL = client/ccpool.c client/wrap.c client/remote.c client/here.c \
 	client/wconn.c client/run.c client/answer.c client/say.c \
 	client/fdio.c client/masq.c client/outfile.c client/args.c \
-	client/ppslot.c
+	client/ppslot.c client/code.c
 AGENT = agent/agent_main.c agent/agent.c agent/ajob.c agent/aoffer.c agent/areport.c \
 	agent/ahost.c agent/sconn.c agent/soffer.c agent/asock.c agent/atrust.c \
 	agent/agent_tc.c agent/place.c agent/aplace.c agent/idcmd.c \
@@ -100,15 +100,16 @@ UNIT = tests/runner.c tests/unit/test_disc_txt.c tests/unit/test_disc_poll.c \
 	tests/unit/test_traymodel.c tests/unit/test_dccproto.c \
 	tests/unit/test_topmodel.c tests/unit/test_ajtab.c \
 	tests/unit/test_cpl_jobs.c tests/unit/test_trustview.c \
-	tests/unit/test_cpl_cap.c tests/unit/test_cpl_site.c
+	tests/unit/test_cpl_cap.c tests/unit/test_cpl_site.c tests/unit/test_code.c
 FUZZERS = txt proto hosts args ipc conf cert http status dccans dcc jobs \
-	dnsans
+	dnsans code
 # a harness of one program's parser links that program's file
 FUZZSRC_args = client/args.c
 FUZZSRC_hosts = agent/hostspec.c
 FUZZSRC_conf = server/srvconf.c
 FUZZSRC_ipc = server/srvconf.c
 FUZZSRC_dccans = agent/dccproto.c
+FUZZSRC_code = client/code.c
 LABBIN = pubtest relay evilcc flood jobstest stpoll unitwall
 TOOLBIN = srvprobe sbxbench
 

@@ -141,11 +141,14 @@ settings(struct agent *a)
 	if (proto_dialect_init(&a->dialect, PROTO_DIALECT_CCPOOL1, &a->lim,
 	    err, sizeof(err)) == -1)
 		fatalx("%s", err);
-	/* a wrapper may ask for the user's jobs too (doc/client.md) */
+	/* a wrapper may ask for the user's jobs too, and says a job's code
+	 * bytes (doc/client.md) */
 	a->wdialect = a->dialect;
-	if (a->wdialect.ntok == PROTO_DIALECT_TOKENS)
-		fatalx("no room for JOBS in the dialect");
+	if (a->wdialect.ntok + 2 > PROTO_DIALECT_TOKENS)
+		fatalx("no room for JOBS and CODE in the dialect");
 	memcpy(a->wdialect.tok[a->wdialect.ntok].tok, "JOBS", 4);
+	a->wdialect.tok[a->wdialect.ntok++].kind = PROTO_VALUE;
+	memcpy(a->wdialect.tok[a->wdialect.ntok].tok, "CODE", 4);
 	a->wdialect.tok[a->wdialect.ntok++].kind = PROTO_VALUE;
 	a->idle_sec = idle_seconds();
 	a->start_ms = mono_ms();

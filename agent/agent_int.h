@@ -251,7 +251,10 @@ struct ajob {
 	uint64_t		 in_bytes;	/* preprocessed source */
 	double			 stretch;	/* contention placement assumed */
 	uint64_t		 hkey;		/* its file's history (place.h) */
-	double			 cost;		/* ... its cost there; 0: none */
+	double			 cost;		/* ... its cost there, else its
+						 * code's guess; 0: none */
+	uint64_t		 code_bytes;	/* CODE from the wrapper */
+	int			 has_code;	/* ... once, before JEND */
 	uint64_t		 wait_until;	/* ms: waiting for a slot; 0: no */
 	uint64_t		 wait_round;	/* last on_wait round that tried */
 	/* the JOBS query (ajtab.h, ajstat.c) */
@@ -308,6 +311,9 @@ struct agent {
 	 * placed as, before its preprocessing (ajob_hello) */
 	char			 last_tcid[PROTO_TCID_MAX + 1];
 	uint64_t		 last_in_bytes;
+	/* running means over the jobs that came with CODE: their input and
+	 * code bytes (place_ctx.code_frac is their ratio) */
+	uint64_t		 code_in, code_sum;
 	/* the user's jobs, for JOBS (ajtab.h); idle exit's deadline (ms, 0:
 	 * none yet), which a JOBS query does not move */
 	struct ajtab		*jtab;

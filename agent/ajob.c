@@ -270,6 +270,30 @@ ajob_hosts_changed(struct agent *a)
 	}
 }
 
+/*
+ * Fold j's code bytes into the running means; with no history of its
+ * file, guess its cost from them (place_code_cost).
+ */
+static void
+code_guess(struct ajob *j)
+{
+	struct agent	*a = j->a;
+	uint64_t	 code = j->code_bytes < j->in_bytes ? j->code_bytes :
+			    j->in_bytes;
+
+	if (a->code_in == 0) {
+		a->code_in = j->in_bytes;
+		a->code_sum = code;
+	} else {
+		a->code_in = (3 * a->code_in + j->in_bytes) / 4;
+		a->code_sum = (3 * a->code_sum + code) / 4;
+	}
+	a->px.code_frac = a->code_in > 0 ? (double)a->code_sum /
+	    (double)a->code_in : 0;
+	if (j->cost == 0)
+		j->cost = place_code_cost(&a->px, j->in_bytes, code);
+}
+
 /* The wrapper's job is complete: identify the toolchain, place it. */
 static void
 ajob_ready(struct ajob *j)
@@ -296,6 +320,8 @@ ajob_ready(struct ajob *j)
 	/* how long this file took before, against a job of its size */
 	j->hkey = place_hist_key(j->job.cwd, j->job.argv, j->job.argc);
 	j->cost = place_hist_cost(&j->a->hist, j->hkey);
+	if (j->has_code)
+		code_guess(j);
 	j->a->last_in_bytes = j->a->last_in_bytes == 0 ? j->in_bytes :
 	    (3 * j->a->last_in_bytes + j->in_bytes) / 4;
 	j->state = AJ_RUN;
@@ -355,8 +381,8 @@ ajob_sent(struct ajob *j, struct ahost *h, const char *how)
 	j->rec.bytes_out += (size_t)3 * PROTO_HDRLEN + strlen(j->tcid) +
 	    j->fwd.len;
 	ajtab_host(&j->rec, h->name);
-	log_debug("%s -> %s (%s): %s%s", j->job.srcname, h->name, h->where,
-	    how, j->ntried > 1 ? " (resent)" : "");
+	log_debug("%s -> %s (%s): %s%s, cost %.2f", j->job.srcname, h->name,
+	    h->where, how, j->ntried > 1 ? " (resent)" : "", j->cost);
 }
 
 /*
@@ -587,6 +613,11 @@ on_wrapper_frame(struct ajob *j, const struct proto_frame *f,
 		ajob_hello(j, version == 0);
 		return;
 	case AJ_JOB:
+		if (memcmp(f->tok, "CODE", 4) == 0 && !j->has_code) {
+			j->code_bytes = f->value;	/* ours: not forwarded */
+			j->has_code = 1;
+			return;
+		}
 		rc = proto_job_feed(&j->jr, f, err, sizeof(err));
 		if (rc == -1) {
 			log_warnx("wrapper: bad job: %s", err);

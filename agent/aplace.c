@@ -266,16 +266,29 @@ aplace_sample(struct agent *a, uint64_t now)
 		aplace_cpu_update(&a->cpu, busy, total, now);
 }
 
-/*
- * A host's speed before our first report from it: what it advertises
- * (measured on its own jobs, KiB per CPU-second), else base (the mean
- * of the hosts we know).
- */
-static double
-aplace_prior(const struct ahost *h, double base)
+double
+aplace_advert_scale(struct ahost *const *h, size_t n, const char *tc)
+{
+	struct place_speed *s;
+	double		 learned = 0, advert = 0;
+	size_t		 i;
+
+	for (i = 0; i < n; i++) {
+		if (h[i]->speed == 0 ||
+		    (s = aplace_speed(&h[i]->spd, tc, 0)) == NULL ||
+		    s->n == 0 || !(s->ms_per_kb > 0))
+			continue;
+		learned += s->ms_per_kb;
+		advert += 1000.0 / (double)h[i]->speed;
+	}
+	return learned > 0 && advert > 0 ? learned / advert : 1.0;
+}
+
+double
+aplace_prior(const struct ahost *h, double base, double scale)
 {
 	if (h->speed > 0)
-		return 1000.0 / (double)h->speed;
+		return scale * 1000.0 / (double)h->speed;
 	return base;
 }
 
@@ -287,9 +300,8 @@ static struct place_cand *
 cands(struct agent *a, struct ajob *j, uint64_t now)
 {
 	struct place_cand *c;
-	struct place_speed *sp;
 	struct aplace_speeds **t;
-	double		 base;
+	double		 base, scale;
 	size_t		 i;
 	unsigned	 k;
 
@@ -307,6 +319,7 @@ cands(struct agent *a, struct ajob *j, uint64_t now)
 	/* a host never measured is taken as fast as the others */
 	base = aplace_base_rate(t, a->nhosts, j->tcid);
 	free(t);
+	scale = aplace_advert_scale(a->hosts, a->nhosts, j->tcid);
 	for (i = 0; i < a->nhosts; i++) {
 		struct ahost *h = a->hosts[i];
 
@@ -319,9 +332,9 @@ cands(struct agent *a, struct ajob *j, uint64_t now)
 		c[i].rtt_ms = h->srtt_ms;
 		/* a stale advert (a frozen server) still holds our offers */
 		c[i].waiting = h->waiting > h->nheld ? h->waiting : h->nheld;
-		sp = aplace_speed(&h->spd, j->tcid, 0);
-		c[i].ms_per_kb = sp != NULL && sp->n > 0 ? sp->ms_per_kb :
-		    aplace_prior(h, base);
+		/* our reports, the advert (or the others') a prior */
+		c[i].ms_per_kb = place_rate(aplace_speed(&h->spd, j->tcid, 0),
+		    aplace_prior(h, base, scale));
 	}
 	aplace_sample(a, now);
 	aplace_ctx_fill(&a->px, base, aplace_speed(&a->local_spd, j->tcid, 0),

@@ -125,6 +125,23 @@ struct ahost;
 struct ajob;
 
 /*
+ * The adverts' speeds (KiB of the server's calibration unit per
+ * CPU-second) in the units of our own jobs: the sum of the rates we
+ * learned (ms per KiB of a job of cost 1) over the sum of the advertised
+ * ones (1000 / speed), over the n hosts that have both for tc; 1 when
+ * none has.  A project whose code compiles slower per KiB than the
+ * calibration unit makes every advertised rate that much slower.
+ */
+double	aplace_advert_scale(struct ahost *const *h, size_t n, const char *tc);
+
+/*
+ * A host's rate before our reports from it (place_rate's prior): what it
+ * advertises, times scale (aplace_advert_scale), else base (the mean of
+ * the hosts we know, aplace_base_rate).
+ */
+double	aplace_prior(const struct ahost *h, double base, double scale);
+
+/*
  * Does h offer toolchain tcid?  A pinned host (CCPOOL_HOSTS, no advert)
  * is assumed to until it refused it (aplace_bad_tc).
  */

@@ -259,6 +259,20 @@ place_learn(struct place_speed *s, double ms, uint64_t in_bytes,
 		s->n++;
 }
 
+double
+place_rate(const struct place_speed *s, double prior)
+{
+	double	 n;
+
+	if (s == NULL || s->n == 0 || !(s->ms_per_kb > 0))
+		return prior > 0 ? prior : 0;
+	if (!(prior > 0))
+		return s->ms_per_kb;
+	n = s->n;
+	return (PLACE_PRIOR_REPORTS * prior + n * s->ms_per_kb) /
+	    (PLACE_PRIOR_REPORTS + n);
+}
+
 void
 place_failed(struct place_backoff *b, uint64_t now_ms)
 {
@@ -403,6 +417,20 @@ place_offer(const struct place_cand *c, size_t n, struct place_ctx *x,
 			out[t - 1] = v;
 		}
 	return m;
+}
+
+double
+place_code_cost(const struct place_ctx *x, uint64_t in_bytes,
+    uint64_t code_bytes)
+{
+	double	 f;
+
+	if (in_bytes == 0 || !(x->code_frac > 0 &&
+	    x->code_frac <= 1))
+		return 0;
+	f = code_bytes >= in_bytes ? 1 : (double)code_bytes / (double)in_bytes;
+	return (1 + PLACE_CODE_WEIGHT * f) /
+	    (1 + PLACE_CODE_WEIGHT * x->code_frac);
 }
 
 void

@@ -104,6 +104,8 @@ struct place_ctx {
 	double		 offer_ratio;	/* > 1: place_offer's (sim, tests) */
 	double		 offer_power;	/* > 0: place_offer's (sim, tests) */
 	double		 mean_kb;	/* mean input KiB of our jobs; 0: none */
+	double		 code_frac;	/* our jobs' code bytes per input byte
+					 * (place_code_cost); 0: none */
 };
 
 /* The job being placed. */
@@ -223,6 +225,36 @@ void	place_hist_note(struct place_hist *h, uint64_t key, double ms,
 
 /* The cost of key's file as its history says, or 0 if it has none. */
 double	place_hist_cost(const struct place_hist *h, uint64_t key);
+
+/*
+ * A file's first compile, with no history: its cost guessed from its
+ * code.  An optimising compile spends its time on the code it generates,
+ * not on the declarations of system headers, so what predicts its length
+ * is the preprocessed text's bytes outside system headers (code_bytes,
+ * cpp's line markers say which; client/code.c counts them): on ccpool's
+ * own 72 files a compile's time follows them with a correlation of 0.95,
+ * and its input bytes with 0.42 (tools/sim/trace-ccpool.tsv).  The fit
+ * there, ms = a * in + b * code, gives b / a = 298 (PLACE_CODE_WEIGHT).
+ * Relative to a job of its size whose code is x->code_frac of its input
+ * (the byte-weighted mean of the caller's jobs), as place_job.cost is.
+ * Returns 0 (unknown, taken as 1) when x->code_frac is unknown (0) or
+ * in_bytes is 0; the caller calls it only for a job whose code_bytes it
+ * knows.
+ */
+#define PLACE_CODE_WEIGHT	298.0
+double	place_code_cost(const struct place_ctx *x, uint64_t in_bytes,
+	    uint64_t code_bytes);
+
+/*
+ * A host's compile speed for placement, ms per KiB of a job of cost 1:
+ * what its reports taught (s, NULL or none: nothing) and what it
+ * advertised (prior; 0: nothing), the advert counting as
+ * PLACE_PRIOR_REPORTS reports.  A report is one job's time over its
+ * size and guessed cost, and a guess can be far off on a first build;
+ * the advert is a calibrated measurement.  0 when neither is known.
+ */
+#define PLACE_PRIOR_REPORTS	8.0
+double	place_rate(const struct place_speed *s, double prior);
 
 /* Next value of the injected random source (splitmix64). */
 uint64_t place_random(uint64_t *state);

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "client/answer.h"
+#include "client/code.h"
 #include "client/fdio.h"
 #include "client/here.h"
 #include "client/outfile.h"
@@ -275,8 +276,8 @@ remote_compile(struct wrap_ctx *w, struct wjob *wj)
 		go_local(w, &c, &src, &cpperr, "no working directory");
 	job_fill(w, wj, &c, &job, cwd, &src, &cpperr);
 	proto_result_init(&res);
-	if (wconn_exchange(&c, &job, &res, where, sizeof(where), why,
-	    sizeof(why)) == -1)
+	if (wconn_exchange(&c, &job, code_bytes((const char *)src.data, src.len), &res,
+	    where, sizeof(where), why, sizeof(why)) == -1)
 		go_local(w, &c, &src, &cpperr, why);
 	if (res.refused && res.reason == PROTO_R_LOCAL)
 		here_placed(w, wj, &c, &job, &res, &src, &cpperr);

@@ -228,7 +228,7 @@ fail:
 }
 
 int
-wconn_exchange(struct wconn *c, struct proto_job *job,
+wconn_exchange(struct wconn *c, struct proto_job *job, uint64_t code,
     struct proto_result *res, char *where, size_t wherelen, char *why,
     size_t whylen)
 {
@@ -238,8 +238,13 @@ wconn_exchange(struct wconn *c, struct proto_job *job,
 	int		 rc;
 
 	proto_buf_init(&enc);
-	rc = proto_job_encode(job, &c->lim, PROTO_ZLEVEL, &enc, err,
-	    sizeof(err));
+	if (proto_put_value(&enc, "CODE", code > UINT32_MAX ? UINT32_MAX :
+	    (uint32_t)code) == -1) {
+		snprintf(err, sizeof(err), "out of memory");
+		rc = -1;
+	} else
+		rc = proto_job_encode(job, &c->lim, PROTO_ZLEVEL, &enc, err,
+		    sizeof(err));
 	if (rc == 0 && fdio_write_all(c->fd, enc.data, enc.len) == -1) {
 		snprintf(err, sizeof(err), "agent: %s", strerror(errno));
 		rc = -1;

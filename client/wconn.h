@@ -47,11 +47,13 @@ void	wconn_close(struct wconn *c);
 int	wconn_read(struct wconn *c, int timeout_ms, char *err, size_t errlen);
 
 /*
- * Send the job and read the answer into *res (initialised by the caller,
- * then the caller's to free).  where receives the agent's note of the
- * place used ("" when none).  Returns 0, or -1 with why set.
+ * Send the job, after a CODE frame with its code bytes (code.h: the
+ * agent's guess of its compile time; clamped to 2^32 - 1), and read the
+ * answer into *res (initialised by the caller, then the caller's to
+ * free).  where receives the agent's note of the place used ("" when
+ * none).  Returns 0, or -1 with why set.
  */
-int	wconn_exchange(struct wconn *c, struct proto_job *job,
+int	wconn_exchange(struct wconn *c, struct proto_job *job, uint64_t code,
 	    struct proto_result *res, char *where, size_t wherelen, char *why,
 	    size_t whylen);
 

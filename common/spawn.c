@@ -75,6 +75,7 @@ spawn_tag(char tag[SPAWN_TAG_MAX], char *err, size_t errlen)
 	snprintf(buf, sizeof(buf), "%llu:%llu", (unsigned long long)st.st_dev,
 	    (unsigned long long)st.st_ino);
 	h = fnv(fnv(h, "netns"), buf);
+	h = fnv(fnv(h, "local protocol"), SPAWN_LOCAL_REV);
 	/* each as the agent reads it, so equal behaviour is one agent */
 	h = fnv_env(h, "CCPOOL_HOSTS", "");
 	h = fnv_env(h, "CCPOOL_CLUSTER", "default");	/* agent/ahost.c */

@@ -38,6 +38,15 @@
 #define SPAWN_TAG_MAX	18
 
 /*
+ * The revision of the wrapper's conventions with its agent (doc/client.md,
+ * "Wrapper and agent: the local protocol"), part of every tag: a wrapper
+ * never talks to an agent of other conventions.  After an upgrade the
+ * old agent serves the wrappers still running and exits when idle.
+ * 2: CODE before the job.
+ */
+#define SPAWN_LOCAL_REV	"2"
+
+/*
  * The tag of this process's configuration (from its environment).
  * Returns 0, or -1 with err set when the network namespace cannot be
  * told (no /proc): then no agent may be shared.

@@ -19,7 +19,11 @@
 # own mDNS discovery; no localhost for distcc but its default fallback
 # to h1 after a failure, counted; ccpool left to its defaults,
 # which may compile on h1 when its agent decides so), alternating, BUILDS
-# builds each.  Printed (and written to $CCPOOL_BUILD/bench-office.txt):
+# builds each.  BASE=DIR (a build directory of another ccpool, e.g. an
+# earlier commit's `make all`) adds a third mode, "base": that build's
+# ccpoold on the servers (they are restarted when the mode changes) and
+# its wrapper and agent on h1, so two versions are measured side by side
+# in one run.  Printed (and written to $CCPOOL_BUILD/bench-office.txt):
 #  - makespan ratio ccpool / distcc (medians; target <= 0.75);
 #  - makespan over ideal: ideal = total compile CPU (per-compile user+sys
 #    of a local build, /usr/bin/time) / the capacity measured on the hosts
@@ -45,6 +49,8 @@ COPIES=${COPIES:-2}		# copies of the project built by one make
 JOBS=${JOBS:-8}			# make -j, the same for both
 LIMIT=${LIMIT:-900}		# seconds: no build starts after this
 BUILD_TIMEOUT=${BUILD_TIMEOUT:-300}
+BASE=${BASE:-}			# another ccpool build: mode "base"
+MODES="ccpool distcc${BASE:+ base}"
 QUOTA=(0 0.60 0.45 0.30 0.15 0.30)	# CPUs of h1..h5
 PIN=(x 0 1 0 1 1)			# ... and the CPU each one runs on
 CLIENT=1 DESK=5 SERVERS="2 3 4 5"
@@ -81,6 +87,16 @@ mkdir -m 700 "$RUN"
 # placement, offer and pull)
 h1() { lab_exec $CLIENT env XDG_RUNTIME_DIR="$RUN" DISTCC_DIR="$DDIR" \
 	DISTCC_HOSTS=+zeroconf CCPOOL_VERBOSE=1 "$@"; }
+# mode "base": its own agent (runtime directory) and build directory
+if [ -n "$BASE" ]; then
+	[ -x "$BASE/ccpool" ] && [ -x "$BASE/ccpoold" ] ||
+	    fail "BASE=$BASE: no ccpool and ccpoold there"
+	mkdir -m 700 "$RUN-base"
+fi
+bdir() { if [ "$1" = base ]; then echo "$BASE"; else echo "$B"; fi; }
+h1m() { local m=$1; shift
+	if [ "$m" = base ]; then h1 env XDG_RUNTIME_DIR="$RUN-base" "$@"
+	else h1 "$@"; fi; }
 
 # --- the project: COPIES copies under one make (one jobserver) ----------------
 W=$S/proj
@@ -127,14 +143,28 @@ LINKALL=$(awk -v k="$COPIES" 'NF == 2 { s += $1 + $2 }
 rm -rf "$W/c1/out-cpu"
 
 # --- servers ---------------------------------------------------------------------
+# ccpoold_mode MODE: the servers run MODE's ccpoold ("ccpool" or "base";
+# distcc's builds leave them as they are)
+SRVMODE=
+ccpoold_mode() {
+	local i want=ccpool
+	[ "$1" = base ] && want=base
+	[ "$1" = distcc ] || [ "$SRVMODE" = "$want" ] && return 0
+	for i in $SERVERS; do
+		[ -z "$SRVMODE" ] || lab_kill "$i" "ccpoold-$SRVMODE" ||
+		    fail "cannot stop ccpoold-$SRVMODE on h$i"
+		lab_spawn "$i" "ccpoold-$want" "$(bdir "$want")/ccpoold" -d \
+		    -f "$S/h$i/ccpoold.conf" >/dev/null || fail "ccpoold on h$i"
+	done
+	SRVMODE=$want
+}
 for i in $SERVERS; do
 	printf 'workdir = %s/h%d/work\nuser = nobody\n' "$S" "$i" >"$S/h$i/ccpoold.conf"
-	lab_spawn "$i" ccpoold "$B/ccpoold" -d -f "$S/h$i/ccpoold.conf" \
-	    >/dev/null || fail "ccpoold on h$i"
 	lab_spawn "$i" distccd distccd --no-detach --daemon --zeroconf \
 	    --user nobody --allow 198.18.0.0/15 --listen "$(lab_addr "$i")" \
 	    --log-stderr --log-level info >/dev/null || fail "distccd on h$i"
 done
+ccpoold_mode ccpool
 NS=$(echo "$SERVERS" | wc -w)
 mkdir -p "$S/t"
 echo 'int t(int x) { return x + 1; }' >"$S/t/t.c"
@@ -221,7 +251,7 @@ WIN=$S/windows.txt	# mode k start end ms (s)
 : >"$WIN"
 usage() { local i; for i in 1 2 3 4 5; do printf '%s ' "$(lab_cgroup_usage "$i" || echo 0)"; done; }
 dok() { local i; for i in $SERVERS; do printf '%s ' "$(grep -c COMPILE_OK "$S/h$i/distccd.log")"; done; }
-# settle: wait (at most 30 s) until every server but the desktop offers
+# settle MODE: wait (at most 30 s) until every server but the desktop offers
 # its slot again: the last build's compiles (and the calibration's) were
 # foreign load to ccpoold, which takes a few seconds to decay; neither
 # mode should start in the other's wake.
@@ -229,7 +259,7 @@ settle() {
 	local n want=0 i
 	for i in $SERVERS; do [ "$i" = "$DESK" ] || want=$((want + 1)); done
 	for _ in $(seq 60); do
-		n=$(h1 "$B/ccpool" --hosts 2>/dev/null | awk -v d="$(lab_addr $DESK):" '
+		n=$(h1m "$1" "$(bdir "$1")/ccpool" --hosts 2>/dev/null | awk -v d="$(lab_addr $DESK):" '
 		    $2 ~ /^198\.18\.0\./ && index($2, d) != 1 && $4 >= 1' | wc -l)
 		[ "$n" -ge "$want" ] && return 0
 		sleep 0.5
@@ -238,8 +268,10 @@ settle() {
 }
 build() {	# build MODE K
 	local m=$1 k=$2 cc t0 t1 u0 u1 d0 d1 to rc
+	ccpoold_mode "$m"
 	case $m in
-	ccpool) cc="$B/ccpool gcc"; h1 "$B/ccpool" --hosts >/dev/null 2>&1 ;;
+	ccpool | base) cc="$(bdir "$m")/ccpool gcc"
+		h1m "$m" "$(bdir "$m")/ccpool" --hosts >/dev/null 2>&1 ;;
 	distcc)	# its zeroconf helper quits after 20 idle s; a new one
 		# starts with an empty host file: wait until it lists all
 		cc="distcc gcc"
@@ -250,12 +282,12 @@ build() {	# build MODE K
 		done ;;
 	esac
 	rm -rf "$W"/c*/out-*
-	settle
+	settle "$SRVMODE"
 	to=$(left)
 	[ "$to" -gt "$BUILD_TIMEOUT" ] && to=$BUILD_TIMEOUT
 	u0=$(usage) d0=$(dok)
 	t0=$EPOCHREALTIME
-	h1 env CCPOOL_VERBOSE=1 timeout -k 5 "$to" make -C "$W" -j"$JOBS" \
+	h1m "$m" env CCPOOL_VERBOSE=1 timeout -k 5 "$to" make -C "$W" -j"$JOBS" \
 	    OUT="out-$m" CC="$cc" CFLAGS="$CFL" all >"$S/h1/build-$m-$k.log" 2>&1
 	rc=$?
 	t1=$EPOCHREALTIME
@@ -275,16 +307,16 @@ build() {	# build MODE K
 	awk -v a="$t0" -v b="$t1" -v m="$m" -v k="$k" \
 	    'BEGIN { printf "  %s build %d: %.1f s\n", m, k, b - a }' >&2
 }
-# A pair starts only if two builds as long as the longest so far fit in
-# the time left; a build the time limit cuts (build returns 2) ends the
-# builds, it is not a failure.
-nb=0 nfail=0 longest=0
+# A round (a build of each mode) starts only if as many builds as long as
+# the longest so far fit in the time left; a build the time limit cuts
+# (build returns 2) ends the builds, it is not a failure.
+nb=0 nfail=0 longest=0 nm=$(echo $MODES | wc -w)
 for ((k = 1; k <= BUILDS; k++)); do
-	if [ "$(left)" -lt $((2 * longest + 30)) ]; then
+	if [ "$(left)" -lt $((nm * longest + 30)) ]; then
 		echo "bench_office: time limit: stopping after $nb builds" >&2
 		break
 	fi
-	for m in ccpool distcc; do
+	for m in $MODES; do
 		build "$m" "$k"; rc=$?
 		if [ $rc -eq 1 ]; then
 			# one retry: a foreign process on this machine has been
@@ -305,10 +337,13 @@ for ((k = 1; k <= BUILDS; k++)); do
 done
 # the agent's own log (CCPOOL_VERBOSE: every placement, offer and pull)
 cp "$RUN"/ccpool/agent*.log "$S/h1/" 2>/dev/null
+[ -z "$BASE" ] || for f in "$RUN-base"/ccpool/agent*.log; do
+	[ -e "$f" ] && cp "$f" "$S/h1/base-${f##*/}"
+done
 CAL2S=$EPOCHREALTIME	# ... nor those from here on
 calibrate 2
 touch "$S/fg.stop"
-[ "$nb" -ge 2 ] || fail "no pair of builds within ${LIMIT} s"
+[ "$nb" -ge "$nm" ] || fail "no round of builds within ${LIMIT} s"
 CALRATE=	# capacity of h1..h5 in CPUs of work; "-": the desktop
 for i in 1 2 3 4 5; do
 	if [ "$i" = "$DESK" ]; then CALRATE+=" -"; continue; fi
@@ -320,17 +355,18 @@ done
 
 # --- figures ------------------------------------------------------------------------
 # ccpool's jobs per host, from CCPOOL_VERBOSE ("ccpool: f.c -> h2 ...")
-cjobs=$(cat "$S"/h1/build-ccpool-*.log | awk '/^ccpool: .* -> / {
+jobs_of() { cat "$S"/h1/build-"$1"-*.log 2>/dev/null | awk '/^ccpool: .* -> / {
     for (i = 1; i < NF; i++) if ($i == "->") n[$(i + 1)]++ }
     /^ccpool: .* (here|local): / && !/ linking$/ { n["local"]++ }
-    END { for (h in n) printf "%s:%d ", h, n[h] }')
+    END { for (h in n) printf "%s:%d ", h, n[h] }'; }
+cjobs=$(jobs_of ccpool) bjobs=$(jobs_of base)
 # ccpool's servers by address or by name: map to hI
 awk -v fgs="$FG" -v q="${QUOTA[*]}" -v think="$FG_THINK" -v cpu="$CPUALL" \
     -v link="$LINKALL" \
     -v calrate="$CALRATE" -v calcpu="$CALCPU" -v cals="$CAL_S" -v caln="$CALN" \
     -v calend="$CALEND" -v cal2s="$CAL2S" \
     -v ncomp="$NCOMP" -v copies="$COPIES" -v jobs="$JOBS" \
-    -v cjobs="$cjobs" -v servers="$SERVERS" -v desk="$DESK" \
+    -v cjobs="$cjobs" -v bjobs="$bjobs" -v modes="$MODES" -v servers="$SERVERS" -v desk="$DESK" \
     -v dfall="$(cat "$S"/h1/build-distcc-*.log | grep -c 'running locally instead')" '
 function median(a, n,    i, j, t) {
 	for (i = 2; i <= n; i++)	# insertion sort: n is small
@@ -389,8 +425,9 @@ END {
 	printf "owner task alone: %.3f s (median of %d runs)\n\n", alone, na
 	printf "%-7s %5s %9s %9s %10s %9s  %s\n", "mode", "build", "makespan",
 	    "/ideal", "owner-runs", "slowdown", "CPU s used h1..h5 (% of quota x makespan)"
-	for (mi = 1; mi <= 2; mi++) {
-		m = (mi == 1) ? "ccpool" : "distcc"
+	nm = split(modes, M, " ")
+	for (mi = 1; mi <= nm; mi++) {
+		m = M[mi]
 		for (k = 1; k <= nb[m]; k++) {
 			n = 0; delete d
 			for (r = 1; r <= nf; r++)
@@ -413,6 +450,7 @@ END {
 	printf "\njobs per server, all builds: distcc"
 	for (i = 1; i <= ns; i++) printf " h%d:%d", sv[i], dj["distcc", sv[i]]
 	printf "; ccpool %s\n", cjobs
+	if (nb["base"]) printf "base (the other ccpool build) %s\n", bjobs
 	printf "distcc jobs run on h1 after a distcc failure (fallback): %d\n", dfall
 	ratio = med["ccpool"] / med["distcc"]
 	oi = med["ccpool"] / ideal
@@ -426,5 +464,10 @@ END {
 	    100 * mslow["ccpool"], mslow["ccpool"] <= 0.10 ? "met" : "MISSED",
 	    med["distcc"] / ideal, 100 * mslow["distcc"],
 	    med["ccpool"] / ((cpu + link) / capm)
+	if (nb["base"])
+		printf "SUMMARY base: ccpool/base %.2f, base/distcc %.2f," \
+		    " base/ideal %.2f, base owner slowdown %.1f%%\n",
+		    med["ccpool"] / med["base"], med["base"] / med["distcc"],
+		    med["base"] / ideal, 100 * mslow["base"]
 }' "$WIN" | tee "$OUT"
 echo "bench_office: $nb builds, $(( ($(lab__now_ms) - T0) / 1000 )) s; figures in $OUT"

@@ -28,6 +28,7 @@
 	X(priv) \
 	X(aplace) \
 	X(ppslot) \
+	X(code) \
 	X(load) \
 	X(fairq) \
 	X(offerq) \

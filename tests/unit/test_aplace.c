@@ -280,17 +280,39 @@ test_host_table(void)
 	CU_ASSERT(!aplace_any_for(&a, "gcc-12"));
 }
 
-/* A host's advertised speed is the prior until we have reports. */
+/*
+ * A host's advertised speed is the prior, in our jobs' units (the scale
+ * of the hosts that have reports), and counts as PLACE_PRIOR_REPORTS of
+ * them (place_rate).
+ */
 static void
 test_prior(void)
 {
-	struct ahost	 h;
+	struct ahost	 h, g, *hs[2] = { &h, &g };
+	struct place_speed *s;
 
 	memset(&h, 0, sizeof(h));
-	CU_ASSERT_DOUBLE_EQUAL(aplace_prior(&h, 0.7), 0.7, 1e-9);
+	memset(&g, 0, sizeof(g));
+	CU_ASSERT_DOUBLE_EQUAL(aplace_prior(&h, 0.7, 1), 0.7, 1e-9);
 	h.speed = 500;		/* 500 KiB/s: 2 ms per KiB */
-	CU_ASSERT_DOUBLE_EQUAL(aplace_prior(&h, 0.7), 2.0, 1e-9);
-	CU_ASSERT_DOUBLE_EQUAL(aplace_prior(&h, 0), 2.0, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(aplace_prior(&h, 0.7, 1), 2.0, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(aplace_prior(&h, 0, 1), 2.0, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(aplace_prior(&h, 0, 3), 6.0, 1e-9);
+	/* no host with both: scale 1; g learned 3x its advert: 3 */
+	CU_ASSERT_DOUBLE_EQUAL(aplace_advert_scale(hs, 2, "gcc"), 1.0, 1e-9);
+	g.speed = 1000;		/* 1 ms per KiB advertised */
+	s = aplace_speed(&g.spd, "gcc", 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	place_learn(s, 300, 100 * 1024, 1.0);	/* 3 ms per KiB learned */
+	CU_ASSERT_DOUBLE_EQUAL(aplace_advert_scale(hs, 2, "gcc"), 3.0, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(aplace_advert_scale(hs, 2, "clang"), 1.0,
+	    1e-9);
+	/* the prior and one report: (4 x 6 + 1 x 3) / 5 */
+	CU_ASSERT_DOUBLE_EQUAL(place_rate(s, 6.0), (PLACE_PRIOR_REPORTS *
+	    6.0 + 3.0) / (PLACE_PRIOR_REPORTS + 1), 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(place_rate(s, 0), 3.0, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(place_rate(NULL, 6.0), 6.0, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(place_rate(NULL, 0), 0, 1e-9);
 }
 
 int

@@ -564,6 +564,35 @@ test_cost(void)
 	CU_ASSERT(fabs(s1.ms_per_kb - s2.ms_per_kb) < 1e-9);
 }
 
+/* no history: a cost from the code bytes, relative to the mean job's */
+static void
+test_code_cost(void)
+{
+	struct place_ctx x;
+	double	 k = PLACE_CODE_WEIGHT;
+
+	memset(&x, 0, sizeof(x));
+	/* the mean unknown, or no input: unknown (0) */
+	CU_ASSERT_EQUAL(place_code_cost(&x, 1000, 100), 0);
+	x.code_frac = 0.1;
+	CU_ASSERT_EQUAL(place_code_cost(&x, 0, 0), 0);
+	/* a job of the mean's share costs 1, more code more */
+	CU_ASSERT(fabs(place_code_cost(&x, 1000, 100) - 1) < 1e-9);
+	CU_ASSERT(fabs(place_code_cost(&x, 1000, 300) - (1 + 0.3 * k) /
+	    (1 + 0.1 * k)) < 1e-9);
+	/* no code at all: only the headers' share */
+	CU_ASSERT(fabs(place_code_cost(&x, 1000, 0) - 1 / (1 + 0.1 * k)) <
+	    1e-9);
+	/* more code than input: clamped to all of it */
+	CU_ASSERT(fabs(place_code_cost(&x, 1000, 5000) - (1 + k) /
+	    (1 + 0.1 * k)) < 1e-9);
+	/* a nonsense mean: unknown */
+	x.code_frac = 2;
+	CU_ASSERT_EQUAL(place_code_cost(&x, 1000, 100), 0);
+	x.code_frac = NAN;
+	CU_ASSERT_EQUAL(place_code_cost(&x, 1000, 100), 0);
+}
+
 int
 init_place_tests(void)
 {
@@ -582,7 +611,8 @@ init_place_tests(void)
 	    !CU_add_test(s, "deterministic", test_deterministic) ||
 	    !CU_add_test(s, "late binding offers", test_offer) ||
 	    !CU_add_test(s, "per-file history", test_hist) ||
-	    !CU_add_test(s, "job cost", test_cost))
+	    !CU_add_test(s, "job cost", test_cost) ||
+	    !CU_add_test(s, "cost from code", test_code_cost))
 		return -1;
 	return 0;
 }

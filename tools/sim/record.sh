@@ -7,7 +7,8 @@
 # (cc -E) and the compile of the preprocessed text (cc -c on the .i, what
 # a compile server runs) separately, and writes
 # tools/sim/trace-NAME.tsv: file, preprocess ms, compile ms, input bytes
-# (preprocessed), output bytes (object).  Each figure is the minimum of
+# (preprocessed), output bytes (object), code bytes (the preprocessed
+# bytes outside system headers, as client/code.c counts them).  Each figure is the minimum of
 # REPEAT runs, so a busy machine adds less noise.
 #
 # usage: tools/sim/record.sh [NAME [SRCDIR]]      (REPEAT=2, CC=cc)
@@ -35,6 +36,18 @@ cppflags=$(make -s -C "$src" --no-print-directory \
 cflags=$(make -s -C "$src" --no-print-directory \
 	--eval 'rec-cflags: ; @echo $(CFLAGS)' rec-cflags)
 
+code() {	# the bytes of a .i outside system headers (client/code.c):
+	# cpp's line markers say where the lines after them come from,
+	# flag 3 a system header, <built-in> and the like no file
+	LC_ALL=C awk '/^# [0-9]+ "/ || /^#line [0-9]+ "/ {
+		sys = ($3 ~ /^"</)
+		for (i = 4; i <= NF; i++) if ($i == 3) sys = 1
+		next
+	}
+	!sys { n += length($0) + 1 }
+	END { printf "%d\n", n }' "$1"
+}
+
 ms() {	# run "$@" and print its wall time in ms (3 decimals)
 	t0=$(date +%s%N)
 	"$@" >/dev/null 2>&1 || return 1
@@ -47,7 +60,7 @@ ms() {	# run "$@" and print its wall time in ms (3 decimals)
 	echo "# cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(nproc) cores"
 	echo "# cc: $($cc --version | head -1); CFLAGS: $cflags"
 	echo "# min of $repeat runs; times in ms, sizes in bytes"
-	printf 'file\tpre_ms\tcompile_ms\tin_bytes\tout_bytes\n'
+	printf 'file\tpre_ms\tcompile_ms\tin_bytes\tout_bytes\tcode_bytes\n'
 } >"$tmp/trace"
 
 cd "$src"
@@ -77,10 +90,11 @@ for f in $files; do
 		echo "record.sh: skipping $f (does not compile alone)" >&2
 		continue
 	fi
-	printf '%s\t%d.%03d\t%d.%03d\t%d\t%d\n' "$f" \
+	printf '%s\t%d.%03d\t%d.%03d\t%d\t%d\t%d\n' "$f" \
 	    $((best_e / 1000)) $((best_e % 1000)) \
 	    $((best_c / 1000)) $((best_c % 1000)) \
-	    "$(stat -c %s "$tmp/x.i")" "$(stat -c %s "$tmp/x.o")" >>"$tmp/trace"
+	    "$(stat -c %s "$tmp/x.i")" "$(stat -c %s "$tmp/x.o")" \
+	    "$(code "$tmp/x.i")" >>"$tmp/trace"
 	n=$((n + 1))
 done
 mv "$tmp/trace" "$out"
