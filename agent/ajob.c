@@ -401,12 +401,10 @@ offer_expired(evutil_socket_t fd, short what, void *arg)
 {
 	struct ajob	*j = arg;
 	struct timeval	 tv = { 0, (suseconds_t)AGENT_SLOT_POLL_MS * 1000 };
-	int		 local;
 
 	(void)fd;
 	(void)what;
-	(void)aplace_pick(j->a, j, &local);	/* fills a->px.local_idle */
-	if (local || j->a->px.local_idle > 0) {
+	if (aplace_local_idle(j->a, mono_ms()) > 0) {
 		aoffer_withdraw(j);
 		ajob_local(j, " (no server pulled it in time)");
 		return;

@@ -52,11 +52,8 @@ aoffer_start(struct ajob *j, void (*expired)(evutil_socket_t, short, void *))
 	j->offered = 1;
 	if (!j->a->late || j->ntried > 0)
 		return -1;
-	/* an idle local core that would finish first needs no offer */
-	(void)aplace_pick(j->a, j, &local);
-	if (local)
-		return -1;
-	n = aplace_offers(j->a, j, 0, h, AGENT_OFFERS, &wait);
+	/* none when an idle local core would finish first (local) */
+	n = aplace_offers(j->a, j, 0, h, AGENT_OFFERS, &wait, &local);
 	for (i = 0; i < n; i++) {
 		if ((sc = sconn_offer(h[i], j, err, sizeof(err))) != NULL)
 			j->offers[j->noffers++] = sc;
@@ -139,7 +136,7 @@ aoffer_widen(struct ajob *j)
 	if (j->widened)
 		return;
 	j->widened = 1;
-	n = aplace_offers(j->a, j, 1, h, AGENT_OFFERS, &wait);
+	n = aplace_offers(j->a, j, 1, h, AGENT_OFFERS, &wait, NULL);
 	for (i = 0; i < n && j->noffers < AGENT_OFFERS; i++) {
 		for (k = 0; k < j->noffers; k++)
 			if (j->offers[k]->h == h[i])

@@ -336,12 +336,17 @@ cands(struct agent *a, struct ajob *j, uint64_t now)
 		c[i].ms_per_kb = place_rate(aplace_speed(&h->spd, j->tcid, 0),
 		    aplace_prior(h, base, scale));
 	}
-	aplace_sample(a, now);
 	aplace_ctx_fill(&a->px, base, aplace_speed(&a->local_spd, j->tcid, 0),
-	    a->local_ok ? aplace_local_free(&a->cpu, a->cpu.lrun) : 0,
-	    a->cpu.lrun, a->cpu.ncpu);
+	    aplace_local_idle(a, now), a->cpu.lrun, a->cpu.ncpu);
 	a->px.mean_kb = (double)a->last_in_bytes / 1024.0;
 	return c;
+}
+
+unsigned
+aplace_local_idle(struct agent *a, uint64_t now)
+{
+	aplace_sample(a, now);
+	return a->local_ok ? aplace_local_free(&a->cpu, a->cpu.lrun) : 0;
 }
 
 struct ahost *
@@ -375,10 +380,10 @@ aplace_pick(struct agent *a, struct ajob *j, int *local)
 
 size_t
 aplace_offers(struct agent *a, struct ajob *j, int wide, struct ahost **out,
-    size_t k, uint64_t *wait_ms)
+    size_t k, uint64_t *wait_ms, int *local)
 {
 	struct place_cand *c;
-	struct place_ctx x = a->px;
+	struct place_ctx x;
 	struct place_job pj;
 	uint64_t	 now = mono_ms();
 	size_t		 idx[PLACE_OFFER_MAX], i, m;
@@ -386,14 +391,26 @@ aplace_offers(struct agent *a, struct ajob *j, int wide, struct ahost **out,
 
 	if (k > PLACE_OFFER_MAX)
 		k = PLACE_OFFER_MAX;
+	if (local != NULL) {
+		*local = 0;
+		adcc_want(a, j);	/* as aplace_pick */
+	}
 	if ((c = cands(a, j, now)) == NULL)
 		return 0;
+	pj.in_bytes = j->in_bytes;
+	pj.cost = j->cost;
+	/* an idle local core that would finish first needs no offer */
+	if (local != NULL && place_choose(c, a->nhosts, &a->px, &pj, now) ==
+	    PLACE_LOCAL) {
+		free(c);
+		*local = 1;
+		return 0;
+	}
+	x = a->px;	/* as cands() filled it; wide changes the copy */
 	for (i = 0; i < a->nhosts; i++)
 		if (a->hosts[i]->dcc != NULL ||
 		    a->hosts[i]->proto < PROTO_VERSION_OFFERS)
 			c[i].eligible = 0;	/* they take no offer */
-	pj.in_bytes = j->in_bytes;
-	pj.cost = j->cost;
 	if (wide) {
 		x.offer_ratio = 1e9;	/* every candidate, none weighed out */
 		x.offer_power = 1e12;

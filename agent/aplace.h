@@ -167,6 +167,10 @@ int	aplace_any_usable(struct agent *a);
  */
 void	aplace_sample(struct agent *a, uint64_t now);
 
+/* Local places free for one more job now (aplace_local_free on a fresh
+ * sample; 0 when local placement is off). */
+unsigned aplace_local_idle(struct agent *a, uint64_t now);
+
 /*
  * Where job j goes: a server, or NULL with *local set (here would finish
  * first) or clear (no server with a free slot).  Sets j->stretch (the
@@ -182,10 +186,12 @@ struct ahost *aplace_pick(struct agent *a, struct ajob *j, int *local);
  * job's compile time here, within AGENT_OFFER_MIN_MS..AGENT_SLOT_WAIT_MS.
  * wide: every eligible server may be drawn, none weighed out for being
  * slower than the best (a job no server pulled in time).  Returns how
- * many.
+ * many.  With local not NULL, first asks place_choose() on the same
+ * candidates: if an idle local core would finish first, returns 0 with
+ * *local set (no offer needed).
  */
 size_t	aplace_offers(struct agent *a, struct ajob *j, int wide,
-	    struct ahost **out, size_t k, uint64_t *wait_ms);
+	    struct ahost **out, size_t k, uint64_t *wait_ms, int *local);
 
 /*
  * Job j compiled cleanly in ms where sp is the learned speed (a host's

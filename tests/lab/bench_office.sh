@@ -23,7 +23,9 @@
 # earlier commit's `make all`) adds a third mode, "base": that build's
 # ccpoold on the servers (they are restarted when the mode changes) and
 # its wrapper and agent on h1, so two versions are measured side by side
-# in one run.  Printed (and written to $CCPOOL_BUILD/bench-office.txt):
+# in one run; BASE_ENV="VAR=value ..." is the base agent's environment
+# too (BASE=$CCPOOL_BUILD BASE_ENV=CCPOOL_LATE=1: push against late
+# binding).  Printed (and written to $CCPOOL_BUILD/bench-office.txt):
 #  - makespan ratio ccpool / distcc (medians; target <= 0.75);
 #  - makespan over ideal: ideal = total compile CPU (per-compile user+sys
 #    of a local build, /usr/bin/time) / the capacity measured on the hosts
@@ -50,6 +52,7 @@ JOBS=${JOBS:-8}			# make -j, the same for both
 LIMIT=${LIMIT:-900}		# seconds: no build starts after this
 BUILD_TIMEOUT=${BUILD_TIMEOUT:-300}
 BASE=${BASE:-}			# another ccpool build: mode "base"
+BASE_ENV=${BASE_ENV:-}		# ... and its agent's environment
 MODES="ccpool distcc${BASE:+ base}"
 QUOTA=(0 0.60 0.45 0.30 0.15 0.30)	# CPUs of h1..h5
 PIN=(x 0 1 0 1 1)			# ... and the CPU each one runs on
@@ -95,7 +98,8 @@ if [ -n "$BASE" ]; then
 fi
 bdir() { if [ "$1" = base ]; then echo "$BASE"; else echo "$B"; fi; }
 h1m() { local m=$1; shift
-	if [ "$m" = base ]; then h1 env XDG_RUNTIME_DIR="$RUN-base" "$@"
+	# shellcheck disable=SC2086
+	if [ "$m" = base ]; then h1 env XDG_RUNTIME_DIR="$RUN-base" $BASE_ENV "$@"
 	else h1 "$@"; fi; }
 
 # --- the project: COPIES copies under one make (one jobserver) ----------------
