@@ -425,8 +425,7 @@ place_code_cost(const struct place_ctx *x, uint64_t in_bytes,
 {
 	double	 f;
 
-	if (in_bytes == 0 || !(x->code_frac > 0 &&
-	    x->code_frac <= 1))
+	if (in_bytes == 0 || !(x->code_frac > 0 && x->code_frac <= 1))
 		return 0;
 	f = code_bytes >= in_bytes ? 1 : (double)code_bytes / (double)in_bytes;
 	return (1 + PLACE_CODE_WEIGHT * f) /
