@@ -270,30 +270,6 @@ ajob_hosts_changed(struct agent *a)
 	}
 }
 
-/*
- * Fold j's code bytes into the running means; with no history of its
- * file, guess its cost from them (place_code_cost).
- */
-static void
-code_guess(struct ajob *j)
-{
-	struct agent	*a = j->a;
-	uint64_t	 code = j->code_bytes < j->in_bytes ? j->code_bytes :
-			    j->in_bytes;
-
-	if (a->code_in == 0) {
-		a->code_in = j->in_bytes;
-		a->code_sum = code;
-	} else {
-		a->code_in = (3 * a->code_in + j->in_bytes) / 4;
-		a->code_sum = (3 * a->code_sum + code) / 4;
-	}
-	a->px.code_frac = a->code_in > 0 ? (double)a->code_sum /
-	    (double)a->code_in : 0;
-	if (j->cost == 0)
-		j->cost = place_code_cost(&a->px, j->in_bytes, code);
-}
-
 /* The wrapper's job is complete: identify the toolchain, place it. */
 static void
 ajob_ready(struct ajob *j)
@@ -321,7 +297,7 @@ ajob_ready(struct ajob *j)
 	j->hkey = place_hist_key(j->job.cwd, j->job.argv, j->job.argc);
 	j->cost = place_hist_cost(&j->a->hist, j->hkey);
 	if (j->has_code)
-		code_guess(j);
+		aplace_code_guess(j->a, j);
 	j->a->last_in_bytes = j->a->last_in_bytes == 0 ? j->in_bytes :
 	    (3 * j->a->last_in_bytes + j->in_bytes) / 4;
 	j->state = AJ_RUN;

@@ -342,6 +342,25 @@ cands(struct agent *a, struct ajob *j, uint64_t now)
 	return c;
 }
 
+void
+aplace_code_guess(struct agent *a, struct ajob *j)
+{
+	uint64_t	 code = j->code_bytes < j->in_bytes ? j->code_bytes :
+			    j->in_bytes;
+
+	if (a->code_in == 0) {
+		a->code_in = j->in_bytes;
+		a->code_sum = code;
+	} else {
+		a->code_in = (3 * a->code_in + j->in_bytes) / 4;
+		a->code_sum = (3 * a->code_sum + code) / 4;
+	}
+	a->px.code_frac = a->code_in > 0 ? (double)a->code_sum /
+	    (double)a->code_in : 0;
+	if (j->cost == 0)
+		j->cost = place_code_cost(&a->px, j->in_bytes, code);
+}
+
 unsigned
 aplace_local_idle(struct agent *a, uint64_t now)
 {

@@ -167,6 +167,13 @@ int	aplace_any_usable(struct agent *a);
  */
 void	aplace_sample(struct agent *a, uint64_t now);
 
+/*
+ * Job j came with its code bytes (CODE): fold them into the agent's
+ * running means (place_ctx.code_frac) and, when its file has no history
+ * (j->cost 0), guess its cost from them (place_code_cost).
+ */
+void	aplace_code_guess(struct agent *a, struct ajob *j);
+
 /* Local places free for one more job now (aplace_local_free on a fresh
  * sample; 0 when local placement is off). */
 unsigned aplace_local_idle(struct agent *a, uint64_t now);
