@@ -290,8 +290,14 @@ void	nrep_release(struct conn *c);
 void	nrep_on_keep(evutil_socket_t fd, short what, void *arg);
 void	nrep_keep_stop(struct conn *c);
 
-/* This server has toolchain id. */
-int	nrep_tc_known(const struct net *n, const char *id);
+/*
+ * Job or offer jobid of c is for toolchain id: 0 if this server has it;
+ * else -1 after declining it: BUSY while the runner's first list of
+ * toolchains is not in yet (the client tries again; a server that just
+ * started on a busy machine may take seconds to run its compilers),
+ * TOOLCHAIN when the list does not have it.
+ */
+int	nrep_tc_check(struct conn *c, uint32_t jobid, const char *id);
 
 /* Jobs and offers of the client key fp with the runner now. */
 unsigned nrep_jobs_of(const struct net *n, const char *fp);

@@ -108,12 +108,8 @@ job_complete(struct conn *c)
 		    "stopping");
 		goto done;
 	}
-	if (!nrep_tc_known(n, job.tcid)) {
-		nrep_decline(c, job.id, PROTO_R_TOOLCHAIN, "this server has no "
-		    "toolchain %s (its %zu toolchains are on its status page)",
-		    job.tcid, n->ntc);
+	if (nrep_tc_check(c, job.id, job.tcid) == -1)
 		goto done;
-	}
 	if (!has_mode(&job)) {
 		nrep_decline(c, job.id, PROTO_R_NOTCOMPILE, "no -c or -S: "
 		    "not a single compile");

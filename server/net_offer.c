@@ -41,12 +41,8 @@ offer_complete(struct conn *c)
 		    "stopping");
 		return;
 	}
-	if (!nrep_tc_known(n, o->tcid)) {
-		nrep_decline(c, o->id, PROTO_R_TOOLCHAIN, "this server has no "
-		    "toolchain %s (its %zu toolchains are on its status page)",
-		    o->tcid, n->ntc);
+	if (nrep_tc_check(c, o->id, o->tcid) == -1)
 		return;
-	}
 	if (n->conf.user_max_jobs > 0 &&
 	    nrep_jobs_of(n, c->who.fp) >= n->conf.user_max_jobs) {
 		log_escape(who, sizeof(who), c->who.name, strlen(c->who.name));

@@ -149,14 +149,22 @@ nrep_on_keep(evutil_socket_t fd, short what, void *arg)
 }
 
 int
-nrep_tc_known(const struct net *n, const char *id)
+nrep_tc_check(struct conn *c, uint32_t jobid, const char *id)
 {
+	const struct net *n = c->n;
 	size_t	 i;
 
 	for (i = 0; i < n->ntc; i++)
 		if (strcmp(n->tc[i].id, id) == 0)
-			return 1;
-	return 0;
+			return 0;
+	if (n->ntc == 0 && !n->tc_complete)
+		nrep_decline(c, jobid, PROTO_R_BUSY, "this server is still "
+		    "finding its toolchains");
+	else
+		nrep_decline(c, jobid, PROTO_R_TOOLCHAIN, "this server has no "
+		    "toolchain %s (its %zu toolchains are on its status page)",
+		    id, n->ntc);
+	return -1;
 }
 
 /* Jobs of the client key fp with the runner now. */
